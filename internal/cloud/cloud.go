@@ -1,0 +1,62 @@
+// Package cloud is one simulated AWS account: the simulation clock plus the
+// simulated services. The shell runs commands against an Account.
+package cloud
+
+import (
+	"strings"
+
+	"github.com/cloudlab/cloudlab/internal/lambda"
+	"github.com/cloudlab/cloudlab/internal/sim"
+)
+
+// Account is one simulated AWS account in one Region.
+type Account struct {
+	Kernel *sim.Kernel
+	Lambda *lambda.Service
+	// The ecs helper adds: EC2 *ec2.Service; ECS *ecs.Service
+}
+
+// DefaultEventBudget caps the kernel events one account may ever process so a
+// runaway script cannot hang a shared server (about a minute of CPU).
+const DefaultEventBudget = 200_000_000
+
+// New returns a fresh account whose simulation is seeded with seed.
+func New(seed uint64) *Account {
+	k := sim.New(seed)
+	k.SetBudget(DefaultEventBudget)
+	return &Account{Kernel: k, Lambda: lambda.New(k)}
+}
+
+// Names lists resource names of a kind for tab completion. Kinds: "function"
+// (lambda); the ecs helper adds its kinds ("cluster", "service", ...).
+func (a *Account) Names(kind string) []string {
+	switch kind {
+	case "function":
+		return a.Lambda.Names(kind)
+	}
+	return nil
+}
+
+// Report is the `report --json` object: {"clock", "lambda", "ecs"}.
+type Report struct {
+	Clock  string        `json:"clock"`
+	Lambda lambda.Report `json:"lambda"`
+	// The ecs helper adds: ECS ecs.Report `json:"ecs"`
+}
+
+// Report summarizes every service over the whole run so far.
+func (a *Account) Report() Report {
+	return Report{
+		Clock:  sim.FormatClock(a.Kernel.Now()),
+		Lambda: a.Lambda.Report(),
+	}
+}
+
+// ReportText is the plain-text report (`report` without --json).
+func (a *Account) ReportText() string {
+	var b strings.Builder
+	b.WriteString("clock " + sim.FormatClock(a.Kernel.Now()) + "\n")
+	b.WriteString(a.Lambda.ReportText())
+	// The ecs helper adds: b.WriteString(a.ECS.ReportText())
+	return strings.TrimRight(b.String(), "\n")
+}
