@@ -1,0 +1,296 @@
+package lab
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cloudlab/cloudlab/internal/sim"
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/vm"
+)
+
+// Env is the environment a check expression sees: the simulated cloud's
+// state after a command, plus some history. docs/lab-checks.md documents it;
+// keep the two in step.
+type Env struct {
+	// Now is the simulated time since the lab started, in seconds.
+	Now float64 `expr:"now"`
+	// Clock is the simulated time as "00:01:12".
+	Clock string `expr:"clock"`
+	// Commands is how many learner commands have run (setup excluded).
+	Commands int `expr:"commands"`
+	// Last is the last command and what it returned.
+	Last Command `expr:"last"`
+	// History lists every learner command so far, oldest first.
+	History []Command `expr:"history"`
+	// Functions are the Lambda functions, by name.
+	Functions []*Function `expr:"functions"`
+	// Clusters are the ECS clusters, by name.
+	Clusters []*Cluster `expr:"clusters"`
+	// Instances are the EC2 instances of the account.
+	Instances []*Instance `expr:"instances"`
+	// Logs are the Lambda log lines so far (START/END/REPORT ...), oldest first.
+	Logs []string `expr:"logs"`
+	// Report is the raw `report --json` object, for anything not modelled above.
+	Report map[string]any `expr:"report"`
+
+	// Functions a check may call (bound by bind; see docs/lab-checks.md).
+	FnF        func(name string) *Function         `expr:"fn"`
+	ClusterF   func(name string) *Cluster          `expr:"cluster"`
+	ServiceF   func(cluster, name string) *Service `expr:"service"`
+	RanF       func(prefix string) int             `expr:"ran"`
+	LoggedF    func(sub string) int                `expr:"logged"`
+	ThrottlesF func(name, window string) int       `expr:"throttles"`
+	SecondsF   func(d string) float64              `expr:"seconds"`
+
+	series *Series
+}
+
+// Command is one command the learner ran and its outcome.
+type Command struct {
+	Line string `expr:"line"`
+	// OK is true when the command succeeded.
+	OK bool `expr:"ok"`
+	// Error is the error message ("" on success); Code the AWS error code
+	// such as TooManyRequestsException; Reason the throttle reason.
+	Error  string `expr:"error"`
+	Code   string `expr:"code"`
+	Reason string `expr:"reason"`
+	// Output is the command's JSON output decoded into maps and lists
+	// (nil when the command printed none).
+	Output any `expr:"output"`
+	// Text is what the command printed.
+	Text string `expr:"text"`
+	// At is the simulated time (seconds) when the command finished.
+	At float64 `expr:"at"`
+}
+
+// Function is one Lambda function: its configuration, its current
+// execution environments, and its metrics totalled over the whole run
+// (CloudWatch names and semantics: Invocations excludes throttled requests).
+type Function struct {
+	FunctionName string
+	Exists       bool
+	MemorySize   int
+	Timeout      float64
+	// ReservedConcurrency is -1 when none is set.
+	ReservedConcurrency int
+	// Current execution environments by state.
+	Environments, Initializing, Idle, Busy, Provisioned int
+
+	Requests, Invocations, Throttles, Errors, Timeouts, ColdStarts int
+	ThrottlesByReason                                              map[string]int
+	ConcurrentExecutionsMax                                        int
+	AvgEnvironments, AvgBusyEnvironments                           float64
+	ProvisionedConcurrencyInvocations                              int
+	ProvisionedConcurrencySpilloverInvocations                     int
+	AsyncRetries, DeadLetters                                      int
+	DurationP50Ms, DurationP99Ms                                   float64
+	BilledDurationMs                                               float64
+	GBSeconds, CostUSD                                             float64
+
+	env *Env
+}
+
+// Window holds a function's counters over a recent window of simulated time.
+type Window struct {
+	Seconds                                                 float64
+	Requests, Invocations, Throttles, Errors, ColdStarts    int
+	ProvisionedConcurrencySpilloverInvocations, DeadLetters int
+	AsyncRetries                                            int
+	ConcurrentExecutionsMax                                 int
+}
+
+// Recent returns the function's counters over the last window of simulated
+// time, e.g. fn("hello").Recent("1m").Throttles == 0. The window is a
+// duration such as "30s", "1m", "5m". A bad window gives an empty Window.
+func (f *Function) Recent(window string) Window {
+	d, err := sim.ParseDuration(window)
+	if err != nil || f == nil || f.env == nil || f.env.series == nil {
+		return Window{}
+	}
+	return f.env.series.window(f.FunctionName, f.env.nowDur(), d)
+}
+
+// Cluster is one ECS cluster.
+type Cluster struct {
+	ClusterName   string
+	Exists        bool
+	Instances     []*ContainerInstance
+	Services      []*Service
+	Tasks         []*Task
+	TasksByStatus map[string]int
+	// Running and Pending count the cluster's tasks in those states.
+	Running, Pending int
+	CostUSD          float64
+}
+
+// ContainerInstance is an EC2 instance registered to a cluster.
+type ContainerInstance struct {
+	Ec2InstanceId     string
+	InstanceType      string
+	AvailabilityZone  string
+	Status            string
+	RunningTasksCount int
+	RemainingCpu      int
+	RemainingMemory   int
+}
+
+// Service is one ECS service.
+type Service struct {
+	ServiceName                              string
+	Exists                                   bool
+	Status                                   string
+	TaskDefinition                           string
+	DesiredCount, RunningCount, PendingCount int
+	// Deployments counts the service's deployments (more than one during a
+	// rolling update); RolloutState is the primary deployment's state.
+	Deployments  int
+	RolloutState string
+	// Events are the service event messages, oldest first.
+	Events []string
+	// AZs counts the service's running tasks per Availability Zone.
+	AZs map[string]int
+}
+
+// Task is one ECS task.
+type Task struct {
+	TaskArn, TaskDefinition, Group, LastStatus, DesiredStatus string
+	AvailabilityZone, Ec2InstanceId, LaunchType               string
+	StopCode, StoppedReason                                   string
+}
+
+// Instance is one EC2 instance.
+type Instance struct {
+	InstanceId, InstanceType, AvailabilityZone, State string
+	Cluster                                           string
+}
+
+func (e *Env) nowDur() time.Duration { return time.Duration(e.Now * float64(time.Second)) }
+
+func (e *Env) fn(name string) *Function {
+	for _, f := range e.Functions {
+		if f.FunctionName == name {
+			return f
+		}
+	}
+	return &Function{FunctionName: name, ReservedConcurrency: -1, ThrottlesByReason: map[string]int{}, env: e}
+}
+
+func (e *Env) cluster(name string) *Cluster {
+	for _, c := range e.Clusters {
+		if c.ClusterName == name {
+			return c
+		}
+	}
+	return &Cluster{ClusterName: name, TasksByStatus: map[string]int{}}
+}
+
+func (e *Env) service(cluster, name string) *Service {
+	for _, s := range e.cluster(cluster).Services {
+		if s.ServiceName == name {
+			return s
+		}
+	}
+	return &Service{ServiceName: name, AZs: map[string]int{}}
+}
+
+// ran counts the learner's commands that start with prefix (after
+// collapsing spaces), e.g. ran("aws lambda invoke").
+func (e *Env) ran(prefix string) int {
+	p := strings.Join(strings.Fields(prefix), " ")
+	n := 0
+	for _, c := range e.History {
+		if strings.HasPrefix(strings.Join(strings.Fields(c.Line), " "), p) {
+			n++
+		}
+	}
+	return n
+}
+
+// logged counts log lines containing sub.
+func (e *Env) logged(sub string) int {
+	n := 0
+	for _, l := range e.Logs {
+		if strings.Contains(l, sub) {
+			n++
+		}
+	}
+	return n
+}
+
+// bind sets the function fields a check may call.
+func (e *Env) bind() {
+	e.FnF = e.fn
+	e.ClusterF = e.cluster
+	e.ServiceF = e.service
+	e.RanF = e.ran
+	e.LoggedF = e.logged
+	e.ThrottlesF = func(name, window string) int { return e.fn(name).Recent(window).Throttles }
+	e.SecondsF = func(d string) float64 {
+		v, err := sim.ParseDuration(d)
+		if err != nil {
+			return 0
+		}
+		return v.Seconds()
+	}
+}
+
+type compileErr struct {
+	line int // 1-based line within the check source
+	msg  string
+}
+
+// compileCheck compiles a check against the typed environment.
+func compileCheck(src string) (*vm.Program, *compileErr) {
+	prog, err := expr.Compile(src, expr.Env(&Env{}), expr.AsBool(), expr.MaxNodes(2000))
+	if err != nil {
+		ce := &compileErr{line: 1, msg: err.Error()}
+		var fe *file.Error
+		if errors.As(err, &fe) {
+			if fe.Line > 0 {
+				ce.line = fe.Line
+			}
+			ce.msg = fe.Message
+		}
+		return nil, ce
+	}
+	return prog, nil
+}
+
+// Compiled reports whether the step's check compiled.
+func (s *Step) Compiled() bool { return s.program != nil }
+
+// Eval evaluates a step's check against env. A check that fails to run
+// (for example a nil map access) counts as not passing and returns the error.
+func (s *Step) Eval(env *Env) (ok bool, err error) {
+	if s.program == nil {
+		return false, fmt.Errorf("step %q has no compiled check", s.Title)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			ok, err = false, fmt.Errorf("check failed to run: %v", r)
+		}
+	}()
+	env.bind()
+	v, err := expr.Run(s.program, env)
+	if err != nil {
+		return false, err
+	}
+	b, _ := v.(bool)
+	return b, nil
+}
+
+// EvalCheck compiles and evaluates a check source against env (for the
+// reference page's examples and for tools).
+func EvalCheck(src string, env *Env) (bool, error) {
+	prog, cerr := compileCheck(src)
+	if cerr != nil {
+		return false, fmt.Errorf("line %d: %s", cerr.line, cerr.msg)
+	}
+	st := &Step{Title: "check", Check: src, program: prog}
+	return st.Eval(env)
+}

@@ -1,0 +1,188 @@
+package lab
+
+import (
+	"strings"
+	"testing"
+)
+
+const goodLab = "Intro text.\n" +
+	"\n" +
+	"## Create the function\n" +
+	"\n" +
+	"Create `hello`.\n" +
+	"\n" +
+	"```check\n" +
+	"fn(\"hello\").Exists\n" +
+	"```\n" +
+	"\n" +
+	"```hint\n" +
+	"Use create-function.\n" +
+	"```\n" +
+	"\n" +
+	"```hint\n" +
+	"Second hint.\n" +
+	"```\n" +
+	"\n" +
+	"```solution\n" +
+	"# make it\n" +
+	"aws lambda create-function --function-name hello\n" +
+	"\n" +
+	"```\n" +
+	"\n" +
+	"## Invoke twice\n" +
+	"\n" +
+	"```bash\n" +
+	"aws lambda invoke --function-name hello out.json\n" +
+	"```\n" +
+	"\n" +
+	"```check\n" +
+	"fn(\"hello\").Invocations >= 2 &&\n" +
+	"  fn(\"hello\").ColdStarts == 1\n" +
+	"```\n" +
+	"\n" +
+	"```solution\n" +
+	"aws lambda invoke --function-name hello out.json\n" +
+	"aws lambda invoke --function-name hello out.json\n" +
+	"```\n"
+
+func TestParseGood(t *testing.T) {
+	l, probs := Parse([]byte(goodLab), 10)
+	if len(probs) != 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	if l.Intro != "Intro text." {
+		t.Errorf("intro = %q", l.Intro)
+	}
+	if len(l.Steps) != 2 {
+		t.Fatalf("steps = %d, want 2", len(l.Steps))
+	}
+	s := l.Steps[0]
+	if s.Title != "Create the function" || s.Line != 12 {
+		t.Errorf("step 1 = %q at %d, want 'Create the function' at 12", s.Title, s.Line)
+	}
+	if s.Body != "Create `hello`." {
+		t.Errorf("step 1 body = %q", s.Body)
+	}
+	if len(s.Hints) != 2 || s.Hints[1] != "Second hint." {
+		t.Errorf("hints = %q", s.Hints)
+	}
+	if len(s.Solution) != 1 || s.Solution[0] != "aws lambda create-function --function-name hello" {
+		t.Errorf("solution = %q", s.Solution)
+	}
+	if s.CheckLine != 17 || !s.Compiled() {
+		t.Errorf("check line = %d compiled=%v", s.CheckLine, s.Compiled())
+	}
+	s2 := l.Steps[1]
+	if !strings.Contains(s2.Body, "```bash") || strings.Contains(s2.Body, "check") {
+		t.Errorf("step 2 body keeps ordinary code and drops the check: %q", s2.Body)
+	}
+	if len(s2.Solution) != 2 {
+		t.Errorf("step 2 solution = %q", s2.Solution)
+	}
+}
+
+func TestParseProblems(t *testing.T) {
+	tests := []struct {
+		name     string
+		body     string
+		wantLine int
+		wantMsg  string
+	}{
+		{"no steps", "Just text.\n", 1, "no steps"},
+		{"missing check", "## A\n\n```solution\nclock now\n```\n", 1, "no check block"},
+		{"missing solution", "## A\n\n```check\ntrue\n```\n", 1, "no solution block"},
+		{"bad check syntax", "## A\n\n```check\ntrue &&\n  fn(\"x\").Nope > 1\n```\n```solution\nclock now\n```\n", 5, "check does not compile"},
+		{"check not boolean", "## A\n\n```check\n1 + 2\n```\n```solution\nclock now\n```\n", 4, "check does not compile"},
+		{"two checks", "## A\n```check\ntrue\n```\n```check\ntrue\n```\n```solution\nclock now\n```\n", 5, "more than one check"},
+		{"empty hint", "## A\n```check\ntrue\n```\n```hint\n```\n```solution\nx\n```\n", 5, "hint block is empty"},
+		{"check before steps", "```check\ntrue\n```\n## A\n```check\ntrue\n```\n```solution\nx\n```\n", 1, "before the first step"},
+		{"nested check", "## A\n- item\n\n  ```check\n  true\n  ```\n```check\ntrue\n```\n```solution\nx\n```\n", 4, "nested"},
+		{"unclosed", "## A\n```solution\nx\n```\n```check\ntrue\n", 5, "not closed"},
+		{"info extra words", "## A\n```check extra\ntrue\n```\n```solution\nx\n```\n", 2, "unexpected text"},
+		{"unknown function", "## A\n```check\nfunc_that_is_not(1)\n```\n```solution\nx\n```\n", 3, "check does not compile"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, probs := Parse([]byte(tc.body), 1)
+			for _, p := range probs {
+				if strings.Contains(p.Msg, tc.wantMsg) {
+					if p.Line != tc.wantLine {
+						t.Errorf("problem %q at line %d, want line %d", p.Msg, p.Line, tc.wantLine)
+					}
+					return
+				}
+			}
+			t.Errorf("no problem containing %q; got %v", tc.wantMsg, probs)
+		})
+	}
+}
+
+func TestBodyLineOffset(t *testing.T) {
+	_, probs := Parse([]byte("## A\n```check\n1\n```\n```solution\nx\n```\n"), 8)
+	if len(probs) != 1 || probs[0].Line != 10 {
+		t.Fatalf("problems = %v, want one at line 10", probs)
+	}
+}
+
+func TestCommandLines(t *testing.T) {
+	got := CommandLines("  # c\n\naws a b\n  clock advance 1m  \n")
+	if strings.Join(got, "|") != "aws a b|clock advance 1m" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestEvalCheckEnv(t *testing.T) {
+	env := &Env{Now: 75, Functions: []*Function{{FunctionName: "hello", Exists: true, Invocations: 3, ColdStarts: 1,
+		ThrottlesByReason: map[string]int{"ReservedFunctionConcurrentInvocationLimitExceeded": 4}}},
+		History: []Command{{Line: "aws  lambda invoke --function-name hello x"}, {Line: "clock advance 1m"}}}
+	tests := []struct {
+		name string
+		src  string
+		want bool
+	}{
+		{"field", `fn("hello").Invocations == 3`, true},
+		{"missing fn", `fn("nope").Exists`, false},
+		{"missing fn zero", `fn("nope").Invocations == 0`, true},
+		{"reason map", `fn("hello").ThrottlesByReason["ReservedFunctionConcurrentInvocationLimitExceeded"] == 4`, true},
+		{"ran", `ran("aws lambda invoke") == 1`, true},
+		{"now", `now >= seconds("1m")`, true},
+		{"recent without series", `fn("hello").Recent("1m").Throttles == 0`, true},
+		{"throttles fn", `throttles("hello", "5m") == 0`, true},
+		{"service missing", `service("c", "web").RunningCount == 0 && !cluster("c").Exists`, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := EvalCheck(tc.src, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("%s = %v, want %v", tc.src, got, tc.want)
+			}
+		})
+	}
+}
+
+func FuzzParseLab(f *testing.F) {
+	f.Add([]byte(goodLab))
+	f.Add([]byte("## A\n```check\n1\n```\n"))
+	f.Add([]byte("Title\n---\n```check\n"))
+	f.Add([]byte("## \n```solution\n```\n~~~check\nfn(\"a\").Recent(\"1m\").Throttles == 0\n~~~\n"))
+	f.Add([]byte("- a\n  ```hint\n  x\n  ```\n## B\n> ```check\n> true\n> ```\n"))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		l, probs := Parse(body, 3)
+		if l == nil {
+			t.Fatal("nil lab")
+		}
+		for _, p := range probs {
+			if p.Line < 3 {
+				t.Fatalf("problem line %d before the body", p.Line)
+			}
+		}
+		for _, s := range l.Steps {
+			if s.Line < 3 {
+				t.Fatalf("step line %d before the body", s.Line)
+			}
+		}
+	})
+}

@@ -1,0 +1,319 @@
+package lab
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cloudlab/cloudlab/internal/cloud"
+	"github.com/cloudlab/cloudlab/internal/shell"
+	"github.com/cloudlab/cloudlab/internal/sim"
+)
+
+// DefaultSeed is the seed labs run with unless told otherwise, so a class
+// sees the same simulation.
+const DefaultSeed = 1
+
+// SampleEvery is the simulated interval at which the runner samples metrics
+// for recent-window checks and the lab screen's charts.
+const SampleEvery = time.Second
+
+// maxLogs bounds the log lines kept for checks and the log pane.
+const maxLogs = 2000
+
+// StepResult is the outcome of one step.
+type StepResult struct {
+	Title  string `json:"title"`
+	Passed bool   `json:"passed"`
+	// Command is the 1-based number of the learner command after which the
+	// step's check first held (0 if it never did); Line is that command.
+	Command int    `json:"command,omitempty"`
+	Line    string `json:"line,omitempty"`
+	// At is the simulated clock when the step passed.
+	At string `json:"at,omitempty"`
+	// HintsShown counts hints shown; SolutionShown says whether the
+	// solution was revealed.
+	HintsShown    int  `json:"hintsShown"`
+	SolutionShown bool `json:"solutionShown"`
+	// Error is the last error the check raised while evaluating, if any.
+	Error string `json:"error,omitempty"`
+}
+
+// Result is a whole run's outcome (what `lab LAB --run FILE --json` prints).
+type Result struct {
+	Lab       string       `json:"lab"`
+	Passed    bool         `json:"passed"`
+	Steps     []StepResult `json:"steps"`
+	Commands  int          `json:"commands"`
+	Clock     string       `json:"clock"`
+	Seed      uint64       `json:"seed"`
+	Solutions int          `json:"solutionsShown"`
+}
+
+// Outcome is what one learner command produced.
+type Outcome struct {
+	Command Command
+	Result  shell.Result
+	Err     error
+	// Passed lists the indexes of steps that passed after this command.
+	Passed []int
+}
+
+// Runner runs one lab against one simulated account.
+type Runner struct {
+	Lab   *Lab
+	Acct  *cloud.Account
+	Shell *shell.Shell
+	Seed  uint64
+
+	steps   []StepResult
+	current int
+	history []Command
+	logs    []string
+	series  *Series
+	env     *Env
+	sampler sim.EventID
+}
+
+// Option configures a Runner.
+type Option func(*Runner)
+
+// WithSeed sets the simulation seed (default DefaultSeed).
+func WithSeed(seed uint64) Option { return func(r *Runner) { r.Seed = seed } }
+
+// NewRunner creates a fresh simulated account, runs the lab's setup lines
+// and returns a runner at step 1. A failing setup line is an error naming
+// the line.
+func NewRunner(l *Lab, opts ...Option) (*Runner, error) {
+	if l == nil {
+		return nil, errors.New("lab: no lab")
+	}
+	r := &Runner{Lab: l, Seed: DefaultSeed, series: NewSeries(2 * time.Hour)}
+	for _, o := range opts {
+		o(r)
+	}
+	r.Acct = cloud.New(r.Seed)
+	r.Shell = shell.New(r.Acct)
+	r.steps = make([]StepResult, len(l.Steps))
+	for i, s := range l.Steps {
+		r.steps[i].Title = s.Title
+	}
+	r.scheduleSampler()
+	for i, line := range l.Setup {
+		res, err := r.Shell.Run(line)
+		if err != nil {
+			return nil, fmt.Errorf("lab %s: setup line %d (%s): %v", l.ID, i+1, line, err)
+		}
+		r.collectLogs(res.Output)
+	}
+	r.sample()
+	r.refresh()
+	return r, nil
+}
+
+// scheduleSampler samples metrics every SampleEvery of simulated time.
+// Sampling only reads state, so it does not change what the simulation does.
+func (r *Runner) scheduleSampler() {
+	k := r.Acct.Kernel
+	var tick func()
+	tick = func() {
+		r.sample()
+		r.sampler = k.After(SampleEvery, tick)
+	}
+	r.sampler = k.After(SampleEvery, tick)
+}
+
+// sample records every function's counters now.
+func (r *Runner) sample() {
+	now := r.Acct.Kernel.Now()
+	for _, c := range sampleCounters(r.Acct) {
+		r.series.Add(now, c.name, c.Counters)
+	}
+}
+
+// Exec runs one learner command, then evaluates the current step's check
+// (and the next ones, while they hold). Errors of the command itself are
+// part of the Outcome, not a failure of Exec.
+func (r *Runner) Exec(line string) Outcome {
+	line = strings.TrimSpace(line)
+	res, err := r.Shell.Run(line)
+	cmd := Command{Line: line, OK: err == nil, Text: res.String(), At: r.Acct.Kernel.Now().Seconds()}
+	if err != nil {
+		cmd.Error = err.Error()
+		var ae *shell.AWSError
+		if errors.As(err, &ae) {
+			cmd.Code, cmd.Reason = ae.Code, ae.Reason
+		}
+		cmd.Text = ""
+	} else {
+		cmd.Output = jsonValue(res.Output)
+		r.collectLogs(res.Output)
+	}
+	r.history = append(r.history, cmd)
+	r.sample()
+	passed := r.evaluate()
+	return Outcome{Command: cmd, Result: res, Err: err, Passed: passed}
+}
+
+// Advance runs the simulation forward by d (the lab screen's clock) and
+// re-evaluates the current step. It returns the steps that passed.
+func (r *Runner) Advance(d time.Duration) ([]int, error) {
+	err := r.Acct.Kernel.RunFor(d)
+	r.sample()
+	return r.evaluate(), err
+}
+
+// evaluate refreshes the environment and passes steps in order while their
+// checks hold.
+func (r *Runner) evaluate() []int {
+	var passed []int
+	for r.current < len(r.Lab.Steps) {
+		r.refresh()
+		st := r.Lab.Steps[r.current]
+		ok, err := st.Eval(r.env)
+		if err != nil {
+			r.steps[r.current].Error = err.Error()
+		}
+		if !ok {
+			break
+		}
+		res := &r.steps[r.current]
+		res.Passed, res.Error = true, ""
+		res.Command = len(r.history)
+		if n := len(r.history); n > 0 {
+			res.Line = r.history[n-1].Line
+		}
+		res.At = sim.FormatClock(r.Acct.Kernel.Now())
+		passed = append(passed, r.current)
+		r.current++
+	}
+	return passed
+}
+
+// Current is the index of the step being worked on (len(Steps) when done).
+func (r *Runner) Current() int { return r.current }
+
+// Done reports whether every step has passed.
+func (r *Runner) Done() bool { return r.current >= len(r.Lab.Steps) }
+
+// Steps returns the per-step results so far.
+func (r *Runner) Steps() []StepResult { return append([]StepResult(nil), r.steps...) }
+
+// History returns the learner's commands so far.
+func (r *Runner) History() []Command { return append([]Command(nil), r.history...) }
+
+// Logs returns the Lambda log lines collected so far.
+func (r *Runner) Logs() []string { return r.logs }
+
+// Series returns the metric samples (for charts).
+func (r *Runner) Series() *Series { return r.series }
+
+// Env returns the check environment as of the last evaluation.
+func (r *Runner) Env() *Env {
+	if r.env == nil {
+		r.refresh()
+	}
+	return r.env
+}
+
+// NextHint returns the current step's next hint and records it as shown.
+// ok is false when there are no more hints (or the lab is done).
+func (r *Runner) NextHint() (hint string, n, total int, ok bool) {
+	if r.Done() {
+		return "", 0, 0, false
+	}
+	st := r.Lab.Steps[r.current]
+	res := &r.steps[r.current]
+	if res.HintsShown >= len(st.Hints) {
+		return "", res.HintsShown, len(st.Hints), false
+	}
+	h := st.Hints[res.HintsShown]
+	res.HintsShown++
+	return h, res.HintsShown, len(st.Hints), true
+}
+
+// ShowSolution returns the current step's solution lines and records that
+// the solution was shown.
+func (r *Runner) ShowSolution() []string {
+	if r.Done() {
+		return nil
+	}
+	r.steps[r.current].SolutionShown = true
+	return r.Lab.Steps[r.current].Solution
+}
+
+// Result summarizes the run.
+func (r *Runner) Result() Result {
+	res := Result{Lab: r.Lab.ID, Passed: r.Done(), Steps: r.Steps(), Commands: len(r.history),
+		Clock: sim.FormatClock(r.Acct.Kernel.Now()), Seed: r.Seed}
+	for _, s := range r.steps {
+		if s.SolutionShown {
+			res.Solutions++
+		}
+	}
+	return res
+}
+
+// PassedCount counts passed steps.
+func (r *Runner) PassedCount() int { return r.current }
+
+// RunScript runs a learner script (one command per line; blank lines and #
+// comments skipped) and returns the result. Command errors do not stop the
+// script: a learner's wrong command is part of the attempt.
+func (r *Runner) RunScript(script string) Result {
+	for _, line := range CommandLines(script) {
+		r.Exec(line)
+	}
+	return r.Result()
+}
+
+// collectLogs picks Lambda log lines out of a command's output (invoke
+// with --log-type Tail returns them base64-encoded in LogResult).
+func (r *Runner) collectLogs(out any) {
+	m, ok := jsonValue(out).(map[string]any)
+	if !ok {
+		return
+	}
+	s, _ := m["LogResult"].(string)
+	if s == "" {
+		return
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return
+	}
+	for _, l := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		r.addLog(l)
+	}
+}
+
+func (r *Runner) addLog(l string) {
+	r.logs = append(r.logs, l)
+	if len(r.logs) > maxLogs {
+		r.logs = append(r.logs[:0:0], r.logs[len(r.logs)-maxLogs:]...)
+	}
+}
+
+// jsonValue converts a command's Output (a struct or map) to plain JSON
+// values (maps, slices, float64, string, bool), which checks can index.
+func jsonValue(v any) any {
+	if v == nil {
+		return nil
+	}
+	switch v.(type) {
+	case map[string]any, []any, string, float64, bool:
+		return v
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	var out any
+	if json.Unmarshal(b, &out) != nil {
+		return nil
+	}
+	return out
+}
