@@ -1,0 +1,113 @@
+package lab
+
+import (
+	"strings"
+	"testing"
+)
+
+const clockLab = "## Advance a minute\n\n```check\nnow >= 60\n```\n```hint\nclock\n```\n```hint\nclock advance\n```\n```solution\nclock advance 1m\n```\n\n" +
+	"## Ask the time\n\n```check\nlast.ok && last.line == \"clock now\" && ran(\"clock now\") >= 1\n```\n```solution\nclock now\n```\n\n" +
+	"## Make a mistake\n\n```check\n!last.ok && last.error != \"\"\n```\n```solution\nclock advance soon\n```\n"
+
+func mustParse(t *testing.T, body string) *Lab {
+	t.Helper()
+	l, probs := Parse([]byte(body), 1)
+	if len(probs) > 0 {
+		t.Fatalf("parse: %v", probs)
+	}
+	l.ID = "lab-test"
+	return l
+}
+
+func TestRunnerStepsInOrder(t *testing.T) {
+	tests := []struct {
+		name       string
+		script     string
+		wantPassed []bool
+		wantCmd    []int
+	}{
+		{"solutions", "clock advance 1m\nclock now\nclock advance soon\n", []bool{true, true, true}, []int{1, 2, 3}},
+		{"order matters", "clock now\nclock advance 1m\nclock advance soon\n", []bool{true, false, false}, []int{2, 0, 0}},
+		{"skip step 1", "clock now\nclock advance soon\n", []bool{false, false, false}, []int{0, 0, 0}},
+		{"a step passes only after the previous one", "clock now\nclock advance 30s\nclock advance 30s\nclock now\nx\n", []bool{true, true, true}, []int{3, 4, 5}},
+		{"comments and blanks ignored", "# start\n\nclock advance 2m\n  clock now  \nnope\n", []bool{true, true, true}, []int{1, 2, 3}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := NewRunner(mustParse(t, clockLab))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := r.RunScript(tc.script)
+			all := true
+			for i, s := range res.Steps {
+				all = all && s.Passed
+				if s.Passed != tc.wantPassed[i] || s.Command != tc.wantCmd[i] {
+					t.Errorf("step %d: passed=%v at command %d, want %v at %d", i+1, s.Passed, s.Command, tc.wantPassed[i], tc.wantCmd[i])
+				}
+			}
+			if res.Passed != all {
+				t.Errorf("Passed = %v, steps all passed = %v", res.Passed, all)
+			}
+		})
+	}
+}
+
+func TestRunnerHintsAndSolution(t *testing.T) {
+	r, err := NewRunner(mustParse(t, clockLab))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, n, total, ok := r.NextHint()
+	if !ok || h != "clock" || n != 1 || total != 2 {
+		t.Fatalf("first hint = %q %d/%d %v", h, n, total, ok)
+	}
+	if h, _, _, _ = r.NextHint(); h != "clock advance" {
+		t.Fatalf("second hint = %q", h)
+	}
+	if _, _, _, ok = r.NextHint(); ok {
+		t.Fatal("a third hint was shown")
+	}
+	sol := r.ShowSolution()
+	if len(sol) != 1 || sol[0] != "clock advance 1m" {
+		t.Fatalf("solution = %q", sol)
+	}
+	res := r.Result()
+	if res.Steps[0].HintsShown != 2 || !res.Steps[0].SolutionShown || res.Solutions != 1 {
+		t.Errorf("recorded %+v", res.Steps[0])
+	}
+}
+
+func TestRunnerAdvancePassesClockChecks(t *testing.T) {
+	r, err := NewRunner(mustParse(t, clockLab))
+	if err != nil {
+		t.Fatal(err)
+	}
+	passed, err := r.Advance(61e9)
+	if err != nil || len(passed) != 1 || passed[0] != 0 {
+		t.Fatalf("Advance passed %v err %v", passed, err)
+	}
+}
+
+func TestRunnerSetupError(t *testing.T) {
+	l := mustParse(t, clockLab)
+	l.Setup = []string{"clock advance 1s", "aws nosuch thing"}
+	_, err := NewRunner(l)
+	if err == nil || !strings.Contains(err.Error(), "setup line 2") {
+		t.Fatalf("err = %v, want setup line 2", err)
+	}
+}
+
+func TestRunnerDeterministic(t *testing.T) {
+	var clocks []string
+	for range 2 {
+		r, err := NewRunner(mustParse(t, clockLab), WithSeed(7))
+		if err != nil {
+			t.Fatal(err)
+		}
+		clocks = append(clocks, r.RunScript("clock advance 90s\nclock now\n").Clock)
+	}
+	if clocks[0] != clocks[1] {
+		t.Fatalf("clocks differ: %v", clocks)
+	}
+}
