@@ -1,0 +1,138 @@
+package progress
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Card is the FSRS state of one question's review card (package srs converts
+// it to and from go-fsrs).
+type Card struct {
+	QuestionID    string    `json:"questionId"`
+	QuizID        string    `json:"quizId,omitempty"`
+	Due           time.Time `json:"due"`
+	Stability     float64   `json:"stability"`
+	Difficulty    float64   `json:"difficulty"`
+	ElapsedDays   int       `json:"elapsedDays"`
+	ScheduledDays int       `json:"scheduledDays"`
+	Reps          int       `json:"reps"`
+	Lapses        int       `json:"lapses"`
+	State         int       `json:"state"` // fsrs.State: 0 new, 1 learning, 2 review, 3 relearning
+	LastReview    time.Time `json:"lastReview,omitzero"`
+}
+
+const cardCols = `question_id, quiz_id, due_ms, stability, difficulty, elapsed_days, scheduled_days,
+	reps, lapses, state, last_review_ms`
+
+func scanCard(sc interface{ Scan(...any) error }) (Card, error) {
+	var c Card
+	var due, last sql.NullInt64
+	err := sc.Scan(&c.QuestionID, &c.QuizID, &due, &c.Stability, &c.Difficulty, &c.ElapsedDays,
+		&c.ScheduledDays, &c.Reps, &c.Lapses, &c.State, &last)
+	c.Due, c.LastReview = fromMs(due), fromMs(last)
+	return c, err
+}
+
+func validCard(c Card) error {
+	if c.QuestionID == "" {
+		return errors.New("progress: card needs a question id")
+	}
+	if c.Due.IsZero() {
+		return fmt.Errorf("progress: card %s has no due date", c.QuestionID)
+	}
+	if c.ElapsedDays < 0 || c.ScheduledDays < 0 || c.Reps < 0 || c.Lapses < 0 || c.State < 0 || c.State > 3 {
+		return fmt.Errorf("progress: card %s has out-of-range counters", c.QuestionID)
+	}
+	return nil
+}
+
+// Card returns the review card of a question; ok is false if there is none.
+func (s *Store) Card(questionID string) (Card, bool, error) {
+	c, err := scanCard(s.db.QueryRow("SELECT "+cardCols+" FROM review_cards WHERE question_id = ?", questionID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Card{}, false, nil
+	}
+	if err != nil {
+		return Card{}, false, s.wrap("read card "+questionID, err)
+	}
+	return c, true, nil
+}
+
+// cardUpsert writes a card; with onlyNewer it keeps an existing card whose
+// last review is at least as recent (used by Import).
+func cardUpsert(onlyNewer bool) string {
+	q := `INSERT INTO review_cards (question_id, quiz_id, due_ms, stability, difficulty, elapsed_days,
+		scheduled_days, reps, lapses, state, last_review_ms, updated_at_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (question_id) DO UPDATE SET
+			quiz_id = excluded.quiz_id, due_ms = excluded.due_ms, stability = excluded.stability,
+			difficulty = excluded.difficulty, elapsed_days = excluded.elapsed_days,
+			scheduled_days = excluded.scheduled_days, reps = excluded.reps, lapses = excluded.lapses,
+			state = excluded.state, last_review_ms = excluded.last_review_ms, updated_at_ms = excluded.updated_at_ms`
+	if onlyNewer {
+		q += ` WHERE coalesce(excluded.last_review_ms, 0) > coalesce(review_cards.last_review_ms, 0)
+			OR (coalesce(excluded.last_review_ms, 0) = coalesce(review_cards.last_review_ms, 0) AND excluded.reps > review_cards.reps)`
+	}
+	return q
+}
+
+func cardArgs(c Card, now time.Time) []any {
+	return []any{c.QuestionID, c.QuizID, ms(c.Due), c.Stability, c.Difficulty, c.ElapsedDays,
+		c.ScheduledDays, c.Reps, c.Lapses, c.State, ms(c.LastReview), ms(now)}
+}
+
+// PutCard stores (inserts or replaces) a review card.
+func (s *Store) PutCard(c Card) error {
+	if err := validCard(c); err != nil {
+		return err
+	}
+	args := cardArgs(c, s.now())
+	return s.tx("save card "+c.QuestionID, func(tx *sql.Tx) error {
+		_, err := tx.Exec(cardUpsert(false), args...)
+		return err
+	})
+}
+
+// DueCards returns the cards due at or before now, most overdue first.
+func (s *Store) DueCards(now time.Time) ([]Card, error) {
+	rows, err := s.db.Query("SELECT "+cardCols+" FROM review_cards WHERE due_ms <= ? ORDER BY due_ms, question_id", now.UnixMilli())
+	if err != nil {
+		return nil, s.wrap("read due cards", err)
+	}
+	defer rows.Close()
+	var out []Card
+	for rows.Next() {
+		c, err := scanCard(rows)
+		if err != nil {
+			return nil, s.wrap("read due cards", err)
+		}
+		out = append(out, c)
+	}
+	return out, s.wrap("read due cards", rows.Err())
+}
+
+// CountDue counts the cards due at or before now.
+func (s *Store) CountDue(now time.Time) (int, error) {
+	var n int
+	err := s.db.QueryRow("SELECT count(*) FROM review_cards WHERE due_ms <= ?", now.UnixMilli()).Scan(&n)
+	return n, s.wrap("count due cards", err)
+}
+
+func (s *Store) allCards() ([]Card, error) {
+	rows, err := s.db.Query("SELECT " + cardCols + " FROM review_cards ORDER BY question_id")
+	if err != nil {
+		return nil, s.wrap("read cards", err)
+	}
+	defer rows.Close()
+	var out []Card
+	for rows.Next() {
+		c, err := scanCard(rows)
+		if err != nil {
+			return nil, s.wrap("read cards", err)
+		}
+		out = append(out, c)
+	}
+	return out, s.wrap("read cards", rows.Err())
+}

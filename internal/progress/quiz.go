@@ -1,0 +1,152 @@
+package progress
+
+import (
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Attempt is one answer to one question.
+type Attempt struct {
+	ID         int64     `json:"id"`
+	SessionID  string    `json:"sessionId,omitempty"`
+	QuizID     string    `json:"quizId"`
+	QuestionID string    `json:"questionId"`
+	Mode       string    `json:"mode,omitempty"` // practice, exam, review
+	Answer     string    `json:"answer,omitempty"`
+	Domain     string    `json:"domain,omitempty"`
+	Lesson     string    `json:"lesson,omitempty"`
+	Correct    bool      `json:"correct"`
+	TakenMs    int64     `json:"takenMs"`
+	At         time.Time `json:"at"`
+}
+
+// QuizResult is the score of one finished quiz session.
+type QuizResult struct {
+	SessionID string    `json:"sessionId,omitempty"`
+	QuizID    string    `json:"quizId"`
+	Mode      string    `json:"mode,omitempty"`
+	Correct   int       `json:"correct"`
+	Total     int       `json:"total"`
+	Scaled    int       `json:"scaled,omitempty"` // 100..1000 in exam mode, else 0
+	Passed    bool      `json:"passed"`
+	At        time.Time `json:"at"`
+}
+
+// Percent is 100*Correct/Total (0 when Total is 0).
+func (r QuizResult) Percent() float64 {
+	if r.Total == 0 {
+		return 0
+	}
+	return 100 * float64(r.Correct) / float64(r.Total)
+}
+
+func validAttempt(a Attempt) error {
+	if a.QuizID == "" || a.QuestionID == "" {
+		return fmt.Errorf("progress: attempt needs a quiz id and a question id (got %q, %q)", a.QuizID, a.QuestionID)
+	}
+	if a.TakenMs < 0 {
+		return fmt.Errorf("progress: attempt at %s/%s: negative time taken %d ms", a.QuizID, a.QuestionID, a.TakenMs)
+	}
+	return nil
+}
+
+func validResult(r QuizResult) error {
+	if r.QuizID == "" {
+		return fmt.Errorf("progress: quiz result needs a quiz id")
+	}
+	if r.Total < 0 || r.Correct < 0 || r.Correct > r.Total {
+		return fmt.Errorf("progress: quiz result %s: %d correct of %d is impossible", r.QuizID, r.Correct, r.Total)
+	}
+	return nil
+}
+
+const insertAttempt = `INSERT INTO quiz_attempts
+	(session_id, quiz_id, question_id, mode, answer, domain, lesson_id, correct, taken_ms, at_ms)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// RecordAttempt stores an attempt and returns its id (a.ID is ignored). A zero
+// a.At means now.
+func (s *Store) RecordAttempt(a Attempt) (int64, error) {
+	if err := validAttempt(a); err != nil {
+		return 0, err
+	}
+	at := ms(s.orNow(a.At))
+	var id int64
+	err := s.tx("record attempt", func(tx *sql.Tx) error {
+		res, err := tx.Exec(insertAttempt, a.SessionID, a.QuizID, a.QuestionID, a.Mode, a.Answer,
+			a.Domain, a.Lesson, b2i(a.Correct), a.TakenMs, at)
+		if err != nil {
+			return err
+		}
+		id, err = res.LastInsertId()
+		return err
+	})
+	return id, err
+}
+
+// Attempts returns the attempts of one quiz ("" for all), oldest first.
+func (s *Store) Attempts(quizID string) ([]Attempt, error) {
+	q := `SELECT id, session_id, quiz_id, question_id, mode, answer, domain, lesson_id, correct, taken_ms, at_ms
+		FROM quiz_attempts WHERE ? = '' OR quiz_id = ? ORDER BY at_ms, id`
+	rows, err := s.db.Query(q, quizID, quizID)
+	if err != nil {
+		return nil, s.wrap("read attempts", err)
+	}
+	defer rows.Close()
+	var out []Attempt
+	for rows.Next() {
+		var a Attempt
+		var at sql.NullInt64
+		if err := rows.Scan(&a.ID, &a.SessionID, &a.QuizID, &a.QuestionID, &a.Mode, &a.Answer, &a.Domain,
+			&a.Lesson, &a.Correct, &a.TakenMs, &at); err != nil {
+			return nil, s.wrap("read attempts", err)
+		}
+		a.At = fromMs(at)
+		out = append(out, a)
+	}
+	return out, s.wrap("read attempts", rows.Err())
+}
+
+// upsertResult inserts r, or updates the result of the same non-empty
+// session and quiz.
+const upsertResult = `INSERT INTO quiz_results (session_id, quiz_id, mode, correct, total, scaled, passed, at_ms)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (session_id, quiz_id) WHERE session_id <> '' DO UPDATE SET
+		mode = excluded.mode, correct = excluded.correct, total = excluded.total,
+		scaled = excluded.scaled, passed = excluded.passed, at_ms = excluded.at_ms`
+
+// RecordResult stores the result of a quiz session. A result with the same
+// non-empty SessionID and QuizID replaces the earlier one. A zero r.At means now.
+func (s *Store) RecordResult(r QuizResult) error {
+	if err := validResult(r); err != nil {
+		return err
+	}
+	at := ms(s.orNow(r.At))
+	return s.tx("record result", func(tx *sql.Tx) error {
+		_, err := tx.Exec(upsertResult, r.SessionID, r.QuizID, r.Mode, r.Correct, r.Total, r.Scaled, b2i(r.Passed), at)
+		return err
+	})
+}
+
+// Results returns the results of one quiz ("" for all), oldest first.
+func (s *Store) Results(quizID string) ([]QuizResult, error) {
+	q := `SELECT session_id, quiz_id, mode, correct, total, scaled, passed, at_ms
+		FROM quiz_results WHERE ? = '' OR quiz_id = ? ORDER BY at_ms, id`
+	rows, err := s.db.Query(q, quizID, quizID)
+	if err != nil {
+		return nil, s.wrap("read results", err)
+	}
+	defer rows.Close()
+	var out []QuizResult
+	for rows.Next() {
+		var r QuizResult
+		var at sql.NullInt64
+		if err := rows.Scan(&r.SessionID, &r.QuizID, &r.Mode, &r.Correct, &r.Total, &r.Scaled, &r.Passed, &at); err != nil {
+			return nil, s.wrap("read results", err)
+		}
+		r.At = fromMs(at)
+		out = append(out, r)
+	}
+	return out, s.wrap("read results", rows.Err())
+}

@@ -1,0 +1,340 @@
+// Package progress stores what a learner has done in cloudlab: lessons opened
+// and read, the last location, quiz attempts and results, FSRS review cards and
+// lab state. It is a SQLite database (modernc.org/sqlite, pure Go) in
+// dir/progress.db, opened in WAL mode with a busy timeout, so that two cloudlab
+// processes can update it at once without losing anything. Every change is one
+// transaction. The schema is created and upgraded by embedded SQL migrations
+// (migrations/NNNN_name.sql) tracked with PRAGMA user_version.
+//
+// A file that is not a readable SQLite database gives an error wrapping
+// ErrCorrupt and is never modified or replaced. A database written by a newer
+// cloudlab gives an error wrapping ErrTooNew.
+//
+// Times are stored as UTC unix milliseconds: values read back are UTC and
+// truncated to the millisecond. The zero time.Time means "never".
+package progress
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/adrg/xdg"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// FileName is the name of the database file inside the data directory.
+const FileName = "progress.db"
+
+// ErrCorrupt is wrapped by errors about a database file that is corrupt or
+// cannot be read. The file is left untouched.
+var ErrCorrupt = errors.New("corrupt or unreadable progress database")
+
+// ErrTooNew is wrapped by the error Open returns for a database whose schema
+// version is newer than this program knows.
+var ErrTooNew = errors.New("progress database is from a newer cloudlab")
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// busyTimeoutMs is how long a statement waits for another connection or
+// process to release its lock before failing with SQLITE_BUSY.
+const busyTimeoutMs = 5000
+
+// Store is an open progress database. It is safe for concurrent use by
+// multiple goroutines; several Stores (in one or several processes) may share
+// one file.
+type Store struct {
+	db   *sql.DB
+	path string
+	now  func() time.Time
+}
+
+// DefaultDir is the data directory: $CLOUDLAB_DATA if set, otherwise
+// $XDG_DATA_HOME/cloudlab (for example ~/.local/share/cloudlab).
+func DefaultDir() string {
+	if d := os.Getenv("CLOUDLAB_DATA"); d != "" {
+		return d
+	}
+	return filepath.Join(xdg.DataHome, "cloudlab")
+}
+
+// Open opens (creating if missing) dir/progress.db, creating dir if needed,
+// and brings its schema up to date.
+func Open(dir string) (*Store, error) {
+	if dir == "" {
+		return nil, errors.New("progress: empty data directory")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("progress: create data directory: %w", err)
+	}
+	path := filepath.Join(dir, FileName)
+	if err := checkHeader(path); err != nil {
+		return nil, err
+	}
+	// Per-connection settings go in the DSN so that every pooled connection
+	// gets them. _txlock=immediate makes BEGIN take the write lock at once, so
+	// two writers queue on the busy timeout instead of failing on upgrade.
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout("+strconv.Itoa(busyTimeoutMs)+")")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("progress: open %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path, now: time.Now}
+	if err := s.init(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// checkHeader refuses, without opening it as a database, a non-empty file that
+// does not start with the SQLite header, and a file that cannot be read.
+func checkHeader(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return corrupt(path, err)
+	}
+	defer f.Close()
+	const magic = "SQLite format 3\x00"
+	buf := make([]byte, len(magic))
+	n, err := io.ReadFull(f, buf)
+	switch {
+	case n == 0 && (err == io.EOF || err == nil):
+		return nil // empty file: SQLite treats it as a new database
+	case err != nil && err != io.ErrUnexpectedEOF:
+		return corrupt(path, err)
+	case string(buf[:n]) != magic:
+		return corrupt(path, errors.New("not a SQLite database (bad header)"))
+	}
+	return nil
+}
+
+func corrupt(path string, err error) error {
+	return fmt.Errorf("progress database %s is corrupt or unreadable: %v; it was left untouched: %w", path, err, ErrCorrupt)
+}
+
+// isCorruptCode reports whether err is a SQLite error meaning the file is
+// damaged or not a database.
+func isCorruptCode(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR:
+		return true
+	}
+	return false
+}
+
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	c := se.Code() & 0xff
+	return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
+}
+
+// wrap turns low-level errors into errors that name the file and the
+// operation; corrupt-file errors wrap ErrCorrupt.
+func (s *Store) wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, ErrCorrupt) || errors.Is(err, ErrTooNew) {
+		return err
+	}
+	if isCorruptCode(err) {
+		return corrupt(s.path, err)
+	}
+	return fmt.Errorf("progress: %s (%s): %w", op, s.path, err)
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations returns the embedded migrations in order; file n must be named
+// NNNN_name.sql with NNNN = n (1-based, no gaps).
+func migrations() ([]migration, error) {
+	entries, err := migrationFS.ReadDir("migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("progress: migration %s: name must be NNNN_name.sql", e.Name())
+		}
+		b, err := migrationFS.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("progress: migration %s: expected version %d", m.name, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// SchemaVersion is the schema version (PRAGMA user_version) this build writes.
+func SchemaVersion() int {
+	ms, err := migrations()
+	if err != nil {
+		return 0
+	}
+	return len(ms)
+}
+
+func (s *Store) userVersion(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (int, error) {
+	var v int
+	err := q.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	return v, err
+}
+
+// init validates the file, switches it to WAL and applies migrations.
+func (s *Store) init() error {
+	ctx := context.Background()
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	// Reading the schema fails on a damaged file before anything is written.
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
+		return s.wrap("read schema", err)
+	}
+	v, err := s.userVersion(ctx, s.db)
+	if err != nil {
+		return s.wrap("read schema version", err)
+	}
+	if v > len(ms) {
+		return s.tooNew(v, len(ms))
+	}
+	var mode string
+	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode); err != nil {
+		return s.wrap("enable WAL", err)
+	}
+	if v == len(ms) {
+		return nil
+	}
+	return s.tx("migrate", func(tx *sql.Tx) error {
+		v, err := s.userVersion(ctx, tx) // another process may have migrated meanwhile
+		if err != nil {
+			return err
+		}
+		if v > len(ms) {
+			return s.tooNew(v, len(ms))
+		}
+		for _, m := range ms[v:] {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+		}
+		// PRAGMA does not take parameters; the value is our own integer.
+		_, err = tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(len(ms)))
+		return err
+	})
+}
+
+func (s *Store) tooNew(have, know int) error {
+	return fmt.Errorf("progress database %s has schema version %d but this cloudlab knows only up to %d; upgrade cloudlab (the file was left untouched): %w",
+		s.path, have, know, ErrTooNew)
+}
+
+// tx runs fn in one write transaction (BEGIN IMMEDIATE), retrying a few times
+// if the database stays busy beyond the busy timeout.
+func (s *Store) tx(op string, fn func(*sql.Tx) error) error {
+	var err error
+	for try := 0; try < 3; try++ {
+		err = s.tryTx(fn)
+		if !isBusy(err) {
+			break
+		}
+	}
+	return s.wrap(op, err)
+}
+
+func (s *Store) tryTx(fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(context.Background(), nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// SetClock replaces the wall clock used for timestamps the caller does not
+// give (tests use it). It must be called before the Store is shared.
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// ms converts a time to stored unix milliseconds; the zero time is NULL.
+func ms(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMilli(), Valid: true}
+}
+
+// fromMs converts stored unix milliseconds back to a UTC time; NULL is zero.
+func fromMs(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMilli(v.Int64).UTC()
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// orNow returns t, or the store's clock if t is zero.
+func (s *Store) orNow(t time.Time) time.Time {
+	if t.IsZero() {
+		return s.now()
+	}
+	return t
+}
