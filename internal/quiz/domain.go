@@ -1,0 +1,79 @@
+// Package quiz parses quiz Markdown files and runs quiz sessions: question
+// selection, option shuffling, answer parsing, grading, exam timing and
+// scoring with a domain and lesson breakdown.
+//
+// The package is pure: it never reads the wall clock or a global random
+// source (callers pass the time and a seed) and imports no UI library, so
+// the TUI (internal/tui/quizui) and the line-based front end
+// (internal/quiz/plain) only present what it decides.
+package quiz
+
+import "sort"
+
+// Domain is an exam domain that a question can be tagged with.
+type Domain struct {
+	Code string // e.g. "saa-cost"
+	Exam string // "CLF-C02" or "SAA-C03"
+	Name string // e.g. "Design Cost-Optimized Architectures"
+}
+
+// Label is "EXAM Name", as shown in a breakdown.
+func (d Domain) Label() string { return d.Exam + " " + d.Name }
+
+// domains are the codes of CONTRACTS.md, in exam-guide order.
+var domains = []Domain{
+	{"clf-concepts", "CLF-C02", "Cloud Concepts"},
+	{"clf-security", "CLF-C02", "Security and Compliance"},
+	{"clf-tech", "CLF-C02", "Cloud Technology and Services"},
+	{"clf-billing", "CLF-C02", "Billing, Pricing, and Support"},
+	{"saa-secure", "SAA-C03", "Design Secure Architectures"},
+	{"saa-resilient", "SAA-C03", "Design Resilient Architectures"},
+	{"saa-performance", "SAA-C03", "Design High-Performing Architectures"},
+	{"saa-cost", "SAA-C03", "Design Cost-Optimized Architectures"},
+}
+
+// Domains lists every known domain in exam-guide order.
+func Domains() []Domain { return append([]Domain(nil), domains...) }
+
+// LookupDomain returns the domain with this code.
+func LookupDomain(code string) (Domain, bool) {
+	for _, d := range domains {
+		if d.Code == code {
+			return d, true
+		}
+	}
+	return Domain{}, false
+}
+
+// DomainCodes lists the known codes, sorted, for error messages.
+func DomainCodes() []string {
+	out := make([]string, 0, len(domains))
+	for _, d := range domains {
+		out = append(out, d.Code)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Pass marks on AWS's 100-1000 scale (FACTS.md, "Certification exams"):
+// 700 for Foundational exams (Cloud Practitioner), 720 for Associate exams.
+const (
+	PassFoundational = 700
+	PassAssociate    = 720
+	DefaultPass      = PassAssociate
+)
+
+// PassFor is the default pass mark for a set of questions: 700 when every
+// question is tagged with a CLF-C02 domain, else 720.
+func PassFor(qs []*Question) int {
+	if len(qs) == 0 {
+		return DefaultPass
+	}
+	for _, q := range qs {
+		d, ok := LookupDomain(q.Domain)
+		if !ok || d.Exam != "CLF-C02" {
+			return DefaultPass
+		}
+	}
+	return PassFoundational
+}

@@ -1,0 +1,835 @@
+package quiz
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"gopkg.in/yaml.v3"
+)
+
+// Kind is the type of a question.
+type Kind int
+
+// Question kinds.
+const (
+	Single  Kind = iota + 1 // multiple choice: one right option
+	Multi                   // multiple response: two or more right options ("Choose N")
+	Numeric                 // a number, graded within a tolerance
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Single:
+		return "single"
+	case Multi:
+		return "multi"
+	case Numeric:
+		return "numeric"
+	}
+	return "unknown"
+}
+
+// Option is one answer option of a choice question.
+type Option struct {
+	Text        string // inline Markdown
+	Correct     bool
+	Explanation string // Markdown; may be empty
+}
+
+// Question is one quiz question.
+type Question struct {
+	ID          string
+	Title       string // the heading text (inline Markdown, attributes removed)
+	Text        string // Markdown under the heading: paragraphs, code, tables
+	Options     []Option
+	Explanation string // Markdown of the blockquote after the options
+	Kind        Kind
+	Answer      float64 // numeric questions
+	Tolerance   float64 // numeric questions; 0 means exact
+	Domain      string  // domain code; the quiz's default when the heading has none
+	QuizID      string
+	Lesson      string // the quiz's lesson (for the breakdown)
+	File        string
+	Line        int    // 1-based line of the heading in File
+	Sim         string // the ```sim block's text (numeric questions), for the content test
+	SimLine     int    // line of the sim block's first command
+	Fixed       bool   // an option refers to positions ("All of the above"): never shuffle
+}
+
+// Choose is the number of right options (0 for numeric questions).
+func (q *Question) Choose() int {
+	n := 0
+	for _, o := range q.Options {
+		if o.Correct {
+			n++
+		}
+	}
+	return n
+}
+
+// Prompt is what the learner reads first: "Choose 2" for multiple
+// response, "Enter a number" for numeric questions, "" otherwise.
+func (q *Question) Prompt() string {
+	switch q.Kind {
+	case Multi:
+		return fmt.Sprintf("Choose %d", q.Choose())
+	case Numeric:
+		return "Enter a number"
+	}
+	return ""
+}
+
+// Markdown is the question as one Markdown document: the title in bold,
+// then the body.
+func (q *Question) Markdown() string {
+	var b strings.Builder
+	b.WriteString("**")
+	b.WriteString(q.Title)
+	b.WriteString("**\n")
+	if q.Text != "" {
+		b.WriteString("\n")
+		b.WriteString(q.Text)
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// AnswerText is the right answer as shown after grading: letters in the
+// given display order ("B, D") or the number with its tolerance.
+func (q *Question) AnswerText(order []int) string {
+	if q.Kind == Numeric {
+		return FormatNumber(q.Answer, q.Tolerance)
+	}
+	var parts []string
+	for disp, orig := range orderOrIdentity(order, len(q.Options)) {
+		if q.Options[orig].Correct {
+			parts = append(parts, string(rune('A'+disp)))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// FormatNumber prints a number and an optional tolerance ("0.6175 ± 0.0001").
+func FormatNumber(v, tol float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if tol > 0 {
+		s += " ± " + strconv.FormatFloat(tol, 'f', -1, 64)
+	}
+	return s
+}
+
+// Quiz is a parsed quiz file.
+type Quiz struct {
+	ID, Title, Lesson, Domain string
+	File                      string
+	Questions                 []*Question
+}
+
+// Problem is something wrong in a quiz file, at a line.
+type Problem struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg) }
+
+// Header is a quiz's front matter.
+type Header struct {
+	ID     string `yaml:"id"`
+	Title  string `yaml:"title"`
+	Lesson string `yaml:"lesson"`
+	Domain string `yaml:"domain"`
+
+	// Lines of the front matter keys in the file (set by ParseFile, or by
+	// the caller from the file's source), for problem positions.
+	Lines map[string]int `yaml:"-"`
+}
+
+func (h Header) line(key string, def int) int {
+	if l, ok := h.Lines[key]; ok {
+		return l
+	}
+	return def
+}
+
+// FrontMatterLines finds the 1-based line of each top-level key in a
+// file's leading front matter.
+func FrontMatterLines(src []byte) map[string]int {
+	out := map[string]int{}
+	lines := strings.Split(string(src), "\n")
+	if len(lines) == 0 || strings.TrimRight(strings.TrimPrefix(lines[0], "\ufeff"), "\r") != "---" {
+		return out
+	}
+	for i := 1; i < len(lines); i++ {
+		l := strings.TrimRight(lines[i], "\r")
+		if l == "---" {
+			break
+		}
+		if k, _, ok := strings.Cut(l, ":"); ok && k != "" && k == strings.TrimSpace(k) {
+			out[k] = i + 1
+		}
+	}
+	return out
+}
+
+var md = goldmark.New(goldmark.WithExtensions(extension.GFM),
+	goldmark.WithParserOptions(parser.WithHeadingAttribute()))
+
+// ParseFile parses a whole quiz file: optional YAML front matter between
+// "---" lines, then the Markdown body. Without front matter the id is the
+// file name without ".md" (public practice banks load as they are).
+func ParseFile(file string, src []byte) (*Quiz, []Problem) {
+	var h Header
+	var probs []Problem
+	body, bodyLine := src, 1
+	text := string(src)
+	text = strings.TrimPrefix(text, "\ufeff")
+	if strings.HasPrefix(text, "---\n") || strings.HasPrefix(text, "---\r\n") {
+		lines := strings.SplitAfter(text, "\n")
+		end := -1
+		for i := 1; i < len(lines); i++ {
+			if strings.TrimRight(lines[i], "\r\n") == "---" {
+				end = i
+				break
+			}
+		}
+		if end < 0 {
+			return &Quiz{File: file}, []Problem{{file, 1, "front matter is not closed by a --- line"}}
+		}
+		fm := strings.Join(lines[1:end], "")
+		dec := yaml.NewDecoder(strings.NewReader(fm))
+		dec.KnownFields(true)
+		if err := dec.Decode(&h); err != nil && strings.TrimSpace(fm) != "" {
+			probs = append(probs, Problem{file, 2, "front matter: " + yamlMsg(err)})
+		}
+		h.Lines = FrontMatterLines(src)
+		body = []byte(strings.Join(lines[end+1:], ""))
+		bodyLine = end + 2
+	}
+	if h.ID == "" {
+		h.ID = strings.TrimSuffix(path.Base(file), ".md")
+	}
+	q, more := Parse(file, body, bodyLine, h)
+	return q, append(probs, more...)
+}
+
+func yamlMsg(err error) string {
+	s := err.Error()
+	s = strings.TrimPrefix(s, "yaml: ")
+	return strings.ReplaceAll(s, "\n", "; ")
+}
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:-]*$`)
+
+// Parse parses a quiz body (the Markdown after the front matter). bodyLine
+// is the 1-based line of body's first line in file, so problems and
+// questions carry file lines.
+func Parse(file string, body []byte, bodyLine int, h Header) (*Quiz, []Problem) {
+	p := &parse{file: file, src: body, base: bodyLine, h: h}
+	return p.run()
+}
+
+type parse struct {
+	file   string
+	src    []byte
+	base   int
+	h      Header
+	lines  []int // offsets of line starts
+	probs  []Problem
+	seen   map[string]int
+	result *Quiz
+}
+
+func (p *parse) problem(line int, format string, args ...any) {
+	p.probs = append(p.probs, Problem{p.file, line, fmt.Sprintf(format, args...)})
+}
+
+// lineOf is the file line of a byte offset in the body.
+func (p *parse) lineOf(off int) int {
+	lo, hi := 0, len(p.lines)-1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if p.lines[mid] <= off {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo + p.base
+}
+
+// idx converts a file line to a 0-based body line index.
+func (p *parse) idx(line int) int { return line - p.base }
+
+// rawLines returns body lines [from, to) (file line numbers) as text.
+func (p *parse) rawLines(from, to int) string {
+	a, b := p.idx(from), p.idx(to)
+	if a < 0 {
+		a = 0
+	}
+	if b > len(p.lines) {
+		b = len(p.lines)
+	}
+	if a >= b {
+		return ""
+	}
+	start := p.lines[a]
+	end := len(p.src)
+	if b < len(p.lines) {
+		end = p.lines[b]
+	}
+	return string(p.src[start:end])
+}
+
+func (p *parse) run() (*Quiz, []Problem) {
+	p.lines = []int{0}
+	for i, c := range p.src {
+		if c == '\n' && i+1 <= len(p.src) {
+			p.lines = append(p.lines, i+1)
+		}
+	}
+	p.seen = map[string]int{}
+	q := &Quiz{ID: p.h.ID, Title: p.h.Title, Lesson: p.h.Lesson, Domain: p.h.Domain, File: p.file}
+	p.result = q
+	if q.Domain != "" {
+		if _, ok := LookupDomain(q.Domain); !ok {
+			p.problem(p.h.line("domain", p.base-1), "unknown domain code %q in front matter (known: %s)", q.Domain, strings.Join(DomainCodes(), ", "))
+		}
+	}
+	doc := md.Parser().Parse(text.NewReader(p.src))
+	var blocks []ast.Node
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		blocks = append(blocks, n)
+	}
+	level := p.questionLevel(blocks)
+	for i := 0; i < len(blocks); i++ {
+		hd, ok := blocks[i].(*ast.Heading)
+		if !ok || hd.Level != level {
+			if ok && hd.Level == 1 && q.Title == "" {
+				q.Title = p.headingText(hd)
+			}
+			continue
+		}
+		j := i + 1
+		for j < len(blocks) {
+			if h2, ok := blocks[j].(*ast.Heading); ok && h2.Level <= level {
+				break
+			}
+			j++
+		}
+		end := p.base + len(p.lines) // one past the last line
+		if j < len(blocks) {
+			end = p.firstLine(blocks[j])
+		}
+		p.question(hd, blocks[i+1:j], end)
+		i = j - 1
+	}
+	if q.Title == "" {
+		q.Title = q.ID
+	}
+	if len(q.Questions) == 0 {
+		p.problem(p.base, "quiz has no questions (each ## heading is a question, with a - [x]/- [ ] option list or an ```answer block)")
+	}
+	return q, p.probs
+}
+
+// questionLevel picks the heading level of questions: 2 by the format, or
+// the level whose headings most often own an option list or answer block
+// (public banks use ### or #).
+func (p *parse) questionLevel(blocks []ast.Node) int {
+	count := map[int]int{}
+	for i, n := range blocks {
+		hd, ok := n.(*ast.Heading)
+		if !ok {
+			continue
+		}
+		for j := i + 1; j < len(blocks); j++ {
+			if _, ok := blocks[j].(*ast.Heading); ok {
+				break
+			}
+			if isTaskList(blocks[j]) || fenceInfo(blocks[j], p.src) == "answer" {
+				count[hd.Level]++
+				break
+			}
+		}
+	}
+	best := 2
+	for l := 1; l <= 6; l++ {
+		if count[l] > count[best] {
+			best = l
+		}
+	}
+	return best
+}
+
+func isTaskList(n ast.Node) bool {
+	l, ok := n.(*ast.List)
+	if !ok || l.FirstChild() == nil {
+		return false
+	}
+	_, ok = taskBox(l.FirstChild())
+	return ok
+}
+
+// taskBox returns the check box of a list item, if it has one.
+func taskBox(item ast.Node) (*east.TaskCheckBox, bool) {
+	first := item.FirstChild()
+	if first == nil || first.FirstChild() == nil {
+		return nil, false
+	}
+	cb, ok := first.FirstChild().(*east.TaskCheckBox)
+	return cb, ok
+}
+
+func fenceInfo(n ast.Node, src []byte) string {
+	f, ok := n.(*ast.FencedCodeBlock)
+	if !ok || f.Info == nil {
+		return ""
+	}
+	info := strings.TrimSpace(string(f.Info.Segment.Value(src)))
+	word, _, _ := strings.Cut(info, " ")
+	return strings.ToLower(word)
+}
+
+// firstLine is the file line where a block starts (its fence or marker line).
+func (p *parse) firstLine(n ast.Node) int {
+	if f, ok := n.(*ast.FencedCodeBlock); ok {
+		if f.Info != nil {
+			return p.lineOf(f.Info.Segment.Start)
+		}
+		if f.Lines().Len() > 0 {
+			return p.lineOf(f.Lines().At(0).Start) - 1
+		}
+	}
+	if n.Type() == ast.TypeBlock && n.Lines().Len() > 0 {
+		return p.lineOf(n.Lines().At(0).Start)
+	}
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if c.Type() != ast.TypeBlock {
+			continue
+		}
+		if l := p.firstLine(c); l > 0 {
+			return l
+		}
+	}
+	if n.PreviousSibling() != nil {
+		// A block without text (thematic break, empty fence): the first
+		// non-blank line after the previous block's start.
+		prev := p.firstLine(n.PreviousSibling())
+		for l := prev + 1; p.idx(l) < len(p.lines); l++ {
+			if strings.TrimSpace(p.rawLines(l, l+1)) != "" {
+				return l
+			}
+		}
+	}
+	return p.base
+}
+
+// span is the source of blocks[i], up to the next block or end, trimmed.
+func (p *parse) span(blocks []ast.Node, i, end int) string {
+	next := end
+	if i+1 < len(blocks) {
+		next = p.firstLine(blocks[i+1])
+	}
+	return strings.TrimRight(p.rawLines(p.firstLine(blocks[i]), next), " \t\r\n")
+}
+
+var attrTail = regexp.MustCompile(`\s*\{[^{}]*\}\s*$`)
+
+// headingText is the heading's raw inline Markdown without attributes.
+func (p *parse) headingText(hd *ast.Heading) string {
+	var parts []string
+	for i := 0; i < hd.Lines().Len(); i++ {
+		s := hd.Lines().At(i)
+		parts = append(parts, strings.TrimSpace(string(s.Value(p.src))))
+	}
+	t := strings.Join(parts, " ")
+	if _, ok := hd.AttributeString("id"); ok || len(hd.Attributes()) > 0 {
+		t = attrTail.ReplaceAllString(t, "")
+	}
+	t = strings.TrimRight(t, " #")
+	return strings.TrimSpace(t)
+}
+
+func (p *parse) question(hd *ast.Heading, blocks []ast.Node, end int) {
+	line := p.firstLine(hd)
+	q := &Question{
+		Title:  p.headingText(hd),
+		Domain: p.h.Domain,
+		QuizID: p.h.ID,
+		Lesson: p.h.Lesson,
+		File:   p.file,
+		Line:   line,
+	}
+	explicit := false
+	if v, ok := hd.AttributeString("id"); ok {
+		if b, ok := v.([]byte); ok && len(b) > 0 {
+			q.ID = string(b)
+			explicit = true
+			if !idPattern.MatchString(q.ID) {
+				p.problem(line, "question id %q: use letters, digits, - _ . :", q.ID)
+			}
+		}
+	}
+	if v, ok := hd.AttributeString("domain"); ok {
+		d := attrString(v)
+		if _, known := LookupDomain(d); !known {
+			p.problem(line, "unknown domain code %q (known: %s)", d, strings.Join(DomainCodes(), ", "))
+		} else {
+			q.Domain = d
+		}
+	}
+	if q.Title == "" {
+		p.problem(line, "question heading has no text")
+	}
+	if !explicit {
+		q.ID = p.h.ID + "-" + slug(q.Title)
+	}
+	if prev, dup := p.seen[q.ID]; dup {
+		if explicit {
+			p.problem(line, "duplicate question id %q (also at line %d)", q.ID, prev)
+		} else {
+			p.problem(line, "duplicate question id %q derived from the heading (also at line %d); give one an explicit {#id}", q.ID, prev)
+		}
+		// Keep ids unique in the session and the review cards anyway.
+		for n := 2; ; n++ {
+			id := fmt.Sprintf("%s-%d", q.ID, n)
+			if _, taken := p.seen[id]; !taken {
+				q.ID = id
+				break
+			}
+		}
+	}
+	p.seen[q.ID] = line
+
+	var body []string
+	var list *ast.List
+	haveAnswer := false
+	for i, b := range blocks {
+		bl := p.firstLine(b)
+		switch {
+		case isTaskList(b):
+			if list != nil {
+				p.problem(bl, "question has a second option list; put all options in one list")
+				continue
+			}
+			list = b.(*ast.List)
+			p.options(q, list)
+		case fenceInfo(b, p.src) == "answer":
+			if haveAnswer {
+				p.problem(bl, "question has more than one ```answer block")
+				continue
+			}
+			haveAnswer = true
+			v, tol, err := ParseNumberAnswer(fenceText(b.(*ast.FencedCodeBlock), p.src))
+			if err != nil {
+				p.problem(bl+1, "numeric answer: %v", err)
+			}
+			q.Answer, q.Tolerance = v, tol
+		case fenceInfo(b, p.src) == "sim":
+			q.Sim = fenceText(b.(*ast.FencedCodeBlock), p.src)
+			q.SimLine = bl + 1
+		case isHidden(fenceInfo(b, p.src)):
+			// check/hint/solution blocks are for labs; readers never see them.
+		case b.Kind() == ast.KindBlockquote && (list != nil || haveAnswer):
+			ex := unquote(p.span(blocks, i, end))
+			if q.Explanation != "" {
+				q.Explanation += "\n\n"
+			}
+			q.Explanation += ex
+		case list != nil:
+			// Text after the options that is not an explanation (public
+			// banks put "Back to top" links here): not part of the question.
+		default:
+			body = append(body, p.span(blocks, i, end))
+		}
+	}
+	q.Text = strings.TrimSpace(dedent(strings.Join(body, "\n\n")))
+	switch {
+	case list != nil && haveAnswer:
+		p.problem(line, "question has both options and an ```answer block; use one")
+	case list != nil:
+		p.checkChoice(q, line)
+	case haveAnswer:
+		q.Kind = Numeric
+	default:
+		p.problem(line, "question has no options (a - [x]/- [ ] list) and no ```answer block")
+	}
+	if q.Sim != "" && q.Kind != Numeric {
+		p.problem(q.SimLine-1, "a ```sim block belongs to a numeric question only")
+	}
+	if q.Kind != 0 {
+		p.result.Questions = append(p.result.Questions, q)
+	}
+}
+
+func isHidden(info string) bool {
+	return info == "check" || info == "hint" || info == "solution"
+}
+
+func attrString(v any) string {
+	switch x := v.(type) {
+	case []byte:
+		return string(x)
+	case string:
+		return x
+	}
+	return fmt.Sprint(v)
+}
+
+func (p *parse) checkChoice(q *Question, line int) {
+	right := q.Choose()
+	switch {
+	case len(q.Options) < 2:
+		p.problem(line, "question needs at least two options")
+	case right == 0:
+		p.problem(line, "question has no right answer (mark the right option - [x])")
+	case right == len(q.Options):
+		p.problem(line, "every option is marked right; leave at least one - [ ]")
+	}
+	if len(q.Options) > 26 {
+		p.problem(line, "question has %d options; at most 26 (A-Z)", len(q.Options))
+	}
+	if right >= 2 {
+		q.Kind = Multi
+	} else {
+		q.Kind = Single
+	}
+	if right == 0 || len(q.Options) < 2 || len(q.Options) > 26 {
+		q.Kind = 0
+	}
+	for _, o := range q.Options {
+		if RefersToPositions(o.Text) {
+			q.Fixed = true
+		}
+	}
+}
+
+var boxPrefix = regexp.MustCompile(`^\s*\[[ \txX]\]\s*`)
+
+// options reads the task list's items.
+func (p *parse) options(q *Question, list *ast.List) {
+	for item := list.FirstChild(); item != nil; item = item.NextSibling() {
+		cb, ok := taskBox(item)
+		first := item.FirstChild()
+		itemLine := p.firstLine(item)
+		if !ok {
+			p.problem(itemLine, "option without a check box; write - [ ] or - [x]")
+			continue
+		}
+		opt := Option{Correct: cb.IsChecked}
+		// The first line of the item's first paragraph is the option text;
+		// following lines joined lazily (not indented past the marker) wrap
+		// the text; indented continuation lines explain the option.
+		segs := first.Lines()
+		markerIndent := p.indentOfLine(itemLine)
+		var textLines, expl []string
+		inExpl := false
+		for k := 0; k < segs.Len(); k++ {
+			s := segs.At(k)
+			v := strings.TrimSpace(string(s.Value(p.src)))
+			if k == 0 {
+				v = boxPrefix.ReplaceAllString(v, "")
+				textLines = append(textLines, v)
+				continue
+			}
+			if !inExpl && p.indentOfLine(p.lineOf(s.Start)) > markerIndent {
+				inExpl = true
+			}
+			if inExpl {
+				expl = append(expl, v)
+			} else {
+				textLines = append(textLines, v)
+			}
+		}
+		opt.Text = strings.TrimSpace(strings.Join(textLines, " "))
+		var rest []string
+		if len(expl) > 0 {
+			rest = append(rest, strings.Join(expl, "\n"))
+		}
+		var kids []ast.Node
+		for c := first.NextSibling(); c != nil; c = c.NextSibling() {
+			kids = append(kids, c)
+		}
+		itemEnd := p.base + len(p.lines)
+		if item.NextSibling() != nil {
+			itemEnd = p.firstLine(item.NextSibling())
+		} else if list.NextSibling() != nil {
+			itemEnd = p.firstLine(list.NextSibling())
+		}
+		for i := range kids {
+			rest = append(rest, dedent(p.span(kids, i, itemEnd)))
+		}
+		opt.Explanation = strings.TrimSpace(strings.Join(rest, "\n\n"))
+		if opt.Text == "" {
+			p.problem(itemLine, "option has no text")
+		}
+		q.Options = append(q.Options, opt)
+	}
+}
+
+func (p *parse) indentOfLine(line int) int {
+	s := p.rawLines(line, line+1)
+	n := 0
+	for _, c := range s {
+		switch c {
+		case ' ':
+			n++
+		case '\t':
+			n += 4 - n%4
+		default:
+			return n
+		}
+	}
+	return n
+}
+
+func fenceText(f *ast.FencedCodeBlock, src []byte) string {
+	var b bytes.Buffer
+	for i := 0; i < f.Lines().Len(); i++ {
+		s := f.Lines().At(i)
+		b.Write(s.Value(src))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+var quoteMark = regexp.MustCompile(`(?m)^[ \t]{0,3}> ?`)
+
+func unquote(s string) string { return strings.TrimSpace(quoteMark.ReplaceAllString(s, "")) }
+
+// dedent removes the common leading indentation of non-blank lines.
+func dedent(s string) string {
+	lines := strings.Split(s, "\n")
+	min := -1
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		n := len(l) - len(strings.TrimLeft(l, " "))
+		if min < 0 || n < min {
+			min = n
+		}
+	}
+	if min <= 0 {
+		return s
+	}
+	for i, l := range lines {
+		if len(l) >= min {
+			lines[i] = l[min:]
+		} else {
+			lines[i] = strings.TrimLeft(l, " ")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// slug makes an id part from a heading: lower case letters and digits
+// joined by "-", at most 48 characters, cut at a word boundary.
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	out := strings.Trim(b.String(), "-")
+	if len(out) > 48 {
+		cut := strings.LastIndexByte(out[:49], '-')
+		if cut < 16 {
+			cut = 48
+		}
+		out = strings.Trim(out[:cut], "-")
+	}
+	if out == "" {
+		out = "q"
+	}
+	return out
+}
+
+var positional = regexp.MustCompile(`(?i)\b(all|none|any|each|either|neither|both)\s+(of\s+)?the\s+(above|others|options|answers|previous)\b|` +
+	`\b(both|either|neither)\s+\(?[a-h]\)?\s+(and|or|nor)\s+\(?[a-h]\)?(\W|$)|` +
+	`\b(options?|answers?|choices?)\s+\(?[a-h]\)?(\W|$)|` +
+	`^\(?[a-h]\)?\s*(,|and|&)\s*\(?[a-h]\)?(\W|$)`)
+
+// RefersToPositions reports whether an option's text names other options
+// by position ("All of the above", "Both A and B", "Options A and C"), so
+// the options of its question must keep their order.
+func RefersToPositions(option string) bool {
+	return positional.MatchString(strings.TrimSpace(option))
+}
+
+// ParseNumberAnswer parses an ```answer block: "60", "0.6175 ± 0.0001",
+// "0.6175 +- 0.0001" or "0.6175 +/- 0.0001".
+func ParseNumberAnswer(s string) (value, tol float64, err error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, 0, fmt.Errorf("empty; write a number such as 60 or 0.6175 ± 0.0001")
+	}
+	if strings.Contains(s, "\n") {
+		return 0, 0, fmt.Errorf("%q: write one number on one line", s)
+	}
+	num, tolText, hasTol := "", "", false
+	for _, sep := range []string{"±", "+/-", "+-"} {
+		if a, b, ok := strings.Cut(s, sep); ok {
+			num, tolText, hasTol = a, b, true
+			break
+		}
+	}
+	if !hasTol {
+		num = s
+	}
+	value, err = ParseNumber(num)
+	if err != nil {
+		return 0, 0, fmt.Errorf("%q is not a number (write 60 or 0.6175 ± 0.0001)", s)
+	}
+	if hasTol {
+		tol, err = ParseNumber(tolText)
+		if err != nil || tol < 0 {
+			return 0, 0, fmt.Errorf("tolerance %q is not a non-negative number", strings.TrimSpace(tolText))
+		}
+	}
+	return value, tol, nil
+}
+
+var thousands = regexp.MustCompile(`^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$`)
+
+// ParseNumber parses a number as a learner or author writes it: "50",
+// "-1.5", "1,000", "$0.20", "1e6". Infinities and NaN are refused.
+func ParseNumber(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(s, "$")
+	if thousands.MatchString(s) {
+		s = strings.ReplaceAll(s, ",", "")
+	}
+	s = strings.ReplaceAll(s, "_", "")
+	if s == "" {
+		return 0, fmt.Errorf("empty number")
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r == '.' || r == '-' || r == '+' || r == 'e' || r == 'E') {
+			return 0, fmt.Errorf("%q is not a number", s)
+		}
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a number", s)
+	}
+	return v, nil
+}

@@ -1,0 +1,316 @@
+package quiz
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func mustParse(t *testing.T, file, src string) *Quiz {
+	t.Helper()
+	q, probs := ParseFile(file, []byte(src))
+	if len(probs) > 0 {
+		t.Fatalf("unexpected problems: %v", probs)
+	}
+	return q
+}
+
+func TestParseQuestionKinds(t *testing.T) {
+	tests := []struct {
+		name    string
+		src     string
+		kind    Kind
+		choose  int
+		options int
+		answer  float64
+		tol     float64
+		fixed   bool
+	}{
+		{"single", "## Q?\n\n- [ ] a\n- [x] b\n- [ ] c\n", Single, 1, 3, 0, 0, false},
+		{"multi", "## Q?\n\n- [x] a\n- [x] b\n- [ ] c\n- [ ] d\n- [ ] e\n", Multi, 2, 5, 0, 0, false},
+		{"capital X", "## Q?\n\n- [X] a\n- [ ] b\n", Single, 1, 2, 0, 0, false},
+		{"star bullets", "## Q?\n\n* [ ] a\n* [x] b\n", Single, 1, 2, 0, 0, false},
+		{"numeric plain", "## Q?\n\n```answer\n60\n```\n", Numeric, 0, 0, 60, 0, false},
+		{"numeric ±", "## Q?\n\n```answer\n0.6175 ± 0.0001\n```\n", Numeric, 0, 0, 0.6175, 0.0001, false},
+		{"numeric +-", "## Q?\n\n```answer\n12 +- 1\n```\n", Numeric, 0, 0, 12, 1, false},
+		{"numeric +/-", "## Q?\n\n```answer\n12 +/- 0.5\n```\n", Numeric, 0, 0, 12, 0.5, false},
+		{"numeric thousands", "## Q?\n\n```answer\n1,000\n```\n", Numeric, 0, 0, 1000, 0, false},
+		{"all of the above", "## Q?\n\n- [ ] a\n- [ ] b\n- [x] All of the above\n", Single, 1, 3, 0, 0, true},
+		{"none of the above", "## Q?\n\n- [x] a\n- [ ] b\n- [ ] None of the above.\n", Single, 1, 3, 0, 0, true},
+		{"both A and B", "## Q?\n\n- [ ] a\n- [ ] b\n- [x] Both A and B\n", Single, 1, 3, 0, 0, true},
+		{"hash heading level 1 bank", "# Q one?\n\n- [ ] a\n- [x] b\n\n# Q two?\n\n- [x] a\n- [ ] b\n", Single, 1, 2, 0, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			qz := mustParse(t, "t.md", "---\nid: t\ntitle: T\n---\n"+tt.src)
+			q := qz.Questions[0]
+			if q.Kind != tt.kind || q.Choose() != tt.choose || len(q.Options) != tt.options ||
+				q.Answer != tt.answer || q.Tolerance != tt.tol || q.Fixed != tt.fixed {
+				t.Errorf("got kind %v choose %d options %d answer %v±%v fixed %v", q.Kind, q.Choose(), len(q.Options), q.Answer, q.Tolerance, q.Fixed)
+			}
+		})
+	}
+}
+
+func TestParseDetails(t *testing.T) {
+	src := `---
+id: demo
+title: Demo
+lesson: lambda-anatomy
+domain: saa-cost
+---
+
+Intro paragraph, not a question.
+
+## How many? {#d-how domain=saa-performance}
+
+Body line one
+and two.
+
+` + "```text\nA diagram\n```" + `
+
+- [x] Right one
+  Because it is right.
+- [ ] Wrong one
+
+  Because it is wrong,
+  in two lines.
+
+- [ ] Wrapped option text
+that continues lazily
+
+> The question explanation
+> on two lines.
+
+**[Back to top](#top)**
+
+## Second question {.ignored}
+
+- [ ] a
+- [x] b
+`
+	qz := mustParse(t, "quizzes/demo.md", src)
+	if qz.ID != "demo" || qz.Title != "Demo" || qz.Lesson != "lambda-anatomy" || len(qz.Questions) != 2 {
+		t.Fatalf("quiz = %+v", qz)
+	}
+	q := qz.Questions[0]
+	checks := []struct{ name, got, want string }{
+		{"id", q.ID, "d-how"},
+		{"title", q.Title, "How many?"},
+		{"domain", q.Domain, "saa-performance"},
+		{"text", q.Text, "Body line one\nand two.\n\n```text\nA diagram\n```"},
+		{"opt0", q.Options[0].Text, "Right one"},
+		{"opt0 expl", q.Options[0].Explanation, "Because it is right."},
+		{"opt1 expl", q.Options[1].Explanation, "Because it is wrong,\nin two lines."},
+		{"opt2 wrapped", q.Options[2].Text, "Wrapped option text that continues lazily"},
+		{"explanation", q.Explanation, "The question explanation\non two lines."},
+		{"lesson", q.Lesson, "lambda-anatomy"},
+		{"second id derived", qz.Questions[1].ID, "demo-second-question"},
+		{"second title", qz.Questions[1].Title, "Second question"},
+		{"second domain default", qz.Questions[1].Domain, "saa-cost"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+		}
+	}
+	if q.Line != 10 {
+		t.Errorf("line = %d, want 10", q.Line)
+	}
+	if qz.Questions[1].Line != 34 {
+		t.Errorf("second line = %d, want 34", qz.Questions[1].Line)
+	}
+}
+
+func TestParseSimBlock(t *testing.T) {
+	src := "---\nid: s\n---\n## Throttles? {#s-t}\n\n```answer\n50\n```\n\n```sim\ntraffic --function-name f --burst 150\nexpect lambda.functions[0].Throttles\n```\n\n> Why.\n"
+	q := mustParse(t, "s.md", src).Questions[0]
+	if q.Sim != "traffic --function-name f --burst 150\nexpect lambda.functions[0].Throttles" || q.SimLine != 11 {
+		t.Errorf("sim = %q at %d", q.Sim, q.SimLine)
+	}
+	if q.Text != "" || q.Explanation != "Why." {
+		t.Errorf("text %q explanation %q", q.Text, q.Explanation)
+	}
+}
+
+func TestSlug(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"What is the maximum timeout?", "what-is-the-maximum-timeout"},
+		{"  `code` and **bold**  ", "code-and-bold"},
+		{"Ünïcode ☃", "n-code"},
+		{"!!!", "q"},
+		{strings.Repeat("word ", 30), "word-word-word-word-word-word-word-word-word"},
+	}
+	for _, tt := range tests {
+		if got := slug(tt.in); got != tt.want {
+			t.Errorf("slug(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestRefersToPositions(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"All of the above", true},
+		{"none of the above.", true},
+		{"Both A and B", true},
+		{"Either (a) or (c)", true},
+		{"Options A and C", true},
+		{"A and C", true},
+		{"All the options above", true},
+		{"Amazon EC2", false},
+		{"A container runtime", false},
+		{"Both Lambda and ECS", false},
+		{"Use Amazon ECS with the EC2 launch type", false},
+	}
+	for _, tt := range tests {
+		if got := RefersToPositions(tt.in); got != tt.want {
+			t.Errorf("RefersToPositions(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestParseNumberAnswer(t *testing.T) {
+	tests := []struct {
+		in       string
+		val, tol float64
+		bad      bool
+	}{
+		{"60", 60, 0, false},
+		{" 0.6175 ± 0.0001 ", 0.6175, 0.0001, false},
+		{"-3+-1", -3, 1, false},
+		{"1,234.5 +/- 0.5", 1234.5, 0.5, false},
+		{"$0.20", 0.2, 0, false},
+		{"1e6", 1e6, 0, false},
+		{"", 0, 0, true},
+		{"sixty", 0, 0, true},
+		{"5 ± lots", 0, 0, true},
+		{"5 ± -1", 0, 0, true},
+		{"Inf", 0, 0, true},
+		{"NaN", 0, 0, true},
+		{"1\n2", 0, 0, true},
+		{"1,00", 0, 0, true},
+	}
+	for _, tt := range tests {
+		v, tol, err := ParseNumberAnswer(tt.in)
+		if (err != nil) != tt.bad || v != tt.val || tol != tt.tol {
+			t.Errorf("ParseNumberAnswer(%q) = %v, %v, %v", tt.in, v, tol, err)
+		}
+	}
+}
+
+// TestProblemsGolden checks the file:line problems of a broken quiz.
+func TestProblemsGolden(t *testing.T) {
+	src, err := os.ReadFile("testdata/broken.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, probs := ParseFile("quizzes/broken.md", src)
+	var b strings.Builder
+	for _, p := range probs {
+		b.WriteString(p.String())
+		b.WriteString("\n")
+	}
+	golden := filepath.Join("testdata", "broken.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != string(want) {
+		t.Errorf("problems:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+func TestParseFileFrontMatter(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"unknown key", "---\nid: x\ncolour: red\n---\n## Q\n\n- [x] a\n- [ ] b\n", "x.md:2: front matter: "},
+		{"unclosed", "---\nid: x\n## Q\n", "x.md:1: front matter is not closed"},
+		{"no questions", "---\nid: x\n---\nJust text.\n", "x.md:4: quiz has no questions"},
+		{"empty file", "", "x.md:1: quiz has no questions"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, probs := ParseFile("x.md", []byte(tt.src))
+			if len(probs) == 0 || !strings.HasPrefix(probs[0].String(), tt.want) {
+				t.Errorf("problems = %v, want prefix %q", probs, tt.want)
+			}
+		})
+	}
+}
+
+func TestStarterQuizzesParse(t *testing.T) {
+	for _, f := range []string{"../../quizzes/containers-vs-vms.md", "../../quizzes/lambda-anatomy.md"} {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qz, probs := ParseFile(f, src)
+		if len(probs) > 0 {
+			t.Fatalf("%v", probs)
+		}
+		kinds := map[Kind]int{}
+		for _, q := range qz.Questions {
+			kinds[q.Kind]++
+			if q.Explanation == "" {
+				t.Errorf("%s: question %s has no explanation", f, q.ID)
+			}
+			for _, o := range q.Options {
+				if o.Explanation == "" && !q.Fixed {
+					t.Errorf("%s: question %s option %q has no explanation", f, q.ID, o.Text)
+				}
+			}
+		}
+		if kinds[Single] == 0 || kinds[Multi] == 0 || kinds[Numeric] == 0 {
+			t.Errorf("%s: kinds %v: want every question type", f, kinds)
+		}
+	}
+}
+
+func FuzzParseQuiz(f *testing.F) {
+	for _, name := range []string{"testdata/broken.md", "testdata/bank-public.md", "testdata/bank-instructor.md",
+		"../../quizzes/containers-vs-vms.md", "../../quizzes/lambda-anatomy.md"} {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("## Q {#\n- [x]\n"))
+	f.Add([]byte("---\n---\n## {#a domain=}\n```answer\n± ±\n```\n"))
+	f.Add([]byte("# a\n## b\n### c\n- [ ] \n  - [x] nested\n> q\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		qz, probs := ParseFile("f.md", src)
+		if qz == nil {
+			t.Fatal("nil quiz")
+		}
+		lines := strings.Count(string(src), "\n") + 2
+		for _, p := range probs {
+			if p.Line < 1 || p.Line > lines {
+				t.Errorf("problem line %d outside 1..%d: %v", p.Line, lines, p)
+			}
+		}
+		seen := map[string]bool{}
+		for _, q := range qz.Questions {
+			if seen[q.ID] {
+				t.Errorf("duplicate id %q survived", q.ID)
+			}
+			seen[q.ID] = true
+			if q.Kind == Single || q.Kind == Multi {
+				if q.Choose() == 0 || len(q.Options) < 2 {
+					t.Errorf("question %q kept without a right answer or options", q.ID)
+				}
+			}
+		}
+	})
+}
