@@ -1,0 +1,115 @@
+package record
+
+import (
+	"testing"
+	"time"
+
+	"github.com/cloudlab/cloudlab/internal/progress"
+	"github.com/cloudlab/cloudlab/internal/quiz"
+)
+
+var t0 = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+
+func questions() []*quiz.Question {
+	return []*quiz.Question{
+		{ID: "q-a", QuizID: "qz", Lesson: "l", Domain: "saa-cost", Kind: quiz.Numeric, Answer: 50},
+		{ID: "q-b", QuizID: "qz", Lesson: "l", Kind: quiz.Numeric, Answer: 7},
+		{ID: "q-c", QuizID: "qz", Lesson: "l", Kind: quiz.Numeric, Answer: 1},
+	}
+}
+
+func TestRecordPracticeAndReviewCards(t *testing.T) {
+	dir := t.TempDir()
+	st, err := progress.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs := questions()
+	s, _ := quiz.NewSession(qs, quiz.Config{Mode: quiz.Practice, Start: t0})
+	rec := New(st, "qz")
+	s.Answer(0, "50", t0.Add(5*time.Second))
+	if err := rec.Answered(s, 0, t0.Add(5*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	s.Goto(1, t0.Add(5*time.Second))
+	s.Answer(1, "8", t0.Add(9*time.Second))
+	if err := rec.Answered(s, 1, t0.Add(9*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	s.Submit(t0.Add(10 * time.Second))
+	if err := rec.Finish(s, t0.Add(10*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Finish(s, t0.Add(11*time.Second)); err != nil { // idempotent
+		t.Fatal(err)
+	}
+	atts, _ := st.Attempts("qz")
+	if len(atts) != 2 || !atts[0].Correct || atts[1].Correct || atts[1].Answer != "8" || atts[1].TakenMs != 4000 || atts[0].Domain != "saa-cost" {
+		t.Fatalf("attempts = %+v", atts)
+	}
+	res, _ := st.Results("qz")
+	if len(res) != 1 || res[0].Correct != 1 || res[0].Total != 3 || res[0].Scaled != 0 {
+		t.Fatalf("results = %+v", res)
+	}
+	st.Close()
+
+	// Cards survive a restart; the wrong one is due sooner.
+	st, err = progress.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	index := quiz.QuestionIndex([]*quiz.Quiz{{ID: "qz", Questions: qs}})
+	a, _, _ := st.Card("q-a")
+	b, _, _ := st.Card("q-b")
+	if !b.Due.Before(a.Due) {
+		t.Errorf("wrong answer due %v, right answer due %v: Again must come first", b.Due, a.Due)
+	}
+	due, err := Due(st, index, b.Due)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(due) != 1 || due[0].ID != "q-b" {
+		t.Errorf("due at %v = %v, want exactly q-b", b.Due, due)
+	}
+	due, _ = Due(st, index, t0)
+	if len(due) != 0 {
+		t.Errorf("nothing is due right after answering, got %d", len(due))
+	}
+}
+
+func TestRecordExamOnlyAtSubmit(t *testing.T) {
+	st, err := progress.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s, _ := quiz.NewSession(questions(), quiz.Config{Mode: quiz.Exam, Start: t0})
+	rec := New(st, "all")
+	s.Answer(0, "49", t0)
+	rec.Answered(s, 0, t0)
+	s.Answer(0, "50", t0) // changed before submitting
+	if atts, _ := st.Attempts(""); len(atts) != 0 {
+		t.Fatalf("exam answer recorded before submission: %+v", atts)
+	}
+	s.Submit(t0.Add(time.Minute))
+	if err := rec.Finish(s, t0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	atts, _ := st.Attempts("")
+	if len(atts) != 1 || atts[0].Answer != "50" || !atts[0].Correct || atts[0].Mode != "exam" {
+		t.Fatalf("attempts = %+v", atts)
+	}
+	res, _ := st.Results("all")
+	if len(res) != 1 || res[0].Scaled != 400 || res[0].Passed {
+		t.Fatalf("results = %+v", res)
+	}
+}
+
+func TestNilStore(t *testing.T) {
+	s, _ := quiz.NewSession(questions(), quiz.Config{Start: t0})
+	s.Answer(0, "50", t0)
+	if err := New(nil, "x").Finish(s, t0); err != nil {
+		t.Fatal(err)
+	}
+}
