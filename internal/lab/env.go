@@ -38,13 +38,15 @@ type Env struct {
 	Report map[string]any `expr:"report"`
 
 	// Functions a check may call (bound by bind; see docs/lab-checks.md).
-	FnF        func(name string) *Function         `expr:"fn"`
-	ClusterF   func(name string) *Cluster          `expr:"cluster"`
-	ServiceF   func(cluster, name string) *Service `expr:"service"`
-	RanF       func(prefix string) int             `expr:"ran"`
-	LoggedF    func(sub string) int                `expr:"logged"`
-	ThrottlesF func(name, window string) int       `expr:"throttles"`
-	SecondsF   func(d string) float64              `expr:"seconds"`
+	FnF         func(name string) *Function         `expr:"fn"`
+	ClusterF    func(name string) *Cluster          `expr:"cluster"`
+	ServiceF    func(cluster, name string) *Service `expr:"service"`
+	RanF        func(prefix string) int             `expr:"ran"`
+	LoggedF     func(sub string) int                `expr:"logged"`
+	LastLogF    func(sub string) string             `expr:"lastLog"`
+	InstanceInF func(cluster, az string) string     `expr:"instanceIn"`
+	ThrottlesF  func(name, window string) int       `expr:"throttles"`
+	SecondsF    func(d string) float64              `expr:"seconds"`
 
 	series *Series
 }
@@ -222,6 +224,27 @@ func (e *Env) logged(sub string) int {
 	return n
 }
 
+// lastLog returns the last log line containing sub ("" if none).
+func (e *Env) lastLog(sub string) string {
+	for i := len(e.Logs) - 1; i >= 0; i-- {
+		if strings.Contains(e.Logs[i], sub) {
+			return e.Logs[i]
+		}
+	}
+	return ""
+}
+
+// instanceIn returns the EC2 instance id of the first ACTIVE container
+// instance of cluster in Availability Zone az ("" if none).
+func (e *Env) instanceIn(cluster, az string) string {
+	for _, in := range e.cluster(cluster).Instances {
+		if in.AvailabilityZone == az && in.Status == "ACTIVE" {
+			return in.Ec2InstanceId
+		}
+	}
+	return ""
+}
+
 // bind sets the function fields a check may call.
 func (e *Env) bind() {
 	e.FnF = e.fn
@@ -229,6 +252,8 @@ func (e *Env) bind() {
 	e.ServiceF = e.service
 	e.RanF = e.ran
 	e.LoggedF = e.logged
+	e.LastLogF = e.lastLog
+	e.InstanceInF = e.instanceIn
 	e.ThrottlesF = func(name, window string) int { return e.fn(name).Recent(window).Throttles }
 	e.SecondsF = func(d string) float64 {
 		v, err := sim.ParseDuration(d)
@@ -293,4 +318,41 @@ func EvalCheck(src string, env *Env) (bool, error) {
 	}
 	st := &Step{Title: "check", Check: src, program: prog}
 	return st.Eval(env)
+}
+
+// Expand replaces each ${expr} in line with the value of expr evaluated
+// against env (for solutions that need a generated id, e.g.
+// ${instanceIn("lab", "us-east-1a")}). A line without ${ is returned as is.
+func Expand(line string, env *Env) (string, error) {
+	if !strings.Contains(line, "${") {
+		return line, nil
+	}
+	var b strings.Builder
+	rest := line
+	for {
+		i := strings.Index(rest, "${")
+		if i < 0 {
+			b.WriteString(rest)
+			return b.String(), nil
+		}
+		j := strings.Index(rest[i:], "}")
+		if j < 0 {
+			return "", fmt.Errorf("unclosed ${ in %q", line)
+		}
+		src := rest[i+2 : i+j]
+		// A closing brace inside the expression (a map literal) is not
+		// supported; expressions here are short lookups.
+		prog, err := expr.Compile(src, expr.Env(&Env{}))
+		if err != nil {
+			return "", fmt.Errorf("cannot expand ${%s}: %v", src, err)
+		}
+		env.bind()
+		v, err := expr.Run(prog, env)
+		if err != nil {
+			return "", fmt.Errorf("cannot expand ${%s}: %v", src, err)
+		}
+		b.WriteString(rest[:i])
+		b.WriteString(fmt.Sprint(v))
+		rest = rest[i+j+1:]
+	}
 }

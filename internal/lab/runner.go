@@ -139,7 +139,18 @@ func (r *Runner) sample() {
 // part of the Outcome, not a failure of Exec.
 func (r *Runner) Exec(line string) Outcome {
 	line = strings.TrimSpace(line)
-	res, err := r.Shell.Run(line)
+	var res shell.Result
+	var err error
+	if strings.Contains(line, "${") {
+		r.refresh()
+		var x string
+		if x, err = Expand(line, r.env); err == nil {
+			line = x
+		}
+	}
+	if err == nil {
+		res, err = r.Shell.Run(line)
+	}
 	cmd := Command{Line: line, OK: err == nil, Text: res.String(), At: r.Acct.Kernel.Now().Seconds()}
 	if err != nil {
 		cmd.Error = err.Error()
@@ -170,8 +181,8 @@ func (r *Runner) Advance(d time.Duration) ([]int, error) {
 // checks hold.
 func (r *Runner) evaluate() []int {
 	var passed []int
+	r.refresh()
 	for r.current < len(r.Lab.Steps) {
-		r.refresh()
 		st := r.Lab.Steps[r.current]
 		ok, err := st.Eval(r.env)
 		if err != nil {
