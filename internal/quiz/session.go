@@ -240,7 +240,7 @@ func (s *Session) Answer(i int, input string, now time.Time) (*Item, error) {
 	if it.Q.Kind == Numeric {
 		v, err := ParseNumber(input)
 		if err != nil {
-			return it, fmt.Errorf("%v: enter a number", err)
+			return it, err
 		}
 		return it, s.record(i, nil, v, now)
 	}
