@@ -1,0 +1,108 @@
+package lab
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/cloudlab/cloudlab/internal/course"
+)
+
+// wantLabs are the course's labs (CONTRACTS.md).
+var wantLabs = []string{"lab-first-invocation", "lab-keep-alive", "lab-concurrency", "lab-provisioned",
+	"lab-async", "lab-ecs-first-steps", "lab-services-heal", "lab-deploy-and-scale", "lab-choosing-compute"}
+
+func embeddedCourse(t *testing.T) *course.Course {
+	t.Helper()
+	c, _ := course.Load(course.Embedded())
+	if c == nil {
+		t.Fatal("course.Load returned nil")
+	}
+	return c
+}
+
+func TestEmbeddedLabsValidate(t *testing.T) {
+	c := embeddedCourse(t)
+	for _, p := range Validate(c) {
+		t.Errorf("%s", p)
+	}
+	for _, id := range wantLabs {
+		lf := c.Lab(id)
+		if lf == nil {
+			t.Errorf("lab %s missing", id)
+			continue
+		}
+		if lf.Lesson == "" {
+			t.Errorf("lab %s names no lesson", id)
+		}
+	}
+}
+
+// solutionScript joins the solutions of every step except skip (-1: none).
+func solutionScript(l *Lab, skip int) string {
+	var b strings.Builder
+	for i, s := range l.Steps {
+		if i == skip {
+			continue
+		}
+		for _, line := range s.Solution {
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
+}
+
+func describe(res Result) string {
+	var b strings.Builder
+	for i, s := range res.Steps {
+		fmt.Fprintf(&b, "  step %d %q passed=%v command=%d %s\n", i+1, s.Title, s.Passed, s.Command, s.Error)
+	}
+	return b.String()
+}
+
+// TestLabSolutionsPass runs every lab's solutions headless: all steps must
+// pass, each at or after its own solution's commands. Then, for each step,
+// a wrong attempt that leaves out that step's commands must fail.
+func TestLabSolutionsPass(t *testing.T) {
+	c := embeddedCourse(t)
+	for _, lf := range c.Labs {
+		t.Run(lf.ID, func(t *testing.T) {
+			l, probs := FromFile(lf)
+			if len(probs) > 0 {
+				t.Fatalf("problems: %v", probs)
+			}
+			r, err := NewRunner(l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmd := 0
+			for i, s := range l.Steps {
+				for _, line := range s.Solution {
+					out := r.Exec(line)
+					cmd++
+					if out.Err != nil {
+						t.Errorf("step %d solution %q: %v", i+1, line, out.Err)
+					}
+				}
+				if r.Current() <= i {
+					st := r.Steps()[i]
+					t.Fatalf("step %d %q did not pass after its solution (check error: %s)\n%s\nlast output:\n%s",
+						i+1, s.Title, st.Error, describe(r.Result()), r.History()[len(r.History())-1].Text)
+				}
+			}
+			if !r.Result().Passed {
+				t.Fatalf("lab did not pass:\n%s", describe(r.Result()))
+			}
+			for skip := range l.Steps {
+				r2, err := NewRunner(l)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res := r2.RunScript(solutionScript(l, skip))
+				if res.Passed {
+					t.Errorf("leaving out step %d's commands still passes the lab: its check is too weak\n%s", skip+1, describe(res))
+				}
+			}
+		})
+	}
+}
