@@ -371,3 +371,53 @@ func ExampleScaledScore() {
 	fmt.Println(ScaledScore(0, 65), ScaledScore(45, 65), ScaledScore(65, 65))
 	// Output: 100 723 1000
 }
+
+func TestConfigFromOptions(t *testing.T) {
+	tests := []struct {
+		name string
+		opts map[string]string
+		want Config
+		bad  bool
+	}{
+		{"defaults", nil, Config{Mode: Practice, Seed: uint64(t0.UnixNano()) % 1000000, Start: t0}, false},
+		{"exam", map[string]string{"mode": "exam", "count": "65", "time": "130m", "seed": "7", "pass": "700"},
+			Config{Mode: Exam, Count: 65, Time: 130 * time.Minute, Seed: 7, Pass: 700, Start: t0}, false},
+		{"bad mode", map[string]string{"mode": "hard"}, Config{}, true},
+		{"review is not a quiz mode", map[string]string{"mode": "review"}, Config{}, true},
+		{"bad count", map[string]string{"count": "-2"}, Config{}, true},
+		{"bad time", map[string]string{"time": "soon"}, Config{}, true},
+		{"bad seed", map[string]string{"seed": "x"}, Config{}, true},
+		{"bad pass", map[string]string{"pass": "1001"}, Config{}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ConfigFromOptions(tt.opts, t0)
+			if (err != nil) != tt.bad {
+				t.Fatalf("err = %v", err)
+			}
+			if !tt.bad && got != tt.want {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPick(t *testing.T) {
+	qs := []*Quiz{{ID: "a", Title: "A", Questions: sampleQuestions()[:2]}, {ID: "b", Questions: sampleQuestions()[2:]}}
+	p, err := Pick(qs, "a", false)
+	if err != nil || p.ID != "a" || len(p.Questions) != 2 {
+		t.Errorf("Pick a = %+v, %v", p, err)
+	}
+	p, err = Pick(qs, "", true)
+	if err != nil || p.ID != "all" || len(p.Questions) != 4 {
+		t.Errorf("Pick all = %+v, %v", p, err)
+	}
+	for _, bad := range []struct {
+		id  string
+		all bool
+	}{{"nope", false}, {"", false}, {"a", true}} {
+		if _, err := Pick(qs, bad.id, bad.all); err == nil {
+			t.Errorf("Pick(%q, %v) gave no error", bad.id, bad.all)
+		}
+	}
+}
