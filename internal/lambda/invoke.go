@@ -1,0 +1,479 @@
+package lambda
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cloudlab/cloudlab/internal/sim"
+)
+
+// Invocation types (X-Amz-Invocation-Type).
+const (
+	TypeRequestResponse = "RequestResponse"
+	TypeEvent           = "Event"
+	TypeDryRun          = "DryRun"
+)
+
+// Request is one call of the Invoke API.
+type Request struct {
+	Function  string // name or ARN
+	Qualifier string // "", $LATEST, version or alias
+	Type      string // RequestResponse (default), Event, DryRun
+	Payload   string
+	// OnDone, if set, is called when a RequestResponse invocation ends.
+	OnDone func(*Invocation)
+}
+
+// Invocation is one attempt to run the handler (or, for Event and DryRun,
+// the accepted request).
+type Invocation struct {
+	Seq        uint64
+	Function   string
+	Qualifier  string
+	Version    string
+	Type       string
+	Payload    string
+	StatusCode int // 200, 202 (Event), 204 (DryRun)
+
+	Arrived       time.Duration
+	Start         time.Duration // when the handler started (after Init on a cold start)
+	End           time.Duration
+	Route         Route
+	Cold          bool
+	InitDuration  time.Duration // Init phase, cold starts only
+	InitTimedOut  bool          // Init exceeded the limit and was retried in the invoke phase
+	Duration      time.Duration // invoke phase: the handler (plus a retried Init)
+	Billed        time.Duration
+	MemoryMB      int
+	MaxMemoryMB   int
+	Timeout       time.Duration
+	TimedOut      bool
+	FunctionError string // "Unhandled" on a function error or timeout
+	Provisioned   bool
+	EnvID         int64
+	Done          bool
+	Attempt       int // asynchronous: 1 for the first attempt
+
+	seed   uint64
+	env    *Env
+	onDone func(*Invocation)
+}
+
+// RequestID is the invocation's request id (a UUID derived from the seed).
+func (inv *Invocation) RequestID() string { return requestID(inv.seed, inv.Seq) }
+
+func requestID(seed, seq uint64) string {
+	a := splitmix(seed ^ (seq * 0x9e3779b97f4a7c15))
+	b := splitmix(a ^ seq)
+	return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", uint32(a>>32), uint16(a>>16), uint16(a)&0xfff,
+		(uint16(b>>48)&0x3fff)|0x8000, b&0xffffffffffff)
+}
+
+// Response is the simulated handler's response (the outfile of invoke): it
+// echoes the payload, or is AWS's error object.
+func (inv *Invocation) Response() string {
+	switch {
+	case inv.TimedOut:
+		return fmt.Sprintf(`{"errorMessage":"%s %s Task timed out after %s seconds"}`,
+			sim.Epoch.Add(inv.End).Format("2006-01-02T15:04:05.000Z"), inv.RequestID(), secs(inv.Timeout))
+	case inv.FunctionError != "":
+		return `{"errorMessage":"simulated function error","errorType":"SimulatedError"}`
+	case strings.TrimSpace(inv.Payload) == "":
+		return "null"
+	}
+	return inv.Payload
+}
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.2f", d.Seconds()) }
+
+// Invoke runs the Invoke API. RequestResponse admits or throttles the
+// request at once (a throttle is a *Error with Reason) and schedules its
+// end: step the kernel until inv.Done. Event queues the request and returns
+// 202; DryRun only checks the function and returns 204.
+func (s *Service) Invoke(r Request) (*Invocation, error) {
+	f, err := s.Function(r.Function)
+	if err != nil {
+		return nil, err
+	}
+	qual := r.Qualifier
+	if q := qualifierOf(r.Function); q != "" {
+		qual = q
+	}
+	v, err := f.Resolve(qual)
+	if err != nil {
+		return nil, err
+	}
+	typ := r.Type
+	if typ == "" {
+		typ = TypeRequestResponse
+	}
+	switch typ {
+	case TypeDryRun:
+		return &Invocation{Function: f.Name, Qualifier: qual, Version: v.Name, Type: typ, StatusCode: 204, Done: true}, nil
+	case TypeEvent:
+		if len(r.Payload) > 1<<20 {
+			return nil, &Error{Code: "RequestEntityTooLargeException", Status: 413, Message: fmt.Sprintf("Request must be smaller than 1048576 bytes for the InvokeAsync operation")}
+		}
+		f.enqueue(qual, r.Payload)
+		return &Invocation{Function: f.Name, Qualifier: qual, Version: v.Name, Type: typ, StatusCode: 202, Done: true}, nil
+	case TypeRequestResponse:
+	default:
+		return nil, invalid("Invalid invocation type %s; want RequestResponse, Event or DryRun", typ)
+	}
+	if len(r.Payload) > 6<<20 {
+		return nil, &Error{Code: "RequestTooLargeException", Status: 413, Message: "Request must be smaller than 6291456 bytes for the Invoke operation"}
+	}
+	inv := s.newInvocation(f, v, qual, typ, r.Payload)
+	inv.onDone = r.OnDone
+	if e := f.attempt(inv); e != nil {
+		return nil, e
+	}
+	return inv, nil
+}
+
+func qualifierOf(nameOrARN string) string {
+	if i := strings.Index(nameOrARN, ":function:"); i >= 0 {
+		rest := nameOrARN[i+len(":function:"):]
+		if j := strings.IndexByte(rest, ':'); j >= 0 {
+			return rest[j+1:]
+		}
+		return ""
+	}
+	// name:qualifier (partial form)
+	if j := strings.IndexByte(nameOrARN, ':'); j >= 0 && !strings.HasPrefix(nameOrARN, "arn:") {
+		return nameOrARN[j+1:]
+	}
+	return ""
+}
+
+func (s *Service) newInvocation(f *Function, v *Version, qual, typ, payload string) *Invocation {
+	s.nextRequest++
+	return &Invocation{Seq: s.nextRequest, seed: s.k.Seed(), Function: f.Name, Qualifier: qual, Version: v.Name,
+		Type: typ, Payload: payload, StatusCode: 200, Arrived: s.k.Now()}
+}
+
+// policyState gathers the admission inputs for a request to v via qual.
+func (f *Function) policyState(v *Version, pc *pcConfig) PolicyState {
+	s := f.svc
+	now := s.k.Now()
+	ps := PolicyState{
+		Reserved:           f.Reserved,
+		FunctionInUse:      f.onDemandBusy + f.pcEnvs,
+		UnreservedCapacity: s.unreservedCapacity(),
+		UnreservedInUse:    s.unreservedInUse,
+		WarmIdle:           v.pool.idleCount(),
+		RateLimited:        s.settings.RequestsPerEnvironment > 0,
+	}
+	if pc != nil {
+		ps.ProvisionedIdle = len(pc.idle)
+	}
+	if s.settings.ScalingModel == "legacy" {
+		ps.ScaleTokens = s.legacyScale.Available(now)
+	} else {
+		ps.ScaleTokens = f.scale.Available(now)
+	}
+	if ps.RateLimited {
+		if f.Reserved >= 0 {
+			ps.RateTokens = f.rate.Available(now)
+		} else {
+			ps.RateTokens = s.accountRate.Available(now)
+		}
+	}
+	return ps
+}
+
+// attempt admits or throttles one invocation attempt and starts it.
+func (f *Function) attempt(inv *Invocation) *Error {
+	s := f.svc
+	now := s.k.Now()
+	v, err := f.Resolve(inv.Qualifier)
+	if err != nil {
+		return err.(*Error)
+	}
+	pc := f.pcs[inv.Qualifier]
+	if pc != nil && pc.ver != v {
+		pc = nil
+	}
+	d := Admit(f.policyState(v, pc))
+	f.st.Requests++
+	f.sec(now).Requests++
+	f.minute(now).Requests++
+	if d.Route == RouteThrottle {
+		f.st.Throttles++
+		f.st.byReason[d.Reason]++
+		f.st.byCause[d.Cause]++
+		f.sec(now).Throttles++
+		f.minute(now).Throttles++
+		s.emit(Event{Kind: EvThrottle, Function: f.Name, Request: inv.Seq, Reason: d.Reason})
+		return throttled(d.Reason)
+	}
+	if s.settings.RequestsPerEnvironment > 0 {
+		if f.Reserved >= 0 {
+			f.rate.Take()
+		} else {
+			s.accountRate.Take()
+		}
+	}
+	var e *Env
+	switch d.Route {
+	case RouteProvisioned:
+		e = pc.idle[len(pc.idle)-1]
+		pc.idle = pc.idle[:len(pc.idle)-1]
+	case RouteWarm:
+		e = v.pool.popMRU()
+	case RouteCold:
+		if s.settings.ScalingModel == "legacy" {
+			s.legacyScale.Take()
+		} else {
+			f.scale.Take()
+		}
+		e = f.newEnv(v, nil)
+	}
+	if pc != nil && e.pc == nil {
+		f.st.Spillover++
+		f.sec(now).Spillover++
+		f.minute(now).Spillover++
+	}
+	f.start(e, inv)
+	return nil
+}
+
+// start runs inv on environment e.
+func (f *Function) start(e *Env, inv *Invocation) {
+	s := f.svc
+	now := s.k.Now()
+	r := s.k.Rand()
+	cfg := &e.ver.Cfg
+	inv.env = e
+	inv.EnvID = e.ID
+	inv.Provisioned = e.pc != nil
+	inv.MemoryMB = cfg.MemoryMB
+	inv.Timeout = cfg.Timeout
+	inv.MaxMemoryMB = maxMemoryUsed(cfg)
+	if e.pc == nil {
+		inv.Route = RouteWarm
+	} else {
+		inv.Route = RouteProvisioned
+	}
+
+	var initPhase, retriedInit time.Duration
+	if e.needsInit {
+		inv.Cold = true
+		if e.pc == nil {
+			inv.Route = RouteCold
+		}
+		init := e.pendingInit
+		if init == 0 {
+			init = cfg.Init.Sample(r)
+			if lim := s.settings.InitLimit; init > lim {
+				// Init is limited to 10 s; when it does not finish it is
+				// retried during the first invocation, under the function
+				// timeout (LDG lambda-runtime-environment).
+				inv.InitTimedOut = true
+				initPhase = lim
+				retriedInit = init
+			} else {
+				initPhase = init
+			}
+			inv.InitDuration = initPhase
+		} else {
+			// A provisioned environment whose Init timed out at allocation.
+			inv.InitTimedOut = true
+			retriedInit = init
+			e.pendingInit = 0
+		}
+		e.needsInit = false
+	}
+	run := ScaleDuration(cfg.Duration.Sample(r), cfg.RefMemoryMB, cfg.MemoryMB, cfg.CPUBound, cfg.Threads) + retriedInit
+	isErr := cfg.ErrorRate > 0 && r.Float64() < cfg.ErrorRate
+	if run > cfg.Timeout {
+		run = cfg.Timeout
+		inv.TimedOut = true
+		inv.FunctionError = "Unhandled"
+	} else if isErr {
+		inv.FunctionError = "Unhandled"
+	}
+	inv.Start = now + initPhase
+	inv.Duration = run
+	inv.End = inv.Start + run
+
+	f.accrue(now)
+	if e.State == EnvInitializing {
+		e.ReadyAt = inv.Start
+	}
+	e.State = EnvBusy
+	e.busyInitEnd = inv.Start
+	f.busy++
+	if e.pc == nil {
+		f.onDemandBusy++
+		if f.Reserved < 0 {
+			s.unreservedInUse++
+		}
+	}
+	f.st.Invocations++
+	f.st.ConcMax = max(f.st.ConcMax, f.busy)
+	sb, mb := f.sec(now), f.minute(now)
+	sb.Invocations++
+	mb.Invocations++
+	sb.ConcMax = max(sb.ConcMax, uint32(f.busy))
+	mb.ConcMax = max(mb.ConcMax, uint32(f.busy))
+	if inv.Cold {
+		f.st.ColdStarts++
+		sb.ColdStarts++
+		mb.ColdStarts++
+		f.st.initDur.Add(ms(inv.InitDuration))
+	}
+	if e.pc != nil {
+		f.st.PCInvocations++
+		sb.PCInvocations++
+		mb.PCInvocations++
+	}
+	s.emit(Event{Kind: EvInvokeStart, Function: f.Name, Env: e.ID, Request: inv.Seq, Cold: inv.Cold, Provisioned: e.pc != nil})
+	s.k.At(inv.End, func() { f.complete(inv) })
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// maxMemoryUsed is an illustrative "Max Memory Used": a typical baseline of
+// the runtime, capped at the configured memory (not a measurement).
+func maxMemoryUsed(c *Config) int {
+	base := 50
+	switch rt := c.Runtime; {
+	case strings.HasPrefix(rt, "python"):
+		base = 40
+	case strings.HasPrefix(rt, "nodejs"):
+		base = 65
+	case strings.HasPrefix(rt, "java"):
+		base = 110
+	case strings.HasPrefix(rt, "dotnet"):
+		base = 80
+	case strings.HasPrefix(rt, "provided"), strings.HasPrefix(rt, "go"):
+		base = 25
+	}
+	return min(base, c.MemoryMB)
+}
+
+// complete ends an invocation: bill it, log it, free the environment.
+func (f *Function) complete(inv *Invocation) {
+	inv.Done = true
+	e := inv.env
+	if f.deleted {
+		if inv.onDone != nil {
+			inv.onDone(inv)
+		}
+		return
+	}
+	s := f.svc
+	now := s.k.Now()
+	cfg := &e.ver.Cfg
+	f.accrue(now)
+	f.busy--
+	if e.pc == nil {
+		f.onDemandBusy--
+		if f.Reserved < 0 {
+			s.unreservedInUse--
+		}
+	}
+	e.Invocations++
+
+	// Billing: duration rounded up; since Aug 2025 an on-demand cold start
+	// also bills its Init phase (setting "free" for the older rule).
+	billable := inv.Duration
+	if inv.Cold && e.pc == nil && s.settings.InitBilling == "billed" {
+		billable += inv.InitDuration
+	}
+	inv.Billed = BilledDuration(billable, s.settings.BillingGranularity)
+	gbs := GBSeconds(inv.Billed, cfg.MemoryMB)
+	f.st.BilledMs += int64(inv.Billed / time.Millisecond)
+	f.st.GBSeconds += gbs
+	f.st.DurationCost += gbs * durationPrice(cfg.Arch, e.pc != nil)
+	f.st.dur.Add(ms(inv.Duration))
+	sb, mb := f.sec(now), f.minute(now)
+	d := ms(inv.Duration)
+	sb.DurCount++
+	sb.DurSum += d
+	sb.DurMax = max(sb.DurMax, d)
+	mb.DurCount++
+	mb.DurSum += d
+	mb.DurMax = max(mb.DurMax, d)
+	if inv.FunctionError != "" {
+		f.st.Errors++
+		sb.Errors++
+		mb.Errors++
+	}
+	if inv.TimedOut {
+		f.st.Timeouts++
+	}
+	f.remember(inv)
+	s.emit(Event{Kind: EvInvokeEnd, Function: f.Name, Env: e.ID, Request: inv.Seq, Error: inv.FunctionError != "", Provisioned: e.pc != nil})
+
+	// Free the environment. A timeout resets it: the next invocation there
+	// runs Init again (LDG lambda-runtime-environment).
+	if inv.TimedOut {
+		e.needsInit = true
+		s.emit(Event{Kind: EvEnvReset, Function: f.Name, Env: e.ID, Provisioned: e.pc != nil})
+	}
+	e.LastUsed = now
+	switch {
+	case e.pc != nil:
+		pc := e.pc
+		if f.pcs[pc.Qualifier] != pc || len(pc.envs) > pc.Requested {
+			e.State = EnvIdle
+			f.destroy(e, EvEnvDestroyed)
+		} else {
+			e.State = EnvIdle
+			pc.idle = append(pc.idle, e)
+			s.emit(Event{Kind: EvEnvIdle, Function: f.Name, Env: e.ID, Provisioned: true})
+		}
+	case e.pool.retired:
+		e.State = EnvIdle
+		f.destroy(e, EvEnvDestroyed)
+	default:
+		e.State = EnvIdle
+		e.pool.push(e)
+		s.emit(Event{Kind: EvEnvIdle, Function: f.Name, Env: e.ID})
+	}
+	if inv.onDone != nil {
+		inv.onDone(inv)
+	}
+}
+
+// remember keeps the last completed invocations for logs (a bounded ring).
+func (f *Function) remember(inv *Invocation) {
+	const keep = 64
+	if len(f.recent) < keep {
+		f.recent = append(f.recent, inv)
+	} else {
+		f.recent[f.recentN%keep] = inv
+	}
+	f.recentN++
+	inv.env = nil // do not keep environments alive through the log ring
+	inv.onDone = nil
+}
+
+// LogLines renders the invocation's CloudWatch log lines (FACTS.md format:
+// tab-separated REPORT, Init Duration only on a cold start).
+func (inv *Invocation) LogLines() []string {
+	id := inv.RequestID()
+	var out []string
+	if inv.InitTimedOut && inv.InitDuration > 0 {
+		out = append(out, fmt.Sprintf("INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: timeout", ms(inv.InitDuration)))
+	}
+	out = append(out, fmt.Sprintf("START RequestId: %s Version: %s", id, inv.Version))
+	ts := sim.Epoch.Add(inv.End).Format("2006-01-02T15:04:05.000Z")
+	switch {
+	case inv.TimedOut:
+		out = append(out, fmt.Sprintf("%s %s Task timed out after %s seconds", ts, id, secs(inv.Timeout)))
+	case inv.FunctionError != "":
+		out = append(out, fmt.Sprintf("%s\t%s\tERROR\tInvoke Error \t{\"errorType\":\"SimulatedError\",\"errorMessage\":\"simulated function error\"}", ts, id))
+	}
+	out = append(out, "END RequestId: "+id)
+	rep := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB",
+		id, ms(inv.Duration), inv.Billed/time.Millisecond, inv.MemoryMB, inv.MaxMemoryMB)
+	if inv.Cold && inv.InitDuration > 0 {
+		rep += fmt.Sprintf("\tInit Duration: %.2f ms", ms(inv.InitDuration))
+	}
+	out = append(out, rep)
+	return out
+}

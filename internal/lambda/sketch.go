@@ -1,0 +1,83 @@
+package lambda
+
+import "math"
+
+// Sketch is a streaming quantile sketch with bounded memory: values are
+// counted in logarithmic buckets of relative width 2% (the DDSketch idea,
+// Masson et al., VLDB 2019), so any quantile is returned within about 1%
+// relative error however many values were added. Values are in milliseconds;
+// the range 0.01 ms to 10^7 ms needs about 1,050 buckets.
+type Sketch struct {
+	counts []uint64
+	n      uint64
+	zero   uint64 // values below the smallest bucket
+	min    float64
+	max    float64
+	sum    float64
+}
+
+const (
+	sketchGamma = 1.02
+	sketchMin   = 0.01 // ms
+	sketchKeys  = 1100
+)
+
+var sketchLogGamma = math.Log(sketchGamma)
+
+// Add records one value.
+func (s *Sketch) Add(v float64) {
+	if s.n == 0 || v < s.min {
+		s.min = v
+	}
+	if s.n == 0 || v > s.max {
+		s.max = v
+	}
+	s.n++
+	s.sum += v
+	if v < sketchMin {
+		s.zero++
+		return
+	}
+	if s.counts == nil {
+		s.counts = make([]uint64, sketchKeys)
+	}
+	k := int(math.Ceil(math.Log(v/sketchMin) / sketchLogGamma))
+	k = min(max(k, 0), sketchKeys-1)
+	s.counts[k]++
+}
+
+// Count returns how many values were added.
+func (s *Sketch) Count() uint64 { return s.n }
+
+// Mean returns the exact mean.
+func (s *Sketch) Mean() float64 {
+	if s.n == 0 {
+		return 0
+	}
+	return s.sum / float64(s.n)
+}
+
+// Max returns the exact maximum.
+func (s *Sketch) Max() float64 { return s.max }
+
+// Quantile returns the q-quantile (0..1), within about 1% relative error.
+func (s *Sketch) Quantile(q float64) float64 {
+	if s.n == 0 {
+		return 0
+	}
+	q = min(max(q, 0), 1)
+	rank := uint64(q * float64(s.n-1))
+	if rank < s.zero {
+		return s.min
+	}
+	seen := s.zero
+	for k, c := range s.counts {
+		seen += c
+		if seen > rank {
+			// Bucket k holds (min*g^(k-1), min*g^k]; its midpoint in relative terms.
+			v := sketchMin * 2 * math.Pow(sketchGamma, float64(k)) / (sketchGamma + 1)
+			return min(max(v, s.min), s.max)
+		}
+	}
+	return s.max
+}
