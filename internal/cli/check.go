@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cloudlab/cloudlab/internal/course"
+)
+
+// validators are the deeper content checks of other packages, run by
+// `cloudlab check` after course.Load. Other command files register theirs
+// in an init function, for example in quiz.go:
+//
+//	func init() { validators = append(validators, quiz.Validate) }
+var validators []func(*course.Course) []course.Problem
+
+func newCheckCmd(a *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check [DIR]",
+		Short: "Validate a course folder (lessons/, quizzes/, labs/): file:line: message",
+		Long: `Validate a course folder: front matter, ids, references between lessons,
+quizzes and labs, and the deeper quiz and lab checks. Prints every problem as
+file:line: message and exits 1, or prints a one-line summary and exits 0.
+Without DIR it checks the --content folder, or the built-in course.`,
+		Args: usageArgs(cobra.MaximumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := a.Content
+			if len(args) == 1 {
+				dir = args[0]
+			}
+			var fsys fs.FS = course.Embedded()
+			name := "the built-in course"
+			if dir != "" {
+				st, err := os.Stat(dir)
+				if err != nil {
+					return fmt.Errorf("cannot read %s: %v", dir, unwrapPath(err))
+				}
+				if !st.IsDir() {
+					return fmt.Errorf("%s is not a folder", dir)
+				}
+				fsys, name = os.DirFS(dir), dir
+			}
+			c, probs := course.Load(fsys)
+			for _, v := range validators {
+				probs = append(probs, v(c)...)
+			}
+			course.SortProblems(probs)
+			for _, p := range probs {
+				if dir != "" {
+					p.File = filepath.Join(dir, p.File)
+				}
+				fmt.Fprintln(a.Out, p.String())
+			}
+			if len(probs) > 0 {
+				return fmt.Errorf("%s: %d problem%s", name, len(probs), plural(len(probs)))
+			}
+			_, err := fmt.Fprintf(a.Out, "ok: %s has %d lessons, %d quizzes, %d labs, no problems\n",
+				name, len(c.Lessons), len(c.Quizzes), len(c.Labs))
+			return err
+		},
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func unwrapPath(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}

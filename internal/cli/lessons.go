@@ -1,0 +1,220 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/cloudlab/cloudlab/internal/course"
+	"github.com/cloudlab/cloudlab/internal/progress"
+	"github.com/cloudlab/cloudlab/internal/render"
+	"github.com/cloudlab/cloudlab/internal/tui"
+)
+
+// LessonInfo is one row of `cloudlab lessons --json` (field names are part
+// of the command-line contract).
+type LessonInfo struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Track   string `json:"track"`
+	Order   int    `json:"order"`
+	Minutes int    `json:"minutes"`
+	Status  string `json:"status"` // new, in-progress or read
+	Percent int    `json:"percent"`
+	Quiz    string `json:"quiz,omitempty"`
+	Lab     string `json:"lab,omitempty"`
+}
+
+// lessonStatus names a lesson's state.
+func lessonStatus(st progress.LessonState) string {
+	switch {
+	case st.Read():
+		return "read"
+	case !st.FirstOpened.IsZero() || st.Percent > 0:
+		return "in-progress"
+	}
+	return "new"
+}
+
+func (a *App) lessonInfos() ([]LessonInfo, error) {
+	c, err := a.Course()
+	if err != nil {
+		return nil, err
+	}
+	st, err := a.Store()
+	if err != nil {
+		return nil, err
+	}
+	states, err := st.Lessons()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]LessonInfo, 0, len(c.Lessons))
+	for _, l := range c.Lessons {
+		s := states[l.ID]
+		pct := s.Percent
+		if s.Read() {
+			pct = 100
+		}
+		out = append(out, LessonInfo{ID: l.ID, Title: l.Title, Track: l.Track, Order: l.Order,
+			Minutes: l.Minutes, Status: lessonStatus(s), Percent: pct, Quiz: l.Quiz, Lab: l.Lab})
+	}
+	return out, nil
+}
+
+func newLessonsCmd(a *App) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "lessons",
+		Short: "List the lessons: id, title, track, minutes, status",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			infos, err := a.lessonInfos()
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(a.Out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(infos)
+			}
+			tw := tabwriter.NewWriter(a.Out, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "#\tID\tTITLE\tTRACK\tMIN\tSTATUS")
+			for _, l := range infos {
+				status := l.Status
+				if status == "in-progress" {
+					status = fmt.Sprintf("%d%%", l.Percent)
+				}
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\n", l.Order, l.ID, l.Title, l.Track, l.Minutes, status)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+// findLesson finds a lesson by id (or by its order number).
+func (a *App) findLesson(id string) (*course.Lesson, error) {
+	c, err := a.Course()
+	if err != nil {
+		return nil, err
+	}
+	if l := c.Lesson(id); l != nil {
+		return l, nil
+	}
+	for _, l := range c.Lessons {
+		if fmt.Sprint(l.Order) == id || fmt.Sprintf("%02d", l.Order) == id {
+			return l, nil
+		}
+	}
+	var near []string
+	for _, l := range c.Lessons {
+		if strings.Contains(l.ID, id) || strings.Contains(id, l.ID) {
+			near = append(near, l.ID)
+		}
+	}
+	if len(near) > 0 {
+		return nil, fmt.Errorf("no lesson %q (did you mean %s?)", id, strings.Join(near, ", "))
+	}
+	return nil, fmt.Errorf("no lesson %q (see cloudlab lessons)", id)
+}
+
+func completeLessons(a *App) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(cmd *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		c, err := a.Course()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		var out []string
+		for _, l := range c.Lessons {
+			if strings.HasPrefix(l.ID, prefix) {
+				out = append(out, l.ID+"\t"+l.Title)
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+func newReadCmd(a *App) *cobra.Command {
+	var width int
+	cmd := &cobra.Command{
+		Use:   "read LESSON",
+		Short: "Print a lesson to stdout (plain text when stdout is not a terminal)",
+		Long: `Print a lesson, rendered for the terminal, to stdout. When stdout is not a
+terminal the text is plain (no escape codes) unless --style asks for colours;
+NO_COLOR always turns colours off.`,
+		Args:              usageArgs(cobra.ExactArgs(1)),
+		ValidArgsFunction: completeLessons(a),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if flagChanged(cmd.Flags(), "width") && (width < render.MinWidth || width > render.MaxWidth) {
+				return usagef("--width %d: want %d to %d", width, render.MinWidth, render.MaxWidth)
+			}
+			l, err := a.findLesson(args[0])
+			if err != nil {
+				return err
+			}
+			tty := a.IsTTY()
+			if width == 0 {
+				width = 80
+				if f, ok := isFile(a.Out); ok && tty {
+					if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+						width = min(w, 100)
+					}
+				}
+			}
+			style := a.RenderStyle()
+			if a.Style == "" && !tty {
+				style = "notty"
+			}
+			out, err := a.Renderer().Render(l.Body, width, style)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprint(a.Out, out)
+			return err
+		},
+	}
+	cmd.Flags().IntVar(&width, "width", 0, "wrap at `N` columns (default: the terminal's width up to 100, or 80)")
+	return cmd
+}
+
+func newLearnCmd(a *App) *cobra.Command {
+	return &cobra.Command{
+		Use:               "learn [LESSON]",
+		Short:             "Open the full-screen app at a lesson",
+		Args:              usageArgs(cobra.MaximumNArgs(1)),
+		ValidArgsFunction: completeLessons(a),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			start := tui.Start{}
+			if len(args) == 1 {
+				l, err := a.findLesson(args[0])
+				if err != nil {
+					return err
+				}
+				start.Lesson = l.ID
+			} else {
+				c, err := a.Course()
+				if err != nil {
+					return err
+				}
+				st, err := a.Store()
+				if err != nil {
+					return err
+				}
+				start.Lesson = c.Lessons[0].ID
+				if loc, ok, err := st.Last(); err == nil && ok && loc.Kind == "lesson" && c.Lesson(loc.ID) != nil {
+					start.Lesson = loc.ID
+				}
+			}
+			return a.runTUI(start)
+		},
+	}
+}

@@ -1,0 +1,173 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/cloudlab/cloudlab/internal/render"
+	"github.com/cloudlab/cloudlab/internal/tui"
+)
+
+// UsageError is a command-line mistake: exit status 2.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+func usagef(format string, args ...any) error {
+	return &UsageError{fmt.Errorf(format, args...)}
+}
+
+// usageArgs wraps a cobra argument validator so its errors exit 2.
+func usageArgs(v cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := v(cmd, args); err != nil {
+			return &UsageError{fmt.Errorf("%s: %v", cmd.CommandPath(), err)}
+		}
+		return nil
+	}
+}
+
+// Main runs cloudlab with the arguments (without the program name) and
+// returns the exit status: 0 ok, 1 failure, 2 usage error.
+func Main(args []string, in io.Reader, out, errw io.Writer) int {
+	a := &App{In: in, Out: out, Err: errw}
+	defer a.Close()
+	return a.Run(args)
+}
+
+// Run runs the command line with this App.
+func (a *App) Run(args []string) int {
+	root := NewRoot(a)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	var ue *UsageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(a.Err, "cloudlab: %s\nRun 'cloudlab --help' for usage.\n", msg)
+		return 2
+	}
+	fmt.Fprintf(a.Err, "cloudlab: %s\n", msg)
+	return 1
+}
+
+// NewRoot builds the command tree.
+func NewRoot(a *App) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "cloudlab",
+		Short: "Learn cloud compute in the terminal: lessons, quizzes and labs on a simulated cloud",
+		Long: `cloudlab teaches cloud compute (virtual machines and EC2, containers and
+Docker, ECS and Fargate, Lambda) with lessons, quizzes and hands-on labs
+against a simulated cloud. Run it without arguments in a terminal for the
+full-screen app.`,
+		Version:       version(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				msg := fmt.Sprintf("unknown command %q", args[0])
+				if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+					msg += fmt.Sprintf(" (did you mean %q?)", s[0])
+				}
+				return &UsageError{errors.New(msg)}
+			}
+			return nil
+		},
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if a.Style != "" && !render.ValidStyle(a.Style) {
+				return usagef("--style %q: want one of %s", a.Style, strings.Join(render.Styles, ", "))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.runTUI(tui.Start{})
+		},
+	}
+	root.SetIn(a.In)
+	root.SetOut(a.Out)
+	root.SetErr(a.Err)
+	root.SetVersionTemplate("cloudlab {{.Version}}\n")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &UsageError{err}
+	})
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.Content, "content", "", "course `DIR` to use instead of the built-in course")
+	pf.StringVar(&a.Data, "data", "", "`DIR` holding progress.db (default $CLOUDLAB_DATA or $XDG_DATA_HOME/cloudlab)")
+	pf.BoolVar(&a.Plain, "plain", false, "no full-screen UI and no colour (screen readers, dumb terminals)")
+	pf.StringVar(&a.Style, "style", "", "colours: dark, light, notty or ascii (default: detect)")
+	pf.BoolVar(&a.Mouse, "mouse", false, "enable the mouse in the full-screen UI")
+
+	root.AddCommand(
+		newLessonsCmd(a),
+		newReadCmd(a),
+		newLearnCmd(a),
+		newProgressCmd(a),
+		newCheckCmd(a),
+		newVersionCmd(a),
+		// Other command files add one line each below.
+	)
+	// Every command's flag errors are usage errors too.
+	for _, c := range root.Commands() {
+		c.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &UsageError{err} })
+	}
+	root.InitDefaultCompletionCmd()
+	return root
+}
+
+// runTUI starts the full-screen app, or prints the plain guide when there is
+// no terminal (or --plain, or TERM=dumb).
+func (a *App) runTUI(start tui.Start) error {
+	if a.Plain || !a.IsTTY() || !a.InIsTTY() {
+		if start.Lesson != "" {
+			return fmt.Errorf("the full-screen reader needs a terminal; use: cloudlab read %s", start.Lesson)
+		}
+		return a.printGuide()
+	}
+	env, err := a.Env()
+	if err != nil {
+		return err
+	}
+	// Detected once, before the program starts: asking the terminal later
+	// would leak its reply into the input.
+	_ = a.Dark()
+	return tui.Run(env, screens, tui.Options{Start: start, Mouse: a.Mouse, In: a.In, Out: a.Out})
+}
+
+func (a *App) printGuide() error {
+	c, err := a.Course()
+	if err != nil {
+		return err
+	}
+	w := a.Out
+	fmt.Fprintf(w, "cloudlab %s: learn cloud compute in the terminal.\n\n", version())
+	fmt.Fprintf(w, "No terminal here, so this is the plain guide. In a terminal, run `cloudlab`\nfor the full-screen app.\n\n")
+	fmt.Fprintf(w, "Start with:\n  cloudlab lessons              list the %d lessons\n", len(c.Lessons))
+	if len(c.Lessons) > 0 {
+		fmt.Fprintf(w, "  cloudlab read %-15s read the first lesson as plain text\n", c.Lessons[0].ID)
+	}
+	fmt.Fprint(w, `  cloudlab progress             what you have done so far
+  cloudlab check DIR            validate a course folder
+  cloudlab --help               every command and flag
+`)
+	return nil
+}
+
+func isFile(w io.Writer) (*os.File, bool) {
+	f, ok := w.(*os.File)
+	return f, ok
+}
+
+// flagChanged reports whether a flag was given on the command line.
+func flagChanged(fs *pflag.FlagSet, name string) bool {
+	f := fs.Lookup(name)
+	return f != nil && f.Changed
+}

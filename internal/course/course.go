@@ -1,0 +1,189 @@
+// Package course is the content model of cloudlab: lessons, quizzes and labs
+// stored as Markdown files with YAML front matter, loaded from an fs.FS laid
+// out as lessons/*.md, quizzes/*.md and labs/*.md. Load validates every file's
+// front matter and the references between files and reports each problem as
+// "file:line: message".
+package course
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Problem is one thing wrong with a content file.
+type Problem struct {
+	File string
+	Line int
+	Msg  string
+}
+
+// String formats the problem as "file:line: msg" (or "file: msg" when the
+// line is unknown).
+func (p Problem) String() string {
+	if p.Line <= 0 {
+		return fmt.Sprintf("%s: %s", p.File, p.Msg)
+	}
+	return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+}
+
+// Doc is one content file.
+type Doc struct {
+	Path     string // path inside the course fs.FS, e.g. lessons/01-x.md
+	Source   []byte // the whole file
+	Body     []byte // the Markdown after the front matter
+	BodyLine int    // 1-based line of Body's first line in the file
+}
+
+// Lesson is a lesson file.
+type Lesson struct {
+	Doc
+	ID, Title, Track string
+	Order, Minutes   int
+	Objectives       []string
+	Sources          []string
+	Quiz, Lab        string
+}
+
+// QuizFile is the front matter of a quiz file; the quiz package parses the
+// questions from its Body.
+type QuizFile struct {
+	Doc
+	ID, Title, Lesson, Domain string
+}
+
+// LabFile is the front matter of a lab file; the lab package parses the
+// steps from its Body.
+type LabFile struct {
+	Doc
+	ID, Title, Lesson string
+	Minutes           int
+	Setup             []string
+}
+
+// Course is a loaded course. Lessons are sorted by Order; quizzes and labs
+// by id.
+type Course struct {
+	Lessons []*Lesson
+	Quizzes []*QuizFile
+	Labs    []*LabFile
+}
+
+// Track is a named group of lessons in course order.
+type Track struct {
+	Name    string
+	Lessons []*Lesson
+}
+
+// Lesson returns the lesson with the given id, or nil.
+func (c *Course) Lesson(id string) *Lesson {
+	for _, l := range c.Lessons {
+		if l.ID == id {
+			return l
+		}
+	}
+	return nil
+}
+
+// Quiz returns the quiz with the given id, or nil.
+func (c *Course) Quiz(id string) *QuizFile {
+	for _, q := range c.Quizzes {
+		if q.ID == id {
+			return q
+		}
+	}
+	return nil
+}
+
+// Lab returns the lab with the given id, or nil.
+func (c *Course) Lab(id string) *LabFile {
+	for _, l := range c.Labs {
+		if l.ID == id {
+			return l
+		}
+	}
+	return nil
+}
+
+// Index returns the position of the lesson in c.Lessons, or -1.
+func (c *Course) Index(id string) int {
+	for i, l := range c.Lessons {
+		if l.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// LabsFor returns the labs of a lesson: the one its front matter names and
+// any lab whose front matter names the lesson, without duplicates.
+func (c *Course) LabsFor(lessonID string) []*LabFile {
+	var out []*LabFile
+	seen := map[string]bool{}
+	if l := c.Lesson(lessonID); l != nil && l.Lab != "" {
+		if lab := c.Lab(l.Lab); lab != nil {
+			out = append(out, lab)
+			seen[lab.ID] = true
+		}
+	}
+	for _, lab := range c.Labs {
+		if lab.Lesson == lessonID && !seen[lab.ID] {
+			out = append(out, lab)
+			seen[lab.ID] = true
+		}
+	}
+	return out
+}
+
+// QuizFor returns the quiz of a lesson (the one its front matter names, or
+// else a quiz whose front matter names the lesson), or nil.
+func (c *Course) QuizFor(lessonID string) *QuizFile {
+	if l := c.Lesson(lessonID); l != nil && l.Quiz != "" {
+		if q := c.Quiz(l.Quiz); q != nil {
+			return q
+		}
+	}
+	for _, q := range c.Quizzes {
+		if q.Lesson == lessonID {
+			return q
+		}
+	}
+	return nil
+}
+
+// Tracks groups the lessons by track, in the order in which each track first
+// appears in the course.
+func (c *Course) Tracks() []Track {
+	var out []Track
+	idx := map[string]int{}
+	for _, l := range c.Lessons {
+		i, ok := idx[l.Track]
+		if !ok {
+			i = len(out)
+			idx[l.Track] = i
+			out = append(out, Track{Name: l.Track})
+		}
+		out[i].Lessons = append(out[i].Lessons, l)
+	}
+	return out
+}
+
+func (c *Course) sort() {
+	sort.SliceStable(c.Lessons, func(i, j int) bool {
+		if c.Lessons[i].Order != c.Lessons[j].Order {
+			return c.Lessons[i].Order < c.Lessons[j].Order
+		}
+		return c.Lessons[i].ID < c.Lessons[j].ID
+	})
+	sort.SliceStable(c.Quizzes, func(i, j int) bool { return c.Quizzes[i].ID < c.Quizzes[j].ID })
+	sort.SliceStable(c.Labs, func(i, j int) bool { return c.Labs[i].ID < c.Labs[j].ID })
+}
+
+// SortProblems orders problems by file, then line.
+func SortProblems(ps []Problem) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].File != ps[j].File {
+			return ps[i].File < ps[j].File
+		}
+		return ps[i].Line < ps[j].Line
+	})
+}

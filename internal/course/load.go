@@ -1,0 +1,453 @@
+package course
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Folders of a course, inside its fs.FS.
+const (
+	LessonsDir = "lessons"
+	QuizzesDir = "quizzes"
+	LabsDir    = "labs"
+)
+
+var (
+	idRe         = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	lessonNameRe = regexp.MustCompile(`^[0-9]+-(.+)\.md$`)
+	yamlLineRe   = regexp.MustCompile(`^(?:yaml: )?line ([0-9]+): (.*)$`)
+)
+
+// keyLines remembers the file line of each front-matter key, for problems
+// found after parsing (cross references, duplicates).
+type keyLines map[string]int
+
+func (k keyLines) line(key string) int {
+	if n, ok := k[key]; ok {
+		return n
+	}
+	return 1
+}
+
+// Load reads and validates a course. It always returns a Course holding
+// every file it could read; problems are sorted by file and line. A nil
+// problem list means the course is valid.
+func Load(fsys fs.FS) (*Course, []Problem) {
+	c := &Course{}
+	var probs []Problem
+	lessonLines := map[*Lesson]keyLines{}
+	quizLines := map[*QuizFile]keyLines{}
+	labLines := map[*LabFile]keyLines{}
+
+	for _, dir := range []string{LessonsDir, QuizzesDir, LabsDir} {
+		names, err := mdFiles(fsys, dir)
+		if err != nil {
+			if dir == LessonsDir || !errors.Is(err, fs.ErrNotExist) {
+				probs = append(probs, Problem{File: dir, Msg: "cannot read folder: " + oneLine(err)})
+			}
+			continue
+		}
+		for _, name := range names {
+			p := path.Join(dir, name)
+			src, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				probs = append(probs, Problem{File: p, Msg: "cannot read: " + oneLine(err)})
+				continue
+			}
+			switch dir {
+			case LessonsDir:
+				l, lines, ps := parseLesson(p, src)
+				probs = append(probs, ps...)
+				if l != nil {
+					c.Lessons = append(c.Lessons, l)
+					lessonLines[l] = lines
+				}
+			case QuizzesDir:
+				q, lines, ps := parseQuiz(p, src)
+				probs = append(probs, ps...)
+				if q != nil {
+					c.Quizzes = append(c.Quizzes, q)
+					quizLines[q] = lines
+				}
+			case LabsDir:
+				l, lines, ps := parseLab(p, src)
+				probs = append(probs, ps...)
+				if l != nil {
+					c.Labs = append(c.Labs, l)
+					labLines[l] = lines
+				}
+			}
+		}
+	}
+	if len(c.Lessons) == 0 && len(probs) == 0 {
+		probs = append(probs, Problem{File: LessonsDir, Msg: "no lesson files (want lessons/NN-id.md)"})
+	}
+
+	// Duplicates (files are visited in name order, so the later file is blamed).
+	seen := map[string]string{}
+	orders := map[int]string{}
+	for _, l := range c.Lessons {
+		ln := lessonLines[l]
+		if l.ID != "" {
+			if prev, ok := seen[l.ID]; ok {
+				probs = append(probs, Problem{l.Path, ln.line("id"), fmt.Sprintf("duplicate lesson id %q (also in %s)", l.ID, prev)})
+			} else {
+				seen[l.ID] = l.Path
+			}
+		}
+		if l.Order > 0 {
+			if prev, ok := orders[l.Order]; ok {
+				probs = append(probs, Problem{l.Path, ln.line("order"), fmt.Sprintf("order %d is also used by %s", l.Order, prev)})
+			} else {
+				orders[l.Order] = l.Path
+			}
+		}
+	}
+	seen = map[string]string{}
+	for _, q := range c.Quizzes {
+		if q.ID == "" {
+			continue
+		}
+		if prev, ok := seen[q.ID]; ok {
+			probs = append(probs, Problem{q.Path, quizLines[q].line("id"), fmt.Sprintf("duplicate quiz id %q (also in %s)", q.ID, prev)})
+		} else {
+			seen[q.ID] = q.Path
+		}
+	}
+	seen = map[string]string{}
+	for _, l := range c.Labs {
+		if l.ID == "" {
+			continue
+		}
+		if prev, ok := seen[l.ID]; ok {
+			probs = append(probs, Problem{l.Path, labLines[l].line("id"), fmt.Sprintf("duplicate lab id %q (also in %s)", l.ID, prev)})
+		} else {
+			seen[l.ID] = l.Path
+		}
+	}
+
+	// Cross references.
+	for _, l := range c.Lessons {
+		ln := lessonLines[l]
+		if l.Quiz != "" && c.Quiz(l.Quiz) == nil {
+			probs = append(probs, Problem{l.Path, ln.line("quiz"), fmt.Sprintf("quiz %q does not exist (want %s/%s.md)", l.Quiz, QuizzesDir, l.Quiz)})
+		}
+		if l.Lab != "" && c.Lab(l.Lab) == nil {
+			probs = append(probs, Problem{l.Path, ln.line("lab"), fmt.Sprintf("lab %q does not exist (want %s/%s.md)", l.Lab, LabsDir, l.Lab)})
+		}
+	}
+	for _, q := range c.Quizzes {
+		if q.Lesson != "" && c.Lesson(q.Lesson) == nil {
+			probs = append(probs, Problem{q.Path, quizLines[q].line("lesson"), fmt.Sprintf("lesson %q does not exist", q.Lesson)})
+		}
+	}
+	for _, l := range c.Labs {
+		if l.Lesson != "" && c.Lesson(l.Lesson) == nil {
+			probs = append(probs, Problem{l.Path, labLines[l].line("lesson"), fmt.Sprintf("lesson %q does not exist", l.Lesson)})
+		}
+	}
+
+	c.sort()
+	SortProblems(probs)
+	return c, probs
+}
+
+// mdFiles lists the Markdown files of a folder, sorted, skipping README.md
+// and hidden files.
+func mdFiles(fsys fs.FS, dir string) ([]string, error) {
+	ents, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range ents {
+		n := e.Name()
+		if e.IsDir() || !strings.HasSuffix(n, ".md") || strings.EqualFold(n, "README.md") ||
+			strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_") {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func oneLine(err error) string {
+	return strings.ReplaceAll(err.Error(), "\n", " ")
+}
+
+// SplitFrontMatter splits a file into its YAML front matter (between a first
+// line "---" and the next line "---" or "...") and the body. fmLine is the
+// file line of the front matter's first line, bodyLine that of the body's.
+// ok is false when the file has no front matter; a problem message is
+// returned when it opens one but never closes it.
+func SplitFrontMatter(src []byte) (fm []byte, fmLine int, body []byte, bodyLine int, ok bool, msg string) {
+	first, rest, found := bytes.Cut(src, []byte("\n"))
+	if strings.TrimRight(string(first), " \t\r") != "---" {
+		return nil, 0, src, 1, false, ""
+	}
+	if !found {
+		return nil, 0, nil, 1, false, "front matter opened with --- is never closed"
+	}
+	off := len(first) + 1
+	line := 2
+	for {
+		l, next, more := bytes.Cut(rest, []byte("\n"))
+		t := strings.TrimRight(string(l), " \t\r")
+		if t == "---" || t == "..." {
+			fm = src[len(first)+1 : off]
+			end := off + len(l)
+			if more {
+				end++
+			}
+			return fm, 2, src[end:], line + 1, true, ""
+		}
+		if !more {
+			return nil, 0, nil, 1, false, "front matter opened with --- is never closed"
+		}
+		off += len(l) + 1
+		rest = next
+		line++
+	}
+}
+
+// field decodes one front-matter value.
+type field func(v *yaml.Node) string // returns a problem message or ""
+
+func strField(dst *string) field {
+	return func(v *yaml.Node) string {
+		if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
+			return "want text"
+		}
+		*dst = strings.TrimSpace(v.Value)
+		return ""
+	}
+}
+
+func intField(dst *int) field {
+	return func(v *yaml.Node) string {
+		if v.Kind != yaml.ScalarNode {
+			return "want a whole number"
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(v.Value))
+		if err != nil {
+			return fmt.Sprintf("want a whole number, got %q", v.Value)
+		}
+		if n <= 0 {
+			return fmt.Sprintf("want a number above 0, got %d", n)
+		}
+		*dst = n
+		return ""
+	}
+}
+
+func listField(dst *[]string) field {
+	return func(v *yaml.Node) string {
+		if v.Kind != yaml.SequenceNode {
+			return "want a list (lines starting with \"- \")"
+		}
+		for _, it := range v.Content {
+			if it.Kind != yaml.ScalarNode {
+				return fmt.Sprintf("line %d: want text items", it.Line)
+			}
+			*dst = append(*dst, strings.TrimSpace(it.Value))
+		}
+		return ""
+	}
+}
+
+// parseFront splits the file, decodes the front matter into fields and
+// reports problems with file lines. required keys that are missing are
+// reported at the front matter's opening line.
+func parseFront(file string, src []byte, fields map[string]field, required []string) (Doc, keyLines, []Problem) {
+	doc := Doc{Path: file, Source: src}
+	lines := keyLines{}
+	fm, fmLine, body, bodyLine, ok, msg := SplitFrontMatter(src)
+	if msg != "" {
+		return doc, lines, []Problem{{file, 1, msg}}
+	}
+	if !ok {
+		doc.Body, doc.BodyLine = src, 1
+		return doc, lines, []Problem{{file, 1, "missing front matter (the file must start with a --- line, then YAML keys, then ---)"}}
+	}
+	doc.Body, doc.BodyLine = body, bodyLine
+	var probs []Problem
+	var root yaml.Node
+	if err := yaml.Unmarshal(fm, &root); err != nil {
+		line, m := 1, err.Error()
+		if yerr := new(yaml.TypeError); errors.As(err, &yerr) && len(yerr.Errors) > 0 {
+			m = yerr.Errors[0]
+		}
+		m = strings.TrimPrefix(m, "yaml: ")
+		if sm := yamlLineRe.FindStringSubmatch(m); sm != nil {
+			n, _ := strconv.Atoi(sm[1])
+			line, m = n+fmLine-1, sm[2]
+		}
+		return doc, lines, []Problem{{file, line, "bad YAML in front matter: " + m}}
+	}
+	if len(root.Content) == 0 {
+		return doc, lines, []Problem{{file, 1, "empty front matter"}}
+	}
+	m := root.Content[0]
+	if m.Kind != yaml.MappingNode {
+		return doc, lines, []Problem{{file, m.Line + fmLine - 1, "front matter must be YAML keys (key: value)"}}
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		kl := k.Line + fmLine - 1
+		f, known := fields[k.Value]
+		if !known {
+			probs = append(probs, Problem{file, kl, fmt.Sprintf("unknown front-matter key %q (known: %s)", k.Value, knownKeys(fields))})
+			continue
+		}
+		if _, dup := lines[k.Value]; dup {
+			probs = append(probs, Problem{file, kl, fmt.Sprintf("front-matter key %q appears twice", k.Value)})
+			continue
+		}
+		lines[k.Value] = kl
+		if msg := f(v); msg != "" {
+			probs = append(probs, Problem{file, v.Line + fmLine - 1, k.Value + ": " + msg})
+		}
+	}
+	for _, r := range required {
+		if _, ok := lines[r]; !ok {
+			probs = append(probs, Problem{file, 1, fmt.Sprintf("missing front-matter key %q", r)})
+		}
+	}
+	probs = append(probs, checkFences(file, body, bodyLine)...)
+	return doc, lines, probs
+}
+
+func knownKeys(fields map[string]field) string {
+	var ks []string
+	for k := range fields {
+		ks = append(ks, k)
+	}
+	sortStrings(ks)
+	return strings.Join(ks, ", ")
+}
+
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+// checkFences reports a fenced code block that is never closed: everything
+// after it would otherwise silently turn into code.
+func checkFences(file string, body []byte, bodyLine int) []Problem {
+	var open string
+	openLine := 0
+	for i, raw := range strings.Split(string(body), "\n") {
+		t := strings.TrimSpace(raw)
+		if open == "" {
+			if f := fenceRun(t); f != "" {
+				open, openLine = f, bodyLine+i
+			}
+			continue
+		}
+		if f := fenceRun(t); f != "" && f[0] == open[0] && len(f) >= len(open) && strings.TrimSpace(t[len(f):]) == "" {
+			open = ""
+		}
+	}
+	if open != "" {
+		return []Problem{{file, openLine, "code block opened with " + open + " is never closed"}}
+	}
+	return nil
+}
+
+// fenceRun returns the leading run of ``` or ~~~ (3 or more) of a line.
+func fenceRun(t string) string {
+	if len(t) < 3 || (t[0] != '`' && t[0] != '~') {
+		return ""
+	}
+	n := 0
+	for n < len(t) && t[n] == t[0] {
+		n++
+	}
+	if n < 3 {
+		return ""
+	}
+	if t[0] == '`' && strings.Contains(t[n:], "`") {
+		return "" // an inline code span, not a fence
+	}
+	return t[:n]
+}
+
+func checkID(file string, lines keyLines, id string) []Problem {
+	if id != "" && !idRe.MatchString(id) {
+		return []Problem{{file, lines.line("id"), fmt.Sprintf("id %q must be lowercase words joined by - (like lambda-anatomy)", id)}}
+	}
+	return nil
+}
+
+// ParseLesson parses one lesson file on its own (no cross references).
+// file is its path inside the course, used in problems and to check the
+// NN-id.md naming. It returns nil only when the file has no front matter.
+func ParseLesson(file string, src []byte) (*Lesson, []Problem) {
+	l, _, probs := parseLesson(file, src)
+	SortProblems(probs)
+	return l, probs
+}
+
+func parseLesson(file string, src []byte) (*Lesson, keyLines, []Problem) {
+	l := &Lesson{}
+	fields := map[string]field{
+		"id": strField(&l.ID), "title": strField(&l.Title), "track": strField(&l.Track),
+		"order": intField(&l.Order), "minutes": intField(&l.Minutes),
+		"objectives": listField(&l.Objectives), "sources": listField(&l.Sources),
+		"quiz": strField(&l.Quiz), "lab": strField(&l.Lab),
+	}
+	doc, lines, probs := parseFront(file, src, fields, []string{"id", "title", "track", "order", "minutes"})
+	l.Doc = doc
+	probs = append(probs, checkID(file, lines, l.ID)...)
+	if l.ID != "" && idRe.MatchString(l.ID) {
+		base := path.Base(file)
+		if m := lessonNameRe.FindStringSubmatch(base); m == nil || m[1] != l.ID {
+			probs = append(probs, Problem{file, lines.line("id"), fmt.Sprintf("id %q does not match the file name %s (want NN-%s.md)", l.ID, base, l.ID)})
+		}
+	}
+	if l.ID == "" && len(lines) == 0 && len(doc.Body) == len(src) {
+		return nil, lines, probs
+	}
+	return l, lines, probs
+}
+
+func parseQuiz(file string, src []byte) (*QuizFile, keyLines, []Problem) {
+	q := &QuizFile{}
+	fields := map[string]field{
+		"id": strField(&q.ID), "title": strField(&q.Title),
+		"lesson": strField(&q.Lesson), "domain": strField(&q.Domain),
+	}
+	doc, lines, probs := parseFront(file, src, fields, []string{"id", "title"})
+	q.Doc = doc
+	probs = append(probs, checkID(file, lines, q.ID)...)
+	if q.ID != "" && path.Base(file) != q.ID+".md" {
+		probs = append(probs, Problem{file, lines.line("id"), fmt.Sprintf("id %q does not match the file name %s (want %s.md)", q.ID, path.Base(file), q.ID)})
+	}
+	return q, lines, probs
+}
+
+func parseLab(file string, src []byte) (*LabFile, keyLines, []Problem) {
+	l := &LabFile{}
+	fields := map[string]field{
+		"id": strField(&l.ID), "title": strField(&l.Title), "lesson": strField(&l.Lesson),
+		"minutes": intField(&l.Minutes), "setup": listField(&l.Setup),
+	}
+	doc, lines, probs := parseFront(file, src, fields, []string{"id", "title"})
+	l.Doc = doc
+	probs = append(probs, checkID(file, lines, l.ID)...)
+	if l.ID != "" && path.Base(file) != l.ID+".md" {
+		probs = append(probs, Problem{file, lines.line("id"), fmt.Sprintf("id %q does not match the file name %s (want %s.md)", l.ID, path.Base(file), l.ID)})
+	}
+	return l, lines, probs
+}

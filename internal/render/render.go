@@ -1,0 +1,312 @@
+// Package render turns lesson Markdown into terminal text: glamour's ANSI
+// renderer inside cloudlab's own goldmark pipeline, which strips the YAML
+// front matter and hides the fenced blocks meant for the program rather
+// than the reader (check, hint, solution, answer, sim). Results are cached
+// per (document hash, width, style).
+package render
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/charmbracelet/glamour/ansi"
+	"github.com/charmbracelet/glamour/styles"
+	"github.com/muesli/termenv"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+	"go.abhg.dev/goldmark/frontmatter"
+)
+
+// Styles are the style names Render accepts.
+var Styles = []string{"dark", "light", "notty", "ascii"}
+
+// HiddenInfo are the fenced-block info strings readers never see.
+var HiddenInfo = []string{"check", "hint", "solution", "answer", "sim"}
+
+// MinWidth and MaxWidth bound the width passed to Render.
+const (
+	MinWidth = 20
+	MaxWidth = 400
+)
+
+// Options configure a Renderer.
+type Options struct {
+	// NoColor renders dark and light without colours (NO_COLOR); bold and
+	// italics are kept.
+	NoColor bool
+	// CacheSize is the number of rendered documents kept (default 64).
+	CacheSize int
+}
+
+type key struct {
+	hash  [32]byte
+	width int
+	style string
+}
+
+// Renderer renders Markdown and caches the results. It is safe for
+// concurrent use.
+type Renderer struct {
+	opts  Options
+	mu    sync.Mutex
+	cache map[key]string
+	order []key
+	hits  int
+}
+
+// New returns a Renderer.
+func New(opts Options) *Renderer {
+	if opts.CacheSize <= 0 {
+		opts.CacheSize = 64
+	}
+	return &Renderer{opts: opts, cache: map[key]string{}}
+}
+
+// Hits is the number of Render calls answered from the cache.
+func (r *Renderer) Hits() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.hits
+}
+
+// ValidStyle reports whether s is a known style name.
+func ValidStyle(s string) bool {
+	for _, v := range Styles {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Render renders a Markdown document (with or without front matter) to fit
+// width columns in the given style.
+func (r *Renderer) Render(doc []byte, width int, style string) (string, error) {
+	if !ValidStyle(style) {
+		return "", fmt.Errorf("unknown style %q (want %s)", style, strings.Join(Styles, ", "))
+	}
+	width = max(MinWidth, min(width, MaxWidth))
+	k := key{sha256.Sum256(doc), width, style}
+	r.mu.Lock()
+	if s, ok := r.cache[k]; ok {
+		r.hits++
+		r.mu.Unlock()
+		return s, nil
+	}
+	r.mu.Unlock()
+
+	out, err := r.render(doc, width, style)
+	if err != nil {
+		return "", err
+	}
+	r.mu.Lock()
+	if _, ok := r.cache[k]; !ok {
+		if len(r.order) >= r.opts.CacheSize {
+			delete(r.cache, r.order[0])
+			r.order = r.order[1:]
+		}
+		r.cache[k] = out
+		r.order = append(r.order, k)
+	}
+	r.mu.Unlock()
+	return out, nil
+}
+
+func (r *Renderer) render(doc []byte, width int, style string) (string, error) {
+	cfg := styleConfig(style)
+	profile := termenv.TrueColor
+	if r.opts.NoColor || style == "notty" || style == "ascii" {
+		profile = termenv.Ascii
+	}
+	// The document margin is part of the width glamour wraps to.
+	wrap := width
+	ar := ansi.NewRenderer(ansi.Options{
+		WordWrap:     wrap,
+		ColorProfile: profile,
+		Styles:       cfg,
+	})
+	md := goldmark.New(
+		goldmark.WithExtensions(extension.GFM, extension.DefinitionList, &frontmatter.Extender{Mode: frontmatter.SetMetadata}),
+		goldmark.WithParserOptions(
+			parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(util.Prioritized(hideTransformer{}, 100)),
+		),
+	)
+	// SetRenderer after New, or task-list checkboxes print as HTML.
+	md.SetRenderer(renderer.NewRenderer(renderer.WithNodeRenderers(util.Prioritized(ar, 1000))))
+	var buf bytes.Buffer
+	if err := md.Convert(doc, &buf); err != nil {
+		return "", fmt.Errorf("render: %w", err)
+	}
+	out := buf.String()
+	if profile == termenv.Ascii {
+		out = stripANSI(out)
+	}
+	return tidy(out), nil
+}
+
+// styleConfig returns a copy of glamour's style with cloudlab's tweaks.
+func styleConfig(style string) ansi.StyleConfig {
+	var cfg ansi.StyleConfig
+	switch style {
+	case "dark":
+		cfg = styles.DarkStyleConfig
+	case "light":
+		cfg = styles.LightStyleConfig
+	case "ascii":
+		cfg = styles.ASCIIStyleConfig
+	default:
+		cfg = styles.NoTTYStyleConfig
+	}
+	one := uint(1)
+	// Less margin than glamour's default: 80 columns are precious.
+	cfg.Document.Margin = &one
+	cfg.CodeBlock.Margin = &one
+	if style == "dark" || style == "light" {
+		// Keep "#" markers off the top heading, which is shown as a banner.
+		cfg.H1.Prefix = " "
+		cfg.H1.Suffix = " "
+	}
+	return cfg
+}
+
+// hideTransformer removes fenced code blocks whose info string is one of
+// HiddenInfo.
+type hideTransformer struct{}
+
+func (hideTransformer) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+	src := reader.Source()
+	var drop []ast.Node
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		if fc, ok := n.(*ast.FencedCodeBlock); ok && Hidden(string(fc.Language(src))) {
+			drop = append(drop, n)
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, n := range drop {
+		if p := n.Parent(); p != nil {
+			p.RemoveChild(p, n)
+		}
+	}
+}
+
+// Hidden reports whether a fenced block with this info string (language)
+// is hidden from readers.
+func Hidden(info string) bool {
+	info = strings.ToLower(strings.TrimSpace(info))
+	for _, h := range HiddenInfo {
+		if info == h {
+			return true
+		}
+	}
+	return false
+}
+
+// tidy trims trailing spaces of each line and blank lines at both ends, so
+// the pager does not show empty screens.
+func tidy(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = trimRightSpaceANSI(l)
+	}
+	for len(lines) > 0 && strings.TrimSpace(stripANSI(lines[0])) == "" {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 && strings.TrimSpace(stripANSI(lines[len(lines)-1])) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// trimRightSpaceANSI trims trailing spaces even when escape codes are
+// interleaved with them (glamour pads lines with styled spaces).
+func trimRightSpaceANSI(l string) string {
+	plain := stripANSI(l)
+	if strings.TrimRight(plain, " ") == plain {
+		return l
+	}
+	// Walk back over spaces and escape sequences.
+	end := len(l)
+	keepEsc := ""
+	for end > 0 {
+		if l[end-1] == ' ' {
+			end--
+			continue
+		}
+		if l[end-1] == 'm' {
+			if i := strings.LastIndex(l[:end], "\x1b["); i >= 0 && isSGR(l[i:end]) {
+				keepEsc = l[i:end] + keepEsc
+				end = i
+				continue
+			}
+		}
+		break
+	}
+	if strings.Contains(keepEsc, "\x1b[0m") || strings.Contains(keepEsc, "\x1b[m") {
+		return l[:end] + "\x1b[0m"
+	}
+	return l[:end]
+}
+
+func isSGR(s string) bool {
+	if len(s) < 3 || s[0] != 0x1b || s[1] != '[' || s[len(s)-1] != 'm' {
+		return false
+	}
+	for _, c := range s[2 : len(s)-1] {
+		if (c < '0' || c > '9') && c != ';' {
+			return false
+		}
+	}
+	return true
+}
+
+// stripANSI removes CSI and OSC escape sequences.
+func stripANSI(s string) string {
+	if !strings.Contains(s, "\x1b") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != 0x1b || i+1 >= len(s) {
+			b.WriteByte(c)
+			continue
+		}
+		switch s[i+1] {
+		case '[':
+			j := i + 2
+			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
+				j++
+			}
+			i = j
+		case ']':
+			j := i + 2
+			for j < len(s) && s[j] != 0x07 && !(s[j] == 0x1b && j+1 < len(s) && s[j+1] == '\\') {
+				j++
+			}
+			if j < len(s) && s[j] == 0x1b {
+				j++
+			}
+			i = j
+		default:
+			i++
+		}
+	}
+	return b.String()
+}
+
+// StripANSI removes terminal escape sequences from s.
+func StripANSI(s string) string { return stripANSI(s) }

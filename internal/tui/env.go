@@ -1,0 +1,78 @@
+// Package tui is cloudlab's Bubble Tea program: the root model routes the
+// typed navigation messages of package nav between screens (home, lesson
+// reader, and the quiz, review and lab screens plugged in through
+// Factories), sends window sizes to every screen, and draws a "terminal too
+// small" message instead of garbage.
+package tui
+
+import (
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/cloudlab/cloudlab/internal/course"
+	"github.com/cloudlab/cloudlab/internal/progress"
+	"github.com/cloudlab/cloudlab/internal/render"
+	"github.com/cloudlab/cloudlab/internal/tui/nav"
+	"github.com/cloudlab/cloudlab/internal/tui/theme"
+)
+
+// Env is what every screen gets from the root.
+type Env struct {
+	Course      *course.Course
+	Store       *progress.Store // nil when progress is not saved
+	Styles      theme.Styles
+	Renderer    *render.Renderer
+	RenderStyle string           // dark, light, notty or ascii: pass to Renderer.Render
+	Now         func() time.Time // the wall clock (time.Now when nil)
+}
+
+// Clock returns Env.Now or time.Now.
+func (e Env) Clock() time.Time {
+	if e.Now != nil {
+		return e.Now()
+	}
+	return time.Now()
+}
+
+// Screen is one screen of the TUI. The root owns the stack of screens:
+//
+//   - on push it calls SetSize(w, h) with the whole terminal, then Init;
+//   - it sends tea.WindowSizeMsg to every screen on the stack (through
+//     Update) and every other message only to the top screen;
+//   - when a screen above is closed, the one below gets nav.Refresh{};
+//   - a screen leaves by returning a command producing nav.Back{}, and opens
+//     another by producing nav.OpenLesson, nav.OpenQuiz, nav.OpenLab or
+//     nav.OpenReview; nav.Error{Err} shows a one-line error at the bottom.
+//
+// The root handles only ctrl+c (quit) itself; every other key, including ?
+// and q, goes to the top screen. A screen saves its own state before it
+// sends nav.Back; when the program quits (ctrl+c), the root calls Close on
+// every screen that implements Closer.
+type Screen interface {
+	Init() tea.Cmd
+	SetSize(width, height int)
+	Update(msg tea.Msg) (Screen, tea.Cmd)
+	View() string
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+}
+
+// Closer is implemented by screens that save state when the program quits
+// (the lesson reader saves its position). Close must be quick.
+type Closer interface {
+	Close()
+}
+
+// Factories build the screens written in other packages. A nil factory
+// makes the root show "not available yet" instead.
+type Factories struct {
+	// Quiz opens a quiz (msg.ID) or, with ID "" and Opts["all"] == "1", a
+	// mock exam over every quiz. Opts keys: mode, count, time, seed, all.
+	Quiz func(msg nav.OpenQuiz, env Env) (Screen, error)
+	// Review opens the spaced-repetition review of due questions.
+	Review func(env Env) (Screen, error)
+	// Lab opens a lab.
+	Lab func(msg nav.OpenLab, env Env) (Screen, error)
+}

@@ -1,0 +1,522 @@
+// Package home is the TUI's home screen: the course map grouped by track
+// with each lesson's status, a Continue entry for the last place, the mock
+// exam and review entries, and the number of reviews due.
+package home
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/cloudlab/cloudlab/internal/course"
+	"github.com/cloudlab/cloudlab/internal/progress"
+	"github.com/cloudlab/cloudlab/internal/tui/nav"
+	"github.com/cloudlab/cloudlab/internal/tui/theme"
+)
+
+// MockExam is the message the "Mock exam" entry sends: every quiz, 65
+// questions, 130 minutes, exam mode (the SAA-C03 format).
+func MockExam() nav.OpenQuiz {
+	return nav.OpenQuiz{ID: "", Opts: map[string]string{"all": "1", "count": "65", "time": "130m", "mode": "exam"}}
+}
+
+// Deps are what the home screen needs.
+type Deps struct {
+	Course *course.Course
+	Store  *progress.Store // nil: no progress shown
+	Styles theme.Styles
+	Now    func() time.Time
+}
+
+// KeyMap are the home screen's keys.
+type KeyMap struct {
+	Up, Down, Top, Bottom, Open, Quiz, Lab, Review, Exam, Help, Quit key.Binding
+}
+
+// DefaultKeys returns the home keys.
+func DefaultKeys() KeyMap {
+	return KeyMap{
+		Up:     key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
+		Down:   key.NewBinding(key.WithKeys("j", "down", "tab"), key.WithHelp("↓/j", "down")),
+		Top:    key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/G", "first/last")),
+		Bottom: key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "last")),
+		Open:   key.NewBinding(key.WithKeys("enter", "right"), key.WithHelp("enter", "open")),
+		Quiz:   key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quiz")),
+		Lab:    key.NewBinding(key.WithKeys("l", "L"), key.WithHelp("l", "lab")),
+		Review: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "review")),
+		Exam:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "mock exam")),
+		Help:   key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:   key.NewBinding(key.WithKeys("esc", "ctrl+q"), key.WithHelp("esc", "quit")),
+	}
+}
+
+type rowKind int
+
+const (
+	rowContinue rowKind = iota
+	rowExam
+	rowReview
+	rowTrack
+	rowLesson
+	rowBlank
+)
+
+type row struct {
+	kind   rowKind
+	lesson *course.Lesson
+	track  string
+}
+
+func (r row) selectable() bool { return r.kind != rowTrack && r.kind != rowBlank }
+
+// State is what the store says, loaded in a tea.Cmd.
+type State struct {
+	Lessons map[string]progress.LessonState
+	Last    progress.Location
+	HasLast bool
+	Due     int
+	Quiz    map[string]progress.QuizResult // latest result per quiz
+	Labs    map[string]progress.LabState
+}
+
+type stateMsg struct {
+	st  State
+	err error
+}
+
+// Model is the home screen.
+type Model struct {
+	d     Deps
+	keys  KeyMap
+	help  help.Model
+	rows  []row
+	sel   int
+	top   int
+	w, h  int
+	st    State
+	full  bool
+	flash string
+}
+
+// New returns the home screen.
+func New(d Deps) *Model {
+	m := &Model{d: d, keys: DefaultKeys(), help: theme.NewHelp(d.Styles)}
+	m.rows = append(m.rows, row{kind: rowContinue}, row{kind: rowExam}, row{kind: rowReview})
+	for _, t := range d.Course.Tracks() {
+		m.rows = append(m.rows, row{kind: rowBlank}, row{kind: rowTrack, track: t.Name})
+		for _, l := range t.Lessons {
+			m.rows = append(m.rows, row{kind: rowLesson, lesson: l})
+		}
+	}
+	m.st = State{Lessons: map[string]progress.LessonState{}, Quiz: map[string]progress.QuizResult{}, Labs: map[string]progress.LabState{}}
+	return m
+}
+
+// Init loads the progress.
+func (m *Model) Init() tea.Cmd { return m.load() }
+
+func (m *Model) now() time.Time {
+	if m.d.Now != nil {
+		return m.d.Now()
+	}
+	return time.Now()
+}
+
+func (m *Model) load() tea.Cmd {
+	st := m.d.Store
+	if st == nil {
+		return nil
+	}
+	now := m.now()
+	return func() tea.Msg { return loadState(st, now) }
+}
+
+func loadState(s *progress.Store, now time.Time) stateMsg {
+	var out State
+	var err error
+	if out.Lessons, err = s.Lessons(); err != nil {
+		return stateMsg{err: err}
+	}
+	if out.Last, out.HasLast, err = s.Last(); err != nil {
+		return stateMsg{err: err}
+	}
+	if out.Due, err = s.CountDue(now); err != nil {
+		return stateMsg{err: err}
+	}
+	res, err := s.Results("")
+	if err != nil {
+		return stateMsg{err: err}
+	}
+	out.Quiz = map[string]progress.QuizResult{}
+	for _, r := range res {
+		if prev, ok := out.Quiz[r.QuizID]; !ok || !r.At.Before(prev.At) {
+			out.Quiz[r.QuizID] = r
+		}
+	}
+	if out.Labs, err = s.Labs(); err != nil {
+		return stateMsg{err: err}
+	}
+	return stateMsg{st: out}
+}
+
+// SetSize sets the screen size.
+func (m *Model) SetSize(w, h int) {
+	m.w, m.h = w, h
+	m.help.Width = w - 1
+	m.scroll()
+}
+
+// Selected returns the lesson under the cursor, or nil.
+func (m *Model) Selected() *course.Lesson {
+	if m.sel < len(m.rows) {
+		return m.rows[m.sel].lesson
+	}
+	return nil
+}
+
+// Update handles messages.
+func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.SetSize(msg.Width, msg.Height)
+	case stateMsg:
+		if msg.err != nil {
+			return m, nav.Cmd(nav.Error{Err: msg.err})
+		}
+		m.st = msg.st
+	case nav.Refresh:
+		return m, m.load()
+	case tea.KeyMsg:
+		return m.key(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) key(msg tea.KeyMsg) (*Model, tea.Cmd) {
+	k := m.keys
+	m.flash = ""
+	if m.full {
+		if key.Matches(msg, k.Help, k.Quit) || msg.String() == "q" {
+			m.full = false
+		}
+		return m, nil
+	}
+	r := m.rows[m.sel]
+	switch {
+	case key.Matches(msg, k.Up):
+		m.move(-1)
+	case key.Matches(msg, k.Down):
+		m.move(1)
+	case key.Matches(msg, k.Top):
+		m.sel = 0
+		m.scroll()
+	case key.Matches(msg, k.Bottom):
+		m.sel = len(m.rows) - 1
+		m.scroll()
+	case key.Matches(msg, k.Open):
+		return m, m.open(r)
+	case key.Matches(msg, k.Quiz):
+		if r.lesson == nil {
+			m.flash = "Select a lesson to open its quiz."
+			return m, nil
+		}
+		if q := m.d.Course.QuizFor(r.lesson.ID); q != nil {
+			return m, nav.Cmd(nav.OpenQuiz{ID: q.ID})
+		}
+		m.flash = "No quiz for this lesson yet."
+	case key.Matches(msg, k.Lab):
+		if r.lesson == nil {
+			m.flash = "Select a lesson to open its lab."
+			return m, nil
+		}
+		if labs := m.d.Course.LabsFor(r.lesson.ID); len(labs) > 0 {
+			return m, nav.Cmd(nav.OpenLab{ID: labs[0].ID})
+		}
+		m.flash = "No lab for this lesson."
+	case key.Matches(msg, k.Review):
+		return m, nav.Cmd(nav.OpenReview{})
+	case key.Matches(msg, k.Exam):
+		return m, nav.Cmd(MockExam())
+	case key.Matches(msg, k.Help):
+		m.full = true
+	case key.Matches(msg, k.Quit):
+		return m, nav.Cmd(nav.Back{})
+	}
+	return m, nil
+}
+
+func (m *Model) open(r row) tea.Cmd {
+	switch r.kind {
+	case rowContinue:
+		kind, id := m.continueTarget()
+		switch kind {
+		case "quiz":
+			return nav.Cmd(nav.OpenQuiz{ID: id})
+		case "lab":
+			return nav.Cmd(nav.OpenLab{ID: id})
+		default:
+			if id == "" {
+				m.flash = "The course has no lessons."
+				return nil
+			}
+			return nav.Cmd(nav.OpenLesson{ID: id})
+		}
+	case rowExam:
+		return nav.Cmd(MockExam())
+	case rowReview:
+		return nav.Cmd(nav.OpenReview{})
+	case rowLesson:
+		return nav.Cmd(nav.OpenLesson{ID: r.lesson.ID})
+	}
+	return nil
+}
+
+// continueTarget is where Continue goes: the last location, or the first
+// lesson not yet read.
+func (m *Model) continueTarget() (kind, id string) {
+	if m.st.HasLast {
+		switch m.st.Last.Kind {
+		case "lesson":
+			if m.d.Course.Lesson(m.st.Last.ID) != nil {
+				return "lesson", m.st.Last.ID
+			}
+		case "quiz":
+			if m.d.Course.Quiz(m.st.Last.ID) != nil {
+				return "quiz", m.st.Last.ID
+			}
+		case "lab":
+			if m.d.Course.Lab(m.st.Last.ID) != nil {
+				return "lab", m.st.Last.ID
+			}
+		}
+	}
+	for _, l := range m.d.Course.Lessons {
+		if !m.st.Lessons[l.ID].Read() {
+			return "lesson", l.ID
+		}
+	}
+	if len(m.d.Course.Lessons) > 0 {
+		return "lesson", m.d.Course.Lessons[0].ID
+	}
+	return "lesson", ""
+}
+
+func (m *Model) move(dir int) {
+	for i := m.sel + dir; i >= 0 && i < len(m.rows); i += dir {
+		if m.rows[i].selectable() {
+			m.sel = i
+			break
+		}
+	}
+	m.scroll()
+}
+
+func (m *Model) bodyHeight() int { return max(1, m.h-3) }
+
+func (m *Model) scroll() {
+	bh := m.bodyHeight()
+	// Show the track heading above the first lesson of a track.
+	want := m.sel
+	for want > 0 && m.sel-want < 2 && !m.rows[want-1].selectable() {
+		want--
+	}
+	if want < m.top {
+		m.top = want
+	}
+	if m.sel >= m.top+bh {
+		m.top = m.sel - bh + 1
+	}
+	m.top = max(0, min(m.top, len(m.rows)-bh))
+}
+
+// ShortHelp is the footer's key help.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.keys
+	return []key.Binding{k.Up, k.Down, k.Open, k.Quiz, k.Lab, k.Review, k.Help, k.Quit}
+}
+
+// FullHelp is the ? help.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.keys
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Open, k.Quiz, k.Lab}, {k.Review, k.Exam, k.Help, k.Quit}}
+}
+
+// Percent is the share of lessons read.
+func (m *Model) Percent() int {
+	n := len(m.d.Course.Lessons)
+	if n == 0 {
+		return 0
+	}
+	read := 0
+	for _, l := range m.d.Course.Lessons {
+		if m.st.Lessons[l.ID].Read() {
+			read++
+		}
+	}
+	return read * 100 / n
+}
+
+// View draws the screen.
+func (m *Model) View() string {
+	if m.w <= 0 || m.h <= 0 {
+		return ""
+	}
+	s := m.d.Styles
+	var b strings.Builder
+	right := fmt.Sprintf("%d%% read ", m.Percent())
+	if m.st.Due > 0 {
+		right = fmt.Sprintf("%d review%s due · ", m.st.Due, plural(m.st.Due)) + right
+	}
+	b.WriteString(theme.Bar(s.StatusBar.Bold(true), m.w, " cloudlab ─ Learn cloud compute", right))
+	b.WriteString("\n\n")
+	bh := m.bodyHeight()
+	var body []string
+	if m.full {
+		h := m.help
+		h.ShowAll = true
+		body = append(body, s.Subtitle.Render(" Keys")+s.Muted.Render("  ? or esc to close"), "")
+		for _, l := range strings.Split(h.FullHelpView(m.FullHelp()), "\n") {
+			body = append(body, " "+l)
+		}
+	} else {
+		for i := m.top; i < len(m.rows) && i < m.top+bh; i++ {
+			body = append(body, m.rowView(i))
+		}
+	}
+	for i := 0; i < bh; i++ {
+		if i < len(body) {
+			b.WriteString(ansi.Truncate(body[i], m.w, ""))
+		}
+		b.WriteByte('\n')
+	}
+	if m.flash != "" {
+		b.WriteString(ansi.Truncate(" "+s.Warning.Render(m.flash), m.w, "…"))
+	} else {
+		b.WriteString(" " + m.help.ShortHelpView(m.ShortHelp()))
+	}
+	return b.String()
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// contentWidth is the width of the list: the whole screen up to 90 columns.
+func (m *Model) contentWidth() int { return min(m.w, 90) }
+
+func (m *Model) rowView(i int) string {
+	s := m.d.Styles
+	r := m.rows[i]
+	w := m.contentWidth()
+	selected := i == m.sel
+	var mark, title, right string
+	markStyle := s.Accent
+	switch r.kind {
+	case rowBlank:
+		return ""
+	case rowTrack:
+		return " " + s.Subtitle.Render(r.track)
+	case rowContinue:
+		mark = "▶"
+		kind, id := m.continueTarget()
+		switch kind {
+		case "quiz":
+			title = "Continue: quiz " + m.quizTitle(id)
+		case "lab":
+			title = "Continue: lab " + m.labTitle(id)
+		default:
+			if l := m.d.Course.Lesson(id); l != nil {
+				verb := "Start"
+				if m.st.HasLast || m.Percent() > 0 {
+					verb = "Continue"
+				}
+				title = verb + ": " + l.Title
+				if p := m.st.Lessons[id]; !p.Read() && p.Percent > 0 {
+					right = fmt.Sprintf("%d%%", p.Percent)
+				}
+			}
+		}
+	case rowExam:
+		mark, title, right = "◆", "Mock exam", "65 questions · 130m"
+	case rowReview:
+		mark, title = "↻", "Review"
+		if m.st.Due > 0 {
+			right = fmt.Sprintf("%d due", m.st.Due)
+			markStyle = s.Warning
+		} else {
+			right = "nothing due"
+		}
+	case rowLesson:
+		l := r.lesson
+		p := m.st.Lessons[l.ID]
+		switch {
+		case p.Read():
+			mark, markStyle = "✓", s.Success
+		case !p.FirstOpened.IsZero() || p.Percent > 0:
+			mark, markStyle = "◐", s.Warning
+		default:
+			mark, markStyle = "○", s.Muted
+		}
+		title = l.Title
+		var tags []string
+		if !p.Read() && p.Percent > 0 {
+			tags = append(tags, fmt.Sprintf("%d%%", p.Percent))
+		}
+		tags = append(tags, fmt.Sprintf("%2dm", l.Minutes))
+		if q := m.d.Course.QuizFor(l.ID); q != nil {
+			if res, ok := m.st.Quiz[q.ID]; ok {
+				tags = append(tags, fmt.Sprintf("quiz %d/%d", res.Correct, res.Total))
+			} else {
+				tags = append(tags, "quiz")
+			}
+		}
+		if labs := m.d.Course.LabsFor(l.ID); len(labs) > 0 {
+			if ls, ok := m.st.Labs[labs[0].ID]; ok && !ls.CompletedAt.IsZero() {
+				tags = append(tags, "lab ✓")
+			} else {
+				tags = append(tags, "lab")
+			}
+		}
+		right = strings.Join(tags, "  ")
+	}
+	indent := "  "
+	if r.kind == rowLesson {
+		indent = "   "
+	}
+	rw := ansi.StringWidth(right)
+	titleRoom := w - len(indent) - 2 - rw - 2
+	if titleRoom < 8 && rw > 0 {
+		// Too narrow for the tags: keep the title.
+		right, rw = "", 0
+		titleRoom = w - len(indent) - 2
+	}
+	title = ansi.Truncate(title, max(1, titleRoom), "…")
+	gap := max(1, w-len(indent)-2-ansi.StringWidth(title)-rw-1)
+	line := title + strings.Repeat(" ", gap) + right
+	if selected {
+		return indent[:len(indent)-1] + s.Selected.Render(" "+mark+" "+line+" ")
+	}
+	return indent + markStyle.Render(mark) + " " + s.Text.Render(title) + strings.Repeat(" ", gap) + s.Muted.Render(right)
+}
+
+func (m *Model) quizTitle(id string) string {
+	if q := m.d.Course.Quiz(id); q != nil && q.Title != "" {
+		return q.Title
+	}
+	return id
+}
+
+func (m *Model) labTitle(id string) string {
+	if l := m.d.Course.Lab(id); l != nil && l.Title != "" {
+		return l.Title
+	}
+	return id
+}

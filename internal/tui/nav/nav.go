@@ -1,0 +1,36 @@
+// Package nav holds the typed messages screens send to the root model to
+// move between screens. A screen never constructs another screen: it returns
+// a tea.Cmd producing one of these messages and the root routes it.
+package nav
+
+import tea "github.com/charmbracelet/bubbletea"
+
+// Back returns to the previous screen (the home screen at the top).
+type Back struct{}
+
+// OpenLesson opens the lesson reader at a lesson.
+type OpenLesson struct{ ID string }
+
+// OpenQuiz opens a quiz. ID "" with Opts{"all": "1"} means a mock exam over
+// every quiz. Opts carries command-line style options: mode (practice|exam),
+// count, time (e.g. 30m), seed, all.
+type OpenQuiz struct {
+	ID   string
+	Opts map[string]string
+}
+
+// OpenLab opens a lab.
+type OpenLab struct{ ID string }
+
+// OpenReview opens the spaced-repetition review of due questions.
+type OpenReview struct{}
+
+// Error asks the root to show an error message (the screen stays).
+type Error struct{ Err error }
+
+// Cmd wraps a message as a tea.Cmd.
+func Cmd(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
+// Refresh is sent by the root to a screen that becomes the top screen again
+// after the one above it closed: reload whatever may have changed.
+type Refresh struct{}

@@ -1,0 +1,136 @@
+// Package theme holds the one Styles struct of the TUI. Screens take their
+// colours from it and never use colour literals, so dark, light and NO_COLOR
+// terminals all work.
+package theme
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Styles are the lipgloss styles of every screen.
+type Styles struct {
+	Dark    bool // built for a dark background
+	NoColor bool // NO_COLOR or --plain: no colours (bold/reverse only)
+
+	Title    lipgloss.Style // screen titles
+	Subtitle lipgloss.Style // section headings (track names)
+	Text     lipgloss.Style // body text
+	Muted    lipgloss.Style // secondary text, dim hints
+	Accent   lipgloss.Style // links, keys, highlights
+	Success  lipgloss.Style // done, correct
+	Warning  lipgloss.Style // in progress, due
+	Error    lipgloss.Style // errors, wrong
+	Selected lipgloss.Style // the selected row of a list
+	Border   lipgloss.Style // boxes (use with lipgloss.RoundedBorder etc.)
+
+	StatusBar lipgloss.Style // the bottom status bar
+	Help      lipgloss.Style // the key help line
+	HelpKey   lipgloss.Style // a key in the help line
+	HelpDesc  lipgloss.Style // a key's description in the help line
+	Match     lipgloss.Style // a search match
+	Current   lipgloss.Style // the current search match
+}
+
+// palette holds the colours of one background.
+type palette struct {
+	text, muted, accent, success, warning, errc, selFg, selBg, barFg, barBg, border, match, current lipgloss.Color
+}
+
+var darkPalette = palette{
+	text: "252", muted: "245", accent: "86", success: "42", warning: "214", errc: "203",
+	selFg: "230", selBg: "24", barFg: "252", barBg: "236", border: "240", match: "58", current: "136",
+}
+
+var lightPalette = palette{
+	text: "235", muted: "242", accent: "25", success: "28", warning: "130", errc: "124",
+	selFg: "232", selBg: "153", barFg: "235", barBg: "254", border: "248", match: "229", current: "220",
+}
+
+// New builds the styles for a dark or light background. noColor gives
+// styles without any colour (bold, underline and reverse video only).
+func New(dark bool, noColor bool) Styles {
+	s := Styles{Dark: dark, NoColor: noColor}
+	if noColor {
+		s.Title = lipgloss.NewStyle().Bold(true)
+		s.Subtitle = lipgloss.NewStyle().Bold(true)
+		s.Text = lipgloss.NewStyle()
+		s.Muted = lipgloss.NewStyle()
+		s.Accent = lipgloss.NewStyle().Bold(true)
+		s.Success = lipgloss.NewStyle()
+		s.Warning = lipgloss.NewStyle()
+		s.Error = lipgloss.NewStyle().Bold(true)
+		s.Selected = lipgloss.NewStyle().Reverse(true)
+		s.Border = lipgloss.NewStyle()
+		s.StatusBar = lipgloss.NewStyle().Reverse(true)
+		s.Help = lipgloss.NewStyle()
+		s.HelpKey = lipgloss.NewStyle().Bold(true)
+		s.HelpDesc = lipgloss.NewStyle()
+		s.Match = lipgloss.NewStyle().Underline(true)
+		s.Current = lipgloss.NewStyle().Reverse(true)
+		return s
+	}
+	p := darkPalette
+	if !dark {
+		p = lightPalette
+	}
+	s.Title = lipgloss.NewStyle().Bold(true).Foreground(p.accent)
+	s.Subtitle = lipgloss.NewStyle().Bold(true).Foreground(p.text)
+	s.Text = lipgloss.NewStyle().Foreground(p.text)
+	s.Muted = lipgloss.NewStyle().Foreground(p.muted)
+	s.Accent = lipgloss.NewStyle().Foreground(p.accent)
+	s.Success = lipgloss.NewStyle().Foreground(p.success)
+	s.Warning = lipgloss.NewStyle().Foreground(p.warning)
+	s.Error = lipgloss.NewStyle().Bold(true).Foreground(p.errc)
+	s.Selected = lipgloss.NewStyle().Foreground(p.selFg).Background(p.selBg).Bold(true)
+	s.Border = lipgloss.NewStyle().BorderForeground(p.border).Foreground(p.border)
+	s.StatusBar = lipgloss.NewStyle().Foreground(p.barFg).Background(p.barBg)
+	s.Help = lipgloss.NewStyle().Foreground(p.muted)
+	s.HelpKey = lipgloss.NewStyle().Foreground(p.accent)
+	s.HelpDesc = lipgloss.NewStyle().Foreground(p.muted)
+	s.Match = lipgloss.NewStyle().Background(p.match)
+	s.Current = lipgloss.NewStyle().Background(p.current).Foreground(p.selFg)
+	return s
+}
+
+// NewHelp returns a bubbles help model drawn with these styles.
+func NewHelp(s Styles) help.Model {
+	h := help.New()
+	h.Styles.ShortKey = s.HelpKey
+	h.Styles.ShortDesc = s.HelpDesc
+	h.Styles.ShortSeparator = s.Muted
+	h.Styles.FullKey = s.HelpKey
+	h.Styles.FullDesc = s.HelpDesc
+	h.Styles.FullSeparator = s.Muted
+	h.Styles.Ellipsis = s.Muted
+	return h
+}
+
+// Bar draws a one-line bar of the given width with left and right parts:
+// the right part wins when both do not fit, and the left is truncated.
+func Bar(style lipgloss.Style, width int, left, right string) string {
+	if width <= 0 {
+		return ""
+	}
+	rw := ansi.StringWidth(right)
+	if rw > width {
+		right = ansi.Truncate(right, width, "…")
+		rw = ansi.StringWidth(right)
+	}
+	room := width - rw
+	if ansi.StringWidth(left) > room-1 {
+		if room-1 > 0 {
+			left = ansi.Truncate(left, room-1, "…")
+		} else {
+			left = ""
+		}
+	}
+	gap := width - ansi.StringWidth(left) - rw
+	if gap < 0 {
+		gap = 0
+	}
+	return style.Render(left + strings.Repeat(" ", gap) + right)
+}
