@@ -1,0 +1,372 @@
+package ec2
+
+import (
+	"encoding/base64"
+	"fmt"
+	"math"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cloudlab/cloudlab/internal/sim"
+)
+
+// Instance states, as EC2 names them.
+const (
+	StatePending      = "pending"
+	StateRunning      = "running"
+	StateShuttingDown = "shutting-down"
+	StateTerminated   = "terminated"
+)
+
+// DefaultImageID is the simulated ECS-optimized Amazon Linux AMI.
+const DefaultImageID = "ami-0ecs5imu1a7ed0001"
+
+// Settings are the simulation parameters. Boot time is a teaching figure
+// (FACTS.md: a VM boots and registers in tens of seconds to minutes).
+type Settings struct {
+	BootTime     sim.Dist      // pending -> running (default 40 s)
+	ShutdownTime time.Duration // shutting-down -> terminated (default 5 s)
+	MinBilled    time.Duration // per-second billing minimum (60 s for Linux)
+}
+
+// DefaultSettings returns the defaults.
+func DefaultSettings() Settings {
+	return Settings{BootTime: sim.Fixed(40 * time.Second), ShutdownTime: 5 * time.Second, MinBilled: time.Minute}
+}
+
+// Instance is one simulated EC2 instance.
+type Instance struct {
+	ID           string
+	Type         InstanceType
+	AZ           string
+	ImageID      string
+	State        string
+	StateReason  string // why it stopped (terminate, simulated failure)
+	UserData     string // decoded user data
+	ECSCluster   string // from ECS_CLUSTER= in the user data ("" if none)
+	PrivateIP    string
+	LaunchedAt   time.Duration
+	RunningAt    time.Duration // -1 until running
+	StoppedAt    time.Duration // -1 until it stops being billed
+	Failed       bool          // terminated by a simulated fault
+	bootEvent    sim.EventID
+	launchOrder  int
+	terminateEvt sim.EventID
+}
+
+// LaunchTime is the AWS-shaped launch timestamp.
+func (i *Instance) LaunchTime() time.Time { return sim.Epoch.Add(i.LaunchedAt) }
+
+// Event is something that happened to an instance. Kinds: "pending",
+// "running", "shutting-down", "terminated".
+type Event struct {
+	Kind     string
+	At       time.Duration
+	Instance *Instance
+	Reason   string
+}
+
+// Service is one account's EC2 in one Region.
+type Service struct {
+	k         *sim.Kernel
+	Settings  Settings
+	instances map[string]*Instance
+	order     []*Instance
+	subs      []func(Event)
+	ipSeq     int
+}
+
+// New returns an EC2 service driven by kernel k.
+func New(k *sim.Kernel) *Service {
+	return &Service{k: k, Settings: DefaultSettings(), instances: map[string]*Instance{}}
+}
+
+// Kernel returns the simulation kernel.
+func (s *Service) Kernel() *sim.Kernel { return s.k }
+
+// Subscribe registers fn to be called on every instance event (the ECS agent
+// uses it to register running instances).
+func (s *Service) Subscribe(fn func(Event)) { s.subs = append(s.subs, fn) }
+
+func (s *Service) emit(e Event) {
+	for _, fn := range s.subs {
+		fn(e)
+	}
+}
+
+// Error is an EC2 API error (Code as the AWS CLI prints it).
+type Error struct{ Code, Message string }
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// RunInput is the subset of RunInstances the simulator models.
+type RunInput struct {
+	ImageID      string
+	InstanceType string
+	Count        int    // instances to launch (MinCount = MaxCount = Count)
+	AZ           string // Placement.AvailabilityZone; "" = spread over zones
+	UserData     string // plain text or base64
+}
+
+var clusterRE = regexp.MustCompile(`ECS_CLUSTER\s*=\s*["']?([A-Za-z0-9_-]{1,255})`)
+
+// DecodeUserData returns user data as text: base64 input is decoded (the
+// API takes base64; the CLI encodes files for you), anything else is kept.
+func DecodeUserData(s string) string {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return ""
+	}
+	if !strings.Contains(t, "ECS_CLUSTER") {
+		if b, err := base64.StdEncoding.DecodeString(t); err == nil && utf8.Valid(b) {
+			return string(b)
+		}
+	}
+	return s
+}
+
+// ClusterFromUserData finds ECS_CLUSTER=name, bare or inside the usual
+// `echo ECS_CLUSTER=name >> /etc/ecs/ecs.config` script.
+func ClusterFromUserData(text string) string {
+	if m := clusterRE.FindStringSubmatch(text); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// RunInstances launches Count instances. They are pending for the boot
+// time, then running.
+func (s *Service) RunInstances(in RunInput) ([]*Instance, error) {
+	if in.Count == 0 {
+		in.Count = 1
+	}
+	if in.Count < 0 || in.Count > 1000 {
+		return nil, &Error{"InvalidParameterValue", fmt.Sprintf("Invalid count %d: MinCount and MaxCount must be between 1 and 1000.", in.Count)}
+	}
+	if in.InstanceType == "" {
+		in.InstanceType = "m5.large"
+	}
+	it, ok := LookupType(in.InstanceType)
+	if !ok {
+		return nil, &Error{"InvalidParameterValue", fmt.Sprintf("Invalid value '%s' for InstanceType. Known types: t3.*, m5.*, c5.*, r5.* (for example t3.micro, m5.large, c5.xlarge).", in.InstanceType)}
+	}
+	if in.AZ != "" && !ValidAZ(in.AZ) {
+		return nil, &Error{"InvalidParameterValue", fmt.Sprintf("Invalid availability zone: [%s]", in.AZ)}
+	}
+	if in.ImageID == "" {
+		in.ImageID = DefaultImageID
+	}
+	if !strings.HasPrefix(in.ImageID, "ami-") {
+		return nil, &Error{"InvalidAMIID.Malformed", fmt.Sprintf("Invalid id: \"%s\" (expecting \"ami-...\")", in.ImageID)}
+	}
+	ud := DecodeUserData(in.UserData)
+	cluster := ClusterFromUserData(ud)
+	var out []*Instance
+	for n := 0; n < in.Count; n++ {
+		az := in.AZ
+		if az == "" {
+			// Without a subnet or placement, spread over the zones the way
+			// an Auto Scaling group would: the zone with fewest live instances.
+			az = s.leastLoadedAZ()
+		}
+		s.ipSeq++
+		inst := &Instance{
+			ID:          s.newID(),
+			Type:        it,
+			AZ:          az,
+			ImageID:     in.ImageID,
+			State:       StatePending,
+			UserData:    ud,
+			ECSCluster:  cluster,
+			PrivateIP:   fmt.Sprintf("10.0.%d.%d", (s.ipSeq/250)%250, s.ipSeq%250+4),
+			LaunchedAt:  s.k.Now(),
+			RunningAt:   -1,
+			StoppedAt:   -1,
+			launchOrder: len(s.order),
+		}
+		s.instances[inst.ID] = inst
+		s.order = append(s.order, inst)
+		boot := s.Settings.BootTime.Sample(s.k.Rand())
+		inst.bootEvent = s.k.After(boot, func() { s.boot(inst) })
+		out = append(out, inst)
+		s.emit(Event{Kind: StatePending, At: s.k.Now(), Instance: inst})
+	}
+	return out, nil
+}
+
+func (s *Service) leastLoadedAZ() string {
+	counts := map[string]int{}
+	for _, i := range s.order {
+		if i.State == StatePending || i.State == StateRunning {
+			counts[i.AZ]++
+		}
+	}
+	best := AvailabilityZones[0]
+	for _, z := range AvailabilityZones[:3] { // default VPC subnets used: a, b, c
+		if counts[z] < counts[best] {
+			best = z
+		}
+	}
+	return best
+}
+
+func (s *Service) newID() string {
+	const hex = "0123456789abcdef"
+	for {
+		b := []byte("i-0")
+		for i := 0; i < 16; i++ {
+			b = append(b, hex[s.k.Rand().IntN(16)])
+		}
+		id := string(b)
+		if _, dup := s.instances[id]; !dup {
+			return id
+		}
+	}
+}
+
+func (s *Service) boot(inst *Instance) {
+	if inst.State != StatePending {
+		return
+	}
+	inst.State = StateRunning
+	inst.RunningAt = s.k.Now()
+	s.emit(Event{Kind: StateRunning, At: s.k.Now(), Instance: inst})
+}
+
+// Instance returns an instance by id.
+func (s *Service) Instance(id string) (*Instance, bool) {
+	i, ok := s.instances[id]
+	return i, ok
+}
+
+// Instances returns all instances in launch order (terminated ones too).
+func (s *Service) Instances() []*Instance { return append([]*Instance(nil), s.order...) }
+
+// DescribeInstances returns the named instances (all when ids is empty).
+func (s *Service) DescribeInstances(ids []string) ([]*Instance, error) {
+	if len(ids) == 0 {
+		return s.Instances(), nil
+	}
+	var out []*Instance
+	for _, id := range ids {
+		i, ok := s.instances[id]
+		if !ok {
+			return nil, &Error{"InvalidInstanceID.NotFound", fmt.Sprintf("The instance ID '%s' does not exist", id)}
+		}
+		out = append(out, i)
+	}
+	return out, nil
+}
+
+// StateChange is one entry of TerminateInstances' answer.
+type StateChange struct {
+	InstanceID    string
+	PreviousState string
+	CurrentState  string
+}
+
+// TerminateInstances shuts the instances down; they are terminated after
+// the shutdown time. Billing stops when shutting down begins.
+func (s *Service) TerminateInstances(ids []string) ([]StateChange, error) {
+	if len(ids) == 0 {
+		return nil, &Error{"MissingParameter", "The request must contain the parameter InstanceId"}
+	}
+	for _, id := range ids {
+		if _, ok := s.instances[id]; !ok {
+			return nil, &Error{"InvalidInstanceID.NotFound", fmt.Sprintf("The instance ID '%s' does not exist", id)}
+		}
+	}
+	var out []StateChange
+	for _, id := range ids {
+		inst := s.instances[id]
+		prev := inst.State
+		s.stop(inst, "Client.UserInitiatedShutdown: User initiated shutdown", false)
+		out = append(out, StateChange{id, prev, inst.State})
+	}
+	return out, nil
+}
+
+// Fail simulates a hardware failure: the instance goes away at once (its
+// ECS tasks are lost). It reports an error for an unknown or gone instance.
+func (s *Service) Fail(id string) error {
+	inst, ok := s.instances[id]
+	if !ok {
+		return &Error{"InvalidInstanceID.NotFound", fmt.Sprintf("The instance ID '%s' does not exist", id)}
+	}
+	if inst.State == StateTerminated || inst.State == StateShuttingDown {
+		return &Error{"IncorrectInstanceState", fmt.Sprintf("The instance '%s' is not in a state from which it can fail (%s).", id, inst.State)}
+	}
+	s.stop(inst, "Server.InternalError: simulated hardware failure", true)
+	return nil
+}
+
+func (s *Service) stop(inst *Instance, reason string, failed bool) {
+	switch inst.State {
+	case StateTerminated, StateShuttingDown:
+		return
+	case StatePending:
+		s.k.Cancel(inst.bootEvent)
+	}
+	inst.StateReason = reason
+	inst.Failed = failed
+	inst.StoppedAt = s.k.Now()
+	if failed {
+		inst.State = StateTerminated
+		s.emit(Event{Kind: StateTerminated, At: s.k.Now(), Instance: inst, Reason: reason})
+		return
+	}
+	inst.State = StateShuttingDown
+	s.emit(Event{Kind: StateShuttingDown, At: s.k.Now(), Instance: inst, Reason: reason})
+	inst.terminateEvt = s.k.After(s.Settings.ShutdownTime, func() {
+		inst.State = StateTerminated
+		s.emit(Event{Kind: StateTerminated, At: s.k.Now(), Instance: inst, Reason: reason})
+	})
+}
+
+// BilledSeconds is the instance's billed time so far: running time, per
+// second with the minimum (EC2 bills Linux instances per second, 60 s
+// minimum, only in the running state).
+func (s *Service) BilledSeconds(inst *Instance) float64 {
+	if inst.RunningAt < 0 {
+		return 0
+	}
+	end := s.k.Now()
+	if inst.StoppedAt >= 0 {
+		end = inst.StoppedAt
+	}
+	d := end - inst.RunningAt
+	if d < s.Settings.MinBilled {
+		d = s.Settings.MinBilled
+	}
+	return math.Ceil(d.Seconds())
+}
+
+// CostUSD is one instance's on-demand cost so far.
+func (s *Service) CostUSD(inst *Instance) float64 {
+	return s.BilledSeconds(inst) / 3600 * inst.Type.PriceHour
+}
+
+// TotalCostUSD sums every instance's cost so far.
+func (s *Service) TotalCostUSD() float64 {
+	var c float64
+	for _, i := range s.order {
+		c += s.CostUSD(i)
+	}
+	return c
+}
+
+// Names lists instance ids for completion (kind "instance").
+func (s *Service) Names(kind string) []string {
+	if kind != "instance" {
+		return nil
+	}
+	var out []string
+	for _, i := range s.order {
+		if i.State != StateTerminated {
+			out = append(out, i.ID)
+		}
+	}
+	return out
+}

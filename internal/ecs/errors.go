@@ -1,0 +1,48 @@
+package ecs
+
+import "fmt"
+
+// AWS error codes. Every error the package returns for bad input has an
+// AWSCode method; the shell prints "An error occurred (Code) when calling
+// the X operation: message".
+
+// ClientError is ECS's ClientException.
+type ClientError struct{ Msg string }
+
+func (e *ClientError) Error() string { return e.Msg }
+
+// AWSCode is the AWS error code.
+func (e *ClientError) AWSCode() string { return "ClientException" }
+
+// InvalidParam is ECS's InvalidParameterException.
+type InvalidParam struct{ Msg string }
+
+func (e *InvalidParam) Error() string { return e.Msg }
+
+// AWSCode is the AWS error code.
+func (e *InvalidParam) AWSCode() string { return "InvalidParameterException" }
+
+// NotFound is a ...NotFoundException (or another named AWS error).
+type NotFound struct{ Code, Msg string }
+
+func (e *NotFound) Error() string { return e.Msg }
+
+// AWSCode is the AWS error code.
+func (e *NotFound) AWSCode() string { return e.Code }
+
+// AWSCode of a parameter validation failure (the CLI reports it itself).
+func (e *ParamError) AWSCode() string { return "ParamValidation" }
+
+// AWSCode of malformed JSON (the CLI reports it itself).
+func (e *JSONError) AWSCode() string { return "ParamValidation" }
+
+// AWSCode of a query-language error.
+func (e *QueryError) AWSCode() string { return "InvalidParameterException" }
+
+func clusterNotFound() error { return &NotFound{"ClusterNotFoundException", "Cluster not found."} }
+
+func serviceNotFound() error { return &NotFound{"ServiceNotFoundException", "Service not found."} }
+
+func invalidf(format string, args ...any) error { return &InvalidParam{fmt.Sprintf(format, args...)} }
+
+func clientf(format string, args ...any) error { return &ClientError{fmt.Sprintf(format, args...)} }

@@ -1,0 +1,559 @@
+package ecs
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strings"
+)
+
+// Placement policy: plain functions of state (DESIGN.md). The order is
+// FACTS.md's: (1) drop instances without enough CPU, memory or ports;
+// (2) apply constraints; (3) score with the strategies in the order given;
+// (4) pick the best (ties: the earlier-registered instance).
+
+// PortKey is a host port and protocol.
+type PortKey struct {
+	Port  int
+	Proto string
+}
+
+// Reserved ports on every container instance (FACTS.md): SSH, the Docker
+// daemon and the ECS agent.
+var ReservedPorts = []int{22, 2375, 2376, 51678, 51679, 51680}
+
+// Dynamic host ports for bridge mode hostPort 0 (FACTS.md).
+const (
+	DynamicPortMin = 49153
+	DynamicPortMax = 65535
+)
+
+// AWS's RunTask failure reasons.
+const (
+	ReasonCPU              = "RESOURCE:CPU"
+	ReasonMemory           = "RESOURCE:MEMORY"
+	ReasonPorts            = "RESOURCE:PORTS"
+	ReasonMemberOf         = "MemberOf placement constraint unsatisfied."
+	ReasonDistinctInstance = "DistinctInstance placement constraint unsatisfied."
+)
+
+// Constraint is a placement constraint.
+type Constraint struct {
+	Type       string `json:"type"` // distinctInstance | memberOf
+	Expression string `json:"expression,omitempty"`
+	Query      *Query `json:"-"`
+}
+
+// NewConstraint validates a constraint and parses its expression.
+func NewConstraint(typ, expr string) (Constraint, error) {
+	switch typ {
+	case "distinctInstance":
+		if strings.TrimSpace(expr) != "" {
+			return Constraint{}, &InvalidParam{"An expression cannot be specified for the distinctInstance placement constraint."}
+		}
+		return Constraint{Type: typ}, nil
+	case "memberOf":
+		if strings.TrimSpace(expr) == "" {
+			return Constraint{}, &InvalidParam{"An expression must be specified for the memberOf placement constraint."}
+		}
+		q, err := ParseQuery(expr)
+		if err != nil {
+			return Constraint{}, &InvalidParam{fmt.Sprintf("Invalid placement constraint expression %q: %v", expr, err)}
+		}
+		return Constraint{Type: typ, Expression: expr, Query: q}, nil
+	}
+	return Constraint{}, &InvalidParam{fmt.Sprintf("Invalid placement constraint type %q: must be distinctInstance or memberOf.", typ)}
+}
+
+// Strategy is a placement strategy.
+type Strategy struct {
+	Type  string `json:"type"`            // binpack | spread | random
+	Field string `json:"field,omitempty"` // cpu|memory; instanceId|host|attribute:<name>
+}
+
+func (s Strategy) String() string {
+	if s.Field == "" {
+		return s.Type
+	}
+	return s.Type + "(" + s.Field + ")"
+}
+
+// NewStrategy validates a strategy.
+func NewStrategy(typ, field string) (Strategy, error) {
+	switch typ {
+	case "random":
+		return Strategy{Type: typ}, nil
+	case "binpack":
+		f := strings.ToLower(field)
+		if f != "cpu" && f != "memory" {
+			return Strategy{}, &InvalidParam{fmt.Sprintf("Invalid field %q for the binpack placement strategy: must be cpu or memory.", field)}
+		}
+		return Strategy{Type: typ, Field: f}, nil
+	case "spread":
+		if field == "" {
+			return Strategy{}, &InvalidParam{"The spread placement strategy needs a field: instanceId or attribute:<name>."}
+		}
+		if field == "host" {
+			field = "instanceId"
+		}
+		if !strings.EqualFold(field, "instanceId") && !strings.HasPrefix(field, "attribute:") {
+			return Strategy{}, &InvalidParam{fmt.Sprintf("Invalid field %q for the spread placement strategy: must be instanceId, host or attribute:<name>.", field)}
+		}
+		if strings.EqualFold(field, "instanceId") {
+			field = "instanceId"
+		}
+		return Strategy{Type: typ, Field: field}, nil
+	}
+	return Strategy{}, &InvalidParam{fmt.Sprintf("Invalid placement strategy type %q: must be random, spread or binpack.", typ)}
+}
+
+// DefaultServiceStrategies: spread across Availability Zones, then across
+// instances (FACTS.md).
+var DefaultServiceStrategies = []Strategy{{"spread", "attribute:ecs.availability-zone"}, {"spread", "instanceId"}}
+
+// DefaultRunTaskStrategies: random (FACTS.md).
+var DefaultRunTaskStrategies = []Strategy{{"random", ""}}
+
+// Candidate is one container instance as placement sees it.
+type Candidate struct {
+	Arn             string // container instance ARN
+	InstanceID      string // EC2 instance id
+	Attrs           map[string]string
+	RemainingCPU    int
+	RemainingMemory int
+	UsedPorts       map[PortKey]bool // fixed host ports in use (reserved ones are implicit)
+	DynamicUsed     int              // dynamic ports in use
+	Running         int              // runningTasksCount
+	Groups          map[string]int   // active tasks per task group
+	Connected       bool
+}
+
+// Attribute implements Target.
+func (c *Candidate) Attribute(name string) (string, bool) { v, ok := c.Attrs[name]; return v, ok }
+
+// EC2InstanceID implements Target.
+func (c *Candidate) EC2InstanceID() string { return c.InstanceID }
+
+// RunningTasksCount implements Target.
+func (c *Candidate) RunningTasksCount() int { return c.Running }
+
+// TaskGroups implements Target.
+func (c *Candidate) TaskGroups() map[string]int { return c.Groups }
+
+// AgentConnected implements Target.
+func (c *Candidate) AgentConnected() bool { return c.Connected }
+
+// Request is what one task needs.
+type Request struct {
+	CPU, Memory  int
+	Ports        []PortKey // fixed host ports
+	DynamicPorts int
+	Group        string
+	Constraints  []Constraint
+	Strategies   []Strategy
+}
+
+// Rejection says why an instance was dropped.
+type Rejection struct {
+	Instance      string `json:"containerInstanceArn"`
+	EC2InstanceID string `json:"ec2InstanceId"`
+	Reason        string `json:"reason"` // an AWS failure reason
+	Detail        string `json:"detail"` // human explanation with numbers
+}
+
+// Scored is a candidate that passed the filters, with one score per
+// strategy (lower is better).
+type Scored struct {
+	Instance      string    `json:"containerInstanceArn"`
+	EC2InstanceID string    `json:"ec2InstanceId"`
+	AZ            string    `json:"availabilityZone"`
+	Scores        []float64 `json:"scores"`
+	index         int
+}
+
+// Explanation records one placement decision.
+type Explanation struct {
+	Group         string      `json:"group"`
+	CPU           int         `json:"cpu"`
+	Memory        int         `json:"memory"`
+	Constraints   []string    `json:"constraints"`
+	Strategies    []string    `json:"strategies"`
+	Rejected      []Rejection `json:"rejected"`
+	Candidates    []Scored    `json:"candidates"` // instance order
+	Chosen        string      `json:"chosen"`     // container instance ARN ("" if none)
+	ChosenEC2     string      `json:"chosenEc2InstanceId"`
+	FailureReason string      `json:"failureReason,omitempty"`
+}
+
+// Placed reports whether an instance was chosen.
+func (e *Explanation) Placed() bool { return e.Chosen != "" }
+
+// Clone returns a deep copy (Placer reuses its buffers).
+func (e *Explanation) Clone() *Explanation {
+	c := *e
+	c.Constraints = append([]string(nil), e.Constraints...)
+	c.Strategies = append([]string(nil), e.Strategies...)
+	c.Rejected = append([]Rejection(nil), e.Rejected...)
+	c.Candidates = make([]Scored, len(e.Candidates))
+	for i, s := range e.Candidates {
+		s.Scores = append([]float64(nil), s.Scores...)
+		c.Candidates[i] = s
+	}
+	return &c
+}
+
+// Ranked returns the candidates best first.
+func (e *Explanation) Ranked() []Scored {
+	out := append([]Scored(nil), e.Candidates...)
+	sort.SliceStable(out, func(i, j int) bool { return lessScores(out[i].Scores, out[j].Scores) })
+	return out
+}
+
+// Text renders the explanation for people.
+func (e *Explanation) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "task group %s needs %d CPU units, %d MiB\n", e.Group, e.CPU, e.Memory)
+	if len(e.Constraints) > 0 {
+		fmt.Fprintf(&b, "constraints: %s\n", strings.Join(e.Constraints, "; "))
+	}
+	fmt.Fprintf(&b, "strategies: %s\n", strings.Join(e.Strategies, " then "))
+	for _, r := range e.Rejected {
+		fmt.Fprintf(&b, "  rejected %s: %s (%s)\n", r.EC2InstanceID, r.Reason, r.Detail)
+	}
+	for _, s := range e.Ranked() {
+		mark := " "
+		if s.Instance == e.Chosen {
+			mark = "*"
+		}
+		parts := make([]string, len(s.Scores))
+		for i, v := range s.Scores {
+			parts[i] = formatScore(v)
+		}
+		fmt.Fprintf(&b, "%s candidate %s (%s) scores [%s]\n", mark, s.EC2InstanceID, s.AZ, strings.Join(parts, " "))
+	}
+	if e.Chosen == "" {
+		fmt.Fprintf(&b, "no instance chosen: %s\n", e.FailureReason)
+	} else {
+		fmt.Fprintf(&b, "chosen: %s\n", e.ChosenEC2)
+	}
+	return b.String()
+}
+
+func formatScore(v float64) string {
+	if math.IsInf(v, 1) {
+		return "inf"
+	}
+	if v == math.Trunc(v) {
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%.3f", v)
+}
+
+func lessScores(a, b []float64) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] < b[i]
+		}
+	}
+	return false
+}
+
+// Placer chooses instances; it keeps scratch buffers between decisions, so
+// the Explanation it returns is valid until the next call (Clone it to keep).
+type Placer struct {
+	exp      Explanation
+	scores   []float64
+	spread   []map[string]int
+	reasonsN map[string]int
+}
+
+// Place runs filter -> constraints -> strategies -> select for one task.
+func (p *Placer) Place(req *Request, cands []*Candidate, rng *rand.Rand) *Explanation {
+	e := &p.exp
+	e.Group, e.CPU, e.Memory = req.Group, req.CPU, req.Memory
+	e.Constraints = e.Constraints[:0]
+	for _, c := range req.Constraints {
+		if c.Type == "memberOf" {
+			e.Constraints = append(e.Constraints, "memberOf("+c.Expression+")")
+		} else {
+			e.Constraints = append(e.Constraints, c.Type)
+		}
+	}
+	e.Strategies = e.Strategies[:0]
+	for _, s := range req.Strategies {
+		e.Strategies = append(e.Strategies, s.String())
+	}
+	if len(e.Strategies) == 0 {
+		e.Strategies = append(e.Strategies, "first registered")
+	}
+	e.Rejected = e.Rejected[:0]
+	e.Candidates = e.Candidates[:0]
+	e.Chosen, e.ChosenEC2, e.FailureReason = "", "", ""
+	if p.reasonsN == nil {
+		p.reasonsN = map[string]int{}
+	}
+	clear(p.reasonsN)
+
+	// Spread counts per strategy (over every instance, not only candidates).
+	for len(p.spread) < len(req.Strategies) {
+		p.spread = append(p.spread, map[string]int{})
+	}
+	for i, s := range req.Strategies {
+		if s.Type != "spread" || s.Field == "instanceId" {
+			continue
+		}
+		m := p.spread[i]
+		clear(m)
+		name := strings.TrimPrefix(s.Field, "attribute:")
+		for _, c := range cands {
+			if v, ok := c.Attrs[name]; ok {
+				m[v] += c.Groups[req.Group]
+			}
+		}
+	}
+
+	ns := len(req.Strategies)
+	if cap(p.scores) < ns*len(cands) {
+		p.scores = make([]float64, ns*len(cands))
+	}
+	scores := p.scores[:0]
+	best := -1
+	for idx, c := range cands {
+		if r, d := filterResources(req, c); r != "" {
+			p.reject(c, r, d)
+			continue
+		}
+		if r, d := filterConstraints(req, c); r != "" {
+			p.reject(c, r, d)
+			continue
+		}
+		start := len(scores)
+		for i, s := range req.Strategies {
+			scores = append(scores, strategyScore(s, req, c, p.spread[i], rng))
+		}
+		sc := Scored{Instance: c.Arn, EC2InstanceID: c.InstanceID, AZ: c.Attrs["ecs.availability-zone"], Scores: scores[start:len(scores):len(scores)], index: idx}
+		e.Candidates = append(e.Candidates, sc)
+		if best < 0 || lessScores(sc.Scores, e.Candidates[best].Scores) {
+			best = len(e.Candidates) - 1
+		}
+	}
+	if best >= 0 {
+		e.Chosen = e.Candidates[best].Instance
+		e.ChosenEC2 = e.Candidates[best].EC2InstanceID
+		return e
+	}
+	e.FailureReason = p.failureReason()
+	return e
+}
+
+func (p *Placer) reject(c *Candidate, reason, detail string) {
+	p.exp.Rejected = append(p.exp.Rejected, Rejection{c.Arn, c.InstanceID, reason, detail})
+	p.reasonsN[reason]++
+}
+
+// failureReason: constraint failures win (those instances had the
+// resources); otherwise the most common resource shortage.
+func (p *Placer) failureReason() string {
+	for _, r := range []string{ReasonDistinctInstance, ReasonMemberOf} {
+		if p.reasonsN[r] > 0 {
+			return r
+		}
+	}
+	best, n := "", 0
+	for _, r := range []string{ReasonCPU, ReasonMemory, ReasonPorts} {
+		if p.reasonsN[r] > n {
+			best, n = r, p.reasonsN[r]
+		}
+	}
+	return best
+}
+
+// filterResources checks CPU, then memory, then ports.
+func filterResources(req *Request, c *Candidate) (string, string) {
+	if req.CPU > c.RemainingCPU {
+		return ReasonCPU, fmt.Sprintf("needs %d CPU units, %d remaining", req.CPU, c.RemainingCPU)
+	}
+	if req.Memory > c.RemainingMemory {
+		return ReasonMemory, fmt.Sprintf("needs %d MiB, %d MiB remaining", req.Memory, c.RemainingMemory)
+	}
+	for _, pk := range req.Ports {
+		if isReserved(pk.Port) {
+			return ReasonPorts, fmt.Sprintf("port %d is reserved on every container instance", pk.Port)
+		}
+		if c.UsedPorts[pk] {
+			return ReasonPorts, fmt.Sprintf("host port %d/%s already in use", pk.Port, pk.Proto)
+		}
+	}
+	if req.DynamicPorts > 0 && c.DynamicUsed+req.DynamicPorts > DynamicPortMax-DynamicPortMin+1 {
+		return ReasonPorts, "no free dynamic host port"
+	}
+	return "", ""
+}
+
+func isReserved(port int) bool {
+	for _, r := range ReservedPorts {
+		if r == port {
+			return true
+		}
+	}
+	return false
+}
+
+func filterConstraints(req *Request, c *Candidate) (string, string) {
+	for _, k := range req.Constraints {
+		switch k.Type {
+		case "distinctInstance":
+			if c.Groups[req.Group] > 0 {
+				return ReasonDistinctInstance, fmt.Sprintf("already runs a task of group %s", req.Group)
+			}
+		case "memberOf":
+			if k.Query != nil && !k.Query.Match(c) {
+				return ReasonMemberOf, fmt.Sprintf("does not match %s", k.Expression)
+			}
+		}
+	}
+	return "", ""
+}
+
+func strategyScore(s Strategy, req *Request, c *Candidate, counts map[string]int, rng *rand.Rand) float64 {
+	switch s.Type {
+	case "binpack":
+		if s.Field == "cpu" {
+			return float64(c.RemainingCPU - req.CPU)
+		}
+		return float64(c.RemainingMemory - req.Memory)
+	case "spread":
+		if s.Field == "instanceId" {
+			return float64(c.Groups[req.Group])
+		}
+		v, ok := c.Attrs[strings.TrimPrefix(s.Field, "attribute:")]
+		if !ok {
+			return math.Inf(1)
+		}
+		return float64(counts[v])
+	case "random":
+		if rng == nil {
+			return 0
+		}
+		return rng.Float64()
+	}
+	return 0
+}
+
+// Take records a placed task on the candidate and returns the dynamic host
+// ports it was given (lowest free first).
+func (c *Candidate) Take(req *Request) []int {
+	c.RemainingCPU -= req.CPU
+	c.RemainingMemory -= req.Memory
+	if c.UsedPorts == nil {
+		c.UsedPorts = map[PortKey]bool{}
+	}
+	for _, p := range req.Ports {
+		c.UsedPorts[p] = true
+	}
+	var dyn []int
+	for n := 0; n < req.DynamicPorts; n++ {
+		for port := DynamicPortMin; port <= DynamicPortMax; port++ {
+			k := PortKey{port, "tcp"}
+			if !c.UsedPorts[k] {
+				c.UsedPorts[k] = true
+				dyn = append(dyn, port)
+				break
+			}
+		}
+	}
+	c.DynamicUsed += len(dyn)
+	if c.Groups == nil {
+		c.Groups = map[string]int{}
+	}
+	c.Groups[req.Group]++
+	c.Running++
+	return dyn
+}
+
+// PickFargateAZ chooses the zone with the fewest tasks of the group among
+// the zones offered (Fargate ignores strategies and spreads across AZs).
+func PickFargateAZ(counts map[string]int, zones []string) string {
+	best := ""
+	for _, z := range zones {
+		if best == "" || counts[z] < counts[best] {
+			best = z
+		}
+	}
+	return best
+}
+
+// TaskView is one active task as reconcile and scale-in see it.
+type TaskView struct {
+	ID         string
+	Instance   string // container instance ARN ("" on Fargate)
+	AZ         string
+	Running    bool // lastStatus RUNNING
+	Outdated   bool // belongs to a non-primary deployment
+	Draining   bool // its instance is DRAINING
+	RemainCPU  int  // its instance's remaining CPU (for binpack scale-in)
+	RemainMem  int
+	CreatedSeq int // creation order
+}
+
+// ChooseToStop picks n tasks to stop for scale-in (FACTS.md): tasks not yet
+// running first; then, for binpack services, from the instance that will
+// have the most free resources; otherwise from the AZ with the most tasks,
+// then the instance with the most; ties: the newest task.
+func ChooseToStop(tasks []TaskView, n int, strategies []Strategy) []string {
+	if n <= 0 {
+		return nil
+	}
+	binpack := ""
+	for _, s := range strategies {
+		if s.Type == "binpack" {
+			binpack = s.Field
+			break
+		}
+	}
+	left := append([]TaskView(nil), tasks...)
+	var out []string
+	for len(out) < n && len(left) > 0 {
+		perAZ := map[string]int{}
+		perInst := map[string]int{}
+		freeCPU := map[string]int{}
+		freeMem := map[string]int{}
+		for _, t := range left {
+			perAZ[t.AZ]++
+			perInst[t.Instance]++
+		}
+		for _, t := range tasks {
+			freeCPU[t.Instance] = t.RemainCPU
+			freeMem[t.Instance] = t.RemainMem
+		}
+		best := 0
+		better := func(a, b TaskView) bool {
+			if a.Running != b.Running {
+				return !a.Running
+			}
+			if binpack == "cpu" && freeCPU[a.Instance] != freeCPU[b.Instance] {
+				return freeCPU[a.Instance] > freeCPU[b.Instance]
+			}
+			if binpack == "memory" && freeMem[a.Instance] != freeMem[b.Instance] {
+				return freeMem[a.Instance] > freeMem[b.Instance]
+			}
+			if perAZ[a.AZ] != perAZ[b.AZ] {
+				return perAZ[a.AZ] > perAZ[b.AZ]
+			}
+			if perInst[a.Instance] != perInst[b.Instance] {
+				return perInst[a.Instance] > perInst[b.Instance]
+			}
+			return a.CreatedSeq > b.CreatedSeq
+		}
+		for i := 1; i < len(left); i++ {
+			if better(left[i], left[best]) {
+				best = i
+			}
+		}
+		out = append(out, left[best].ID)
+		// Account for the freed resources of the stopped task's instance.
+		left = append(left[:best], left[best+1:]...)
+	}
+	return out
+}
