@@ -352,7 +352,7 @@ func (s *Shell) writeFile(name string, data []byte) error {
 }
 
 // globalOptions are AWS CLI options accepted anywhere and ignored.
-var globalOptions = map[string]bool{"profile": true, "region": true, "output": true, "endpoint-url": true}
+var globalOptions = map[string]bool{"profile": true, "region": true, "output": true, "endpoint-url": true, "cli-binary-format": true}
 var globalFlags = map[string]bool{"no-cli-pager": true, "debug": true, "no-paginate": true, "no-verify-ssl": true}
 
 // Run parses and runs one command line. An empty or comment-only line

@@ -1,0 +1,189 @@
+// Package simrun runs a script of command lines against a fresh simulated
+// cloud: `cloudlab sim run FILE [--seed N] [--json]`.
+//
+// A script is one command per line (the shell's language; `#` starts a
+// comment; a line ending in a backslash continues on the next line). Plain
+// output prints what the AWS CLI would print for each command (JSON
+// pretty-printed with 4 spaces, or text). With JSON set, every command
+// prints one JSON object on its own line:
+//
+//	{"line":N,"command":"...","at":"00:00:00.000","output":<JSON or null>,"error":"..." or null}
+//
+// "at" is the simulated time when the command was issued (sim.FormatClock).
+// Text-only results (help, cat, logs) appear as a JSON string in "output".
+//
+// A bad line does not stop the script: its error is reported as
+// "NAME:LINE: message" (on Options.Err in plain mode, in "error" in JSON
+// mode) and the next line runs. Run returns a *FailedError when any command
+// failed, so the caller can exit non-zero. The same script and seed always
+// give byte-identical output.
+package simrun
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+
+	"github.com/cloudlab/cloudlab/internal/cloud"
+	"github.com/cloudlab/cloudlab/internal/shell"
+	"github.com/cloudlab/cloudlab/internal/sim"
+)
+
+// Options configure Run.
+type Options struct {
+	Seed uint64
+	JSON bool
+	Name string    // script name used in "NAME:LINE: message" (default "script")
+	Err  io.Writer // plain mode: where errors go (default: w)
+	FS   fs.FS     // where file:// and traffic --trace read files (nil: none)
+}
+
+// FailedError reports how many commands failed.
+type FailedError struct {
+	Failed, Total int
+}
+
+func (e *FailedError) Error() string {
+	return fmt.Sprintf("%d of %d commands failed", e.Failed, e.Total)
+}
+
+// MaxLineBytes is the longest accepted script line.
+const MaxLineBytes = 1 << 20
+
+type record struct {
+	Line    int     `json:"line"`
+	Command string  `json:"command"`
+	At      string  `json:"at"`
+	Output  any     `json:"output"`
+	Error   *string `json:"error"`
+}
+
+// Run runs the script read from r against a fresh simulated account seeded
+// with opts.Seed, writing results to w.
+func Run(r io.Reader, w io.Writer, opts Options) error {
+	name := opts.Name
+	if name == "" {
+		name = "script"
+	}
+	errw := opts.Err
+	if errw == nil {
+		errw = w
+	}
+	var shOpts []shell.Option
+	if opts.FS != nil {
+		shOpts = append(shOpts, shell.WithFS(opts.FS))
+	}
+	acct := cloud.New(opts.Seed)
+	sh := shell.New(acct, shOpts...)
+	bw := bufio.NewWriter(w)
+	defer bw.Flush()
+
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), MaxLineBytes)
+	lineNo, total, failed := 0, 0, 0
+	for {
+		cmd, start, ok, err := nextCommand(sc, &lineNo)
+		if err != nil {
+			failed++
+			total++
+			msg := fmt.Sprintf("%s:%d: %v", name, lineNo+1, err)
+			report(bw, errw, opts.JSON, record{Line: lineNo + 1, At: sim.FormatClock(acct.Kernel.Now()), Error: &msg})
+			break
+		}
+		if !ok {
+			break
+		}
+		words, _ := shell.Split(cmd)
+		if len(words) == 0 {
+			if _, serr := shell.Split(cmd); serr == nil {
+				continue // blank or comment
+			}
+		}
+		total++
+		at := sim.FormatClock(acct.Kernel.Now())
+		res, rerr := sh.Run(cmd)
+		rec := record{Line: start, Command: strings.TrimSpace(cmd), At: at}
+		if rerr != nil {
+			failed++
+			msg := fmt.Sprintf("%s:%d: %v", name, start, rerr)
+			rec.Error = &msg
+		} else {
+			rec.Output = res.Output
+			if rec.Output == nil && res.Text != "" {
+				rec.Output = res.Text
+			}
+		}
+		if opts.JSON {
+			report(bw, errw, true, rec)
+			continue
+		}
+		if rerr != nil {
+			bw.Flush()
+			report(bw, errw, false, rec)
+			continue
+		}
+		if s := res.String(); s != "" {
+			fmt.Fprintln(bw, s)
+		}
+	}
+	if failed > 0 {
+		return &FailedError{Failed: failed, Total: total}
+	}
+	return nil
+}
+
+func report(bw *bufio.Writer, errw io.Writer, asJSON bool, rec record) {
+	if asJSON {
+		b, err := json.Marshal(rec)
+		if err != nil {
+			msg := fmt.Sprintf("output of line %d is not JSON: %v", rec.Line, err)
+			rec.Output, rec.Error = nil, &msg
+			b, _ = json.Marshal(rec)
+		}
+		bw.Write(b)
+		bw.WriteByte('\n')
+		return
+	}
+	if rec.Error != nil {
+		fmt.Fprintln(errw, *rec.Error)
+	}
+}
+
+// nextCommand reads one command (joining backslash-continued lines). It
+// returns the command, the line number it starts on, and false at the end.
+func nextCommand(sc *bufio.Scanner, lineNo *int) (string, int, bool, error) {
+	var b strings.Builder
+	start := 0
+	for sc.Scan() {
+		*lineNo++
+		line := strings.TrimSuffix(sc.Text(), "\r")
+		if start == 0 {
+			start = *lineNo
+		}
+		if n := trailingBackslashes(line); n%2 == 1 {
+			b.WriteString(line[:len(line)-1])
+			b.WriteByte(' ')
+			continue
+		}
+		b.WriteString(line)
+		return b.String(), start, true, nil
+	}
+	if err := sc.Err(); err != nil {
+		return "", start, false, fmt.Errorf("reading the script: %v", err)
+	}
+	if b.Len() > 0 {
+		return b.String(), start, true, nil
+	}
+	return "", 0, false, nil
+}
+
+func trailingBackslashes(s string) int {
+	n := 0
+	for i := len(s) - 1; i >= 0 && s[i] == '\\'; i-- {
+		n++
+	}
+	return n
+}
