@@ -14,9 +14,14 @@ var wantLabs = []string{"lab-first-invocation", "lab-keep-alive", "lab-concurren
 
 func embeddedCourse(t *testing.T) *course.Course {
 	t.Helper()
-	c, _ := course.Load(course.Embedded())
+	c, probs := course.Load(course.Embedded())
 	if c == nil {
 		t.Fatal("course.Load returned nil")
+	}
+	for _, p := range probs {
+		if strings.HasPrefix(p.File, "labs/") {
+			t.Errorf("%s", p)
+		}
 	}
 	return c
 }

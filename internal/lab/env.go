@@ -48,7 +48,7 @@ type Env struct {
 	ThrottlesF  func(name, window string) int       `expr:"throttles"`
 	SecondsF    func(d string) float64              `expr:"seconds"`
 
-	series *Series
+	window func(fn string, d time.Duration) Window
 }
 
 // Command is one command the learner ran and its outcome.
@@ -99,11 +99,10 @@ type Function struct {
 
 // Window holds a function's counters over a recent window of simulated time.
 type Window struct {
-	Seconds                                                 float64
-	Requests, Invocations, Throttles, Errors, ColdStarts    int
-	ProvisionedConcurrencySpilloverInvocations, DeadLetters int
-	AsyncRetries                                            int
-	ConcurrentExecutionsMax                                 int
+	Seconds                                              float64
+	Requests, Invocations, Throttles, Errors, ColdStarts int
+	ProvisionedConcurrencySpilloverInvocations           int
+	ConcurrentExecutionsMax                              int
 }
 
 // Recent returns the function's counters over the last window of simulated
@@ -111,10 +110,10 @@ type Window struct {
 // duration such as "30s", "1m", "5m". A bad window gives an empty Window.
 func (f *Function) Recent(window string) Window {
 	d, err := sim.ParseDuration(window)
-	if err != nil || f == nil || f.env == nil || f.env.series == nil {
+	if err != nil || f == nil || f.env == nil || f.env.window == nil {
 		return Window{}
 	}
-	return f.env.series.window(f.FunctionName, f.env.nowDur(), d)
+	return f.env.window(f.FunctionName, d)
 }
 
 // Cluster is one ECS cluster.
@@ -170,8 +169,6 @@ type Instance struct {
 	InstanceId, InstanceType, AvailabilityZone, State string
 	Cluster                                           string
 }
-
-func (e *Env) nowDur() time.Duration { return time.Duration(e.Now * float64(time.Second)) }
 
 func (e *Env) fn(name string) *Function {
 	for _, f := range e.Functions {

@@ -17,10 +17,6 @@ import (
 // sees the same simulation.
 const DefaultSeed = 1
 
-// SampleEvery is the simulated interval at which the runner samples metrics
-// for recent-window checks and the lab screen's charts.
-const SampleEvery = time.Second
-
 // maxLogs bounds the log lines kept for checks and the log pane.
 const maxLogs = 2000
 
@@ -73,9 +69,7 @@ type Runner struct {
 	current int
 	history []Command
 	logs    []string
-	series  *Series
 	env     *Env
-	sampler sim.EventID
 }
 
 // Option configures a Runner.
@@ -91,7 +85,7 @@ func NewRunner(l *Lab, opts ...Option) (*Runner, error) {
 	if l == nil {
 		return nil, errors.New("lab: no lab")
 	}
-	r := &Runner{Lab: l, Seed: DefaultSeed, series: NewSeries(2 * time.Hour)}
+	r := &Runner{Lab: l, Seed: DefaultSeed}
 	for _, o := range opts {
 		o(r)
 	}
@@ -101,7 +95,6 @@ func NewRunner(l *Lab, opts ...Option) (*Runner, error) {
 	for i, s := range l.Steps {
 		r.steps[i].Title = s.Title
 	}
-	r.scheduleSampler()
 	for i, line := range l.Setup {
 		res, err := r.Shell.Run(line)
 		if err != nil {
@@ -109,29 +102,8 @@ func NewRunner(l *Lab, opts ...Option) (*Runner, error) {
 		}
 		r.collectLogs(res.Output)
 	}
-	r.sample()
 	r.refresh()
 	return r, nil
-}
-
-// scheduleSampler samples metrics every SampleEvery of simulated time.
-// Sampling only reads state, so it does not change what the simulation does.
-func (r *Runner) scheduleSampler() {
-	k := r.Acct.Kernel
-	var tick func()
-	tick = func() {
-		r.sample()
-		r.sampler = k.After(SampleEvery, tick)
-	}
-	r.sampler = k.After(SampleEvery, tick)
-}
-
-// sample records every function's counters now.
-func (r *Runner) sample() {
-	now := r.Acct.Kernel.Now()
-	for _, c := range sampleCounters(r.Acct) {
-		r.series.Add(now, c.name, c.Counters)
-	}
 }
 
 // Exec runs one learner command, then evaluates the current step's check
@@ -164,7 +136,6 @@ func (r *Runner) Exec(line string) Outcome {
 		r.collectLogs(res.Output)
 	}
 	r.history = append(r.history, cmd)
-	r.sample()
 	passed := r.evaluate()
 	return Outcome{Command: cmd, Result: res, Err: err, Passed: passed}
 }
@@ -173,7 +144,6 @@ func (r *Runner) Exec(line string) Outcome {
 // re-evaluates the current step. It returns the steps that passed.
 func (r *Runner) Advance(d time.Duration) ([]int, error) {
 	err := r.Acct.Kernel.RunFor(d)
-	r.sample()
 	return r.evaluate(), err
 }
 
@@ -219,8 +189,9 @@ func (r *Runner) History() []Command { return append([]Command(nil), r.history..
 // Logs returns the Lambda log lines collected so far.
 func (r *Runner) Logs() []string { return r.logs }
 
-// Series returns the metric samples (for charts).
-func (r *Runner) Series() *Series { return r.series }
+// Placement returns the explanation of the last ECS placement decision in
+// any cluster (rejected instances and why, scores), one line each.
+func (r *Runner) Placement() []string { return placementLines(r.Acct) }
 
 // Env returns the check environment as of the last evaluation.
 func (r *Runner) Env() *Env {

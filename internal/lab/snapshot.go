@@ -3,6 +3,7 @@ package lab
 import (
 	"encoding/json"
 	"sort"
+	"time"
 
 	"github.com/cloudlab/cloudlab/internal/cloud"
 	"github.com/cloudlab/cloudlab/internal/sim"
@@ -83,7 +84,7 @@ func reportOf(acct *cloud.Account) (map[string]any, *reportShape) {
 
 // refresh rebuilds the check environment from the account.
 func (r *Runner) refresh() {
-	e := &Env{series: r.series}
+	e := &Env{window: func(name string, d time.Duration) Window { return windowOf(r.Acct, name, d) }}
 	now := r.Acct.Kernel.Now()
 	e.Now = now.Seconds()
 	e.Clock = sim.FormatClock(now)
@@ -150,29 +151,100 @@ func (r *Runner) refresh() {
 	r.env = e
 }
 
-type namedCounters struct {
-	name string
-	Counters
-}
-
-// sampleCounters reads every function's cumulative counters.
-func sampleCounters(acct *cloud.Account) []namedCounters {
-	_, rs := reportOf(acct)
-	var out []namedCounters
-	for _, raw := range rs.Lambda.Functions {
-		var f Function
-		if json.Unmarshal(raw, &f) != nil {
+// addLambdaDetail fills what the report does not carry: configuration and
+// the current execution environments by state.
+func addLambdaDetail(acct *cloud.Account, e *Env) {
+	if acct.Lambda == nil {
+		return
+	}
+	snap := acct.Lambda.Snapshot()
+	for _, fs := range snap.Functions {
+		f := e.fn(fs.Name)
+		if !f.Exists {
 			continue
 		}
-		out = append(out, namedCounters{name: f.FunctionName, Counters: Counters{
-			Requests: f.Requests, Invocations: f.Invocations, Throttles: f.Throttles, Errors: f.Errors,
-			ColdStarts: f.ColdStarts, Spillover: f.ProvisionedConcurrencySpilloverInvocations,
-			DeadLetters: f.DeadLetters, AsyncRetries: f.AsyncRetries, Concurrency: f.Busy,
-		}})
+		f.Environments = len(fs.Environments)
+		for _, en := range fs.Environments {
+			switch en.State {
+			case "INITIALIZING":
+				f.Initializing++
+			case "IDLE":
+				f.Idle++
+			case "BUSY":
+				f.Busy++
+			}
+			if en.Provisioned && en.State != "INITIALIZING" {
+				f.Provisioned++
+			}
+		}
+		if lf, err := acct.Lambda.Function(fs.Name); err == nil && lf.Latest() != nil {
+			f.MemorySize = lf.Latest().Cfg.MemoryMB
+			f.Timeout = lf.Latest().Cfg.Timeout.Seconds()
+		}
 	}
-	return out
 }
 
-// addLambdaDetail fills what the report does not carry (current
-// environments by state, configuration).
-func addLambdaDetail(acct *cloud.Account, e *Env) {}
+// placementLines explains the most recent ECS placement decision.
+func placementLines(acct *cloud.Account) []string { return nil }
+
+// windowOf sums a function's per-second (or, beyond an hour, per-minute)
+// CloudWatch series over the last d of simulated time.
+func windowOf(acct *cloud.Account, name string, d time.Duration) Window {
+	w := Window{Seconds: d.Seconds()}
+	if acct.Lambda == nil || d <= 0 {
+		return w
+	}
+	f, err := acct.Lambda.Function(name)
+	if err != nil {
+		return w
+	}
+	period := time.Second
+	n := int((d + time.Second - 1) / time.Second)
+	if n > 3600 {
+		period = time.Minute
+		n = min(1440, int((d+time.Minute-1)/time.Minute))
+	}
+	sum := func(metric string) int {
+		pts, err := f.Series(metric, period, n)
+		if err != nil {
+			return 0
+		}
+		t := 0.0
+		for _, p := range pts {
+			t += p.Value
+		}
+		return int(t + 0.5)
+	}
+	w.Requests = sum("Requests")
+	w.Invocations = sum("Invocations")
+	w.Throttles = sum("Throttles")
+	w.Errors = sum("Errors")
+	w.ColdStarts = sum("ColdStarts")
+	w.ProvisionedConcurrencySpilloverInvocations = sum("ProvisionedConcurrencySpilloverInvocations")
+	if pts, err := f.Series("ConcurrentExecutions", period, n); err == nil {
+		for _, p := range pts {
+			w.ConcurrentExecutionsMax = max(w.ConcurrentExecutionsMax, int(p.Value))
+		}
+	}
+	return w
+}
+
+// Chart returns a function's per-second concurrency and throttles over the
+// last n seconds (oldest first), for the lab screen's chart.
+func (r *Runner) Chart(name string, n int) (conc, thr []int) {
+	f, err := r.Acct.Lambda.Function(name)
+	if err != nil {
+		return nil, nil
+	}
+	if pts, err := f.Series("ConcurrentExecutions", time.Second, n); err == nil {
+		for _, p := range pts {
+			conc = append(conc, int(p.Value))
+		}
+	}
+	if pts, err := f.Series("Throttles", time.Second, n); err == nil {
+		for _, p := range pts {
+			thr = append(thr, int(p.Value))
+		}
+	}
+	return conc, thr
+}

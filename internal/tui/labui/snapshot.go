@@ -1,0 +1,140 @@
+package labui
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cloudlab/cloudlab/internal/ec2"
+	"github.com/cloudlab/cloudlab/internal/lab"
+)
+
+// snapshot is what the live panes draw: built in Update after the
+// simulation moves (never in View), so View only formats.
+type snapshot struct {
+	clock string
+	now   time.Duration
+
+	fns  []fnView
+	logs []string
+
+	clusters  []clusterView
+	placement []string
+}
+
+type fnView struct {
+	name                                  string
+	initializing, idle, busy, provisioned int
+	invocations, throttles, cold, errors  int
+	conc, thr                             []int // per-second samples, last minute
+	concMax                               int
+}
+
+type clusterView struct {
+	name     string
+	azs      []azView
+	services []serviceView
+	events   []string
+	running  int
+	pending  int
+}
+
+type azView struct {
+	name      string
+	instances []instanceView
+}
+
+type instanceView struct {
+	id, typ, status   string
+	cpuUsed, cpuTotal int
+	memUsed, memTotal int
+	tasks             []taskView
+}
+
+type taskView struct {
+	group, status string
+}
+
+type serviceView struct {
+	name                      string
+	desired, running, pending int
+	deployments               int
+}
+
+// chartWindow is how much history the concurrency chart shows.
+const chartWindow = time.Minute
+
+// buildSnapshot reads the runner's current state.
+func buildSnapshot(r *lab.Runner) snapshot {
+	env := r.Env()
+	s := snapshot{clock: env.Clock, now: time.Duration(env.Now * float64(time.Second))}
+	for _, f := range env.Functions {
+		v := fnView{name: f.FunctionName, initializing: f.Initializing, idle: f.Idle, busy: f.Busy,
+			provisioned: f.Provisioned, invocations: f.Invocations, throttles: f.Throttles, cold: f.ColdStarts,
+			errors: f.Errors, concMax: f.ConcurrentExecutionsMax}
+		v.conc, v.thr = r.Chart(f.FunctionName, int(chartWindow/time.Second))
+		s.fns = append(s.fns, v)
+	}
+	logs := r.Logs()
+	if len(logs) > 200 {
+		logs = logs[len(logs)-200:]
+	}
+	s.logs = logs
+	for _, c := range env.Clusters {
+		s.clusters = append(s.clusters, clusterOf(c))
+	}
+	s.placement = placementOf(r)
+	return s
+}
+
+func clusterOf(c *lab.Cluster) clusterView {
+	cv := clusterView{name: c.ClusterName, running: c.Running, pending: c.Pending}
+	byAZ := map[string]*azView{}
+	var order []string
+	tasksOn := map[string][]taskView{}
+	for _, t := range c.Tasks {
+		if t.LastStatus == "STOPPED" {
+			continue
+		}
+		g := strings.TrimPrefix(t.Group, "service:")
+		g = strings.TrimPrefix(g, "family:")
+		tasksOn[t.Ec2InstanceId] = append(tasksOn[t.Ec2InstanceId], taskView{group: g, status: t.LastStatus})
+	}
+	for _, in := range c.Instances {
+		az := byAZ[in.AvailabilityZone]
+		if az == nil {
+			az = &azView{name: in.AvailabilityZone}
+			byAZ[in.AvailabilityZone] = az
+			order = append(order, in.AvailabilityZone)
+		}
+		iv := instanceView{id: in.Ec2InstanceId, typ: in.InstanceType, status: in.Status, tasks: tasksOn[in.Ec2InstanceId]}
+		if it, ok := ec2.LookupType(in.InstanceType); ok {
+			iv.cpuTotal = it.VCPU * 1024
+			iv.memTotal = it.MemoryMiB()
+			iv.cpuUsed = max(0, iv.cpuTotal-in.RemainingCpu)
+			iv.memUsed = max(0, iv.memTotal-in.RemainingMemory)
+		}
+		az.instances = append(az.instances, iv)
+	}
+	sort.Strings(order)
+	for _, name := range order {
+		cv.azs = append(cv.azs, *byAZ[name])
+	}
+	if fargate := tasksOn[""]; len(fargate) > 0 {
+		cv.azs = append(cv.azs, azView{name: "Fargate", instances: []instanceView{{id: "fargate", typ: "", status: "ACTIVE", tasks: fargate}}})
+	}
+	for _, sv := range c.Services {
+		cv.services = append(cv.services, serviceView{name: sv.ServiceName, desired: sv.DesiredCount,
+			running: sv.RunningCount, pending: sv.PendingCount, deployments: sv.Deployments})
+		for _, e := range sv.Events {
+			cv.events = append(cv.events, e)
+		}
+	}
+	if len(cv.events) > 50 {
+		cv.events = cv.events[len(cv.events)-50:]
+	}
+	return cv
+}
+
+// placementOf returns the explanation of the last ECS placement decision.
+func placementOf(r *lab.Runner) []string { return r.Placement() }
