@@ -1,0 +1,63 @@
+package quizui
+
+import (
+	"fmt"
+
+	"github.com/cloudlab/cloudlab/internal/quiz"
+	"github.com/cloudlab/cloudlab/internal/quiz/record"
+	"github.com/cloudlab/cloudlab/internal/tui"
+	"github.com/cloudlab/cloudlab/internal/tui/nav"
+)
+
+// NewScreen is the tui.Factories.Quiz factory: the quiz msg.ID, or with
+// Opts["all"] == "1" every quiz, with the options of `cloudlab quiz`
+// (mode, count, time, seed, pass).
+func NewScreen(msg nav.OpenQuiz, env tui.Env) (tui.Screen, error) {
+	if env.Course == nil {
+		return nil, fmt.Errorf("no course loaded")
+	}
+	qs, _ := quiz.Load(env.Course)
+	paper, err := quiz.Pick(qs, msg.ID, msg.Opts[quiz.OptAll] == "1")
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := quiz.ConfigFromOptions(msg.Opts, env.Clock())
+	if err != nil {
+		return nil, err
+	}
+	s, err := quiz.NewSession(paper.Questions, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return New(s, env, Options{Title: paper.Title, Recorder: record.New(storeOf(env.Store), paper.ID)}), nil
+}
+
+// NewReviewScreen is the tui.Factories.Review factory: exactly the
+// questions whose review cards are due now.
+func NewReviewScreen(env tui.Env) (tui.Screen, error) {
+	if env.Course == nil {
+		return nil, fmt.Errorf("no course loaded")
+	}
+	if env.Store == nil {
+		return Empty(env, "Review", "Reviews need saved progress, and progress is not being saved."), nil
+	}
+	qs, _ := quiz.Load(env.Course)
+	now := env.Clock()
+	due, err := record.Due(env.Store, quiz.QuestionIndex(qs), now)
+	if err != nil {
+		return nil, err
+	}
+	if len(due) == 0 {
+		return Empty(env, "Review", "No reviews due. Answer quiz questions and they come back here when FSRS schedules them."), nil
+	}
+	s, err := quiz.NewSession(due, quiz.Config{Mode: quiz.Review, Seed: uint64(now.UnixNano()) % 1000000, Start: now})
+	if err != nil {
+		return nil, err
+	}
+	return New(s, env, Options{Title: "Review", Recorder: record.New(env.Store, "review")}), nil
+}
+
+var (
+	_ tui.Screen = (*Model)(nil)
+	_ tui.Closer = (*Model)(nil)
+)
