@@ -114,6 +114,7 @@ full-screen app.`,
 		newCheckCmd(a),
 		newVersionCmd(a),
 		// Other command files add one line each below.
+		newLabsCmd(a), newLabCmd(a),
 	)
 	// Every command's flag errors are usage errors too.
 	for _, c := range root.Commands() {

@@ -1,0 +1,261 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/spf13/cobra"
+
+	"github.com/cloudlab/cloudlab/internal/course"
+	"github.com/cloudlab/cloudlab/internal/lab"
+	"github.com/cloudlab/cloudlab/internal/tui"
+	"github.com/cloudlab/cloudlab/internal/tui/labui"
+	"github.com/cloudlab/cloudlab/internal/tui/nav"
+)
+
+func init() {
+	screens.Lab = labui.NewScreen
+	validators = append(validators, lab.Validate)
+}
+
+// LabInfo is one row of `cloudlab labs --json` (field names are part of the
+// command-line contract).
+type LabInfo struct {
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Lesson      string `json:"lesson,omitempty"`
+	Minutes     int    `json:"minutes"`
+	Steps       int    `json:"steps"`
+	StepsPassed int    `json:"stepsPassed"`
+	Status      string `json:"status"` // new, in-progress or done
+}
+
+func (a *App) labInfos() ([]LabInfo, error) {
+	c, err := a.Course()
+	if err != nil {
+		return nil, err
+	}
+	var states = map[string]int{}
+	var done = map[string]bool{}
+	if st, err := a.Store(); err == nil {
+		ls, err := st.Labs()
+		if err != nil {
+			return nil, err
+		}
+		for id, s := range ls {
+			states[id] = s.StepsPassed
+			done[id] = !s.CompletedAt.IsZero()
+		}
+	} else {
+		return nil, err
+	}
+	out := make([]LabInfo, 0, len(c.Labs))
+	for _, lf := range c.Labs {
+		l, _ := lab.FromFile(lf)
+		info := LabInfo{ID: lf.ID, Title: lf.Title, Lesson: lf.Lesson, Minutes: lf.Minutes, StepsPassed: states[lf.ID], Status: "new"}
+		if l != nil {
+			info.Steps = len(l.Steps)
+		}
+		switch {
+		case done[lf.ID]:
+			info.Status = "done"
+		case info.StepsPassed > 0:
+			info.Status = "in-progress"
+		}
+		out = append(out, info)
+	}
+	return out, nil
+}
+
+func newLabsCmd(a *App) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "labs",
+		Short: "List the hands-on labs: id, title, lesson, steps, status",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			infos, err := a.labInfos()
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(a.Out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(infos)
+			}
+			tw := tabwriter.NewWriter(a.Out, 2, 8, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tTITLE\tLESSON\tMIN\tSTEPS\tSTATUS")
+			for _, l := range infos {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d/%d\t%s\n", l.ID, l.Title, l.Lesson, l.Minutes, l.StepsPassed, l.Steps, l.Status)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+// labFailed is a headless run in which some step did not pass: exit 1
+// after the report (which was already printed).
+type labFailed struct{ passed, total int }
+
+func (e *labFailed) Error() string {
+	return fmt.Sprintf("lab not passed: %d of %d steps", e.passed, e.total)
+}
+
+func newLabCmd(a *App) *cobra.Command {
+	var run string
+	var asJSON bool
+	var seed uint64
+	cmd := &cobra.Command{
+		Use:   "lab LAB",
+		Short: "Do a hands-on lab (full-screen), or grade a script headless with --run FILE",
+		Long: `Open a hands-on lab against a fresh simulated cloud. With --run FILE it is
+headless: it runs the lab's setup, then FILE's commands (one per line, # comments;
+FILE "-" reads standard input), evaluating the steps' checks after each command,
+and reports per step whether it passed and after which command (--json for
+machine-readable output). The exit status is 0 only if every step passed.`,
+		Args: usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := a.Course()
+			if err != nil {
+				return err
+			}
+			if c.Lab(args[0]) == nil {
+				return usagef("no lab %q (cloudlab labs lists them)", args[0])
+			}
+			l, err := lab.Find(c, args[0])
+			if err != nil {
+				return err
+			}
+			if run != "" {
+				return a.runLabHeadless(l, run, asJSON, seed)
+			}
+			if asJSON {
+				return usagef("--json needs --run FILE")
+			}
+			return a.runLabTUI(c, l, seed)
+		},
+	}
+	cmd.Flags().StringVar(&run, "run", "", "run the commands of `FILE` headless and grade them (- for stdin)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "with --run: print the result as JSON")
+	cmd.Flags().Uint64Var(&seed, "seed", lab.DefaultSeed, "simulation seed")
+	return cmd
+}
+
+func (a *App) runLabHeadless(l *lab.Lab, file string, asJSON bool, seed uint64) error {
+	var data []byte
+	var err error
+	if file == "-" {
+		data, err = io.ReadAll(a.In)
+	} else {
+		data, err = os.ReadFile(file)
+	}
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %v", file, unwrapPath(err))
+	}
+	r, err := lab.NewRunner(l, lab.WithSeed(seed))
+	if err != nil {
+		return err
+	}
+	res := r.RunScript(string(data))
+	if asJSON {
+		enc := json.NewEncoder(a.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res); err != nil {
+			return err
+		}
+	} else {
+		passed := 0
+		for _, s := range res.Steps {
+			if s.Passed {
+				passed++
+			}
+		}
+		fmt.Fprintf(a.Out, "%s: %d of %d steps passed (%d commands, simulated time %s)\n", l.ID, passed, len(res.Steps), res.Commands, res.Clock)
+		for i, s := range res.Steps {
+			if s.Passed {
+				fmt.Fprintf(a.Out, "  ✓ %d. %s (after command %d: %s)\n", i+1, s.Title, s.Command, s.Line)
+			} else {
+				fmt.Fprintf(a.Out, "  ✗ %d. %s\n", i+1, s.Title)
+			}
+		}
+		for i, h := range r.History() {
+			if !h.OK {
+				fmt.Fprintf(a.Out, "  command %d failed: %s: %s\n", i+1, h.Line, strings.TrimSpace(h.Error))
+			}
+		}
+	}
+	if !res.Passed {
+		passed := 0
+		for _, s := range res.Steps {
+			if s.Passed {
+				passed++
+			}
+		}
+		return &labFailed{passed: passed, total: len(res.Steps)}
+	}
+	return nil
+}
+
+// runLabTUI runs the lab screen on its own (q leaves the program).
+func (a *App) runLabTUI(c *course.Course, l *lab.Lab, seed uint64) error {
+	if a.Plain || !a.IsTTY() || !a.InIsTTY() {
+		return fmt.Errorf("the lab screen needs a terminal; grade a script headless with: cloudlab lab %s --run FILE", l.ID)
+	}
+	env, err := a.Env()
+	if err != nil {
+		return err
+	}
+	_ = a.Dark()
+	scr, err := labui.New(l, env, seed)
+	if err != nil {
+		return err
+	}
+	if st, err := a.Store(); err == nil && st != nil {
+		_ = st.SetLast("lab", l.ID)
+	}
+	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithInput(a.In), tea.WithOutput(a.Out)}
+	if a.Mouse {
+		opts = append(opts, tea.WithMouseCellMotion())
+	}
+	_, err = tea.NewProgram(&labProgram{screen: scr}, opts...).Run()
+	return err
+}
+
+// labProgram hosts one lab screen as a whole program: nav.Back and ctrl+c
+// quit; other navigation is not available outside the full app.
+type labProgram struct {
+	screen tui.Screen
+	err    string
+}
+
+func (p *labProgram) Init() tea.Cmd { return p.screen.Init() }
+
+func (p *labProgram) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		if msg.String() == "ctrl+c" {
+			return p, tea.Quit
+		}
+	case tea.WindowSizeMsg:
+		p.screen.SetSize(msg.Width, msg.Height)
+	case nav.Back:
+		return p, tea.Quit
+	case nav.Error:
+		p.err = msg.Err.Error()
+		return p, nil
+	case nav.OpenLesson, nav.OpenQuiz, nav.OpenLab, nav.OpenReview:
+		return p, nil
+	}
+	s, cmd := p.screen.Update(msg)
+	p.screen = s
+	return p, cmd
+}
+
+func (p *labProgram) View() string { return p.screen.View() }
