@@ -129,8 +129,21 @@ func checkHeader(path string) error {
 	return nil
 }
 
+// msgError is an error with its own message that wraps other errors (a
+// sentinel such as ErrCorrupt, and the cause) without repeating them.
+type msgError struct {
+	msg  string
+	errs []error
+}
+
+func (e *msgError) Error() string   { return e.msg }
+func (e *msgError) Unwrap() []error { return e.errs }
+
 func corrupt(path string, err error) error {
-	return fmt.Errorf("progress database %s is corrupt or unreadable: %v; it was left untouched: %w", path, err, ErrCorrupt)
+	return &msgError{
+		msg:  fmt.Sprintf("progress database %s is corrupt or unreadable: %v; it was left untouched", path, err),
+		errs: []error{ErrCorrupt, err},
+	}
 }
 
 // isCorruptCode reports whether err is a SQLite error meaning the file is
@@ -242,8 +255,7 @@ func (s *Store) init() error {
 	if v > len(ms) {
 		return s.tooNew(v, len(ms))
 	}
-	var mode string
-	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode); err != nil {
+	if err := s.enableWAL(ctx); err != nil {
 		return s.wrap("enable WAL", err)
 	}
 	if v == len(ms) {
@@ -268,9 +280,37 @@ func (s *Store) init() error {
 	})
 }
 
+// enableWAL switches the file to WAL mode (a persistent setting) unless it is
+// already. The switch needs an exclusive lock and SQLite does not always wait
+// for it with the busy handler (two processes opening a new file at once), so
+// it is retried for up to the busy timeout.
+func (s *Store) enableWAL(ctx context.Context) error {
+	deadline := time.Now().Add(busyTimeoutMs * time.Millisecond)
+	for {
+		var mode string
+		err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode)
+		if err == nil && strings.EqualFold(mode, "wal") {
+			return nil
+		}
+		if err == nil {
+			err = s.db.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode)
+			if err == nil && !strings.EqualFold(mode, "wal") {
+				return fmt.Errorf("journal mode is %q, not wal", mode)
+			}
+		}
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 func (s *Store) tooNew(have, know int) error {
-	return fmt.Errorf("progress database %s has schema version %d but this cloudlab knows only up to %d; upgrade cloudlab (the file was left untouched): %w",
-		s.path, have, know, ErrTooNew)
+	return &msgError{
+		msg: fmt.Sprintf("progress database %s has schema version %d, newer than this cloudlab knows (%d); upgrade cloudlab (the file was left untouched)",
+			s.path, have, know),
+		errs: []error{ErrTooNew},
+	}
 }
 
 // tx runs fn in one write transaction (BEGIN IMMEDIATE), retrying a few times

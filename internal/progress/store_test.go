@@ -499,7 +499,7 @@ func TestStats(t *testing.T) {
 	}{
 		{"saa-cost", true}, {"saa-cost", false}, // 1/2
 		{"clf-tech", true}, {"clf-tech", true}, {"clf-tech", false}, // 2/3
-		{"saa-secure", false}, // 0/1
+		{"saa-secure", false},                                                                        // 0/1
 		{"clf-billing", true}, {"clf-billing", false}, {"clf-billing", true}, {"clf-billing", false}, // 2/4
 		{"", false}, // no domain: left out
 	}
