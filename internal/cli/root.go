@@ -114,7 +114,11 @@ full-screen app.`,
 		newCheckCmd(a),
 		newVersionCmd(a),
 		// Other command files add one line each below.
+		newQuizzesCmd(a),
+		newQuizCmd(a),
+		newReviewCmd(a),
 		newLabsCmd(a), newLabCmd(a),
+		newSimCmd(a),
 	)
 	// Every command's flag errors are usage errors too.
 	for _, c := range root.Commands() {
