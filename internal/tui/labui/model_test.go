@@ -1,0 +1,261 @@
+package labui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/cloudlab/cloudlab/internal/lab"
+	"github.com/cloudlab/cloudlab/internal/tui"
+	"github.com/cloudlab/cloudlab/internal/tui/nav"
+	"github.com/cloudlab/cloudlab/internal/tui/theme"
+)
+
+const testLab = "## Create hello\n\nMake it.\n\n```check\nfn(\"hello\").Exists\n```\n```hint\nFirst hint.\n```\n```hint\nSecond hint.\n```\n" +
+	"```solution\naws lambda create-function --function-name hello --runtime python3.12 --handler app.handler --role arn:aws:iam::123456789012:role/r --zip-file fileb://f.zip\n```\n\n" +
+	"## Wait a minute\n\n```check\nnow >= 60\n```\n```solution\nclock advance 1m\n```\n"
+
+func newModel(t testing.TB, w, h int) *Model {
+	t.Helper()
+	l, probs := lab.Parse([]byte(testLab), 1)
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	l.ID, l.Title = "lab-test", "Test lab"
+	m, err := New(l, tui.Env{Styles: theme.New(true, false)}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SetSize(w, h)
+	return m
+}
+
+func keys(m *Model, ks ...tea.Msg) {
+	for _, k := range ks {
+		m.Update(k)
+	}
+}
+
+func typeLine(m *Model, s string) {
+	keys(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}, tea.KeyMsg{Type: tea.KeyEnter})
+}
+
+func TestTypingACommandPassesAStep(t *testing.T) {
+	m := newModel(t, 120, 40)
+	typeLine(m, testSolution)
+	if got := m.Runner().Current(); got != 1 {
+		t.Fatalf("current step = %d, want 1", got)
+	}
+	if v := m.View(); !strings.Contains(v, "Step 1 passed") {
+		t.Errorf("view lacks the pass message:\n%s", v)
+	}
+	var out strings.Builder
+	for _, l := range m.scroll {
+		out.WriteString(l.text + "\n")
+	}
+	if !strings.Contains(out.String(), `    "FunctionName": "hello"`) {
+		t.Errorf("scrollback lacks the indented JSON output:\n%s", out.String())
+	}
+	typeLine(m, "aws lambda nosuch")
+	if !strings.Contains(m.View(), "Invalid choice") {
+		t.Errorf("error not shown:\n%s", m.View())
+	}
+}
+
+const testSolution = "aws lambda create-function --function-name hello --runtime python3.12 --handler app.handler --role arn:aws:iam::123456789012:role/r --zip-file fileb://f.zip"
+
+func TestHistory(t *testing.T) {
+	m := newModel(t, 80, 24)
+	typeLine(m, "clock now")
+	typeLine(m, "report")
+	up, down := tea.KeyMsg{Type: tea.KeyUp}, tea.KeyMsg{Type: tea.KeyDown}
+	tests := []struct {
+		name string
+		keys []tea.Msg
+		want string
+	}{
+		{"one up", []tea.Msg{up}, "report"},
+		{"two up", []tea.Msg{up, up}, "clock now"},
+		{"past the top", []tea.Msg{up, up, up}, "clock now"},
+		{"up down", []tea.Msg{up, up, down}, "report"},
+		{"back to draft", []tea.Msg{up, down}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m.histIdx = len(m.hist)
+			m.input.SetValue("")
+			keys(m, tc.keys...)
+			if got := m.input.Value(); got != tc.want {
+				t.Errorf("input = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestTabCompletes(t *testing.T) {
+	m := newModel(t, 80, 24)
+	keys(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("aws lambda inv")}, tea.KeyMsg{Type: tea.KeyTab})
+	if got := m.input.Value(); got != "aws lambda invoke " {
+		t.Errorf("after tab: %q", got)
+	}
+}
+
+func TestClockSpeedAndPause(t *testing.T) {
+	m := newModel(t, 80, 24)
+	now := func() time.Duration { return m.Runner().Acct.Kernel.Now() }
+	m.Update(tickMsg{})
+	if got := now(); got != tickEvery {
+		t.Fatalf("1x tick advanced to %v, want %v", got, tickEvery)
+	}
+	keys(m, tea.KeyMsg{Type: tea.KeyEsc}) // leave the command line
+	if m.Typing() {
+		t.Fatal("esc did not leave the command line")
+	}
+	keys(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("+")})
+	m.Update(tickMsg{})
+	if got := now(); got != tickEvery+10*tickEvery {
+		t.Fatalf("10x tick: clock %v", got)
+	}
+	keys(m, tea.KeyMsg{Type: tea.KeySpace, Runes: []rune(" ")})
+	if m.Speed() != 0 {
+		t.Fatalf("space did not pause (speed %d)", m.Speed())
+	}
+	before := now()
+	m.Update(tickMsg{})
+	if now() != before {
+		t.Fatal("paused clock moved")
+	}
+	keys(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(".")})
+	if now() != before+time.Second {
+		t.Fatalf("single step: %v", now()-before)
+	}
+	if !strings.Contains(m.View(), "paused") {
+		t.Error("clock bar does not say paused")
+	}
+}
+
+func TestHintsAndSolutionNeedConfirmation(t *testing.T) {
+	m := newModel(t, 120, 40)
+	keys(m, tea.KeyMsg{Type: tea.KeyEsc}, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("h")})
+	if v := m.View(); !strings.Contains(v, "First hint.") || strings.Contains(v, "Second hint.") {
+		t.Fatalf("first hint only expected:\n%s", v)
+	}
+	keys(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("s")})
+	if !strings.Contains(m.View(), "Show the solution") {
+		t.Fatal("no confirmation asked")
+	}
+	keys(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("n")})
+	if m.Runner().Result().Solutions != 0 {
+		t.Fatal("solution recorded although declined")
+	}
+	keys(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("s")}, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
+	if m.Runner().Result().Solutions != 1 || !m.Runner().Steps()[0].SolutionShown {
+		t.Fatal("solution not recorded")
+	}
+	if !strings.Contains(m.View(), "create-function") {
+		t.Fatal("solution not shown")
+	}
+	// q in pane mode goes back.
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
+	if cmd == nil {
+		t.Fatal("q gave no command")
+	}
+	if _, ok := cmd().(nav.Back); !ok {
+		t.Fatal("q did not go back")
+	}
+}
+
+func TestLabCompletes(t *testing.T) {
+	m := newModel(t, 80, 24)
+	typeLine(m, testSolution)
+	typeLine(m, "clock advance 1m")
+	if !m.Runner().Done() || !strings.Contains(m.View(), "complete") {
+		t.Fatalf("lab not complete:\n%s", m.View())
+	}
+}
+
+// TestViewFits checks that every layout fills the screen exactly and never
+// overflows, at the sizes the design promises and a few odd ones.
+func TestViewFits(t *testing.T) {
+	sizes := []struct{ w, h int }{{80, 24}, {120, 40}, {100, 30}, {200, 60}, {40, 12}}
+	for _, sz := range sizes {
+		for tab := 0; tab < numTabs; tab++ {
+			t.Run(fmt.Sprintf("%dx%d tab %d", sz.w, sz.h, tab), func(t *testing.T) {
+				m := newModel(t, sz.w, sz.h)
+				fillBig(m)
+				m.tab = tab
+				lines := strings.Split(m.View(), "\n")
+				if len(lines) != sz.h {
+					t.Errorf("%d lines, want %d", len(lines), sz.h)
+				}
+				for i, l := range lines {
+					if w := ansi.StringWidth(l); w > sz.w {
+						t.Errorf("line %d is %d wide (> %d): %q", i, w, sz.w, ansi.Strip(l))
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestNarrowTabsShowPanes(t *testing.T) {
+	m := newModel(t, 80, 24)
+	fillBig(m)
+	keys(m, tea.KeyMsg{Type: tea.KeyEsc}, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("2")})
+	if v := m.View(); !strings.Contains(v, "big") || !strings.Contains(v, "busy") {
+		t.Errorf("Lambda tab:\n%s", v)
+	}
+	keys(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("3")})
+	if v := m.View(); !strings.Contains(v, "us-east-1a") || !strings.Contains(v, "svc web") {
+		t.Errorf("ECS tab:\n%s", v)
+	}
+}
+
+// fillBig puts a 100-environment function and a 50-instance cluster into
+// the panes (the benchmark's load).
+func fillBig(m *Model) {
+	f := fnView{name: "big", initializing: 10, idle: 30, busy: 50, provisioned: 10, invocations: 12345, throttles: 17, cold: 100}
+	for i := 0; i < 60; i++ {
+		f.conc = append(f.conc, i%50)
+		f.thr = append(f.thr, i%7)
+	}
+	m.snap.fns = []fnView{f}
+	for i := 0; i < 40; i++ {
+		m.snap.logs = append(m.snap.logs, fmt.Sprintf("REPORT RequestId: %08d\tDuration: 100.00 ms\tBilled Duration: 100 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\tInit Duration: 300.00 ms", i))
+	}
+	c := clusterView{name: "lab", running: 150, pending: 3}
+	for a := 0; a < 3; a++ {
+		az := azView{name: fmt.Sprintf("us-east-1%c", 'a'+a)}
+		for i := 0; i < 17; i++ {
+			in := instanceView{id: fmt.Sprintf("i-0%015d", a*100+i), typ: "m5.large", status: "ACTIVE",
+				cpuUsed: 768, cpuTotal: 2048, memUsed: 1536, memTotal: 7680}
+			for k := 0; k < 3; k++ {
+				in.tasks = append(in.tasks, taskView{group: "web", status: "RUNNING"})
+			}
+			az.instances = append(az.instances, in)
+		}
+		c.azs = append(c.azs, az)
+	}
+	c.services = []serviceView{{name: "web", desired: 153, running: 150, pending: 3, deployments: 2}}
+	c.events = []string{"(service web) has started 3 tasks", "(service web) was unable to place a task because no container instance met all of its requirements."}
+	m.snap.clusters = []clusterView{c}
+	m.snap.placement = []string{"i-0a: rejected (RESOURCE:MEMORY)", "i-0b: score 0.25"}
+}
+
+func BenchmarkView(b *testing.B) {
+	for _, sz := range []struct{ w, h int }{{80, 24}, {120, 40}} {
+		b.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(b *testing.B) {
+			m := newModel(b, sz.w, sz.h)
+			fillBig(m)
+			m.tab = tabLambda
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = m.View()
+			}
+		})
+	}
+}
