@@ -31,7 +31,8 @@ type Recorder struct {
 	finish bool
 }
 
-// New records a session of quizID into st. A nil st records nothing.
+// New records a session of quizID into st. A nil st records nothing; an
+// empty quizID records answers and cards but no result (review sessions).
 func New(st Store, quizID string) *Recorder {
 	return &Recorder{st: st, quizID: quizID, done: map[*quiz.Item]bool{}}
 }
@@ -83,7 +84,7 @@ func (r *Recorder) Finish(s *quiz.Session, at time.Time) error {
 			errs = append(errs, err)
 		}
 	}
-	if s.Submitted && !r.result {
+	if s.Submitted && !r.result && r.quizID != "" {
 		r.result = true
 		sc := s.Score()
 		res := progress.QuizResult{SessionID: s.ID, QuizID: r.quizID, Mode: string(s.Mode),

@@ -54,7 +54,7 @@ func NewReviewScreen(env tui.Env) (tui.Screen, error) {
 	if err != nil {
 		return nil, err
 	}
-	return New(s, env, Options{Title: "Review", Recorder: record.New(env.Store, "review")}), nil
+	return New(s, env, Options{Title: "Review", Recorder: record.New(env.Store, "")}), nil
 }
 
 var (

@@ -1,0 +1,383 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/spf13/cobra"
+
+	"github.com/cloudlab/cloudlab/internal/progress"
+	"github.com/cloudlab/cloudlab/internal/quiz"
+	"github.com/cloudlab/cloudlab/internal/quiz/plain"
+	"github.com/cloudlab/cloudlab/internal/quiz/record"
+	"github.com/cloudlab/cloudlab/internal/tui"
+	"github.com/cloudlab/cloudlab/internal/tui/quizui"
+)
+
+func init() {
+	screens.Quiz = quizui.NewScreen
+	screens.Review = quizui.NewReviewScreen
+}
+
+// QuizInfo is one row of `cloudlab quizzes --json` (field names are part
+// of the command-line contract).
+type QuizInfo struct {
+	ID        string   `json:"id"`
+	Title     string   `json:"title"`
+	Lesson    string   `json:"lesson,omitempty"`
+	Questions int      `json:"questions"`
+	Domains   []string `json:"domains"`
+	Taken     int      `json:"taken"`              // finished sessions
+	Best      *int     `json:"best,omitempty"`     // best percent
+	Latest    *int     `json:"latest,omitempty"`   // latest percent
+	Scaled    *int     `json:"scaled,omitempty"`   // best scaled exam score
+	Problems  int      `json:"problems,omitempty"` // content problems in the file
+}
+
+func (a *App) quizzes() ([]*quiz.Quiz, error) {
+	c, err := a.Course()
+	if err != nil {
+		return nil, err
+	}
+	qs, _ := quiz.Load(c)
+	return qs, nil
+}
+
+func newQuizzesCmd(a *App) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "quizzes",
+		Short: "List the quizzes: id, questions, best score, title",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := a.Course()
+			if err != nil {
+				return err
+			}
+			qs, probs := quiz.Load(c)
+			st, err := a.Store()
+			if err != nil {
+				return err
+			}
+			results, err := st.Results("")
+			if err != nil {
+				return err
+			}
+			infos := make([]QuizInfo, 0, len(qs))
+			for _, q := range qs {
+				info := QuizInfo{ID: q.ID, Title: q.Title, Lesson: q.Lesson, Questions: len(q.Questions), Domains: []string{}}
+				seen := map[string]bool{}
+				for _, x := range q.Questions {
+					if x.Domain != "" && !seen[x.Domain] {
+						seen[x.Domain] = true
+						info.Domains = append(info.Domains, x.Domain)
+					}
+				}
+				for _, p := range probs {
+					if p.File == q.File {
+						info.Problems++
+					}
+				}
+				for _, r := range results { // oldest first
+					if r.QuizID != q.ID {
+						continue
+					}
+					info.Taken++
+					pct := int(r.Percent() + 0.5)
+					if info.Best == nil || pct > *info.Best {
+						info.Best = &pct
+					}
+					latest := pct
+					info.Latest = &latest
+					if r.Scaled > 0 && (info.Scaled == nil || r.Scaled > *info.Scaled) {
+						s := r.Scaled
+						info.Scaled = &s
+					}
+				}
+				infos = append(infos, info)
+			}
+			if asJSON {
+				enc := json.NewEncoder(a.Out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(infos)
+			}
+			tw := tabwriter.NewWriter(a.Out, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tQUESTIONS\tBEST\tLATEST\tTITLE")
+			for _, i := range infos {
+				fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", i.ID, i.Questions, pct(i.Best), pct(i.Latest), i.Title)
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			if len(qs) > 0 {
+				fmt.Fprintf(a.Out, "\nStart one with: cloudlab quiz %s   (--mode exam for a timed exam, --all for every quiz)\n", qs[0].ID)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func pct(p *int) string {
+	if p == nil {
+		return "-"
+	}
+	return strconv.Itoa(*p) + "%"
+}
+
+func completeQuizzes(a *App) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(cmd *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		c, err := a.Course()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		var out []string
+		for _, q := range c.Quizzes {
+			if strings.HasPrefix(q.ID, prefix) {
+				out = append(out, q.ID+"\t"+q.Title)
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// plainMode: --plain, or stdin or stdout is not a terminal.
+func (a *App) plainMode() bool { return a.Plain || !a.IsTTY() || !a.InIsTTY() }
+
+// storeOrNil avoids a typed nil in record.Store.
+func storeOrNil(st *progress.Store) record.Store {
+	if st == nil {
+		return nil
+	}
+	return st
+}
+
+func newQuizCmd(a *App) *cobra.Command {
+	var (
+		mode, timeLimit string
+		count           int
+		seed            uint64
+		pass            int
+		all             bool
+	)
+	cmd := &cobra.Command{
+		Use:   "quiz [QUIZ]",
+		Short: "Take a quiz: practice (feedback after each answer) or a timed exam",
+		Long: `Take a quiz. Practice mode (the default) tells you after every answer
+whether it was right and explains every option. Exam mode (--mode exam) is
+timed (--time, default 2 minutes per question), gives no feedback until you
+submit, lets you flag questions and go back, and ends with a raw score, a
+scaled score from 100 to 1000 with a pass mark (--pass; default 720, or 700
+when every question is from the Cloud Practitioner exam), a breakdown by
+domain and lesson, and a walk-through of every question.
+
+The scaled score maps the raw score linearly (100 + 900 x right / total);
+AWS does not publish how it scales real exams.
+
+--count N draws N questions at random; --seed makes the draw and the
+option order repeatable, so a class can share a paper. --all mixes every
+quiz, e.g. a mock exam: cloudlab quiz --all --mode exam --count 65 --time 130m
+
+Without a terminal, or with --plain, the quiz is line-based: answer with
+letters (A, AC or A,C) or a number; ? for help; f flags in exam mode.`,
+		Args:              usageArgs(cobra.MaximumNArgs(1)),
+		ValidArgsFunction: completeQuizzes(a),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts := map[string]string{}
+			if flagChanged(cmd.Flags(), "mode") {
+				opts[quiz.OptMode] = mode
+			}
+			if flagChanged(cmd.Flags(), "count") {
+				if count < 1 {
+					return usagef("--count %d: want at least 1 question", count)
+				}
+				opts[quiz.OptCount] = strconv.Itoa(count)
+			}
+			if flagChanged(cmd.Flags(), "time") {
+				opts[quiz.OptTime] = timeLimit
+			}
+			if flagChanged(cmd.Flags(), "seed") {
+				opts[quiz.OptSeed] = strconv.FormatUint(seed, 10)
+			}
+			if flagChanged(cmd.Flags(), "pass") {
+				opts[quiz.OptPass] = strconv.Itoa(pass)
+			}
+			if all {
+				opts[quiz.OptAll] = "1"
+			}
+			now := time.Now()
+			cfg, err := quiz.ConfigFromOptions(opts, now)
+			if err != nil {
+				return &UsageError{err}
+			}
+			if opts[quiz.OptTime] != "" && cfg.Mode != quiz.Exam {
+				return usagef("--time applies to --mode exam")
+			}
+			id := ""
+			if len(args) == 1 {
+				id = args[0]
+			}
+			qs, err := a.quizzes()
+			if err != nil {
+				return err
+			}
+			if id == "" && !all {
+				id, err = a.lastQuiz()
+				if err != nil {
+					return err
+				}
+			}
+			paper, err := quiz.Pick(qs, id, all)
+			if err != nil {
+				return &UsageError{err}
+			}
+			st, err := a.Store()
+			if err != nil {
+				return err
+			}
+			_ = st.SetLast("quiz", paper.ID)
+			if !a.plainMode() {
+				env, err := a.Env()
+				if err != nil {
+					return err
+				}
+				s, err := quiz.NewSession(paper.Questions, cfg)
+				if err != nil {
+					return err
+				}
+				m := quizui.New(s, env, quizui.Options{Title: paper.Title, Recorder: record.New(storeOrNil(st), paper.ID)})
+				return a.runScreen(m)
+			}
+			s, err := quiz.NewSession(paper.Questions, cfg)
+			if err != nil {
+				return err
+			}
+			if opts[quiz.OptSeed] == "" && (cfg.Count > 0 || len(paper.Questions) > 1) {
+				fmt.Fprintf(a.Out, "Seed %d (use --seed %d for the same paper).\n", cfg.Seed, cfg.Seed)
+			}
+			_, err = plain.Run(s, plain.Options{In: a.In, Out: a.Out, Record: record.New(storeOrNil(st), paper.ID), Title: paper.Title})
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&mode, "mode", "practice", "practice or exam")
+	f.IntVar(&count, "count", 0, "ask `N` questions drawn at random (default all)")
+	f.StringVar(&timeLimit, "time", "", "exam time limit, e.g. 30m (default 2m per question)")
+	f.Uint64Var(&seed, "seed", 0, "seed for the question draw and option order (default: random)")
+	f.IntVar(&pass, "pass", 0, "exam pass mark from 100 to 1000 (default 720; 700 for Cloud Practitioner questions)")
+	f.BoolVar(&all, "all", false, "mix the questions of every quiz (a mock exam)")
+	return cmd
+}
+
+// lastQuiz is the quiz of the lesson or quiz the learner was last in.
+func (a *App) lastQuiz() (string, error) {
+	none := usagef("name a quiz (see `cloudlab quizzes`) or use --all")
+	st, err := a.Store()
+	if err != nil {
+		return "", err
+	}
+	loc, ok, err := st.Last()
+	if err != nil || !ok {
+		return "", none
+	}
+	c, err := a.Course()
+	if err != nil {
+		return "", err
+	}
+	switch loc.Kind {
+	case "quiz":
+		if c.Quiz(loc.ID) != nil {
+			return loc.ID, nil
+		}
+	case "lesson":
+		if q := c.QuizFor(loc.ID); q != nil {
+			return q.ID, nil
+		}
+	}
+	return "", none
+}
+
+// runScreen runs one quiz screen as a full-screen program.
+func (a *App) runScreen(s tui.Screen) error {
+	_ = a.Dark() // detected before the program starts
+	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithInput(a.In), tea.WithOutput(a.Out)}
+	if a.Mouse {
+		opts = append(opts, tea.WithMouseCellMotion())
+	}
+	_, err := tea.NewProgram(quizui.NewStandalone(s, a.Styles()), opts...).Run()
+	return err
+}
+
+func newReviewCmd(a *App) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "review",
+		Short: "Spaced review: ask exactly the questions whose review is due",
+		Long: `Every question you answer becomes a review card scheduled with FSRS: a
+wrong answer comes back soon (Again), a right one later (Good). review asks
+the cards that are due now, and nothing else.`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			qs, err := a.quizzes()
+			if err != nil {
+				return err
+			}
+			st, err := a.Store()
+			if err != nil {
+				return err
+			}
+			now := time.Now()
+			due, err := record.Due(st, quiz.QuestionIndex(qs), now)
+			if err != nil {
+				return err
+			}
+			if len(due) == 0 {
+				fmt.Fprintln(a.Out, "No reviews due.")
+				if next, n, err := nextDue(st, now); err == nil && n > 0 {
+					fmt.Fprintf(a.Out, "Next review: %s (%d card%s).\n", next.Local().Format("2006-01-02 15:04"), n, plural(n))
+				}
+				return nil
+			}
+			s, err := quiz.NewSession(due, quiz.Config{Mode: quiz.Review, Seed: uint64(now.UnixNano()) % 1000000, Start: now})
+			if err != nil {
+				return err
+			}
+			rec := record.New(st, "")
+			if !a.plainMode() {
+				env, err := a.Env()
+				if err != nil {
+					return err
+				}
+				return a.runScreen(quizui.New(s, env, quizui.Options{Title: "Review", Recorder: rec}))
+			}
+			_, err = plain.Run(s, plain.Options{In: a.In, Out: a.Out, Record: rec, Title: "Review"})
+			return err
+		},
+	}
+	return cmd
+}
+
+// nextDue is the earliest due time of the cards due after now, and how
+// many are due then (within the same minute).
+func nextDue(st *progress.Store, now time.Time) (time.Time, int, error) {
+	cards, err := st.DueCards(now.AddDate(100, 0, 0))
+	if err != nil || len(cards) == 0 {
+		return time.Time{}, 0, err
+	}
+	first := cards[0].Due
+	n := 0
+	for _, c := range cards {
+		if c.Due.Sub(first) < time.Minute {
+			n++
+		}
+	}
+	return first, n, nil
+}
