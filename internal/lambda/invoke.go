@@ -358,9 +358,10 @@ func maxMemoryUsed(c *Config) int {
 func (f *Function) complete(inv *Invocation) {
 	inv.Done = true
 	e := inv.env
+	done := inv.onDone
 	if f.deleted {
-		if inv.onDone != nil {
-			inv.onDone(inv)
+		if done != nil {
+			done(inv)
 		}
 		return
 	}
@@ -434,8 +435,8 @@ func (f *Function) complete(inv *Invocation) {
 		e.pool.push(e)
 		s.emit(Event{Kind: EvEnvIdle, Function: f.Name, Env: e.ID})
 	}
-	if inv.onDone != nil {
-		inv.onDone(inv)
+	if done != nil {
+		done(inv)
 	}
 }
 

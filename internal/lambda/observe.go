@@ -322,7 +322,7 @@ func (f *Function) report(now time.Duration) FunctionReport {
 		InitDurationAvgMs:                          round(st.initDur.Mean(), 2),
 		BilledDurationMs:                           st.BilledMs,
 		GBSeconds:                                  round(st.GBSeconds, 6),
-		CostUSD:                                    round(cost, 8),
+		CostUSD:                                    round(cost, 10),
 		ReservedConcurrency:                        int64(f.Reserved),
 		ProvisionedConcurrency:                     int64(f.pcEnvsRequested()),
 		LastMinute: Window{Requests: int64(w.Requests), Invocations: int64(w.Invocations), Throttles: int64(w.Throttles),
