@@ -170,6 +170,21 @@ func styleConfig(style string) ansi.StyleConfig {
 	// Less margin than glamour's default: 80 columns are precious.
 	cfg.Document.Margin = &one
 	cfg.CodeBlock.Margin = &one
+	// glamour subtracts one column per blockquote indent but writes the
+	// two-column token "│ ", so quoted lines overflowed and re-wrapped; use
+	// one-column tokens.
+	if style == "dark" || style == "light" {
+		bar := "▎"
+		cfg.BlockQuote.IndentToken = &bar
+	} else {
+		two, space := uint(2), " "
+		cfg.BlockQuote.Indent = &two
+		cfg.BlockQuote.IndentToken = &space
+		// glamour writes "**" around each wrapped piece of bold text
+		// ("**cold ****start**"); plain text reads better without them.
+		cfg.Strong.BlockPrefix, cfg.Strong.BlockSuffix = "", ""
+		cfg.Emph.BlockPrefix, cfg.Emph.BlockSuffix = "", ""
+	}
 	if style == "dark" || style == "light" {
 		// Keep "#" markers off the top heading, which is shown as a banner.
 		cfg.H1.Prefix = " "

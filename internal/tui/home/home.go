@@ -492,7 +492,7 @@ func (m *Model) rowView(i int) string {
 		indent = "   "
 	}
 	rw := ansi.StringWidth(right)
-	titleRoom := w - len(indent) - 2 - rw - 2
+	titleRoom := w - len(indent) - 2 - rw - 3
 	if titleRoom < 8 && rw > 0 {
 		// Too narrow for the tags: keep the title.
 		right, rw = "", 0
