@@ -119,6 +119,7 @@ func checkAll(t *testing.T, s *Store, n int, writers ...string) {
 // TestTwoStoresManyGoroutines: two Stores on one fresh file (opened at the
 // same time, so both may try to migrate), each written by several goroutines.
 func TestTwoStoresManyGoroutines(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	stores := make([]*Store, 2)
 	var wg sync.WaitGroup
@@ -169,6 +170,7 @@ func TestTwoStoresManyGoroutines(t *testing.T) {
 // TestTwoProcessesLoseNothing runs a second process (this test binary, see
 // TestMain) writing to the same file while this process writes too.
 func TestTwoProcessesLoseNothing(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), helperEnv+"="+dir)

@@ -27,6 +27,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/adrg/xdg"
@@ -59,6 +60,10 @@ type Store struct {
 	db   *sql.DB
 	path string
 	now  func() time.Time
+	// wmu serialises this Store's write transactions, so goroutines of one
+	// process queue in Go and only other processes wait in SQLite's busy
+	// handler.
+	wmu sync.Mutex
 }
 
 // DefaultDir is the data directory: $CLOUDLAB_DATA if set, otherwise
@@ -327,6 +332,8 @@ func (s *Store) tx(op string, fn func(*sql.Tx) error) error {
 }
 
 func (s *Store) tryTx(fn func(*sql.Tx) error) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	tx, err := s.db.BeginTx(context.Background(), nil)
 	if err != nil {
 		return err

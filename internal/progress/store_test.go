@@ -702,3 +702,18 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 		t.Error("a newer database was modified")
 	}
 }
+
+func TestOddDirectoryNames(t *testing.T) {
+	for _, name := range []string{"with space", "hash#and?query", "per%25cent", "ünï"} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), name)
+			s, _ := openTest(t, dir)
+			if err := s.OpenLesson("ec2"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(filepath.Join(dir, FileName)); err != nil {
+				t.Fatalf("database not at %s: %v", filepath.Join(dir, FileName), err)
+			}
+		})
+	}
+}
