@@ -22,6 +22,7 @@ import (
 func init() {
 	screens.Quiz = quizui.NewScreen
 	screens.Review = quizui.NewReviewScreen
+	validators = append(validators, quiz.Validate)
 }
 
 // QuizInfo is one row of `cloudlab quizzes --json` (field names are part
