@@ -186,7 +186,18 @@ func (r *Runner) Steps() []StepResult { return append([]StepResult(nil), r.steps
 // History returns the learner's commands so far.
 func (r *Runner) History() []Command { return append([]Command(nil), r.history...) }
 
-// Logs returns the Lambda log lines collected so far.
+// RecentLogs returns the log lines of each function's last n invocations
+// (every invocation, including those from traffic), for the log pane.
+func (r *Runner) RecentLogs(n int) []string {
+	var out []string
+	for _, f := range r.Acct.Lambda.Functions() {
+		out = append(out, f.RecentLogs(n)...)
+	}
+	return out
+}
+
+// Logs returns the Lambda log lines returned to the learner so far (invoke
+// with --log-type Tail).
 func (r *Runner) Logs() []string { return r.logs }
 
 // Placement returns the explanation of the last ECS placement decision in

@@ -228,23 +228,3 @@ func windowOf(acct *cloud.Account, name string, d time.Duration) Window {
 	}
 	return w
 }
-
-// Chart returns a function's per-second concurrency and throttles over the
-// last n seconds (oldest first), for the lab screen's chart.
-func (r *Runner) Chart(name string, n int) (conc, thr []int) {
-	f, err := r.Acct.Lambda.Function(name)
-	if err != nil {
-		return nil, nil
-	}
-	if pts, err := f.Series("ConcurrentExecutions", time.Second, n); err == nil {
-		for _, p := range pts {
-			conc = append(conc, int(p.Value))
-		}
-	}
-	if pts, err := f.Series("Throttles", time.Second, n); err == nil {
-		for _, p := range pts {
-			thr = append(thr, int(p.Value))
-		}
-	}
-	return conc, thr
-}

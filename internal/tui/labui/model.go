@@ -131,6 +131,8 @@ type Model struct {
 	hints    map[int][]string // hints shown, by step
 	sol      map[int][]string // solution shown, by step
 
+	charts *chartHistory
+
 	saved int // steps passed when last saved
 	done  bool
 }
@@ -178,7 +180,8 @@ func New(l *lab.Lab, env tui.Env, seed uint64) (*Model, error) {
 	if len(l.Setup) > 0 {
 		m.addLine(kindInfo, fmt.Sprintf("Setup ran %d command(s).", len(l.Setup)))
 	}
-	m.snap = buildSnapshot(r)
+	m.charts = newChartHistory()
+	m.refreshPanes()
 	return m, nil
 }
 
@@ -430,7 +433,7 @@ func (m *Model) advance(d time.Duration) tea.Cmd {
 
 // afterProgress refreshes the panes and announces passed steps.
 func (m *Model) afterProgress(before int, passed []int) tea.Cmd {
-	m.snap = buildSnapshot(m.runner)
+	m.refreshPanes()
 	if len(passed) == 0 {
 		return nil
 	}
@@ -445,6 +448,12 @@ func (m *Model) afterProgress(before int, passed []int) tea.Cmd {
 	}
 	_ = before
 	return tea.Batch(cmds...)
+}
+
+// refreshPanes rebuilds the live panes' data from the simulation.
+func (m *Model) refreshPanes() {
+	m.snap = buildSnapshot(m.runner)
+	m.charts.add(&m.snap)
 }
 
 // save stores the lab's progress (in a command: it is I/O).

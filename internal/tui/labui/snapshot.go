@@ -61,8 +61,46 @@ type serviceView struct {
 	deployments               int
 }
 
-// chartWindow is how much history the concurrency chart shows.
-const chartWindow = time.Minute
+// chartPoints is how many samples the concurrency chart keeps. A sample is
+// taken whenever the simulation moves (each tick of the clock, each command).
+const chartPoints = 120
+
+// chartHistory keeps per-function samples of busy environments and of
+// throttles since the previous sample.
+type chartHistory struct {
+	conc, thr map[string][]int
+	lastThr   map[string]int
+	lastAt    time.Duration
+}
+
+func newChartHistory() *chartHistory {
+	return &chartHistory{conc: map[string][]int{}, thr: map[string][]int{}, lastThr: map[string]int{}, lastAt: -1}
+}
+
+// add samples the snapshot's functions (once per simulated instant) and
+// fills the snapshot's chart series.
+func (h *chartHistory) add(s *snapshot) {
+	if s.now != h.lastAt {
+		h.lastAt = s.now
+		for _, f := range s.fns {
+			h.conc[f.name] = appendCapped(h.conc[f.name], f.busy)
+			h.thr[f.name] = appendCapped(h.thr[f.name], f.throttles-h.lastThr[f.name])
+			h.lastThr[f.name] = f.throttles
+		}
+	}
+	for i := range s.fns {
+		s.fns[i].conc = h.conc[s.fns[i].name]
+		s.fns[i].thr = h.thr[s.fns[i].name]
+	}
+}
+
+func appendCapped(xs []int, v int) []int {
+	xs = append(xs, v)
+	if len(xs) > chartPoints {
+		xs = append(xs[:0:0], xs[len(xs)-chartPoints:]...)
+	}
+	return xs
+}
 
 // buildSnapshot reads the runner's current state.
 func buildSnapshot(r *lab.Runner) snapshot {
@@ -72,14 +110,11 @@ func buildSnapshot(r *lab.Runner) snapshot {
 		v := fnView{name: f.FunctionName, initializing: f.Initializing, idle: f.Idle, busy: f.Busy,
 			provisioned: f.Provisioned, invocations: f.Invocations, throttles: f.Throttles, cold: f.ColdStarts,
 			errors: f.Errors, concMax: f.ConcurrentExecutionsMax}
-		v.conc, v.thr = r.Chart(f.FunctionName, int(chartWindow/time.Second))
 		s.fns = append(s.fns, v)
 	}
-	logs := r.Logs()
-	if len(logs) > 200 {
-		logs = logs[len(logs)-200:]
+	for _, l := range r.RecentLogs(8) {
+		s.logs = append(s.logs, shortLog(l))
 	}
-	s.logs = logs
 	for _, c := range env.Clusters {
 		s.clusters = append(s.clusters, clusterOf(c))
 	}
@@ -138,3 +173,20 @@ func clusterOf(c *lab.Cluster) clusterView {
 
 // placementOf returns the explanation of the last ECS placement decision.
 func placementOf(r *lab.Runner) []string { return r.Placement() }
+
+// shortLog shortens a log line for the pane: request ids to 8 characters,
+// tabs to two spaces.
+func shortLog(l string) string {
+	if i := strings.Index(l, "RequestId: "); i >= 0 {
+		j := i + len("RequestId: ")
+		k := j
+		for k < len(l) && l[k] != ' ' && l[k] != '\t' {
+			k++
+		}
+		if k-j > 8 {
+			l = l[:j+8] + l[k:]
+		}
+	}
+	l = strings.ReplaceAll(l, "\t", "  ")
+	return strings.ReplaceAll(l, "Billed Duration", "Billed")
+}
