@@ -120,8 +120,8 @@ func (s *Store) CountDue(now time.Time) (int, error) {
 	return n, s.wrap("count due cards", err)
 }
 
-func (s *Store) allCards() ([]Card, error) {
-	rows, err := s.db.Query("SELECT " + cardCols + " FROM review_cards ORDER BY question_id")
+func (s *Store) allCards(q querier) ([]Card, error) {
+	rows, err := q.Query("SELECT " + cardCols + " FROM review_cards ORDER BY question_id")
 	if err != nil {
 		return nil, s.wrap("read cards", err)
 	}

@@ -22,11 +22,21 @@ type Export struct {
 	Labs     []LabState    `json:"labs"`
 }
 
-// Export reads the whole store. The reads are not one snapshot: a change
-// made meanwhile by another process may appear in one part only.
+// Export reads the whole store as one consistent snapshot (one read
+// transaction).
 func (s *Store) Export() (Export, error) {
+	var e Export
+	err := s.read(func(q querier) error {
+		var err error
+		e, err = s.export(q)
+		return err
+	})
+	return e, err
+}
+
+func (s *Store) export(q querier) (Export, error) {
 	e := Export{Version: ExportVersion, Lessons: []LessonState{}, Labs: []LabState{}}
-	ls, err := s.Lessons()
+	ls, err := s.lessons(q)
 	if err != nil {
 		return Export{}, err
 	}
@@ -34,16 +44,16 @@ func (s *Store) Export() (Export, error) {
 		e.Lessons = append(e.Lessons, l)
 	}
 	sort.Slice(e.Lessons, func(i, j int) bool { return e.Lessons[i].LessonID < e.Lessons[j].LessonID })
-	if e.Attempts, err = s.Attempts(""); err != nil {
+	if e.Attempts, err = s.attempts(q, ""); err != nil {
 		return Export{}, err
 	}
-	if e.Results, err = s.Results(""); err != nil {
+	if e.Results, err = s.results(q, ""); err != nil {
 		return Export{}, err
 	}
-	if e.Cards, err = s.allCards(); err != nil {
+	if e.Cards, err = s.allCards(q); err != nil {
 		return Export{}, err
 	}
-	labs, err := s.Labs()
+	labs, err := s.labs(q)
 	if err != nil {
 		return Export{}, err
 	}

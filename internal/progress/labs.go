@@ -50,8 +50,10 @@ func (s *Store) SaveLab(st LabState) error {
 }
 
 // Labs returns the state of every lab started, by id.
-func (s *Store) Labs() (map[string]LabState, error) {
-	rows, err := s.db.Query("SELECT lab_id, steps_passed, completed_at_ms, solutions_shown, updated_at_ms FROM labs")
+func (s *Store) Labs() (map[string]LabState, error) { return s.labs(s.db) }
+
+func (s *Store) labs(q querier) (map[string]LabState, error) {
+	rows, err := q.Query("SELECT lab_id, steps_passed, completed_at_ms, solutions_shown, updated_at_ms FROM labs")
 	if err != nil {
 		return nil, s.wrap("read labs", err)
 	}

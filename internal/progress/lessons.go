@@ -40,8 +40,10 @@ func scanLesson(sc interface{ Scan(...any) error }) (LessonState, error) {
 }
 
 // Lessons returns the state of every lesson the learner has opened, by id.
-func (s *Store) Lessons() (map[string]LessonState, error) {
-	rows, err := s.db.Query("SELECT " + lessonCols + " FROM lessons")
+func (s *Store) Lessons() (map[string]LessonState, error) { return s.lessons(s.db) }
+
+func (s *Store) lessons(q querier) (map[string]LessonState, error) {
+	rows, err := q.Query("SELECT " + lessonCols + " FROM lessons")
 	if err != nil {
 		return nil, s.wrap("read lessons", err)
 	}

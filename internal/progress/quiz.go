@@ -86,10 +86,12 @@ func (s *Store) RecordAttempt(a Attempt) (int64, error) {
 }
 
 // Attempts returns the attempts of one quiz ("" for all), oldest first.
-func (s *Store) Attempts(quizID string) ([]Attempt, error) {
+func (s *Store) Attempts(quizID string) ([]Attempt, error) { return s.attempts(s.db, quizID) }
+
+func (s *Store) attempts(db querier, quizID string) ([]Attempt, error) {
 	q := `SELECT id, session_id, quiz_id, question_id, mode, answer, domain, lesson_id, correct, taken_ms, at_ms
 		FROM quiz_attempts WHERE ? = '' OR quiz_id = ? ORDER BY at_ms, id`
-	rows, err := s.db.Query(q, quizID, quizID)
+	rows, err := db.Query(q, quizID, quizID)
 	if err != nil {
 		return nil, s.wrap("read attempts", err)
 	}
@@ -130,10 +132,12 @@ func (s *Store) RecordResult(r QuizResult) error {
 }
 
 // Results returns the results of one quiz ("" for all), oldest first.
-func (s *Store) Results(quizID string) ([]QuizResult, error) {
+func (s *Store) Results(quizID string) ([]QuizResult, error) { return s.results(s.db, quizID) }
+
+func (s *Store) results(db querier, quizID string) ([]QuizResult, error) {
 	q := `SELECT session_id, quiz_id, mode, correct, total, scaled, passed, at_ms
 		FROM quiz_results WHERE ? = '' OR quiz_id = ? ORDER BY at_ms, id`
-	rows, err := s.db.Query(q, quizID, quizID)
+	rows, err := db.Query(q, quizID, quizID)
 	if err != nil {
 		return nil, s.wrap("read results", err)
 	}

@@ -17,6 +17,7 @@ package progress
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -343,6 +344,44 @@ func (s *Store) tryTx(fn func(*sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// querier is what read helpers need: *sql.DB, or *sql.Conn inside a read
+// transaction.
+type querier interface {
+	Query(query string, args ...any) (*sql.Rows, error)
+}
+
+// conn adapts *sql.Conn to querier.
+type conn struct{ c *sql.Conn }
+
+func (c conn) Query(query string, args ...any) (*sql.Rows, error) {
+	return c.c.QueryContext(context.Background(), query, args...)
+}
+
+// read runs fn inside one read transaction (a deferred BEGIN: in WAL mode it
+// sees one snapshot and does not block writers).
+func (s *Store) read(fn func(querier) error) error {
+	ctx := context.Background()
+	c, err := s.db.Conn(ctx)
+	if err != nil {
+		return s.wrap("read", err)
+	}
+	defer c.Close()
+	// database/sql's BeginTx would use BEGIN IMMEDIATE (see Open), which
+	// takes the write lock; a plain BEGIN is a read transaction.
+	if _, err := c.ExecContext(ctx, "BEGIN DEFERRED"); err != nil {
+		return s.wrap("begin read", err)
+	}
+	err = fn(conn{c})
+	if _, rerr := c.ExecContext(ctx, "ROLLBACK"); rerr != nil {
+		// Do not return a connection with an open transaction to the pool.
+		c.Raw(func(any) error { return driver.ErrBadConn })
+		if err == nil {
+			err = s.wrap("end read", rerr)
+		}
+	}
+	return err
 }
 
 // Path is the database file.
