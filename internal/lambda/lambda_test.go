@@ -763,7 +763,10 @@ func TestLittlesLaw(t *testing.T) {
 	for _, seed := range []uint64{1, 2, 3} {
 		k := sim.New(seed)
 		s := New(k)
-		mkFn(t, s, "f", func(c *Config) { c.Duration = sim.Dist{Kind: "exponential", Mean: 250 * time.Millisecond}; c.Init = fixed(50 * time.Millisecond) })
+		mkFn(t, s, "f", func(c *Config) {
+			c.Duration = sim.Dist{Kind: "exponential", Mean: 250 * time.Millisecond}
+			c.Init = fixed(50 * time.Millisecond)
+		})
 		const lambda, T = 200.0, 600 * time.Second
 		var next func()
 		next = func() {

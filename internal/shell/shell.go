@@ -618,6 +618,9 @@ func checkEnum(name, v string, enum []string) error {
 }
 
 func convert(s *Shell, name, val string, t OptType, enum []string) (any, error) {
+	if t == "" {
+		t = String
+	}
 	if rest, ok := strings.CutPrefix(val, "file://"); ok && (t == String || t == JSON) {
 		b, err := s.readFile(rest)
 		if err != nil {
@@ -631,7 +634,7 @@ func convert(s *Shell, name, val string, t OptType, enum []string) (any, error) 
 		return nil, err
 	}
 	switch t {
-	case String, "":
+	case String:
 		return val, nil
 	case JSON:
 		if !json.Valid([]byte(val)) {
