@@ -89,7 +89,7 @@ func newKeys() keyMap {
 		Step:     key.NewBinding(key.WithKeys("."), key.WithHelp(".", "step 1s")),
 		NextTab:  key.NewBinding(key.WithKeys("tab", "l", "right"), key.WithHelp("tab", "next pane")),
 		PrevTab:  key.NewBinding(key.WithKeys("shift+tab", "left")),
-		Down:     key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("j/k", "scroll")),
+		Down:     key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("j/k", "scroll step")),
 		Up:       key.NewBinding(key.WithKeys("k", "up")),
 		Back:     key.NewBinding(key.WithKeys("q", "esc"), key.WithHelp("q", "back")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -120,6 +120,7 @@ type Model struct {
 
 	scroll    []scrollLine
 	scrollOff int // lines scrolled up from the bottom
+	stepOff   int // lines scrolled down in the step pane
 
 	speedIdx int
 	snap     snapshot
@@ -331,9 +332,13 @@ func (m *Model) paneKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.PrevTab):
 		m.tab = (m.tab + numTabs - 1) % numTabs
 	case key.Matches(msg, k.Up):
-		m.scrollOff++
+		m.stepOff = max(0, m.stepOff-1)
 	case key.Matches(msg, k.Down):
-		m.scrollOff = max(0, m.scrollOff-1)
+		m.stepOff = min(m.stepOff+1, 500)
+	case key.Matches(msg, k.PageUp):
+		m.scrollOff += max(1, m.scrollHeight()-1)
+	case key.Matches(msg, k.PageDown):
+		m.scrollOff = max(0, m.scrollOff-max(1, m.scrollHeight()-1))
 	case key.Matches(msg, k.Help):
 		m.fullHelp = !m.fullHelp
 	default:
@@ -440,6 +445,7 @@ func (m *Model) afterProgress(before int, passed []int) tea.Cmd {
 	for _, i := range passed {
 		m.addLine(kindSuccess, fmt.Sprintf("✓ Step %d passed: %s", i+1, m.lab.Steps[i].Title))
 	}
+	m.stepOff = 0
 	cmds := []tea.Cmd{m.save(), m.renderStep()}
 	if m.runner.Done() && !m.done {
 		m.done = true
@@ -542,11 +548,21 @@ func (m *Model) renderStep() tea.Cmd {
 	}
 	m.pending[k] = true
 	r, style := m.env.Renderer, m.env.RenderStyle
-	body := m.lab.Steps[i].Body
+	body := m.stepMarkdown(i)
 	return func() tea.Msg {
 		out, err := r.Render([]byte(body), w, style)
 		return renderedMsg{key: k, text: strings.TrimRight(out, "\n"), err: err}
 	}
+}
+
+// stepMarkdown is what the step pane shows for step i: its body, preceded
+// by the lab's introduction on the first step.
+func (m *Model) stepMarkdown(i int) string {
+	body := m.lab.Steps[i].Body
+	if i == 0 && m.lab.Intro != "" {
+		body = m.lab.Intro + "\n\n---\n\n" + body
+	}
+	return body
 }
 
 // ShortHelp is the one-line help.
@@ -568,6 +584,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Run, k.Complete, k.HistUp, k.PageUp, k.Leave},
 		{k.Type, k.Hint, k.Solution, k.Back},
 		{k.Pause, k.Faster, k.Step},
-		{k.NextTab, k.Down, k.Help},
+		{k.NextTab, k.Down, k.PageUp, k.Help},
 	}
 }

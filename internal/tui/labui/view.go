@@ -133,7 +133,7 @@ func (m *Model) stepLines(w int) []string {
 	if txt, ok := m.rendered[renderKey{step: cur, width: m.stepWidth()}]; ok {
 		ls = append(ls, strings.Split(txt, "\n")...)
 	} else {
-		ls = append(ls, wrap(m.lab.Steps[cur].Body, w)...)
+		ls = append(ls, wrap(m.stepMarkdown(cur), w)...)
 	}
 	for n, h := range m.hints[cur] {
 		ls = append(ls, "")
@@ -153,7 +153,18 @@ func (m *Model) stepLines(w int) []string {
 			}
 		}
 	}
-	return ls
+	return m.scrollStep(ls)
+}
+
+// scrollStep applies the step pane's scroll offset, keeping the step list
+// (the first line) in place.
+func (m *Model) scrollStep(ls []string) []string {
+	if m.stepOff <= 0 || len(ls) < 2 {
+		return ls
+	}
+	off := min(m.stepOff, len(ls)-2)
+
+	return append([]string{ls[0], m.st.Muted.Render(fmt.Sprintf("↑ %d more lines (k)", off))}, ls[2+off-1:]...)
 }
 
 // livePanes draws the right-hand side of the wide layout.
