@@ -1,6 +1,7 @@
 package course
 
 import (
+	"io"
 	"io/fs"
 	"sort"
 	"strings"
@@ -33,14 +34,39 @@ func (u unionFS) Open(name string) (fs.File, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
 	if rest == "" {
-		rest = "."
+		f, err := sub.Open(".")
+		if err != nil {
+			return nil, err
+		}
+		return namedDir{f, first}, nil
 	}
 	return sub.Open(rest)
+}
+
+// namedDir gives a mounted folder's root its name (fs.Sub roots call
+// themselves ".").
+type namedDir struct {
+	fs.File
+	name string
+}
+
+func (d namedDir) Stat() (fs.FileInfo, error) { return dirInfo(d.name), nil }
+
+func (d namedDir) ReadDir(n int) ([]fs.DirEntry, error) {
+	if rd, ok := d.File.(fs.ReadDirFile); ok {
+		return rd.ReadDir(n)
+	}
+	return nil, &fs.PathError{Op: "readdir", Path: d.name, Err: fs.ErrInvalid}
 }
 
 func (u unionFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	if name == "." {
 		return (&rootDir{u: u}).ReadDir(-1)
+	}
+	if first, rest, _ := strings.Cut(name, "/"); rest == "" {
+		if sub, ok := u[first]; ok {
+			return fs.ReadDir(sub, ".")
+		}
 	}
 	if !fs.ValidPath(name) {
 		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrInvalid}
@@ -57,8 +83,8 @@ func (u unionFS) ReadDir(name string) ([]fs.DirEntry, error) {
 }
 
 type rootDir struct {
-	u    unionFS
-	read bool
+	u   unionFS
+	off int
 }
 
 func (d *rootDir) Stat() (fs.FileInfo, error) { return dirInfo("."), nil }
@@ -67,15 +93,19 @@ func (d *rootDir) Read([]byte) (int, error) {
 }
 func (d *rootDir) Close() error { return nil }
 func (d *rootDir) ReadDir(n int) ([]fs.DirEntry, error) {
-	if d.read && n > 0 {
-		return nil, nil
-	}
-	d.read = true
 	var names []string
 	for k := range d.u {
 		names = append(names, k)
 	}
 	sort.Strings(names)
+	names = names[min(d.off, len(names)):]
+	if n > 0 {
+		if len(names) == 0 {
+			return nil, io.EOF
+		}
+		names = names[:min(n, len(names))]
+	}
+	d.off += len(names)
 	out := make([]fs.DirEntry, len(names))
 	for i, k := range names {
 		out[i] = fs.FileInfoToDirEntry(dirInfo(k))

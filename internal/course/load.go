@@ -218,6 +218,24 @@ func SplitFrontMatter(src []byte) (fm []byte, fmLine int, body []byte, bodyLine 
 	}
 }
 
+// yamlZeroBased reports whether yaml.v3 gives the line of this error 0-based:
+// it does for parser (not scanner) errors, which point at the start of the
+// construct being parsed (see parser.fail in gopkg.in/yaml.v3 decode.go).
+func yamlZeroBased(msg string) bool {
+	for _, p := range []string{
+		"did not find expected <document start>", "did not find expected node content",
+		"did not find expected key", "did not find expected ',' or ']'",
+		"did not find expected ',' or '}'", "did not find expected '-' indicator",
+		"found duplicate %YAML directive", "found incompatible YAML document",
+		"found undefined tag handle", "found duplicate %TAG directive",
+	} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // field decodes one front-matter value.
 type field func(v *yaml.Node) string // returns a problem message or ""
 
@@ -271,6 +289,7 @@ func parseFront(file string, src []byte, fields map[string]field, required []str
 	lines := keyLines{}
 	fm, fmLine, body, bodyLine, ok, msg := SplitFrontMatter(src)
 	if msg != "" {
+		doc.Body, doc.BodyLine = src, 1
 		return doc, lines, []Problem{{file, 1, msg}}
 	}
 	if !ok {
@@ -289,6 +308,9 @@ func parseFront(file string, src []byte, fields map[string]field, required []str
 		if sm := yamlLineRe.FindStringSubmatch(m); sm != nil {
 			n, _ := strconv.Atoi(sm[1])
 			line, m = n+fmLine-1, sm[2]
+			if yamlZeroBased(m) {
+				line++
+			}
 		}
 		return doc, lines, []Problem{{file, line, "bad YAML in front matter: " + m}}
 	}

@@ -1,0 +1,214 @@
+package course
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func problemsText(ps []Problem) string {
+	var b strings.Builder
+	for _, p := range ps {
+		b.WriteString(p.String())
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// TestLoadGolden loads each folder under testdata and compares the problems
+// with testdata/<name>.golden.
+func TestLoadGolden(t *testing.T) {
+	for _, name := range []string{"good", "broken"} {
+		t.Run(name, func(t *testing.T) {
+			_, probs := Load(os.DirFS(filepath.Join("testdata", name)))
+			got := problemsText(probs)
+			golden := filepath.Join("testdata", name+".golden")
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("problems differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
+			}
+		})
+	}
+}
+
+func TestLoadGood(t *testing.T) {
+	c, probs := Load(os.DirFS("testdata/good"))
+	if len(probs) != 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	if len(c.Lessons) != 2 || c.Lessons[0].ID != "alpha" || c.Lessons[1].ID != "beta" {
+		t.Fatalf("lessons: %+v", c.Lessons)
+	}
+	a := c.Lesson("alpha")
+	if a.Title != "Alpha" || a.Track != "One" || a.Order != 1 || a.Minutes != 5 || a.Quiz != "alpha" || a.Lab != "lab-alpha" {
+		t.Errorf("alpha = %+v", a)
+	}
+	if len(a.Objectives) != 1 || a.Objectives[0] != "Learn alpha" || len(a.Sources) != 1 {
+		t.Errorf("lists = %q %q", a.Objectives, a.Sources)
+	}
+	if a.BodyLine != 14 || !strings.HasPrefix(string(a.Body), "\n# Alpha") {
+		t.Errorf("body line %d, body %q", a.BodyLine, a.Body)
+	}
+	if c.Quiz("alpha") == nil || c.Quiz("alpha").Domain != "clf-tech" || c.QuizFor("alpha") == nil {
+		t.Error("quiz alpha not loaded")
+	}
+	lab := c.Lab("lab-alpha")
+	if lab == nil || lab.Minutes != 10 || len(lab.Setup) != 1 || lab.Setup[0] != "clock now" {
+		t.Errorf("lab = %+v", lab)
+	}
+	if got := c.LabsFor("alpha"); len(got) != 1 {
+		t.Errorf("LabsFor(alpha) = %v", got)
+	}
+	tr := c.Tracks()
+	if len(tr) != 2 || tr[0].Name != "One" || tr[1].Name != "Two" || len(tr[0].Lessons) != 1 {
+		t.Errorf("tracks = %+v", tr)
+	}
+	if c.Lesson("nope") != nil || c.Index("beta") != 1 {
+		t.Error("lookup")
+	}
+}
+
+func TestProblemString(t *testing.T) {
+	tests := []struct {
+		name string
+		p    Problem
+		want string
+	}{
+		{"with line", Problem{"lessons/a.md", 3, "bad"}, "lessons/a.md:3: bad"},
+		{"no line", Problem{"lessons", 0, "missing"}, "lessons: missing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.p.String(); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseLessonProblems(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want string // problems, one per line
+	}{
+		{"ok", "---\nid: x\ntitle: X\ntrack: T\norder: 1\nminutes: 2\n---\n# X\n", ""},
+		{"missing keys", "---\nid: x\n---\n", "lessons/01-x.md:1: missing front-matter key \"title\"\nlessons/01-x.md:1: missing front-matter key \"track\"\nlessons/01-x.md:1: missing front-matter key \"order\"\nlessons/01-x.md:1: missing front-matter key \"minutes\"\n"},
+		{"duplicate key", "---\nid: x\nid: x\ntitle: X\ntrack: T\norder: 1\nminutes: 2\n---\n", "lessons/01-x.md:3: front-matter key \"id\" appears twice\n"},
+		{"negative order", "---\nid: x\ntitle: X\ntrack: T\norder: -1\nminutes: 2\n---\n", "lessons/01-x.md:5: order: want a number above 0, got -1\n"},
+		{"list wanted", "---\nid: x\ntitle: X\ntrack: T\norder: 1\nminutes: 2\nobjectives: one\n---\n", "lessons/01-x.md:7: objectives: want a list (lines starting with \"- \")\n"},
+		{"not a mapping", "---\n- a\n- b\n---\n", "lessons/01-x.md:2: front matter must be YAML keys (key: value)\n"},
+		{"empty front matter", "---\n---\nbody\n", "lessons/01-x.md:1: empty front matter\n"},
+		{"yaml scanner error", "---\nid: x\ntitle: a: b\ntrack: T\norder: 1\nminutes: 2\n---\n", "lessons/01-x.md:3: bad YAML in front matter: mapping values are not allowed in this context\n"},
+		{"yaml parser error", "---\nid: x\ntitle: X\ntrack: T\norder: 1\nminutes: 2\nobjectives:\n  - [a\n---\n", "lessons/01-x.md:8: bad YAML in front matter: did not find expected ',' or ']'\n"},
+		{"crlf", "---\r\nid: x\r\ntitle: X\r\ntrack: T\r\norder: 1\r\nminutes: 2\r\n---\r\n# X\r\n", ""},
+		{"tilde fence closed", "---\nid: x\ntitle: X\ntrack: T\norder: 1\nminutes: 2\n---\n~~~~\ncode\n~~~~\n", ""},
+		{"inline code not a fence", "---\nid: x\ntitle: X\ntrack: T\norder: 1\nminutes: 2\n---\nUse ```go``` here.\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, probs := ParseLesson("lessons/01-x.md", []byte(tt.src))
+			if got := problemsText(probs); got != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadMissingFolders(t *testing.T) {
+	tests := []struct {
+		name string
+		fs   fstest.MapFS
+		want string
+	}{
+		{"empty", fstest.MapFS{}, "lessons: cannot read folder: open lessons: file does not exist\n"},
+		{"no lessons", fstest.MapFS{"lessons/README.md": {Data: []byte("x")}}, "lessons: no lesson files (want lessons/NN-id.md)\n"},
+		{"lessons only", fstest.MapFS{"lessons/01-x.md": {Data: []byte("---\nid: x\ntitle: X\ntrack: T\norder: 1\nminutes: 2\n---\n")}}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, probs := Load(tt.fs)
+			if got := problemsText(probs); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestEmbedded(t *testing.T) {
+	c, probs := Load(Embedded())
+	for _, p := range probs {
+		t.Log(p) // content problems are the content test's business
+	}
+	if len(c.Lessons) == 0 {
+		t.Fatal("the embedded course has no lessons")
+	}
+	for _, id := range []string{"cloud-and-virtualization", "containers-vs-vms", "lambda-anatomy"} {
+		if c.Lesson(id) == nil {
+			t.Errorf("starter lesson %s missing", id)
+		}
+	}
+	// The union FS lists its three folders.
+	ents, err := Embedded().(interface {
+		ReadDir(string) ([]os.DirEntry, error)
+	}).ReadDir(".")
+	if err != nil || len(ents) != 3 {
+		t.Errorf("ReadDir(.) = %v, %v", ents, err)
+	}
+}
+
+func TestEmbeddedFS(t *testing.T) {
+	var files []string
+	c, _ := Load(Embedded())
+	for _, l := range c.Lessons {
+		files = append(files, l.Path)
+	}
+	if err := fstest.TestFS(Embedded(), files...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func FuzzParseLesson(f *testing.F) {
+	for _, p := range []string{"testdata/good/lessons/01-alpha.md", "testdata/broken/lessons/01-bad-yaml.md",
+		"testdata/broken/lessons/07-unclosed.md", "testdata/broken/lessons/11-never-closed.md"} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte("---\n"))
+	f.Add([]byte("---\nid: [\n---\n"))
+	f.Add([]byte("---\r\n---\r\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		l, probs := ParseLesson("lessons/01-x.md", src)
+		lines := strings.Count(string(src), "\n") + 1
+		for _, p := range probs {
+			if p.Line < 1 || p.Line > lines+1 {
+				t.Errorf("problem line %d outside the file (%d lines): %s", p.Line, lines, p)
+			}
+			if strings.Contains(p.Msg, "\n") {
+				t.Errorf("multi-line message: %q", p.Msg)
+			}
+		}
+		if l != nil && l.BodyLine < 1 {
+			t.Errorf("body line %d", l.BodyLine)
+		}
+		if l != nil && len(l.Body) > len(src) {
+			t.Errorf("body longer than source")
+		}
+	})
+}
