@@ -4,6 +4,7 @@ import "github.com/charmbracelet/bubbles/key"
 
 type keyMap struct {
 	Up, Down, Toggle, Pick, Enter key.Binding
+	Type                          key.Binding // help only: typing a number
 	Next, Prev                    key.Binding
 	Flag, Review, Submit          key.Binding
 	Walk, Yes, No                 key.Binding
@@ -17,11 +18,12 @@ func newKeys() keyMap {
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		Toggle:   key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "select")),
 		Pick:     key.NewBinding(key.WithKeys("a", "b", "c", "d", "e", "1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("a-e/1-9", "pick")),
+		Type:     key.NewBinding(key.WithKeys("0"), key.WithHelp("0-9", "type a number")),
 		Enter:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "answer")),
 		Next:     key.NewBinding(key.WithKeys("n", "right", "tab"), key.WithHelp("n/→", "next")),
 		Prev:     key.NewBinding(key.WithKeys("p", "left", "shift+tab"), key.WithHelp("p/←", "previous")),
 		Flag:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "flag")),
-		Review:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "review list")),
+		Review:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "review")),
 		Submit:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "submit")),
 		Walk:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "walk-through")),
 		Yes:      key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y", "yes")),

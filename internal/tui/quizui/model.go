@@ -671,7 +671,7 @@ func (m *Model) optionLine(it *quiz.Item, d int, chosen, cursor, reveal bool) st
 		cur = m.st.Accent.Render("› ")
 	}
 	head := fmt.Sprintf("%s %c) ", mark, 'A'+d)
-	text := wrap(inline(o.Text), m.width()-2-ansi.StringWidth(head)-3, strings.Repeat(" ", 2+ansi.StringWidth(head)))
+	text := wrap(inline(o.Text), m.width()-1, strings.Repeat(" ", 2+ansi.StringWidth(head)))
 	text = strings.TrimLeft(text, " ")
 	tail := ""
 	if reveal {
@@ -957,20 +957,26 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.s != nil && m.feedbackMode() && m.item().Answered {
 		return []key.Binding{withHelp(k.Enter, "next"), k.PageDown, k.Back, k.Help}
 	}
-	if m.s != nil && m.s.Mode == quiz.Exam {
-		return []key.Binding{k.Pick, k.Enter, k.Flag, k.Next, k.Prev, k.Review, k.Submit, k.Help}
+	pick := []key.Binding{k.Pick}
+	if m.s != nil && m.item().Q.Kind == quiz.Numeric {
+		pick = []key.Binding{k.Type}
+	} else if m.s != nil && m.item().Q.Kind == quiz.Multi {
+		pick = []key.Binding{k.Pick, k.Toggle}
 	}
-	return []key.Binding{k.Pick, k.Toggle, k.Enter, k.Back, k.Help}
+	if m.s != nil && m.s.Mode == quiz.Exam {
+		return append(pick, k.Enter, k.Flag, k.Next, k.Review, k.Submit, k.Help)
+	}
+	return append(pick, k.Enter, k.Back, k.Help)
 }
 
 // FullHelp lists every key of the current state.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	if m.state == sQuestion && m.s != nil && m.s.Mode == quiz.Exam {
-		return [][]key.Binding{{k.Pick, k.Up, k.Down, k.Toggle, k.Enter}, {k.Next, k.Prev, k.Flag, k.Review, k.Submit}, {k.PageDown, k.PageUp, k.Back, k.Help}}
+		return [][]key.Binding{{k.Pick, k.Type, k.Up, k.Down, k.Toggle, k.Enter}, {k.Next, k.Prev, k.Flag, k.Review, k.Submit}, {k.PageDown, k.PageUp, k.Back, k.Help}}
 	}
 	if m.state == sQuestion {
-		return [][]key.Binding{{k.Pick, k.Up, k.Down, k.Toggle, k.Enter}, {k.PageDown, k.PageUp, k.Back, k.Help}}
+		return [][]key.Binding{{k.Pick, k.Type, k.Up, k.Down, k.Toggle, k.Enter}, {k.PageDown, k.PageUp, k.Back, k.Help}}
 	}
 	return [][]key.Binding{m.ShortHelp(), {k.PageDown, k.PageUp}}
 }
