@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cloudlab/cloudlab/internal/lab"
+	"github.com/cloudlab/cloudlab/internal/progress"
 	"github.com/cloudlab/cloudlab/internal/tui"
 	"github.com/cloudlab/cloudlab/internal/tui/nav"
 	"github.com/cloudlab/cloudlab/internal/tui/theme"
@@ -257,5 +258,48 @@ func BenchmarkView(b *testing.B) {
 				_ = m.View()
 			}
 		})
+	}
+}
+
+// run executes a command and any batch it returns, feeding the messages
+// back to the model (tick commands are not expected here).
+func run(m *Model, cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		for _, c := range b {
+			run(m, c)
+		}
+		return
+	}
+	if msg != nil {
+		_, next := m.Update(msg)
+		run(m, next)
+	}
+}
+
+func TestCompletionIsSaved(t *testing.T) {
+	st, err := progress.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	m := newModel(t, 80, 24)
+	m.env.Store = st
+	m.env.Now = func() time.Time { return time.Date(2026, 11, 22, 4, 0, 0, 0, time.UTC) }
+	for _, line := range []string{testSolution, "clock advance 1m"} {
+		m.input.SetValue(line)
+		_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyEnter})
+		run(m, cmd)
+	}
+	labs, err := st.Labs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := labs["lab-test"]
+	if got.StepsPassed != 2 || got.CompletedAt.IsZero() {
+		t.Fatalf("saved %+v, want 2 steps and a completion time", got)
 	}
 }
