@@ -1,0 +1,184 @@
+package render
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+)
+
+const sample = "---\nid: x\ntitle: Secret Title Key\n---\n\n# Heading\n\nSome **bold** text and `code`.\n\n" +
+	"> **Exam tip:** remember this.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n" +
+	"```text\n+--+\n|  |\n+--+\n```\n\n" +
+	"```check\nSECRET-CHECK\n```\n\n```hint\nSECRET-HINT\n```\n\n```solution\nSECRET-SOLUTION\n```\n\n" +
+	"```answer\nSECRET-ANSWER\n```\n\n```sim\nSECRET-SIM\n```\n\n- [x] done task\n- [ ] open task\n\nThe end.\n"
+
+func TestRenderEscapes(t *testing.T) {
+	tests := []struct {
+		name    string
+		opts    Options
+		style   string
+		escapes bool
+	}{
+		{"dark has colour", Options{}, "dark", true},
+		{"light has colour", Options{}, "light", true},
+		{"notty is plain", Options{}, "notty", false},
+		{"ascii is plain", Options{}, "ascii", false},
+		{"NO_COLOR dark is plain", Options{NoColor: true}, "dark", false},
+		{"NO_COLOR light is plain", Options{NoColor: true}, "light", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := New(tt.opts).Render([]byte(sample), 80, tt.style)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(out, "\x1b"); got != tt.escapes {
+				t.Errorf("escape codes = %v, want %v:\n%q", got, tt.escapes, out)
+			}
+			if !strings.Contains(StripANSI(out), "The end.") {
+				t.Errorf("text missing:\n%s", out)
+			}
+		})
+	}
+}
+
+func TestRenderHidesAndStrips(t *testing.T) {
+	for _, style := range Styles {
+		t.Run(style, func(t *testing.T) {
+			out, err := New(Options{}).Render([]byte(sample), 80, style)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain := StripANSI(out)
+			for _, secret := range []string{"SECRET-CHECK", "SECRET-HINT", "SECRET-SOLUTION", "SECRET-ANSWER", "SECRET-SIM", "Secret Title Key", "id: x"} {
+				if strings.Contains(plain, secret) {
+					t.Errorf("%q is visible:\n%s", secret, plain)
+				}
+			}
+			for _, want := range []string{"Heading", "bold", "Exam tip", "+--+", "done task"} {
+				if !strings.Contains(plain, want) {
+					t.Errorf("%q missing:\n%s", want, plain)
+				}
+			}
+			if strings.Contains(plain, "<input") {
+				t.Errorf("task list printed as HTML:\n%s", plain)
+			}
+		})
+	}
+}
+
+func TestRenderWidth(t *testing.T) {
+	long := strings.Repeat("word ", 200)
+	for _, width := range []int{20, 40, 80, 120} {
+		for _, style := range Styles {
+			t.Run(fmt.Sprintf("%s/%d", style, width), func(t *testing.T) {
+				out, err := New(Options{}).Render([]byte("# T\n\n"+long+"\n\n> "+long+"\n\n- "+long+"\n"), width, style)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, l := range strings.Split(StripANSI(out), "\n") {
+					if n := len([]rune(l)); n > width {
+						t.Errorf("line %d is %d columns, wider than %d: %q", i+1, n, width, l)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestRenderCache(t *testing.T) {
+	r := New(Options{CacheSize: 2})
+	a, _ := r.Render([]byte(sample), 80, "dark")
+	b, _ := r.Render([]byte(sample), 80, "dark")
+	if a != b || r.Hits() != 1 {
+		t.Fatalf("second render was not a cache hit (hits %d)", r.Hits())
+	}
+	if _, err := r.Render([]byte(sample), 60, "dark"); err != nil {
+		t.Fatal(err)
+	}
+	if r.Hits() != 1 {
+		t.Errorf("another width hit the cache")
+	}
+	_, _ = r.Render([]byte(sample), 60, "light") // evicts 80/dark (size 2)
+	_, _ = r.Render([]byte(sample), 80, "dark")
+	if r.Hits() != 1 {
+		t.Errorf("evicted entry hit the cache: hits %d", r.Hits())
+	}
+}
+
+func TestRenderBadStyle(t *testing.T) {
+	if _, err := New(Options{}).Render([]byte("x"), 80, "pink"); err == nil {
+		t.Fatal("unknown style accepted")
+	}
+}
+
+func TestHidden(t *testing.T) {
+	tests := []struct {
+		info string
+		want bool
+	}{
+		{"check", true}, {"Hint", true}, {" solution ", true}, {"answer", true}, {"sim", true},
+		{"text", false}, {"python", false}, {"", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.info, func(t *testing.T) {
+			if got := Hidden(tt.info); got != tt.want {
+				t.Errorf("Hidden(%q) = %v", tt.info, got)
+			}
+		})
+	}
+}
+
+func TestStripANSI(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"plain", "abc", "abc"},
+		{"sgr", "\x1b[38;5;252mabc\x1b[0m", "abc"},
+		{"osc link", "\x1b]8;;http://x\x07link\x1b]8;;\x07", "link"},
+		{"dangling", "abc\x1b", "abc\x1b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := StripANSI(tt.in); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func longLesson(b *testing.B) []byte {
+	src, err := os.ReadFile("../../lessons/12-lambda-anatomy.md")
+	if err != nil {
+		b.Fatal(err)
+	}
+	// About four lessons' worth of Markdown.
+	return []byte(strings.Repeat(string(src[strings.Index(string(src), "\n# "):]), 4))
+}
+
+// BenchmarkRenderLongLesson measures an uncached render of a long lesson.
+func BenchmarkRenderLongLesson(b *testing.B) {
+	doc := longLesson(b)
+	r := New(Options{})
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.render(doc, 80, "dark"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderCached measures a cache hit (hashing the document).
+func BenchmarkRenderCached(b *testing.B) {
+	doc := longLesson(b)
+	r := New(Options{})
+	if _, err := r.Render(doc, 80, "dark"); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.Render(doc, 80, "dark"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
