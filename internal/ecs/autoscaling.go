@@ -12,7 +12,7 @@ import (
 // Load: `traffic --cluster C --service S --rate R --for D` offers R requests
 // per second to the service for D. Each RUNNING task serves up to
 // Settings.TaskCapacityRPS at 100% CPU, so the service's average
-// CPUUtilization = idle + (100 - idle) x min(1, offered / (running x capacity)).
+// CPUUtilization = max(idle, 100 x min(1, offered / (running x capacity))).
 // Requests beyond the capacity are dropped (counted, not queued).
 //
 // Target tracking (FACTS.md): AWS does not publish the formula; we model
@@ -80,7 +80,7 @@ func (s *Service) Utilization(sv *Svc) (cpu, mem, served float64) {
 	if capacity > 0 {
 		share = math.Min(1, offered/capacity)
 	}
-	cpu = s.Settings.IdleCPUPercent + (100-s.Settings.IdleCPUPercent)*share
+	cpu = math.Max(s.Settings.IdleCPUPercent, 100*share)
 	mem = s.Settings.MemoryBasePercent + s.Settings.MemoryLoadPercent*share
 	served = math.Min(offered, capacity)
 	return cpu, mem, served

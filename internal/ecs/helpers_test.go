@@ -70,7 +70,7 @@ func webTD(family string, cpu, mem int, extra string) string {
 	return fmt.Sprintf(`{"family": %q, "containerDefinitions": [{"name": "web", "image": "nginx", "cpu": %d, "memory": %d%s}]}`, family, cpu, mem, extra)
 }
 
-func intp(n int) *int { return &n }
+func intp(n int) *int    { return &n }
 func boolp(b bool) *bool { return &b }
 
 func (w *world) service(in ServiceInput) *Svc {

@@ -159,7 +159,28 @@ type Rejection struct {
 	Instance      string `json:"containerInstanceArn"`
 	EC2InstanceID string `json:"ec2InstanceId"`
 	Reason        string `json:"reason"` // an AWS failure reason
-	Detail        string `json:"detail"` // human explanation with numbers
+	Detail        string `json:"detail"` // human explanation with numbers (filled by Clone and Text)
+	need, have    int
+	what          string
+}
+
+func (r Rejection) detail() string {
+	if r.Detail != "" {
+		return r.Detail
+	}
+	switch r.what {
+	case "cpu":
+		return fmt.Sprintf("needs %d CPU units, %d remaining", r.need, r.have)
+	case "memory":
+		return fmt.Sprintf("needs %d MiB, %d MiB remaining", r.need, r.have)
+	case "reserved":
+		return fmt.Sprintf("port %d is reserved on every container instance", r.need)
+	case "port":
+		return fmt.Sprintf("host port %d already in use", r.need)
+	case "dynamic":
+		return "no free dynamic host port"
+	}
+	return r.what
 }
 
 // Scored is a candidate that passed the filters, with one score per
@@ -195,6 +216,9 @@ func (e *Explanation) Clone() *Explanation {
 	c.Constraints = append([]string(nil), e.Constraints...)
 	c.Strategies = append([]string(nil), e.Strategies...)
 	c.Rejected = append([]Rejection(nil), e.Rejected...)
+	for i := range c.Rejected {
+		c.Rejected[i].Detail = c.Rejected[i].detail()
+	}
 	c.Candidates = make([]Scored, len(e.Candidates))
 	for i, s := range e.Candidates {
 		s.Scores = append([]float64(nil), s.Scores...)
@@ -219,7 +243,7 @@ func (e *Explanation) Text() string {
 	}
 	fmt.Fprintf(&b, "strategies: %s\n", strings.Join(e.Strategies, " then "))
 	for _, r := range e.Rejected {
-		fmt.Fprintf(&b, "  rejected %s: %s (%s)\n", r.EC2InstanceID, r.Reason, r.Detail)
+		fmt.Fprintf(&b, "  rejected %s: %s (%s)\n", r.EC2InstanceID, r.Reason, r.detail())
 	}
 	for _, s := range e.Ranked() {
 		mark := " "
@@ -307,8 +331,10 @@ func (p *Placer) Place(req *Request, cands []*Candidate, rng *rand.Rand) *Explan
 		clear(m)
 		name := strings.TrimPrefix(s.Field, "attribute:")
 		for _, c := range cands {
-			if v, ok := c.Attrs[name]; ok {
-				m[v] += c.Groups[req.Group]
+			if n := c.Groups[req.Group]; n > 0 {
+				if v, ok := c.Attrs[name]; ok {
+					m[v] += n
+				}
 			}
 		}
 	}
@@ -320,12 +346,12 @@ func (p *Placer) Place(req *Request, cands []*Candidate, rng *rand.Rand) *Explan
 	scores := p.scores[:0]
 	best := -1
 	for idx, c := range cands {
-		if r, d := filterResources(req, c); r != "" {
-			p.reject(c, r, d)
+		if r, w, need, have := filterResources(req, c); r != "" {
+			p.reject(c, Rejection{Reason: r, what: w, need: need, have: have})
 			continue
 		}
 		if r, d := filterConstraints(req, c); r != "" {
-			p.reject(c, r, d)
+			p.reject(c, Rejection{Reason: r, what: d})
 			continue
 		}
 		start := len(scores)
@@ -347,9 +373,10 @@ func (p *Placer) Place(req *Request, cands []*Candidate, rng *rand.Rand) *Explan
 	return e
 }
 
-func (p *Placer) reject(c *Candidate, reason, detail string) {
-	p.exp.Rejected = append(p.exp.Rejected, Rejection{c.Arn, c.InstanceID, reason, detail})
-	p.reasonsN[reason]++
+func (p *Placer) reject(c *Candidate, r Rejection) {
+	r.Instance, r.EC2InstanceID = c.Arn, c.InstanceID
+	p.exp.Rejected = append(p.exp.Rejected, r)
+	p.reasonsN[r.Reason]++
 }
 
 // failureReason: constraint failures win (those instances had the
@@ -369,26 +396,27 @@ func (p *Placer) failureReason() string {
 	return best
 }
 
-// filterResources checks CPU, then memory, then ports.
-func filterResources(req *Request, c *Candidate) (string, string) {
+// filterResources checks CPU, then memory, then ports. It returns the AWS
+// reason, what was short, and the numbers.
+func filterResources(req *Request, c *Candidate) (string, string, int, int) {
 	if req.CPU > c.RemainingCPU {
-		return ReasonCPU, fmt.Sprintf("needs %d CPU units, %d remaining", req.CPU, c.RemainingCPU)
+		return ReasonCPU, "cpu", req.CPU, c.RemainingCPU
 	}
 	if req.Memory > c.RemainingMemory {
-		return ReasonMemory, fmt.Sprintf("needs %d MiB, %d MiB remaining", req.Memory, c.RemainingMemory)
+		return ReasonMemory, "memory", req.Memory, c.RemainingMemory
 	}
 	for _, pk := range req.Ports {
 		if isReserved(pk.Port) {
-			return ReasonPorts, fmt.Sprintf("port %d is reserved on every container instance", pk.Port)
+			return ReasonPorts, "reserved", pk.Port, 0
 		}
 		if c.UsedPorts[pk] {
-			return ReasonPorts, fmt.Sprintf("host port %d/%s already in use", pk.Port, pk.Proto)
+			return ReasonPorts, "port", pk.Port, 0
 		}
 	}
 	if req.DynamicPorts > 0 && c.DynamicUsed+req.DynamicPorts > DynamicPortMax-DynamicPortMin+1 {
-		return ReasonPorts, "no free dynamic host port"
+		return ReasonPorts, "dynamic", 0, 0
 	}
-	return "", ""
+	return "", "", 0, 0
 }
 
 func isReserved(port int) bool {
@@ -497,10 +525,10 @@ type TaskView struct {
 	CreatedSeq int // creation order
 }
 
-// ChooseToStop picks n tasks to stop for scale-in (FACTS.md): tasks not yet
-// running first; then, for binpack services, from the instance that will
-// have the most free resources; otherwise from the AZ with the most tasks,
-// then the instance with the most; ties: the newest task.
+// ChooseToStop picks n tasks to stop for scale-in (FACTS.md): for binpack
+// services from the instance that will have the most free resources;
+// otherwise from the AZ with the most tasks, then the instance with the
+// most; ties: a task not yet running, then the newest.
 func ChooseToStop(tasks []TaskView, n int, strategies []Strategy) []string {
 	if n <= 0 {
 		return nil
@@ -529,9 +557,6 @@ func ChooseToStop(tasks []TaskView, n int, strategies []Strategy) []string {
 		}
 		best := 0
 		better := func(a, b TaskView) bool {
-			if a.Running != b.Running {
-				return !a.Running
-			}
 			if binpack == "cpu" && freeCPU[a.Instance] != freeCPU[b.Instance] {
 				return freeCPU[a.Instance] > freeCPU[b.Instance]
 			}
@@ -543,6 +568,9 @@ func ChooseToStop(tasks []TaskView, n int, strategies []Strategy) []string {
 			}
 			if perInst[a.Instance] != perInst[b.Instance] {
 				return perInst[a.Instance] > perInst[b.Instance]
+			}
+			if a.Running != b.Running {
+				return !a.Running
 			}
 			return a.CreatedSeq > b.CreatedSeq
 		}

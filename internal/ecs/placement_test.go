@@ -205,9 +205,9 @@ func TestScaleInOrder(t *testing.T) {
 		n    int
 		want []string
 	}{
-		{"pending first", 1, []string{"c1"}},
-		{"then az with most, instance with most, newest", 2, []string{"c1", "a2"}},
-		{"then balance", 4, []string{"c1", "a2", "a3", "b1"}},
+		{"az with most, instance with most, newest", 1, []string{"a2"}},
+		{"then balance", 3, []string{"a2", "a3", "c1"}},
+		{"pending before running on a tie", 4, []string{"a2", "a3", "c1", "b1"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

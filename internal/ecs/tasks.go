@@ -71,6 +71,7 @@ type Task struct {
 
 	CreatedAt, PullStartedAt, PullStoppedAt, StartedAt, StoppingAt, StoppedAt, ExecutionStoppedAt time.Duration
 	wasRunning                                                                                    bool
+	leftGroup                                                                                     bool
 	req                                                                                           Request
 	dynPorts                                                                                      []int
 	timer                                                                                         sim.EventID
@@ -446,6 +447,7 @@ func (s *Service) stopTask(t *Task, code, reason string) {
 	t.StoppedReason = reason
 	t.StoppingAt = s.k.Now()
 	s.k.Cancel(t.timer)
+	s.leaveGroup(t)
 	s.taskStopping(t)
 	next := func() {
 		s.setStatus(t, StStopping)
@@ -479,6 +481,20 @@ func (s *Service) stopTask(t *Task, code, reason string) {
 		return
 	}
 	next()
+}
+
+// leaveGroup: a task stops counting in its group's placement counts (spread,
+// distinctInstance, task:group) as soon as it is told to stop; its CPU,
+// memory and ports stay reserved until it is STOPPED.
+func (s *Service) leaveGroup(t *Task) {
+	if t.leftGroup || t.Instance == nil {
+		return
+	}
+	t.leftGroup = true
+	cd := t.Instance.Cand
+	if cd.Groups[t.Group]--; cd.Groups[t.Group] <= 0 {
+		delete(cd.Groups, t.Group)
+	}
 }
 
 // lose stops a task at once (its host is gone).
@@ -525,10 +541,8 @@ func (s *Service) stopped(t *Task) {
 			delete(cd.UsedPorts, PortKey{p, "tcp"})
 		}
 		cd.DynamicUsed -= len(t.dynPorts)
-		if cd.Groups[t.Group]--; cd.Groups[t.Group] <= 0 {
-			delete(cd.Groups, t.Group)
-		}
 	}
+	s.leaveGroup(t)
 	if t.LaunchType == "FARGATE" {
 		t.Cluster.fargateCost += s.fargateTaskCost(t)
 	}
