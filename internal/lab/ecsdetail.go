@@ -1,0 +1,114 @@
+package lab
+
+import (
+	"strings"
+
+	"github.com/cloudlab/cloudlab/internal/ec2"
+	"github.com/cloudlab/cloudlab/internal/ecs"
+)
+
+// ecsClusters reads every ECS cluster from the scheduler's state: instances,
+// services (with their events), tasks.
+func ecsClusters(svc *ecs.Service) []*Cluster {
+	if svc == nil {
+		return nil
+	}
+	var out []*Cluster
+	for _, c := range svc.Clusters() {
+		cl := &Cluster{ClusterName: c.Name, Exists: c.Status != "INACTIVE", TasksByStatus: map[string]int{}}
+		for k, v := range c.TasksByStatus() {
+			cl.TasksByStatus[k] = v
+		}
+		for _, ci := range c.Instances() {
+			in := &ContainerInstance{Status: ci.Status, RunningTasksCount: ci.RunningTasksCount()}
+			if ci.EC2 != nil {
+				in.Ec2InstanceId, in.InstanceType, in.AvailabilityZone = ci.EC2.ID, ci.EC2.Type.Name, ci.EC2.AZ
+			}
+			if ci.Cand != nil {
+				in.RemainingCpu, in.RemainingMemory = ci.Cand.RemainingCPU, ci.Cand.RemainingMemory
+			}
+			cl.Instances = append(cl.Instances, in)
+		}
+		for _, t := range c.Tasks() {
+			tk := &Task{TaskArn: t.Arn, Group: t.Group, LastStatus: t.LastStatus, DesiredStatus: t.DesiredStatus,
+				AvailabilityZone: t.AZ, LaunchType: t.LaunchType, StopCode: t.StopCode, StoppedReason: t.StoppedReason}
+			if t.TaskDef != nil {
+				tk.TaskDefinition = t.TaskDef.FamilyRevision()
+			}
+			if t.Instance != nil && t.Instance.EC2 != nil {
+				tk.Ec2InstanceId = t.Instance.EC2.ID
+			}
+			cl.Tasks = append(cl.Tasks, tk)
+			switch t.LastStatus {
+			case "RUNNING":
+				cl.Running++
+			case "PROVISIONING", "PENDING", "ACTIVATING":
+				cl.Pending++
+			}
+		}
+		for _, sv := range c.Services() {
+			running, pending := sv.Counts()
+			s := &Service{ServiceName: sv.Name, Exists: sv.Status != "INACTIVE", Status: sv.Status, DesiredCount: sv.DesiredCount,
+				RunningCount: running, PendingCount: pending, Deployments: len(sv.Deployments), AZs: map[string]int{}}
+			if sv.TaskDef != nil {
+				s.TaskDefinition = sv.TaskDef.FamilyRevision()
+			}
+			if len(sv.Deployments) > 0 {
+				s.RolloutState = sv.Primary().RolloutState
+			}
+			for _, ev := range sv.Events {
+				s.Events = append(s.Events, ev.Message)
+			}
+			for _, t := range sv.Tasks() {
+				if t.LastStatus == "RUNNING" {
+					s.AZs[t.AZ]++
+				}
+			}
+			cl.Services = append(cl.Services, s)
+		}
+		out = append(out, cl)
+	}
+	return out
+}
+
+// ec2Instances lists the account's EC2 instances.
+func ec2Instances(svc *ec2.Service) []*Instance {
+	if svc == nil {
+		return nil
+	}
+	var out []*Instance
+	for _, in := range svc.Instances() {
+		out = append(out, &Instance{InstanceId: in.ID, InstanceType: in.Type.Name, AvailabilityZone: in.AZ,
+			State: in.State, Cluster: in.ECSCluster})
+	}
+	return out
+}
+
+// lastPlacement explains the most recent placement decision: the cluster
+// of the newest placement event, else the first cluster that has one.
+func lastPlacement(svc *ecs.Service) []string {
+	if svc == nil {
+		return nil
+	}
+	var cluster string
+	evs := svc.Events(0)
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i].Kind == "placement" {
+			cluster = evs[i].Cluster
+			break
+		}
+	}
+	var exp *ecs.Explanation
+	for _, c := range svc.Clusters() {
+		if c.LastPlacement == nil {
+			continue
+		}
+		if exp == nil || c.Name == cluster {
+			exp = c.LastPlacement
+		}
+	}
+	if exp == nil {
+		return nil
+	}
+	return strings.Split(strings.TrimRight(exp.Text(), "\n"), "\n")
+}
