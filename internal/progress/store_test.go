@@ -717,3 +717,40 @@ func TestOddDirectoryNames(t *testing.T) {
 		})
 	}
 }
+
+// FuzzImport: any JSON document either imports or gives an error; a
+// successful import can be repeated without changing anything.
+func FuzzImport(f *testing.F) {
+	f.Add([]byte(`{"version":1}`))
+	f.Add([]byte(`{"version":2}`))
+	f.Add([]byte(`{"version":1,"lessons":[{"lessonId":"ec2","position":0.5,"percent":50,"readAt":"2026-03-01T09:00:00Z"}]}`))
+	f.Add([]byte(`{"version":1,"lessons":[{"lessonId":"ec2","position":-1}]}`))
+	f.Add([]byte(`{"version":1,"attempts":[{"quizId":"ec2","questionId":"q1","answer":"A","correct":true,"takenMs":10,"at":"2026-03-01T09:00:00Z"}],` +
+		`"results":[{"quizId":"ec2","correct":1,"total":1,"passed":true,"at":"2026-03-01T09:00:00Z"}]}`))
+	f.Add([]byte(`{"version":1,"cards":[{"questionId":"q1","due":"2026-03-01T09:00:00Z","state":2,"reps":1}],"labs":[{"labId":"lab-async","stepsPassed":2}]}`))
+	f.Add([]byte(`{"version":1,"results":[{"quizId":"x","correct":5,"total":1,"at":"2026-03-01T09:00:00Z"}]}`))
+	s, _ := openTest(f, f.TempDir())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var e Export
+		if json.Unmarshal(data, &e) != nil {
+			return
+		}
+		if err := s.Import(e); err != nil {
+			return
+		}
+		before, err := s.Export()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Import(e); err != nil {
+			t.Fatalf("second import failed: %v", err)
+		}
+		after, err := s.Export()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(before, after) {
+			t.Fatalf("second import changed the store:\n%+v\n%+v", before, after)
+		}
+	})
+}
