@@ -17,8 +17,8 @@ type Account struct {
 }
 
 // DefaultEventBudget caps the kernel events one account may ever process so a
-// runaway script cannot hang a shared server (about a minute of CPU).
-const DefaultEventBudget = 200_000_000
+// runaway script cannot hang a shared server (roughly a minute of CPU: one invocation costs about two events).
+const DefaultEventBudget = 100_000_000
 
 // New returns a fresh account whose simulation is seeded with seed.
 func New(seed uint64) *Account {

@@ -25,14 +25,30 @@ const (
 	asyncBackoffMax = 5 * time.Minute
 )
 
+// MaxAsyncQueue bounds the events waiting in the asynchronous queues of one
+// account. It is a simulator limit, not an AWS one: a throttled event waits
+// up to 6 hours, and a learner's burst of millions of them would otherwise
+// fill the memory of a shared server. Events beyond it are dropped with
+// condition "SimulatorQueueFull".
+const MaxAsyncQueue = 200_000
+
 func (f *Function) enqueue(qualifier, payload string) {
+	s := f.svc
 	f.st.AsyncReceived++
-	ev := &asyncEvent{f: f, qualifier: qualifier, payload: payload, received: f.svc.k.Now()}
+	if s.asyncQueued >= MaxAsyncQueue {
+		f.st.AsyncDropped++
+		f.st.droppedBy["SimulatorQueueFull"]++
+		s.emit(Event{Kind: EvAsyncDropped, Function: f.Name, Reason: "SimulatorQueueFull"})
+		return
+	}
+	s.asyncQueued++
+	ev := &asyncEvent{f: f, qualifier: qualifier, payload: payload, received: s.k.Now()}
 	f.deliver(ev)
 }
 
 func (f *Function) deliver(ev *asyncEvent) {
 	if f.deleted {
+		f.svc.asyncQueued--
 		return
 	}
 	s := f.svc
@@ -67,10 +83,12 @@ func (f *Function) deliver(ev *asyncEvent) {
 
 func (f *Function) asyncDone(ev *asyncEvent, inv *Invocation) {
 	if f.deleted {
+		f.svc.asyncQueued--
 		return
 	}
 	ev.attempts++
 	if inv.FunctionError == "" {
+		f.svc.asyncQueued--
 		if f.EventInvokeConfigFor(ev.qualifier).OnSuccess != "" {
 			f.st.OnSuccessDeliveries++
 		}
@@ -91,6 +109,7 @@ func (f *Function) asyncDone(ev *asyncEvent, inv *Invocation) {
 	}
 	s.k.At(next, func() {
 		if f.deleted {
+			f.svc.asyncQueued--
 			return
 		}
 		f.st.AsyncRetries++
@@ -101,6 +120,7 @@ func (f *Function) asyncDone(ev *asyncEvent, inv *Invocation) {
 
 // fail ends an event that will not be retried again.
 func (f *Function) fail(ev *asyncEvent, condition string) {
+	f.svc.asyncQueued--
 	if f.deleted {
 		return
 	}

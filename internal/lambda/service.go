@@ -37,6 +37,7 @@ type Service struct {
 	nextRequest  uint64
 	events       eventRing
 	stepObserver func(Event)
+	asyncQueued  int // events accepted and not yet finished (see MaxAsyncQueue)
 }
 
 // New returns a Lambda service driven by kernel k, with DefaultSettings.
@@ -450,14 +451,15 @@ func (s *Service) DeleteFunction(name string) error {
 	if err != nil {
 		return err
 	}
+	for _, id := range sortedEnvIDs(f.envs) {
+		f.destroy(f.envs[id], EvEnvDestroyed) // provisioned ones release their concurrency
+	}
 	if f.Reserved >= 0 {
 		s.setReservedTotal(s.reservedTotal - f.Reserved)
 	} else {
-		s.unreservedInUse -= f.onDemandBusy + f.pcEnvs
+		s.unreservedInUse -= f.onDemandBusy
 	}
-	for _, id := range sortedEnvIDs(f.envs) {
-		f.destroy(f.envs[id], EvEnvDestroyed)
-	}
+	f.onDemandBusy = 0
 	for _, v := range f.Versions() {
 		v.pool.retire()
 	}

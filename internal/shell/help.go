@@ -69,7 +69,8 @@ func (s *Shell) overview() string {
 	}
 	b.WriteString("\nAWS services (type `aws SERVICE help`):\n")
 	for _, svc := range s.services() {
-		fmt.Fprintf(&b, "  aws %-20s %d commands\n", svc, len(s.operations(svc)))
+		n := len(s.operations(svc))
+		fmt.Fprintf(&b, "  aws %-20s %d operation%s\n", svc, n, plural(n))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -116,6 +117,15 @@ func placeholder(t OptType, enum []string) string {
 func commandHelp(c *Command) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n  %s\n\nUsage: %s", c.Words(), c.Summary, c.Words())
+	col := len("Usage: ") + len(c.Words())
+	word := func(u string) {
+		if col+1+len(u) > 78 {
+			b.WriteString("\n      ")
+			col = 6
+		}
+		b.WriteString(" " + u)
+		col += 1 + len(u)
+	}
 	for _, o := range c.Options {
 		u := "--" + o.Name
 		if o.Type != Bool {
@@ -124,7 +134,7 @@ func commandHelp(c *Command) string {
 		if !o.Required {
 			u = "[" + u + "]"
 		}
-		b.WriteString(" " + u)
+		word(u)
 	}
 	for _, a := range c.Args {
 		u := a.Name
@@ -134,7 +144,7 @@ func commandHelp(c *Command) string {
 		if !a.Required {
 			u = "[" + u + "]"
 		}
-		b.WriteString(" " + u)
+		word(u)
 	}
 	b.WriteString("\n")
 	if len(c.Options) > 0 {
@@ -168,7 +178,7 @@ func writeOpt(b *strings.Builder, name string, t OptType, enum []string, req, si
 		line += " Default: " + def + "."
 	}
 	head := name
-	if t != Bool && t != "" {
+	if t != Bool {
 		head += " " + placeholder(t, enum)
 	}
 	if len(head) > 30 {
@@ -176,4 +186,19 @@ func writeOpt(b *strings.Builder, name string, t OptType, enum []string, req, si
 		return
 	}
 	fmt.Fprintf(b, "  %-30s %s\n", head, line)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// seeHelp says how to get help on c.
+func seeHelp(c *Command) string {
+	if c.Lab {
+		return "help " + c.Words()
+	}
+	return c.Words() + " help"
 }

@@ -568,7 +568,7 @@ func parseArgs(s *Shell, cmd *Command, words []string) (Args, error) {
 			names = append(names, "--"+sp.Name)
 		}
 		u := strings.SplitN(unknown[0], "=", 2)[0]
-		return a, usagef("Unknown options: %s%s (see: %s help)", strings.Join(unknown, ", "), didYouMean(u, names), cmd.Words())
+		return a, usagef("Unknown options: %s%s (see: %s)", strings.Join(unknown, ", "), didYouMean(u, names), seeHelp(cmd))
 	}
 	// Positional arguments.
 	pi := 0
@@ -578,13 +578,13 @@ func parseArgs(s *Shell, cmd *Command, words []string) (Args, error) {
 				a.vals[as.Name] = append([]string(nil), a.Pos[pi:]...)
 				pi = len(a.Pos)
 			} else if as.Required {
-				return a, usagef("%s: missing %s (see: help %s)", cmd.Words(), as.Name, cmd.Words())
+				return a, usagef("%s: missing %s (see: %s)", cmd.Words(), as.Name, seeHelp(cmd))
 			}
 			continue
 		}
 		if pi >= len(a.Pos) {
 			if as.Required {
-				return a, usagef("%s: missing %s (see: help %s)", cmd.Words(), as.Name, cmd.Words())
+				return a, usagef("%s: missing %s (see: %s)", cmd.Words(), as.Name, seeHelp(cmd))
 			}
 			continue
 		}
@@ -596,7 +596,7 @@ func parseArgs(s *Shell, cmd *Command, words []string) (Args, error) {
 		pi++
 	}
 	if pi < len(a.Pos) {
-		return a, usagef("%s: unexpected argument '%s' (see: help %s)", cmd.Words(), a.Pos[pi], cmd.Words())
+		return a, usagef("%s: unexpected argument '%s' (see: %s)", cmd.Words(), a.Pos[pi], seeHelp(cmd))
 	}
 	var missing []string
 	for _, sp := range cmd.Options {
