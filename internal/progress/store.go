@@ -68,10 +68,15 @@ type Store struct {
 }
 
 // DefaultDir is the data directory: $CLOUDLAB_DATA if set, otherwise
-// $XDG_DATA_HOME/cloudlab (for example ~/.local/share/cloudlab).
+// $XDG_DATA_HOME/cloudlab (the platform default, such as
+// ~/.local/share/cloudlab, when XDG_DATA_HOME is unset or relative).
 func DefaultDir() string {
 	if d := os.Getenv("CLOUDLAB_DATA"); d != "" {
 		return d
+	}
+	// Read the variable now: package xdg reads it once at start-up.
+	if d := os.Getenv("XDG_DATA_HOME"); filepath.IsAbs(d) {
+		return filepath.Join(d, "cloudlab")
 	}
 	return filepath.Join(xdg.DataHome, "cloudlab")
 }

@@ -94,6 +94,11 @@ func TestDefaultDir(t *testing.T) {
 		t.Errorf("with CLOUDLAB_DATA: %s", got)
 	}
 	t.Setenv("CLOUDLAB_DATA", "")
+	t.Setenv("XDG_DATA_HOME", "/tmp/xdg-data")
+	if got := DefaultDir(); got != "/tmp/xdg-data/cloudlab" {
+		t.Errorf("with XDG_DATA_HOME: %s", got)
+	}
+	t.Setenv("XDG_DATA_HOME", "relative/ignored")
 	if got := DefaultDir(); filepath.Base(got) != "cloudlab" || !filepath.IsAbs(got) {
 		t.Errorf("without CLOUDLAB_DATA: %s", got)
 	}
