@@ -64,6 +64,7 @@ type Renderer struct {
 
 // New returns a Renderer.
 func New(opts Options) *Renderer {
+	registerNoLang()
 	if opts.CacheSize <= 0 {
 		opts.CacheSize = 64
 	}
@@ -248,28 +249,28 @@ func tidy(s string) string {
 // trimRightSpaceANSI trims trailing spaces even when escape codes are
 // interleaved with them (glamour pads lines with styled spaces).
 func trimRightSpaceANSI(l string) string {
-	plain := stripANSI(l)
-	if strings.TrimRight(plain, " ") == plain {
-		return l
-	}
-	// Walk back over spaces and escape sequences.
 	end := len(l)
-	keepEsc := ""
+	reset := false
 	for end > 0 {
 		if l[end-1] == ' ' {
 			end--
 			continue
 		}
 		if l[end-1] == 'm' {
-			if i := strings.LastIndex(l[:end], "\x1b["); i >= 0 && isSGR(l[i:end]) {
-				keepEsc = l[i:end] + keepEsc
+			if i := strings.LastIndexByte(l[:end], 0x1b); i >= 0 && isSGR(l[i:end]) {
+				if seq := l[i:end]; seq == "\x1b[0m" || seq == "\x1b[m" {
+					reset = true
+				}
 				end = i
 				continue
 			}
 		}
 		break
 	}
-	if strings.Contains(keepEsc, "\x1b[0m") || strings.Contains(keepEsc, "\x1b[m") {
+	if end == len(l) {
+		return l
+	}
+	if reset {
 		return l[:end] + "\x1b[0m"
 	}
 	return l[:end]
