@@ -38,22 +38,23 @@ func DefaultSettings() Settings {
 
 // Instance is one simulated EC2 instance.
 type Instance struct {
-	ID           string
-	Type         InstanceType
-	AZ           string
-	ImageID      string
-	State        string
-	StateReason  string // why it stopped (terminate, simulated failure)
-	UserData     string // decoded user data
-	ECSCluster   string // from ECS_CLUSTER= in the user data ("" if none)
-	PrivateIP    string
-	LaunchedAt   time.Duration
-	RunningAt    time.Duration // -1 until running
-	StoppedAt    time.Duration // -1 until it stops being billed
-	Failed       bool          // terminated by a simulated fault
-	bootEvent    sim.EventID
-	launchOrder  int
-	terminateEvt sim.EventID
+	ID            string
+	ReservationID string
+	Type          InstanceType
+	AZ            string
+	ImageID       string
+	State         string
+	StateReason   string // why it stopped (terminate, simulated failure)
+	UserData      string // decoded user data
+	ECSCluster    string // from ECS_CLUSTER= in the user data ("" if none)
+	PrivateIP     string
+	LaunchedAt    time.Duration
+	RunningAt     time.Duration // -1 until running
+	StoppedAt     time.Duration // -1 until it stops being billed
+	Failed        bool          // terminated by a simulated fault
+	bootEvent     sim.EventID
+	launchOrder   int
+	terminateEvt  sim.EventID
 }
 
 // LaunchTime is the AWS-shaped launch timestamp.
@@ -100,6 +101,18 @@ func (s *Service) emit(e Event) {
 type Error struct{ Code, Message string }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// ErrorCode is the AWS error code (the shell's AWSCoder interface).
+func (e *Error) ErrorCode() string { return e.Code }
+
+// ErrorMessage is the AWS error message.
+func (e *Error) ErrorMessage() string { return e.Message }
+
+// ErrorReason is empty for EC2 errors.
+func (e *Error) ErrorReason() string { return "" }
+
+// HTTPStatus is 400.
+func (e *Error) HTTPStatus() int { return 400 }
 
 // RunInput is the subset of RunInstances the simulator models.
 type RunInput struct {
@@ -163,6 +176,7 @@ func (s *Service) RunInstances(in RunInput) ([]*Instance, error) {
 	}
 	ud := DecodeUserData(in.UserData)
 	cluster := ClusterFromUserData(ud)
+	resID := "r-0" + s.hex(16)
 	var out []*Instance
 	for n := 0; n < in.Count; n++ {
 		az := in.AZ
@@ -173,18 +187,19 @@ func (s *Service) RunInstances(in RunInput) ([]*Instance, error) {
 		}
 		s.ipSeq++
 		inst := &Instance{
-			ID:          s.newID(),
-			Type:        it,
-			AZ:          az,
-			ImageID:     in.ImageID,
-			State:       StatePending,
-			UserData:    ud,
-			ECSCluster:  cluster,
-			PrivateIP:   fmt.Sprintf("10.0.%d.%d", (s.ipSeq/250)%250, s.ipSeq%250+4),
-			LaunchedAt:  s.k.Now(),
-			RunningAt:   -1,
-			StoppedAt:   -1,
-			launchOrder: len(s.order),
+			ID:            s.newID(),
+			ReservationID: resID,
+			Type:          it,
+			AZ:            az,
+			ImageID:       in.ImageID,
+			State:         StatePending,
+			UserData:      ud,
+			ECSCluster:    cluster,
+			PrivateIP:     fmt.Sprintf("10.0.%d.%d", (s.ipSeq/250)%250, s.ipSeq%250+4),
+			LaunchedAt:    s.k.Now(),
+			RunningAt:     -1,
+			StoppedAt:     -1,
+			launchOrder:   len(s.order),
 		}
 		s.instances[inst.ID] = inst
 		s.order = append(s.order, inst)
@@ -212,14 +227,18 @@ func (s *Service) leastLoadedAZ() string {
 	return best
 }
 
-func (s *Service) newID() string {
+func (s *Service) hex(n int) string {
 	const hex = "0123456789abcdef"
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = hex[s.k.Rand().IntN(16)]
+	}
+	return string(b)
+}
+
+func (s *Service) newID() string {
 	for {
-		b := []byte("i-0")
-		for i := 0; i < 16; i++ {
-			b = append(b, hex[s.k.Rand().IntN(16)])
-		}
-		id := string(b)
+		id := "i-0" + s.hex(16)
 		if _, dup := s.instances[id]; !dup {
 			return id
 		}

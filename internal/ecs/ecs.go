@@ -10,7 +10,6 @@
 package ecs
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -406,5 +405,3 @@ func (s *Service) Names(kind string) []string {
 func (s *Service) dur(d sim.Dist) time.Duration { return d.Sample(s.k.Rand()) }
 
 func fmtAt(d time.Duration) string { return sim.FormatClock(d) }
-
-var _ = fmt.Sprintf

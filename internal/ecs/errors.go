@@ -39,6 +39,45 @@ func (e *JSONError) AWSCode() string { return "ParamValidation" }
 // AWSCode of a query-language error.
 func (e *QueryError) AWSCode() string { return "InvalidParameterException" }
 
+// The shell's AWSCoder interface: ErrorCode, ErrorMessage, ErrorReason,
+// HTTPStatus.
+
+// ErrorCode is the AWS error code.
+func (e *ClientError) ErrorCode() string { return e.AWSCode() }
+
+// ErrorMessage is the AWS error message.
+func (e *ClientError) ErrorMessage() string { return e.Msg }
+
+// ErrorReason is empty for ECS errors.
+func (e *ClientError) ErrorReason() string { return "" }
+
+// HTTPStatus is 400.
+func (e *ClientError) HTTPStatus() int { return 400 }
+
+// ErrorCode is the AWS error code.
+func (e *InvalidParam) ErrorCode() string { return e.AWSCode() }
+
+// ErrorMessage is the AWS error message.
+func (e *InvalidParam) ErrorMessage() string { return e.Msg }
+
+// ErrorReason is empty for ECS errors.
+func (e *InvalidParam) ErrorReason() string { return "" }
+
+// HTTPStatus is 400.
+func (e *InvalidParam) HTTPStatus() int { return 400 }
+
+// ErrorCode is the AWS error code.
+func (e *NotFound) ErrorCode() string { return e.Code }
+
+// ErrorMessage is the AWS error message.
+func (e *NotFound) ErrorMessage() string { return e.Msg }
+
+// ErrorReason is empty for ECS errors.
+func (e *NotFound) ErrorReason() string { return "" }
+
+// HTTPStatus is 400.
+func (e *NotFound) HTTPStatus() int { return 400 }
+
 func clusterNotFound() error { return &NotFound{"ClusterNotFoundException", "Cluster not found."} }
 
 func serviceNotFound() error { return &NotFound{"ServiceNotFoundException", "Service not found."} }

@@ -1,7 +1,6 @@
 package ecs
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -205,12 +204,4 @@ func (td *TaskDefinition) Describe() map[string]any {
 		out["placementConstraints"] = []any{}
 	}
 	return out
-}
-
-func famRevList(tds []*TaskDefinition) string {
-	parts := make([]string, len(tds))
-	for i, td := range tds {
-		parts[i] = td.FamilyRevision()
-	}
-	return fmt.Sprint(parts)
 }

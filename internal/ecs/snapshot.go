@@ -1,7 +1,9 @@
 package ecs
 
 import (
+	"fmt"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -201,4 +203,21 @@ func (s *Service) Report() Report {
 		r.Clusters = append(r.Clusters, cr)
 	}
 	return r
+}
+
+// ReportText is the plain-text ECS report (empty when there are no clusters).
+func (s *Service) ReportText() string {
+	var b strings.Builder
+	for _, c := range s.Clusters() {
+		reg, run, pend, _ := c.Counts()
+		fmt.Fprintf(&b, "ecs cluster %s: %d container instances, %d tasks running, %d pending, cost $%.4f\n",
+			c.Name, reg, run, pend, s.ClusterCostUSD(c))
+		for _, sv := range c.Services() {
+			r, p := sv.Counts()
+			cpu, _, _ := s.Utilization(sv)
+			fmt.Fprintf(&b, "  service %s (%s): desired %d, running %d, pending %d, CPU %.1f%%, rollout %s\n",
+				sv.Name, sv.TaskDef.FamilyRevision(), sv.DesiredCount, r, p, cpu, sv.Primary().RolloutState)
+		}
+	}
+	return b.String()
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/cloudlab/cloudlab/internal/sim"
@@ -764,7 +763,7 @@ func short(id string) string {
 }
 
 func fmtTime(d time.Duration) string {
-	return sim.Epoch.Add(d).Format("2006-01-02T15:04:05.000Z07:00")
+	return sim.Epoch.Add(d).Format("2006-01-02T15:04:05.000000-07:00")
 }
 
 // FormatTime renders a simulated instant as an AWS timestamp.
@@ -773,5 +772,3 @@ func FormatTime(d time.Duration) string { return fmtTime(d) }
 func sortTasks(ts []*Task) {
 	sort.Slice(ts, func(i, j int) bool { return ts[i].seq < ts[j].seq })
 }
-
-var _ = strings.TrimSpace
