@@ -5,6 +5,8 @@ package cloud
 import (
 	"strings"
 
+	"github.com/cloudlab/cloudlab/internal/ec2"
+	"github.com/cloudlab/cloudlab/internal/ecs"
 	"github.com/cloudlab/cloudlab/internal/lambda"
 	"github.com/cloudlab/cloudlab/internal/sim"
 )
@@ -13,7 +15,8 @@ import (
 type Account struct {
 	Kernel *sim.Kernel
 	Lambda *lambda.Service
-	// The ecs helper adds: EC2 *ec2.Service; ECS *ecs.Service
+	EC2    *ec2.Service
+	ECS    *ecs.Service
 }
 
 // DefaultEventBudget caps the kernel events one account may ever process so a
@@ -24,7 +27,8 @@ const DefaultEventBudget = 100_000_000
 func New(seed uint64) *Account {
 	k := sim.New(seed)
 	k.SetBudget(DefaultEventBudget)
-	return &Account{Kernel: k, Lambda: lambda.New(k)}
+	e := ec2.New(k)
+	return &Account{Kernel: k, Lambda: lambda.New(k), EC2: e, ECS: ecs.New(k, e)}
 }
 
 // Names lists resource names of a kind for tab completion. Kinds: "function"
@@ -33,6 +37,12 @@ func (a *Account) Names(kind string) []string {
 	switch kind {
 	case "function":
 		return a.Lambda.Names(kind)
+	case "cluster", "service", "task-definition", "family", "task", "container-instance":
+		return a.ECS.Names(kind)
+	case "instance":
+		return a.EC2.Names(kind)
+	case "instance-type":
+		return ec2.TypeNames()
 	}
 	return nil
 }
@@ -41,7 +51,7 @@ func (a *Account) Names(kind string) []string {
 type Report struct {
 	Clock  string        `json:"clock"`
 	Lambda lambda.Report `json:"lambda"`
-	// The ecs helper adds: ECS ecs.Report `json:"ecs"`
+	ECS    ecs.Report    `json:"ecs"`
 }
 
 // Report summarizes every service over the whole run so far.
@@ -49,6 +59,7 @@ func (a *Account) Report() Report {
 	return Report{
 		Clock:  sim.FormatClock(a.Kernel.Now()),
 		Lambda: a.Lambda.Report(),
+		ECS:    a.ECS.Report(),
 	}
 }
 
@@ -57,6 +68,6 @@ func (a *Account) ReportText() string {
 	var b strings.Builder
 	b.WriteString("clock " + sim.FormatClock(a.Kernel.Now()) + "\n")
 	b.WriteString(a.Lambda.ReportText())
-	// The ecs helper adds: b.WriteString(a.ECS.ReportText())
+	b.WriteString(a.ECS.ReportText())
 	return strings.TrimRight(b.String(), "\n")
 }
