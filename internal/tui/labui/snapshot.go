@@ -26,8 +26,11 @@ type fnView struct {
 	name                                  string
 	initializing, idle, busy, provisioned int
 	invocations, throttles, cold, errors  int
-	conc, thr                             []int // per-second samples, last minute
+	conc, thr                             []int // samples (see chartHistory)
 	concMax                               int
+	// nextExpiry is the keep-alive time left of the idle on-demand
+	// environment that expires first (0: none); oldest the oldest's age.
+	nextExpiry, oldest time.Duration
 }
 
 type clusterView struct {
@@ -106,10 +109,24 @@ func appendCapped(xs []int, v int) []int {
 func buildSnapshot(r *lab.Runner) snapshot {
 	env := r.Env()
 	s := snapshot{clock: env.Clock, now: time.Duration(env.Now * float64(time.Second))}
+	ages := map[string][2]time.Duration{}
+	if r.Acct.Lambda != nil {
+		for _, fs := range r.Acct.Lambda.Snapshot().Functions {
+			var next, oldest time.Duration
+			for _, e := range fs.Environments {
+				oldest = max(oldest, e.Age)
+				if e.State == "IDLE" && e.ExpiresIn > 0 && (next == 0 || e.ExpiresIn < next) {
+					next = e.ExpiresIn
+				}
+			}
+			ages[fs.Name] = [2]time.Duration{next, oldest}
+		}
+	}
 	for _, f := range env.Functions {
 		v := fnView{name: f.FunctionName, initializing: f.Initializing, idle: f.Idle, busy: f.Busy,
 			provisioned: f.Provisioned, invocations: f.Invocations, throttles: f.Throttles, cold: f.ColdStarts,
-			errors: f.Errors, concMax: f.ConcurrentExecutionsMax}
+			errors: f.Errors, concMax: f.ConcurrentExecutionsMax,
+			nextExpiry: ages[f.FunctionName][0], oldest: ages[f.FunctionName][1]}
 		s.fns = append(s.fns, v)
 	}
 	for _, l := range r.RecentLogs(8) {

@@ -3,6 +3,7 @@ package labui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -218,6 +219,13 @@ func (m *Model) lambdaLines(w, h int) []string {
 			f.name, f.initializing+f.idle+f.busy, f.invocations, f.cold, f.throttles, f.errors)
 		ls = append(ls, m.st.Subtitle.Render(fit(head, w)))
 		ls = append(ls, m.cells(f, w, 3)...)
+		if f.oldest > 0 {
+			age := "oldest env " + f.oldest.Truncate(time.Second).String()
+			if f.nextExpiry > 0 {
+				age += " · next idle expiry in " + f.nextExpiry.Truncate(time.Second).String()
+			}
+			ls = append(ls, m.st.Muted.Render(fit(age, w)))
+		}
 		chartW := max(10, w-16)
 		ls = append(ls, fit(m.st.Muted.Render("conc ")+m.st.Accent.Render(spark(f.conc, chartW))+
 			fmt.Sprintf(" max %d", f.concMax), w))
