@@ -10,6 +10,11 @@
 // Adding a service (for example ECS): write ecsCommands() []Command in
 // ecs.go, add one line to builtins(), and make the domain errors implement
 // the AWSCoder interface (or return *AWSError) so they print like the AWS CLI.
+// Lab verbs of a service (fault instance, fault task) are Commands with Lab
+// set. `traffic --cluster C --service S ...` calls the TrafficFunc registered
+// under "ecs" in trafficTargets(): it gets the parsed arrival Pattern and
+// calls Pattern.Start with its per-arrival function. Resource names for tab
+// completion come from cloud.Account.Names(kind) (OptSpec.Complete = kind).
 package shell
 
 import (
@@ -273,6 +278,7 @@ type Shell struct {
 	files   map[string][]byte
 	sink    func(name string, data []byte) error
 	traffic map[string]TrafficFunc
+	maxArr  float64 // arrivals allowed per traffic command
 }
 
 // Option configures a Shell.
@@ -298,12 +304,16 @@ func WithSink(fn func(name string, data []byte) error) Option {
 	return func(s *Shell) { s.sink = fn }
 }
 
+// WithMaxArrivals lowers (or raises) the per-command arrival limit of
+// traffic (default MaxArrivals).
+func WithMaxArrivals(n int) Option { return func(s *Shell) { s.maxArr = float64(n) } }
+
 // WithCommands adds extra commands (tests, embedding programs).
 func WithCommands(cs ...Command) Option { return func(s *Shell) { s.cmds = append(s.cmds, cs...) } }
 
 // New returns a shell over acct.
 func New(acct *cloud.Account, opts ...Option) *Shell {
-	s := &Shell{acct: acct, cmds: builtins(), files: map[string][]byte{}, traffic: trafficTargets()}
+	s := &Shell{acct: acct, cmds: builtins(), files: map[string][]byte{}, traffic: trafficTargets(), maxArr: MaxArrivals}
 	for _, o := range opts {
 		o(s)
 	}

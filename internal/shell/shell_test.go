@@ -199,20 +199,36 @@ func FuzzRun(f *testing.F) {
 	for _, s := range []string{
 		"aws lambda invoke --function-name f --payload '{\"a\":1}' out.json",
 		"traffic --function-name f --poisson 100 --for 1m",
+		"traffic --function-name f --ramp 1..5 --for 10s",
 		"clock advance 5m",
 		`a "b \" c" 'd' e\ f # g`,
 		"aws test do-thing --name=f --items a b --doc '{}'",
+		"aws lambda put-function-concurrency --function-name f --reserved-concurrent-executions 0",
+		"aws lambda put-provisioned-concurrency-config --function-name f --qualifier 1 --provisioned-concurrent-executions 2",
+		"aws lambda update-function-configuration --function-name f --memory-size 1024 --duration lognormal(10ms,0.5)",
+		"aws lambda create-function --function-name g --role r --zip-file fileb://x --environment Variables={A=1}",
 		"help aws lambda",
 		"report --json",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
-		if _, err := Split(line); err != nil {
-			return
+		acct := cloud.New(1)
+		acct.Kernel.SetBudget(20000) // keep every input cheap
+		sh := New(acct, WithMaxArrivals(1000))
+		if _, err := sh.Run("aws lambda create-function --function-name f --role r --zip-file fileb://f.zip --duration 10ms --publish"); err != nil {
+			t.Fatal(err)
 		}
-		sh := New(cloud.New(1))
 		_, _ = sh.Run(line) // must not panic
+		_, _ = sh.Run("clock advance 1m")
+		_, _ = sh.Run("report --json")
 		_ = sh.Complete(line)
+		if words, err := Split(line); err == nil {
+			for _, w := range words {
+				if strings.ContainsRune(w, 0) && !strings.ContainsRune(line, 0) {
+					t.Fatalf("Split invented a NUL in %q", w)
+				}
+			}
+		}
 	})
 }

@@ -215,14 +215,14 @@ func parsePattern(ctx *Ctx, a Args) (*Pattern, error) {
 				return nil, usagef("%s:%d: offset %v is beyond the 31-day limit", a.Str("trace"), i+1, d)
 			}
 			p.Offsets = append(p.Offsets, d)
-			if len(p.Offsets) > MaxArrivals {
-				return nil, usagef("traffic --trace: more than %d arrivals", MaxArrivals)
+			if float64(len(p.Offsets)) > ctx.Shell.maxArr {
+				return nil, usagef("traffic --trace: more than %.0f arrivals", ctx.Shell.maxArr)
 			}
 		}
 		sort.Slice(p.Offsets, func(i, j int) bool { return p.Offsets[i] < p.Offsets[j] })
 	}
-	if n := p.Expected(); n > MaxArrivals {
-		return nil, usagef("traffic: %s is about %.0f arrivals, more than the limit of %d per command; lower the rate or the duration", p.Describe(), n, MaxArrivals)
+	if n := p.Expected(); n > ctx.Shell.maxArr {
+		return nil, usagef("traffic: %s is about %.0f arrivals, more than the limit of %.0f per command; lower the rate or the duration", p.Describe(), n, ctx.Shell.maxArr)
 	}
 	return p, nil
 }
