@@ -409,9 +409,9 @@ type pcOut struct {
 	LastModified string `json:"LastModified"`
 }
 
-// parseShorthand parses the AWS CLI shorthand `K=V,K2={A=1,B=2}` into a map
+// parseOptShorthand parses the AWS CLI shorthand `K=V,K2={A=1,B=2}` into a map
 // (nested braces become maps). JSON input (starting with '{') is decoded.
-func parseShorthand(opt, s string) (map[string]any, error) {
+func parseOptShorthand(opt, s string) (map[string]any, error) {
 	s = strings.TrimSpace(s)
 	if strings.HasPrefix(s, "{") {
 		var m map[string]any
@@ -445,7 +445,7 @@ func parseShorthand(opt, s string) (map[string]any, error) {
 			if end < 0 {
 				return nil, usagef("Error parsing parameter '--%s': missing '}'", opt)
 			}
-			inner, err := parseShorthand(opt, s[1:end])
+			inner, err := parseOptShorthand(opt, s[1:end])
 			if err != nil {
 				return nil, err
 			}
@@ -515,7 +515,7 @@ func applyConfigOptions(c *lambda.Config, dlq *string, a Args, creating bool) er
 		c.Arch = l[0]
 	}
 	if a.Has("environment") {
-		m, err := parseShorthand("environment", a.Str("environment"))
+		m, err := parseOptShorthand("environment", a.Str("environment"))
 		if err != nil {
 			return err
 		}
@@ -526,7 +526,7 @@ func applyConfigOptions(c *lambda.Config, dlq *string, a Args, creating bool) er
 		}
 	}
 	if a.Has("ephemeral-storage") {
-		m, err := parseShorthand("ephemeral-storage", a.Str("ephemeral-storage"))
+		m, err := parseOptShorthand("ephemeral-storage", a.Str("ephemeral-storage"))
 		if err != nil {
 			return err
 		}
@@ -537,7 +537,7 @@ func applyConfigOptions(c *lambda.Config, dlq *string, a Args, creating bool) er
 		c.EphemeralMB = n
 	}
 	if a.Has("dead-letter-config") {
-		m, err := parseShorthand("dead-letter-config", a.Str("dead-letter-config"))
+		m, err := parseOptShorthand("dead-letter-config", a.Str("dead-letter-config"))
 		if err != nil {
 			return err
 		}
@@ -763,7 +763,7 @@ func lambdaPutEIC(ctx *Ctx, a Args) (Result, error) {
 		c.MaximumEventAgeInSeconds = int(max(min(a.Int("maximum-event-age-in-seconds"), 1<<30), -1))
 	}
 	if a.Has("destination-config") {
-		m, err := parseShorthand("destination-config", a.Str("destination-config"))
+		m, err := parseOptShorthand("destination-config", a.Str("destination-config"))
 		if err != nil {
 			return Result{}, err
 		}

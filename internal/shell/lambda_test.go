@@ -267,7 +267,7 @@ func TestCompleteFunctionNames(t *testing.T) {
 	}
 }
 
-func TestParseShorthand(t *testing.T) {
+func TestParseOptShorthand(t *testing.T) {
 	tests := []struct {
 		in   string
 		want map[string]any
@@ -279,14 +279,14 @@ func TestParseShorthand(t *testing.T) {
 		{"OnFailure={Destination=arn:x},OnSuccess={Destination=arn:y}", map[string]any{"OnFailure": map[string]any{"Destination": "arn:x"}, "OnSuccess": map[string]any{"Destination": "arn:y"}}},
 	}
 	for _, tc := range tests {
-		got, err := parseShorthand("x", tc.in)
+		got, err := parseOptShorthand("x", tc.in)
 		if err != nil || !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("parseShorthand(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+			t.Errorf("parseOptShorthand(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
 		}
 	}
 	for _, bad := range []string{"novalue", "A={B=1", "{bad json"} {
-		if _, err := parseShorthand("x", bad); err == nil {
-			t.Errorf("parseShorthand(%q) accepted", bad)
+		if _, err := parseOptShorthand("x", bad); err == nil {
+			t.Errorf("parseOptShorthand(%q) accepted", bad)
 		}
 	}
 }
