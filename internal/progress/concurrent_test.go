@@ -23,7 +23,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-const processWrites = 150
+const processWrites = 100
 
 // writerProcess opens the store, says "ready", waits for "go" on stdin, then
 // writes processWrites attempts, lesson positions and cards.
@@ -144,7 +144,7 @@ func TestTwoStoresManyGoroutines(t *testing.T) {
 	}
 	defer stores[0].Close()
 	defer stores[1].Close()
-	const goroutines, n = 4, 40
+	const goroutines, n = 4, 30
 	var writers []string
 	for i := 0; i < 2*goroutines; i++ {
 		who := fmt.Sprintf("w%d", i)
