@@ -397,7 +397,7 @@ func (m *Model) View() string {
 	if m.flash != "" {
 		b.WriteString(ansi.Truncate(" "+s.Warning.Render(m.flash), m.w, "…"))
 	} else {
-		b.WriteString(" " + m.help.ShortHelpView(m.ShortHelp()))
+		b.WriteString(" " + theme.HelpLine(s, m.ShortHelp(), m.w-1))
 	}
 	return b.String()
 }

@@ -751,7 +751,5 @@ func (m *Model) footer() string {
 	if m.flash != "" {
 		return ansi.Truncate(" "+s.Accent.Render(m.flash), m.w, "…")
 	}
-	h := m.help
-	h.Width = m.w - 1
-	return " " + h.ShortHelpView(m.ShortHelp())
+	return " " + theme.HelpLine(s, m.ShortHelp(), m.w-1)
 }

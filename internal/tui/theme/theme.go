@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -133,4 +134,37 @@ func Bar(style lipgloss.Style, width int, left, right string) string {
 		gap = 0
 	}
 	return style.Render(left + strings.Repeat(" ", gap) + right)
+}
+
+// HelpLine renders key bindings as a one-line help ("j/k scroll • q back")
+// that never exceeds width: items that do not fit are replaced by "…".
+// (bubbles' help.ShortHelpView overflows when the ellipsis itself does not
+// fit.)
+func HelpLine(s Styles, bindings []key.Binding, width int) string {
+	sep := s.Muted.Render(" • ")
+	var b strings.Builder
+	used := 0
+	first := true
+	for i, kb := range bindings {
+		if !kb.Enabled() || kb.Help().Key == "" {
+			continue
+		}
+		item := s.HelpKey.Render(kb.Help().Key) + " " + s.HelpDesc.Render(kb.Help().Desc)
+		if !first {
+			item = sep + item
+		}
+		w := ansi.StringWidth(item)
+		last := i == len(bindings)-1
+		// Keep room for the ellipsis unless this is the last item.
+		if used+w > width || (!last && used+w+2 > width) {
+			if used+2 <= width {
+				b.WriteString(s.Muted.Render(" …"))
+			}
+			break
+		}
+		b.WriteString(item)
+		used += w
+		first = false
+	}
+	return b.String()
 }
