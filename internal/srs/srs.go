@@ -39,6 +39,12 @@ func Review(c progress.Card, correct bool, now time.Time) progress.Card {
 	if correct {
 		rating = fsrs.Good
 	}
+	// A clock that went backwards (now before the last review) would make
+	// go-fsrs compute a negative elapsed time and overflow; treat it as a
+	// review at the time of the last one.
+	if now.Before(c.LastReview) {
+		now = c.LastReview
+	}
 	next := scheduler.Next(toFSRS(c), now.UTC(), rating).Card
 	return fromFSRS(c.QuestionID, c.QuizID, next)
 }

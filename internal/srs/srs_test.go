@@ -106,6 +106,16 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
+func TestReviewWithClockBeforeLastReview(t *testing.T) {
+	c := Review(NewCard("q", "z", t0), true, t0)
+	for _, ok := range []bool{true, false} {
+		got := Review(c, ok, t0.Add(-48*time.Hour))
+		if got.ElapsedDays != 0 || got.Reps != 2 || got.ScheduledDays < 1 || got.ScheduledDays > 36500 || got.Due.Before(t0) {
+			t.Errorf("correct=%v: %+v", ok, got)
+		}
+	}
+}
+
 func TestReviewDoesNotModifyInput(t *testing.T) {
 	c := NewCard("q", "z", t0)
 	before := c
