@@ -249,6 +249,7 @@ type parse struct {
 	lines  []int // offsets of line starts
 	probs  []Problem
 	seen   map[string]int
+	suffix map[string]int // next free "-N" suffix of a duplicated id
 	result *Quiz
 }
 
@@ -301,6 +302,7 @@ func (p *parse) run() (*Quiz, []Problem) {
 		}
 	}
 	p.seen = map[string]int{}
+	p.suffix = map[string]int{}
 	q := &Quiz{ID: p.h.ID, Title: p.h.Title, Lesson: p.h.Lesson, Domain: p.h.Domain, File: p.file}
 	p.result = q
 	if q.Domain != "" {
@@ -313,8 +315,11 @@ func (p *parse) run() (*Quiz, []Problem) {
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		blocks = append(blocks, n)
 	}
-	level := p.questionLevel(blocks)
-	for i := 0; i < len(blocks); i++ {
+	level, found := p.questionLevel(blocks)
+	if !found && p.listQuestions(blocks) {
+		level = 0 // questions came from lists; headings are only titles
+	}
+	for i := 0; i < len(blocks) && level > 0; i++ {
 		hd, ok := blocks[i].(*ast.Heading)
 		if !ok || hd.Level != level {
 			if ok && hd.Level == 1 && q.Title == "" {
@@ -337,6 +342,14 @@ func (p *parse) run() (*Quiz, []Problem) {
 		i = j - 1
 	}
 	if q.Title == "" {
+		for _, b := range blocks {
+			if hd, ok := b.(*ast.Heading); ok && hd.Level == 1 {
+				q.Title = p.headingText(hd)
+				break
+			}
+		}
+	}
+	if q.Title == "" {
 		q.Title = q.ID
 	}
 	if len(q.Questions) == 0 {
@@ -348,21 +361,30 @@ func (p *parse) run() (*Quiz, []Problem) {
 // questionLevel picks the heading level of questions: 2 by the format, or
 // the level whose headings most often own an option list or answer block
 // (public banks use ### or #).
-func (p *parse) questionLevel(blocks []ast.Node) int {
+func (p *parse) questionLevel(blocks []ast.Node) (int, bool) {
 	count := map[int]int{}
 	for i, n := range blocks {
 		hd, ok := n.(*ast.Heading)
 		if !ok {
 			continue
 		}
+		// A question heading owns one option list or answer block; a
+		// section with several (or with questions nested in a list) is a
+		// bank's title or chapter.
+		owned := 0
 		for j := i + 1; j < len(blocks); j++ {
 			if _, ok := blocks[j].(*ast.Heading); ok {
 				break
 			}
-			if isTaskList(blocks[j]) || fenceInfo(blocks[j], p.src) == "answer" {
-				count[hd.Level]++
-				break
+			switch {
+			case isTaskList(blocks[j]) || fenceInfo(blocks[j], p.src) == "answer":
+				owned++
+			case blocks[j].Kind() == ast.KindList && hasNestedTaskList(blocks[j]):
+				owned += 2
 			}
+		}
+		if owned == 1 {
+			count[hd.Level]++
 		}
 	}
 	best := 2
@@ -371,7 +393,111 @@ func (p *parse) questionLevel(blocks []ast.Node) int {
 			best = l
 		}
 	}
-	return best
+	return best, count[best] > 0
+}
+
+// listQuestions reads banks without question headings: a task list whose
+// question is the paragraph(s) before it ("33.\nWhich ...?\n- [ ] ..."), or
+// a list whose items hold a question and a nested task list
+// ("- Which ...?\n  - [ ] ..."). A blockquote right after the options
+// explains the question. It reports whether it found any question.
+func (p *parse) listQuestions(blocks []ast.Node) bool {
+	found := false
+	eof := p.base + len(p.lines)
+	endOf := func(bs []ast.Node, i, end int) int {
+		if i+1 < len(bs) {
+			return p.firstLine(bs[i+1])
+		}
+		return end
+	}
+	var pending []ast.Node
+	for i := 0; i < len(blocks); i++ {
+		b := blocks[i]
+		switch {
+		case isTaskList(b):
+			var text []ast.Node
+			for _, x := range pending {
+				if isQuestionText(x) {
+					text = append(text, x)
+				}
+			}
+			pending = nil
+			if len(text) == 0 {
+				p.problem(p.firstLine(b), "option list without a question before it")
+				continue
+			}
+			group := append(text[1:], b)
+			if i+1 < len(blocks) && blocks[i+1].Kind() == ast.KindBlockquote {
+				i++
+				group = append(group, blocks[i])
+			}
+			title := p.paragraphText(text[0])
+			p.build(title, p.firstLine(text[0]), "", "", group, endOf(blocks, i, eof))
+			found = true
+		case b.Kind() == ast.KindList && hasNestedTaskList(b):
+			pending = nil
+			for item := b.FirstChild(); item != nil; item = item.NextSibling() {
+				var kids []ast.Node
+				for c := item.FirstChild(); c != nil; c = c.NextSibling() {
+					kids = append(kids, c)
+				}
+				if len(kids) < 2 || !isQuestionText(kids[0]) {
+					continue
+				}
+				itemEnd := endOf(blocks, i, eof)
+				if item.NextSibling() != nil {
+					itemEnd = p.firstLine(item.NextSibling())
+				}
+				p.build(p.paragraphText(kids[0]), p.firstLine(kids[0]), "", "", kids[1:], itemEnd)
+				found = true
+			}
+		case b.Kind() == ast.KindHeading || b.Kind() == ast.KindThematicBreak ||
+			b.Kind() == ast.KindBlockquote || isNumberOnly(b):
+			pending = nil // "33." alone numbers the question that follows
+		default:
+			pending = append(pending, b)
+		}
+	}
+	return found
+}
+
+// isNumberOnly: a list whose items are empty, such as "33." on its own line.
+func isNumberOnly(n ast.Node) bool {
+	if n.Kind() != ast.KindList {
+		return false
+	}
+	for item := n.FirstChild(); item != nil; item = item.NextSibling() {
+		if item.HasChildren() {
+			return false
+		}
+	}
+	return true
+}
+
+func hasNestedTaskList(list ast.Node) bool {
+	for item := list.FirstChild(); item != nil; item = item.NextSibling() {
+		for c := item.FirstChild(); c != nil; c = c.NextSibling() {
+			if isTaskList(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isQuestionText: a paragraph (or the text of a tight list item).
+func isQuestionText(n ast.Node) bool {
+	return n.Kind() == ast.KindParagraph || n.Kind() == ast.KindTextBlock
+}
+
+// paragraphText is a paragraph's raw lines joined by spaces.
+func (p *parse) paragraphText(n ast.Node) string {
+	var parts []string
+	for i := 0; i < n.Lines().Len(); i++ {
+		seg := n.Lines().At(i)
+		parts = append(parts, strings.TrimSpace(string(seg.Value(p.src))))
+	}
+	return strings.TrimSpace(strings.Join(parts, " "))
 }
 
 func isTaskList(n ast.Node) bool {
@@ -424,17 +550,38 @@ func (p *parse) firstLine(n ast.Node) int {
 			return l
 		}
 	}
-	if n.PreviousSibling() != nil {
-		// A block without text (thematic break, empty fence): the first
-		// non-blank line after the previous block's start.
-		prev := p.firstLine(n.PreviousSibling())
-		for l := prev + 1; p.idx(l) < len(p.lines); l++ {
-			if strings.TrimSpace(p.rawLines(l, l+1)) != "" {
-				return l
-			}
+	// A block without text (thematic break, empty list item such as "33.",
+	// empty fence): the first line after an anchor that looks like it.
+	look := func(l string) bool { return strings.TrimSpace(l) != "" }
+	switch n.Kind() {
+	case ast.KindThematicBreak:
+		look = thematic.MatchString
+	case ast.KindList, ast.KindListItem:
+		look = bareMarker.MatchString
+	}
+	for l := p.anchor(n) + 1; p.idx(l) < len(p.lines); l++ {
+		if look(strings.TrimRight(p.rawLines(l, l+1), "\r\n")) {
+			return l
 		}
 	}
 	return p.base
+}
+
+var (
+	thematic   = regexp.MustCompile(`^ {0,3}(-( *-){2,}|\*( *\*){2,}|_( *_){2,}) *$`)
+	bareMarker = regexp.MustCompile(`^\s*(\d{1,9}[.)]|[-+*])\s*$`)
+)
+
+// anchor is a line at or before n's start: its previous sibling's first
+// line, or its parent's anchor.
+func (p *parse) anchor(n ast.Node) int {
+	if prev := n.PreviousSibling(); prev != nil {
+		return p.firstLine(prev)
+	}
+	if parent := n.Parent(); parent != nil && parent.Kind() != ast.KindDocument {
+		return p.anchor(parent)
+	}
+	return p.base - 1
 }
 
 // span is the source of blocks[i], up to the next block or end, trimmed.
@@ -463,10 +610,29 @@ func (p *parse) headingText(hd *ast.Heading) string {
 	return strings.TrimSpace(t)
 }
 
+// question parses a heading and the blocks of its section.
 func (p *parse) question(hd *ast.Heading, blocks []ast.Node, end int) {
 	line := p.firstLine(hd)
+	id, domain := "", ""
+	if v, ok := hd.AttributeString("id"); ok {
+		if b, ok := v.([]byte); ok && len(b) > 0 {
+			id = string(b)
+		}
+	}
+	if v, ok := hd.AttributeString("domain"); ok {
+		domain = attrString(v)
+		if domain == "" {
+			domain = "(empty)"
+		}
+	}
+	p.build(p.headingText(hd), line, id, domain, blocks, end)
+}
+
+// build makes a question from its title, explicit id and domain (may be
+// empty) and the blocks under it, which end before line end.
+func (p *parse) build(title string, line int, id, domain string, blocks []ast.Node, end int) {
 	q := &Question{
-		Title:  p.headingText(hd),
+		Title:  title,
 		Domain: p.h.Domain,
 		QuizID: p.h.ID,
 		Lesson: p.h.Lesson,
@@ -474,25 +640,22 @@ func (p *parse) question(hd *ast.Heading, blocks []ast.Node, end int) {
 		Line:   line,
 	}
 	explicit := false
-	if v, ok := hd.AttributeString("id"); ok {
-		if b, ok := v.([]byte); ok && len(b) > 0 {
-			q.ID = string(b)
-			explicit = true
-			if !idPattern.MatchString(q.ID) {
-				p.problem(line, "question id %q: use letters, digits, - _ . :", q.ID)
-			}
+	if id != "" {
+		q.ID = id
+		explicit = true
+		if !idPattern.MatchString(q.ID) {
+			p.problem(line, "question id %q: use letters, digits, - _ . :", q.ID)
 		}
 	}
-	if v, ok := hd.AttributeString("domain"); ok {
-		d := attrString(v)
-		if _, known := LookupDomain(d); !known {
-			p.problem(line, "unknown domain code %q (known: %s)", d, strings.Join(DomainCodes(), ", "))
+	if domain != "" {
+		if _, known := LookupDomain(domain); !known {
+			p.problem(line, "unknown domain code %q (known: %s)", domain, strings.Join(DomainCodes(), ", "))
 		} else {
-			q.Domain = d
+			q.Domain = domain
 		}
 	}
 	if q.Title == "" {
-		p.problem(line, "question heading has no text")
+		p.problem(line, "question has no text")
 	}
 	if !explicit {
 		q.ID = p.h.ID + "-" + slug(q.Title)
@@ -504,10 +667,12 @@ func (p *parse) question(hd *ast.Heading, blocks []ast.Node, end int) {
 			p.problem(line, "duplicate question id %q derived from the heading (also at line %d); give one an explicit {#id}", q.ID, prev)
 		}
 		// Keep ids unique in the session and the review cards anyway.
-		for n := 2; ; n++ {
-			id := fmt.Sprintf("%s-%d", q.ID, n)
+		base := q.ID
+		for n := max(2, p.suffix[base]); ; n++ {
+			id := fmt.Sprintf("%s-%d", base, n)
 			if _, taken := p.seen[id]; !taken {
 				q.ID = id
+				p.suffix[base] = n + 1
 				break
 			}
 		}

@@ -2,6 +2,7 @@ package quiz
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -280,7 +281,7 @@ func TestStarterQuizzesParse(t *testing.T) {
 }
 
 func FuzzParseQuiz(f *testing.F) {
-	for _, name := range []string{"testdata/broken.md", "testdata/bank-public.md", "testdata/bank-instructor.md",
+	for _, name := range []string{"testdata/broken.md", "testdata/bank-public.md", "testdata/bank-instructor.md", "testdata/bank-lists.md",
 		"../../quizzes/containers-vs-vms.md", "../../quizzes/lambda-anatomy.md"} {
 		if b, err := os.ReadFile(name); err == nil {
 			f.Add(b)
@@ -311,6 +312,62 @@ func FuzzParseQuiz(f *testing.F) {
 					t.Errorf("question %q kept without a right answer or options", q.ID)
 				}
 			}
+		}
+	})
+}
+
+func TestListStyleBank(t *testing.T) {
+	src, err := os.ReadFile("testdata/bank-lists.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	qz, probs := ParseFile("bank-lists.md", src)
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if qz.Title != "Compute quiz, list style" || len(qz.Questions) != 4 {
+		t.Fatalf("title %q, %d questions", qz.Title, len(qz.Questions))
+	}
+	tests := []struct {
+		title, text, expl string
+		kind              Kind
+		right             []int
+		line              int
+	}{
+		{"Which service lets you run containers without managing servers or clusters of EC2 instances? **Choose the correct answer:**", "", "Fargate runs tasks without instances for you to manage.", Single, []int{1}, 6},
+		{"Which statements about AWS Lambda are true? **Choose the 2 correct answers:**", "", "", Multi, []int{0, 2}, 16},
+		{"What is the CPU share of a Lambda function configured with 1,769 MB?", "", "", Single, []int{1}, 25},
+		{"Which ECS network mode gives each task its own elastic network interface?", "", "Fargate requires awsvpc.", Single, []int{2}, 29},
+	}
+	for i, tt := range tests {
+		q := qz.Questions[i]
+		var right []int
+		for j, o := range q.Options {
+			if o.Correct {
+				right = append(right, j)
+			}
+		}
+		if q.Title != tt.title || q.Text != tt.text || q.Explanation != tt.expl || q.Kind != tt.kind ||
+			fmt.Sprint(right) != fmt.Sprint(tt.right) || q.Line != tt.line {
+			t.Errorf("question %d = %q / %q / %q kind %v right %v line %d", i, q.Title, q.Text, q.Explanation, q.Kind, right, q.Line)
+		}
+	}
+}
+
+func BenchmarkParseQuiz(b *testing.B) {
+	src, err := os.ReadFile("../../quizzes/lambda-anatomy.md")
+	if err != nil {
+		b.Fatal(err)
+	}
+	big := []byte(strings.Repeat("## Q\n\n- [x] a\n- [ ] b\n\n> why\n\n", 500))
+	b.Run("starter", func(b *testing.B) {
+		for b.Loop() {
+			ParseFile("q.md", src)
+		}
+	})
+	b.Run("500-duplicate-headings", func(b *testing.B) {
+		for b.Loop() {
+			ParseFile("q.md", big)
 		}
 	})
 }

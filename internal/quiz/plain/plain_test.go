@@ -272,6 +272,7 @@ func TestIndependentFilesGrade(t *testing.T) {
 	}{
 		{"../testdata/bank-public.md", []string{"C", "b", "A,C", "B", "A"}, "Score: 4/5 (80%)"},
 		{"../testdata/bank-instructor.md", []string{"50", "0.0000166667", "acd", "B"}, "Score: 4/4 (100%)"},
+		{"../testdata/bank-lists.md", []string{"B", "AC", "A", "C"}, "Score: 3/4 (75%)"},
 	}
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.file), func(t *testing.T) {
