@@ -716,6 +716,10 @@ func lambdaInvoke(ctx *Ctx, a Args) (Result, error) {
 		}
 		out.LogResult = base64.StdEncoding.EncodeToString([]byte(logs))
 	}
+	if of := a.Str("outfile"); of == "/dev/stdout" || of == "-" {
+		// Like the AWS CLI: the response, then the JSON summary.
+		return Result{Output: out, Text: inv.Response() + "\n" + Result{Output: out}.String()}, nil
+	}
 	if err := ctx.WriteFile(a.Str("outfile"), []byte(inv.Response())); err != nil {
 		return Result{}, err
 	}

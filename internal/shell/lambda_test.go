@@ -65,6 +65,7 @@ func TestLambdaCommands(t *testing.T) {
 			{line: create},
 			{line: `aws lambda invoke --function-name f --payload '{"name":"Ada"}' out.json`, want: map[string]any{"StatusCode": 200.0, "ExecutedVersion": "$LATEST"}},
 			{line: "cat out.json", textHas: `{"name":"Ada"}`},
+			{line: `aws lambda invoke --function-name f --payload '{"x":1}' /dev/stdout`, textHas: "{\"x\":1}\n{\n    \"StatusCode\": 200"},
 			{line: "aws lambda invoke --function-name f --invocation-type Event out.json", want: map[string]any{"StatusCode": 202.0}},
 			{line: "aws lambda invoke --function-name f --invocation-type DryRun out.json", want: map[string]any{"StatusCode": 204.0}},
 			{line: "aws lambda invoke --function-name nope out.json", errHas: "An error occurred (ResourceNotFoundException) when calling the Invoke operation: Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope"},
