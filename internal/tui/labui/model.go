@@ -80,7 +80,7 @@ func newKeys() keyMap {
 		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup/pgdn", "scroll output")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown")),
 
-		Type:     key.NewBinding(key.WithKeys("i", "enter", ":"), key.WithHelp("i", "type a command")),
+		Type:     key.NewBinding(key.WithKeys("i", "enter", ":", "esc"), key.WithHelp("i/esc", "type a command")),
 		Hint:     key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint")),
 		Solution: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "solution")),
 		Pause:    key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause")),
@@ -91,7 +91,7 @@ func newKeys() keyMap {
 		PrevTab:  key.NewBinding(key.WithKeys("shift+tab", "left")),
 		Down:     key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("j/k", "scroll step")),
 		Up:       key.NewBinding(key.WithKeys("k", "up")),
-		Back:     key.NewBinding(key.WithKeys("q", "esc"), key.WithHelp("q", "back")),
+		Back:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "leave the lab")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Yes:      key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
 		No:       key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "no")),
