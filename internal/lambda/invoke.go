@@ -440,17 +440,21 @@ func (f *Function) complete(inv *Invocation) {
 	}
 }
 
-// remember keeps the last completed invocations for logs (a bounded ring).
+// remember keeps copies of the last completed invocations for logs (a
+// bounded ring of values, without payloads or environment pointers).
 func (f *Function) remember(inv *Invocation) {
 	const keep = 64
+	if f.recent == nil {
+		f.recent = make([]Invocation, 0, keep)
+	}
+	cp := *inv
+	cp.Payload, cp.env, cp.onDone = "", nil, nil
 	if len(f.recent) < keep {
-		f.recent = append(f.recent, inv)
+		f.recent = append(f.recent, cp)
 	} else {
-		f.recent[f.recentN%keep] = inv
+		f.recent[f.recentN%keep] = cp
 	}
 	f.recentN++
-	inv.env = nil // do not keep environments alive through the log ring
-	inv.onDone = nil
 }
 
 // LogLines renders the invocation's CloudWatch log lines (FACTS.md format:

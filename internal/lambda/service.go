@@ -211,7 +211,7 @@ type Function struct {
 
 	deleted bool
 	st      stats
-	recent  []*Invocation // ring of the last completed invocations (logs)
+	recent  []Invocation // ring of the last completed invocations (logs)
 	recentN int
 }
 
