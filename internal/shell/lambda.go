@@ -236,7 +236,7 @@ func lambdaCommands() []Command {
 				if err != nil {
 					return Result{}, err
 				}
-				return Result{Output: pcOut{Requested: pc.Requested, Allocated: intp(pc.Allocated), Status: pc.Status, LastModified: awsTime(pc.LastModified)}}, nil
+				return Result{Output: pcOut{Requested: pc.Requested, Allocated: lambdaIntPtr(pc.Allocated), Status: pc.Status, LastModified: lambdaTime(pc.LastModified)}}, nil
 			},
 		},
 		{
@@ -251,7 +251,7 @@ func lambdaCommands() []Command {
 				if err != nil {
 					return Result{}, err
 				}
-				return Result{Output: pcOut{Requested: pc.Requested, Available: intp(pc.Available), Allocated: intp(pc.Allocated), Status: pc.Status, LastModified: awsTime(pc.LastModified)}}, nil
+				return Result{Output: pcOut{Requested: pc.Requested, Available: lambdaIntPtr(pc.Available), Allocated: lambdaIntPtr(pc.Allocated), Status: pc.Status, LastModified: lambdaTime(pc.LastModified)}}, nil
 			},
 		},
 		{
@@ -328,10 +328,10 @@ func lambdaCommands() []Command {
 	}
 }
 
-func intp(n int) *int { return &n }
+func lambdaIntPtr(n int) *int { return &n }
 
-// awsTime formats simulated time like Lambda's LastModified.
-func awsTime(d time.Duration) string { return sim.Epoch.Add(d).Format("2006-01-02T15:04:05.000-0700") }
+// lambdaTime formats simulated time like Lambda's LastModified.
+func lambdaTime(d time.Duration) string { return sim.Epoch.Add(d).Format("2006-01-02T15:04:05.000-0700") }
 
 type fnConfigOut struct {
 	FunctionName     string
@@ -346,21 +346,21 @@ type fnConfigOut struct {
 	LastModified     string
 	CodeSha256       string
 	Version          string
-	Environment      *envOut `json:",omitempty"`
-	DeadLetterConfig *dlqOut `json:",omitempty"`
+	Environment      *lambdaEnvOut `json:",omitempty"`
+	DeadLetterConfig *lambdaDLQOut `json:",omitempty"`
 	TracingConfig    struct{ Mode string }
 	State            string
 	LastUpdateStatus string
 	PackageType      string
 	Architectures    []string
 	EphemeralStorage struct{ Size int }
-	Simulation       simOut // cloudlab: the simulation parameters (not in AWS output)
+	Simulation       lambdaSimOut // cloudlab: the simulation parameters (not in AWS output)
 }
 
-type envOut struct{ Variables map[string]string }
-type dlqOut struct{ TargetArn string }
+type lambdaEnvOut struct{ Variables map[string]string }
+type lambdaDLQOut struct{ TargetArn string }
 
-type simOut struct {
+type lambdaSimOut struct {
 	InitDuration        string
 	Duration            string
 	ReferenceMemorySize int
@@ -374,19 +374,19 @@ func fnConfig(f *lambda.Function, v *lambda.Version) fnConfigOut {
 	o := fnConfigOut{
 		FunctionName: f.Name, FunctionArn: f.ARN(v.Name), Runtime: c.Runtime, Role: c.Role, Handler: c.Handler,
 		CodeSize: c.CodeSize, Description: c.Description, Timeout: int(c.Timeout / time.Second), MemorySize: c.MemoryMB,
-		LastModified: awsTime(v.LastModified), CodeSha256: c.CodeSHA256, Version: v.Name,
+		LastModified: lambdaTime(v.LastModified), CodeSha256: c.CodeSHA256, Version: v.Name,
 		State: "Active", LastUpdateStatus: "Successful", PackageType: c.PackageType, Architectures: []string{c.Arch},
-		Simulation: simOut{InitDuration: c.Init.String(), Duration: c.Duration.String(), ReferenceMemorySize: c.RefMemoryMB,
+		Simulation: lambdaSimOut{InitDuration: c.Init.String(), Duration: c.Duration.String(), ReferenceMemorySize: c.RefMemoryMB,
 			ErrorRate: c.ErrorRate, CPUBound: c.CPUBound, CPUThreads: c.Threads},
 	}
 	if v.Name == "$LATEST" {
 		o.FunctionArn = f.ARN("")
 	}
 	if len(c.Environment) > 0 {
-		o.Environment = &envOut{Variables: c.Environment}
+		o.Environment = &lambdaEnvOut{Variables: c.Environment}
 	}
 	if f.DLQ != "" {
-		o.DeadLetterConfig = &dlqOut{TargetArn: f.DLQ}
+		o.DeadLetterConfig = &lambdaDLQOut{TargetArn: f.DLQ}
 	}
 	o.TracingConfig.Mode = "PassThrough"
 	o.EphemeralStorage.Size = c.EphemeralMB
@@ -456,7 +456,7 @@ func parseOptShorthand(opt, s string) (map[string]any, error) {
 		// The value runs to the next comma that starts another Key=.
 		val, s = s, ""
 		for i := 0; i < len(val); i++ {
-			if val[i] == ',' && startsKey(val[i+1:]) {
+			if val[i] == ',' && shorthandKeyAhead(val[i+1:]) {
 				val, s = val[:i], val[i+1:]
 				break
 			}
@@ -466,7 +466,7 @@ func parseOptShorthand(opt, s string) (map[string]any, error) {
 	return m, nil
 }
 
-func strVal(v any) string {
+func lambdaStr(v any) string {
 	switch x := v.(type) {
 	case string:
 		return x
@@ -522,7 +522,7 @@ func applyConfigOptions(c *lambda.Config, dlq *string, a Args, creating bool) er
 		vars, _ := m["Variables"].(map[string]any)
 		c.Environment = map[string]string{}
 		for k, v := range vars {
-			c.Environment[k] = strVal(v)
+			c.Environment[k] = lambdaStr(v)
 		}
 	}
 	if a.Has("ephemeral-storage") {
@@ -530,7 +530,7 @@ func applyConfigOptions(c *lambda.Config, dlq *string, a Args, creating bool) er
 		if err != nil {
 			return err
 		}
-		n, err := strconv.Atoi(strVal(m["Size"]))
+		n, err := strconv.Atoi(lambdaStr(m["Size"]))
 		if err != nil {
 			return usagef("--ephemeral-storage: want Size=MB, e.g. Size=1024")
 		}
@@ -541,7 +541,7 @@ func applyConfigOptions(c *lambda.Config, dlq *string, a Args, creating bool) er
 		if err != nil {
 			return err
 		}
-		*dlq = strVal(m["TargetArn"])
+		*dlq = lambdaStr(m["TargetArn"])
 	}
 	if a.Has("init-duration") {
 		c.Init = a.Dist("init-duration")
@@ -742,7 +742,7 @@ func eicOut(f *lambda.Function, qual string, c lambda.EventInvokeConfig) eicJSON
 	if q == "" {
 		q = "$LATEST"
 	}
-	o := eicJSON{LastModified: awsTime(c.LastModified), FunctionArn: f.ARN(q), MaximumRetryAttempts: c.MaximumRetryAttempts, MaximumEventAgeInSeconds: c.MaximumEventAgeInSeconds}
+	o := eicJSON{LastModified: lambdaTime(c.LastModified), FunctionArn: f.ARN(q), MaximumRetryAttempts: c.MaximumRetryAttempts, MaximumEventAgeInSeconds: c.MaximumEventAgeInSeconds}
 	o.DestinationConfig.OnSuccess = map[string]string{}
 	o.DestinationConfig.OnFailure = map[string]string{}
 	if c.OnSuccess != "" {
@@ -775,9 +775,9 @@ func lambdaPutEIC(ctx *Ctx, a Args) (Result, error) {
 			d, _ := v.(map[string]any)
 			switch k {
 			case "OnSuccess":
-				c.OnSuccess = strVal(d["Destination"])
+				c.OnSuccess = lambdaStr(d["Destination"])
 			case "OnFailure":
-				c.OnFailure = strVal(d["Destination"])
+				c.OnFailure = lambdaStr(d["Destination"])
 			default:
 				return Result{}, usagef("--destination-config: unknown key %s (want OnSuccess, OnFailure)", k)
 			}
@@ -848,7 +848,7 @@ func lambdaTraffic(ctx *Ctx, a Args, p *Pattern) (Result, error) {
 		"ExpectedInvocations": n, "From": sim.FormatClock(ctx.Now())}, Text: text}, nil
 }
 
-func startsKey(s string) bool {
+func shorthandKeyAhead(s string) bool {
 	for i, r := range s {
 		switch {
 		case r == '=':

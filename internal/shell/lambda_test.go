@@ -10,10 +10,10 @@ import (
 	"github.com/cloudlab/cloudlab/internal/cloud"
 )
 
-const create = "aws lambda create-function --function-name f --runtime python3.12 --role arn:aws:iam::123456789012:role/r --handler app.handler --zip-file fileb://f.zip"
+const createF = "aws lambda create-function --function-name f --runtime python3.12 --role arn:aws:iam::123456789012:role/r --handler app.handler --zip-file fileb://f.zip"
 
-// jsonOf round-trips a result's Output through JSON into a generic value.
-func jsonOf(t *testing.T, r Result) map[string]any {
+// lambdaOutput round-trips a result's Output through JSON into a generic value.
+func lambdaOutput(t *testing.T, r Result) map[string]any {
 	t.Helper()
 	b, err := json.Marshal(r.Output)
 	if err != nil {
@@ -26,7 +26,7 @@ func jsonOf(t *testing.T, r Result) map[string]any {
 	return m
 }
 
-func run(t *testing.T, sh *Shell, line string) Result {
+func mustRun(t *testing.T, sh *Shell, line string) Result {
 	t.Helper()
 	r, err := sh.Run(line)
 	if err != nil {
@@ -47,22 +47,22 @@ func TestLambdaCommands(t *testing.T) {
 		steps []step
 	}{
 		{"create and get", []step{
-			{line: create + " --memory-size 512 --timeout 10 --architectures arm64 --duration 250ms --environment Variables={A=1,B=two}",
+			{line: createF + " --memory-size 512 --timeout 10 --architectures arm64 --duration 250ms --environment Variables={A=1,B=two}",
 				want: map[string]any{"FunctionName": "f", "MemorySize": 512.0, "Timeout": 10.0, "Version": "$LATEST", "State": "Active"}},
 			{line: "aws lambda get-function --function-name f", textHas: `"Architectures": [` + "\n" + `            "arm64"`},
 			{line: "aws lambda get-function-configuration --function-name f", textHas: `"A": "1"`},
-			{line: create, errHas: "An error occurred (ResourceConflictException) when calling the CreateFunction operation: Function already exist: f"},
+			{line: createF, errHas: "An error occurred (ResourceConflictException) when calling the CreateFunction operation: Function already exist: f"},
 			{line: "aws lambda list-functions", textHas: `"FunctionName": "f"`},
 		}},
 		{"validation errors", []step{
-			{line: create + " --memory-size 64", errHas: "(ValidationException) when calling the CreateFunction operation: 1 validation error detected: Value '64' at 'memorySize'"},
-			{line: create + " --timeout 901", errHas: "Member must have value less than or equal to 900"},
+			{line: createF + " --memory-size 64", errHas: "(ValidationException) when calling the CreateFunction operation: 1 validation error detected: Value '64' at 'memorySize'"},
+			{line: createF + " --timeout 901", errHas: "Member must have value less than or equal to 900"},
 			{line: "aws lambda create-function --function-name f --runtime python3.12", errHas: "the following arguments are required: --role"},
-			{line: create + " --error-rate 2", errHas: "--error-rate must be between 0 and 1"},
-			{line: create + " --duration exp(", errHas: "missing closing parenthesis"},
+			{line: createF + " --error-rate 2", errHas: "--error-rate must be between 0 and 1"},
+			{line: createF + " --duration exp(", errHas: "missing closing parenthesis"},
 		}},
 		{"invoke", []step{
-			{line: create},
+			{line: createF},
 			{line: `aws lambda invoke --function-name f --payload '{"name":"Ada"}' out.json`, want: map[string]any{"StatusCode": 200.0, "ExecutedVersion": "$LATEST"}},
 			{line: "cat out.json", textHas: `{"name":"Ada"}`},
 			{line: `aws lambda invoke --function-name f --payload '{"x":1}' /dev/stdout`, textHas: "{\"x\":1}\n{\n    \"StatusCode\": 200"},
@@ -74,7 +74,7 @@ func TestLambdaCommands(t *testing.T) {
 			{line: "aws lambda invoke --function-name f --invocation-type Evnt o", errHas: "did you mean 'Event'"},
 		}},
 		{"function error and timeout", []step{
-			{line: create + " --error-rate 1"},
+			{line: createF + " --error-rate 1"},
 			{line: "aws lambda invoke --function-name f out.json", want: map[string]any{"StatusCode": 200.0, "FunctionError": "Unhandled"}},
 			{line: "cat out.json", textHas: `"errorType":"SimulatedError"`},
 			{line: "aws lambda update-function-configuration --function-name f --error-rate 0 --duration 5s", want: map[string]any{"Timeout": 3.0}},
@@ -83,7 +83,7 @@ func TestLambdaCommands(t *testing.T) {
 			{line: "aws logs tail /aws/lambda/f", textHas: "Task timed out after 3.00 seconds"},
 		}},
 		{"concurrency", []step{
-			{line: create},
+			{line: createF},
 			{line: "aws lambda put-function-concurrency --function-name f --reserved-concurrent-executions 901", errHas: "(InvalidParameterValueException) when calling the PutFunctionConcurrency operation: Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100]."},
 			{line: "aws lambda get-function-concurrency --function-name f", textHas: "{}"},
 			{line: "aws lambda put-function-concurrency --function-name f --reserved-concurrent-executions 0", want: map[string]any{"ReservedConcurrentExecutions": 0.0}},
@@ -95,7 +95,7 @@ func TestLambdaCommands(t *testing.T) {
 			{line: "aws lambda get-function-concurrency --function-name f", textHas: "{}"},
 		}},
 		{"versions, aliases, provisioned concurrency", []step{
-			{line: create + " --init-duration 1s"},
+			{line: createF + " --init-duration 1s"},
 			{line: "aws lambda publish-version --function-name f", want: map[string]any{"Version": "1"}},
 			{line: "aws lambda publish-version --function-name f", want: map[string]any{"Version": "1"}},
 			{line: "aws lambda create-alias --function-name f --name live --function-version 1", want: map[string]any{"Name": "live", "FunctionVersion": "1", "AliasArn": "arn:aws:lambda:us-east-1:123456789012:function:f:live"}},
@@ -110,7 +110,7 @@ func TestLambdaCommands(t *testing.T) {
 			{line: "aws lambda list-aliases --function-name f", textHas: `"Name": "live"`},
 		}},
 		{"event invoke config", []step{
-			{line: create},
+			{line: createF},
 			{line: `aws lambda put-function-event-invoke-config --function-name f --maximum-retry-attempts 0 --maximum-event-age-in-seconds 60 --destination-config '{"OnFailure":{"Destination":"arn:aws:sqs:us-east-1:123456789012:dlq"}}'`,
 				want: map[string]any{"MaximumRetryAttempts": 0.0, "MaximumEventAgeInSeconds": 60.0}},
 			{line: "aws lambda get-function-event-invoke-config --function-name f", textHas: `"Destination": "arn:aws:sqs:us-east-1:123456789012:dlq"`},
@@ -118,13 +118,13 @@ func TestLambdaCommands(t *testing.T) {
 			{line: "aws lambda put-function-event-invoke-config --function-name f --destination-config OnFailure={Destination=arn:aws:sns:us-east-1:123456789012:t}", textHas: "arn:aws:sns"},
 		}},
 		{"update code and delete", []step{
-			{line: create},
+			{line: createF},
 			{line: "aws lambda update-function-code --function-name f --zip-file fileb://lambda-build/deploy-package.zip --profile dev", want: map[string]any{"FunctionName": "f"}},
 			{line: "aws lambda delete-function --function-name f"},
 			{line: "aws lambda get-function --function-name f", errHas: "(ResourceNotFoundException) when calling the GetFunction operation"},
 		}},
 		{"lab verbs", []step{
-			{line: create + " --duration 2s"},
+			{line: createF + " --duration 2s"},
 			{line: "aws lambda put-function-concurrency --function-name f --reserved-concurrent-executions 100"},
 			{line: "traffic --function-name f --burst 150", textHas: "burst of 150"},
 			{line: "clock advance 10s", want: map[string]any{"clock": "00:00:10.000"}},
@@ -162,7 +162,7 @@ func TestLambdaCommands(t *testing.T) {
 					t.Fatalf("%s\noutput:\n%s\nwant it to contain %q", st.line, r.String(), st.textHas)
 				}
 				if st.want != nil {
-					m := jsonOf(t, r)
+					m := lambdaOutput(t, r)
 					for k, v := range st.want {
 						if !reflect.DeepEqual(m[k], v) {
 							t.Fatalf("%s\n%s = %#v, want %#v\noutput: %s", st.line, k, m[k], v, r.String())
@@ -176,8 +176,8 @@ func TestLambdaCommands(t *testing.T) {
 
 func TestInvokeLogTail(t *testing.T) {
 	sh := New(cloud.New(1))
-	run(t, sh, create+" --init-duration 203.69ms --duration 38.66ms")
-	m := jsonOf(t, run(t, sh, "aws lambda invoke --function-name f --log-type Tail out.json"))
+	mustRun(t, sh, createF+" --init-duration 203.69ms --duration 38.66ms")
+	m := lambdaOutput(t, mustRun(t, sh, "aws lambda invoke --function-name f --log-type Tail out.json"))
 	b, err := base64.StdEncoding.DecodeString(m["LogResult"].(string))
 	if err != nil {
 		t.Fatal(err)
@@ -191,10 +191,10 @@ func TestInvokeLogTail(t *testing.T) {
 
 func TestReportJSONShape(t *testing.T) {
 	sh := New(cloud.New(1))
-	run(t, sh, create)
-	run(t, sh, "traffic --function-name f --poisson 50 --for 1m")
-	run(t, sh, "clock advance 2m")
-	b, _ := json.Marshal(run(t, sh, "report --json").Output)
+	mustRun(t, sh, createF)
+	mustRun(t, sh, "traffic --function-name f --poisson 50 --for 1m")
+	mustRun(t, sh, "clock advance 2m")
+	b, _ := json.Marshal(mustRun(t, sh, "report --json").Output)
 	var rep struct {
 		Clock  string `json:"clock"`
 		Lambda struct {
@@ -235,9 +235,9 @@ func TestTrafficPatterns(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			sh := New(cloud.New(1), WithFiles(map[string][]byte{"t.txt": []byte(tc.trace)}))
-			run(t, sh, create+" --duration 1ms")
-			run(t, sh, tc.line)
-			run(t, sh, "clock advance 1m")
+			mustRun(t, sh, createF+" --duration 1ms")
+			mustRun(t, sh, tc.line)
+			mustRun(t, sh, "clock advance 1m")
 			r := sh.Account().Lambda.Report().Functions[0]
 			if float64(r.Requests) != tc.want {
 				t.Fatalf("requests %d, want %v", r.Requests, tc.want)
@@ -245,7 +245,7 @@ func TestTrafficPatterns(t *testing.T) {
 		})
 	}
 	sh := New(cloud.New(1), WithFiles(map[string][]byte{"bad.txt": []byte("0s\nsoon\n")}))
-	run(t, sh, create)
+	mustRun(t, sh, createF)
 	if _, err := sh.Run("traffic --function-name f --trace bad.txt"); err == nil || !strings.Contains(err.Error(), "bad.txt:2:") {
 		t.Fatalf("bad trace: %v", err)
 	}
@@ -253,8 +253,8 @@ func TestTrafficPatterns(t *testing.T) {
 
 func TestCompleteFunctionNames(t *testing.T) {
 	sh := New(cloud.New(1))
-	run(t, sh, create)
-	run(t, sh, strings.Replace(create, "--function-name f", "--function-name fun2", 1))
+	mustRun(t, sh, createF)
+	mustRun(t, sh, strings.Replace(createF, "--function-name f", "--function-name fun2", 1))
 	got := sh.Complete("aws lambda invoke --function-name fu")
 	if !reflect.DeepEqual(got, []string{"aws lambda invoke --function-name fun2"}) {
 		t.Fatalf("Complete = %q", got)
