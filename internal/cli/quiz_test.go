@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,7 +72,7 @@ func TestQuizzesJSON(t *testing.T) {
 	for _, i := range infos {
 		if i.ID == "lambda-anatomy" {
 			found = true
-			if i.Questions != 7 || i.Lesson != "lambda-anatomy" || i.Best != nil {
+			if i.Questions < 7 || i.Lesson != "lambda-anatomy" || i.Best != nil {
 				t.Errorf("lambda-anatomy = %+v", i)
 			}
 		}
@@ -88,7 +89,8 @@ func TestQuizPlainAllRightThenListed(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s\n%s", code, errs, out)
 	}
-	if !strings.Contains(out, "\nScore: 7/7 (100%)\n") {
+	n := strings.Count(in, "\n")
+	if !strings.Contains(out, fmt.Sprintf("\nScore: %d/%d (100%%)\n", n, n)) {
 		t.Errorf("output:\n%s", out)
 	}
 	_, out, _ = runQuizCLI(t, data, "", "quizzes")

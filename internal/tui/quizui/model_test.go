@@ -1,6 +1,7 @@
 package quizui
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -260,11 +261,12 @@ func TestExamTimerAutoSubmits(t *testing.T) {
 	s, _ := quiz.NewSession(qz.Questions, quiz.Config{Mode: quiz.Exam, Seed: 1, Start: t0})
 	m := New(s, env(c), Options{Title: qz.Title})
 	m.SetSize(80, 24)
-	mustContain(t, checkFrame(t, m, 80, 24), "⏱ 14:00 left")
-	c.now = t0.Add(13*time.Minute + 59*time.Second)
+	total := time.Duration(s.Len()) * quiz.PerQuestion
+	mustContain(t, checkFrame(t, m, 80, 24), fmt.Sprintf("⏱ %d:00 left", int(total.Minutes())))
+	c.now = t0.Add(total - time.Second)
 	m.Update(tickMsg(c.now))
 	mustContain(t, checkFrame(t, m, 80, 24), "⏱ 0:01 left")
-	c.now = t0.Add(14 * time.Minute)
+	c.now = t0.Add(total)
 	m.Update(tickMsg(c.now))
 	if !s.Submitted || !s.TimedOut || m.state != sResults {
 		t.Fatal("not submitted at the deadline")
@@ -381,38 +383,8 @@ func TestFactoriesAndReview(t *testing.T) {
 	}
 	// One wrong, two right.
 	for i := range 3 {
-		it := s.Item(i)
-		if it.Q.Kind == quiz.Numeric {
-			ans := quiz.FormatNumber(it.Q.Answer, 0)
-			if i == 0 {
-				ans = "123456"
-			}
-			for _, r := range ans {
-				press(t, m, string(r))
-			}
-			press(t, m, "enter", "enter")
-			continue
-		}
-		if it.Q.Kind == quiz.Multi {
-			for d := range it.Order {
-				if it.Option(d).Correct != (i == 0) || (i == 0 && d > 0) {
-					continue
-				}
-				press(t, m, string(rune('a'+d)))
-			}
-			if i == 0 { // two wrong picks
-				press(t, m, letter(it, false))
-				for d := range it.Order {
-					if !it.Option(d).Correct && !m.picked[d] {
-						press(t, m, string(rune('a'+d)))
-						break
-					}
-				}
-			}
-			press(t, m, "enter", "enter")
-			continue
-		}
-		press(t, m, letter(it, i != 0), "enter", "enter")
+		press(t, m, answerKeys(s.Item(i), i != 0)...)
+		press(t, m, "enter", "enter")
 	}
 	if got := s.Score().Correct; got != 2 {
 		t.Fatalf("score %d, want 2", got)
@@ -436,4 +408,28 @@ func TestFactoriesAndReview(t *testing.T) {
 	}
 	rm.SetSize(80, 24)
 	mustContain(t, checkFrame(t, rm, 80, 24), "Review · Review")
+}
+
+// answerKeys are the keys that answer an item right or wrong.
+func answerKeys(it *quiz.Item, right bool) []string {
+	if it.Q.Kind == quiz.Numeric {
+		ans := quiz.FormatNumber(it.Q.Answer, 0)
+		if !right {
+			ans = "123456"
+		}
+		return strings.Split(ans, "")
+	}
+	var keys []string
+	if !right {
+		keys = append(keys, letter(it, false))
+	}
+	for d := range it.Order {
+		if len(keys) == it.Q.Choose() {
+			break
+		}
+		if it.Option(d).Correct {
+			keys = append(keys, string(rune('a'+d)))
+		}
+	}
+	return keys
 }
