@@ -331,7 +331,9 @@ func lambdaCommands() []Command {
 func lambdaIntPtr(n int) *int { return &n }
 
 // lambdaTime formats simulated time like Lambda's LastModified.
-func lambdaTime(d time.Duration) string { return sim.Epoch.Add(d).Format("2006-01-02T15:04:05.000-0700") }
+func lambdaTime(d time.Duration) string {
+	return sim.Epoch.Add(d).Format("2006-01-02T15:04:05.000-0700")
+}
 
 type fnConfigOut struct {
 	FunctionName     string
