@@ -95,6 +95,7 @@ full-screen app.`,
 	root.SetIn(a.In)
 	root.SetOut(a.Out)
 	root.SetErr(a.Err)
+	root.SuggestionsMinimumDistance = 2
 	root.SetVersionTemplate("cloudlab {{.Version}}\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &UsageError{err}

@@ -171,6 +171,11 @@ func styleConfig(style string) ansi.StyleConfig {
 	// Less margin than glamour's default: 80 columns are precious.
 	cfg.Document.Margin = &one
 	cfg.CodeBlock.Margin = &one
+	// glamour wraps a list item's text without counting its "• " or "1. "
+	// prefix, so long items overflowed and re-wrapped with a stray word on
+	// its own line; a margin of 2 takes those columns out of the wrap width.
+	two := uint(2)
+	cfg.List.Margin = &two
 	// glamour subtracts one column per blockquote indent but writes the
 	// two-column token "│ ", so quoted lines overflowed and re-wrapped; use
 	// one-column tokens.
@@ -216,6 +221,48 @@ func (hideTransformer) Transform(doc *ast.Document, reader text.Reader, _ parser
 			p.RemoveChild(p, n)
 		}
 	}
+	joinSoftBreaks(doc, src)
+}
+
+// joinSoftBreaks turns soft line breaks inside tight list items into spaces.
+// glamour reflows paragraphs but prints a list item's source line breaks as
+// they are, which left short stray lines once the item was wrapped again.
+func joinSoftBreaks(doc *ast.Document, src []byte) {
+	space := bytes.IndexByte(src, ' ')
+	if space < 0 {
+		return
+	}
+	var breaks []*ast.Text
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		if t, ok := n.(*ast.Text); ok && t.SoftLineBreak() && inTextBlock(t) {
+			breaks = append(breaks, t)
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, t := range breaks {
+		t.SetSoftLineBreak(false)
+		sp := space
+		// Prefer the space right after the line break (the indentation).
+		if end := t.Segment.Stop; end+1 < len(src) && src[end] == '\n' && src[end+1] == ' ' {
+			sp = end + 1
+		}
+		t.Parent().InsertAfter(t.Parent(), t, ast.NewTextSegment(text.NewSegment(sp, sp+1)))
+	}
+}
+
+func inTextBlock(n ast.Node) bool {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		switch p.Kind() {
+		case ast.KindTextBlock:
+			return true
+		case ast.KindParagraph, ast.KindDocument:
+			return false
+		}
+	}
+	return false
 }
 
 // Hidden reports whether a fenced block with this info string (language)
