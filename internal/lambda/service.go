@@ -590,3 +590,41 @@ func (f *Function) EventInvokeConfigFor(qualifier string) EventInvokeConfig {
 	}
 	return EventInvokeConfig{MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600}
 }
+
+// UpdateAlias points an alias at another version. Provisioned concurrency
+// on the alias is re-allocated on the new version (its environments
+// initialize again), as AWS does when an alias with provisioned concurrency
+// moves.
+func (f *Function) UpdateAlias(name, version, description string) (*Alias, error) {
+	a := f.aliases[name]
+	if a == nil {
+		return nil, notFound("Alias not found: %s", f.ARN(name))
+	}
+	if version != "" {
+		if _, err := f.version(version); err != nil {
+			return nil, err
+		}
+		if version != a.Version {
+			a.Version = version
+			if pc := f.pcs[name]; pc != nil {
+				n := pc.Requested
+				f.deletePC(pc)
+				if _, err := f.PutProvisionedConcurrency(name, n); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	if description != "" {
+		a.Description = description
+	}
+	return a, nil
+}
+
+// Alias returns an alias by name.
+func (f *Function) Alias(name string) (*Alias, error) {
+	if a := f.aliases[name]; a != nil {
+		return a, nil
+	}
+	return nil, notFound("Alias not found: %s", f.ARN(name))
+}

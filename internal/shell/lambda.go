@@ -208,6 +208,36 @@ func lambdaCommands() []Command {
 			},
 		},
 		{
+			Service: "lambda", Operation: "update-alias", Summary: "Point an alias at another version",
+			Options: []OptSpec{fnOpt(), {Name: "name", Required: true, Help: "Alias name."}, {Name: "function-version", Help: "New version."}, {Name: "description", Help: "Description."}},
+			Run: func(ctx *Ctx, a Args) (Result, error) {
+				f, err := ctx.Acct.Lambda.Function(a.Str("function-name"))
+				if err != nil {
+					return Result{}, err
+				}
+				al, err := f.UpdateAlias(a.Str("name"), a.Str("function-version"), a.Str("description"))
+				if err != nil {
+					return Result{}, err
+				}
+				return Result{Output: aliasOut(f, al)}, nil
+			},
+		},
+		{
+			Service: "lambda", Operation: "get-alias", Summary: "Show an alias",
+			Options: []OptSpec{fnOpt(), {Name: "name", Required: true, Help: "Alias name."}},
+			Run: func(ctx *Ctx, a Args) (Result, error) {
+				f, err := ctx.Acct.Lambda.Function(a.Str("function-name"))
+				if err != nil {
+					return Result{}, err
+				}
+				al, err := f.Alias(a.Str("name"))
+				if err != nil {
+					return Result{}, err
+				}
+				return Result{Output: aliasOut(f, al)}, nil
+			},
+		},
+		{
 			Service: "lambda", Operation: "list-aliases", Summary: "List a function's aliases",
 			Options: []OptSpec{fnOpt()},
 			Run: func(ctx *Ctx, a Args) (Result, error) {
