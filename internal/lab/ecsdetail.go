@@ -19,8 +19,16 @@ func ecsClusters(svc *ecs.Service) []*Cluster {
 		for k, v := range c.TasksByStatus() {
 			cl.TasksByStatus[k] = v
 		}
+		// runningTasksCount is counted from the tasks themselves: one
+		// source of truth for the map, the checks and the services.
+		running := map[*ecs.ContainerInstance]int{}
+		for _, t := range c.Tasks() {
+			if t.LastStatus == "RUNNING" && t.Instance != nil {
+				running[t.Instance]++
+			}
+		}
 		for _, ci := range c.Instances() {
-			in := &ContainerInstance{Status: ci.Status, RunningTasksCount: ci.RunningTasksCount()}
+			in := &ContainerInstance{Status: ci.Status, RunningTasksCount: running[ci]}
 			if ci.EC2 != nil {
 				in.Ec2InstanceId, in.InstanceType, in.AvailabilityZone = ci.EC2.ID, ci.EC2.Type.Name, ci.EC2.AZ
 			}

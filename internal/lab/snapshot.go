@@ -19,6 +19,12 @@ type reportShape struct {
 	Lambda struct {
 		Functions []json.RawMessage `json:"functions"`
 	} `json:"lambda"`
+	ECS struct {
+		Clusters []struct {
+			ClusterName string  `json:"clusterName"`
+			CostUSD     float64 `json:"CostUSD"`
+		} `json:"clusters"`
+	} `json:"ecs"`
 }
 
 // reportOf returns the account's report as plain JSON values and decoded.
@@ -65,6 +71,11 @@ func (r *Runner) refresh() {
 	}
 	addLambdaDetail(r.Acct, e)
 	e.Clusters = ecsClusters(r.Acct.ECS)
+	for _, c := range rs.ECS.Clusters {
+		if cl := e.cluster(c.ClusterName); cl.Exists {
+			cl.CostUSD = c.CostUSD
+		}
+	}
 	e.Instances = ec2Instances(r.Acct.EC2)
 	sort.Slice(e.Functions, func(i, j int) bool { return e.Functions[i].FunctionName < e.Functions[j].FunctionName })
 	sort.Slice(e.Clusters, func(i, j int) bool { return e.Clusters[i].ClusterName < e.Clusters[j].ClusterName })
