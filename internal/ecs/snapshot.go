@@ -205,9 +205,13 @@ func (s *Service) Report() Report {
 	return r
 }
 
-// ReportText is the plain-text ECS report (empty when there are no clusters).
+// ReportText is the plain-text ECS report (empty when there are no
+// clusters; it starts with a newline so it can follow other text).
 func (s *Service) ReportText() string {
 	var b strings.Builder
+	if len(s.Clusters()) > 0 {
+		b.WriteString("\n")
+	}
 	for _, c := range s.Clusters() {
 		reg, run, pend, _ := c.Counts()
 		fmt.Fprintf(&b, "ecs cluster %s: %d container instances, %d tasks running, %d pending, cost $%.4f\n",

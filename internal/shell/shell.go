@@ -39,7 +39,7 @@ func builtins() []Command {
 	var cs []Command
 	cs = append(cs, verbCommands()...)
 	cs = append(cs, lambdaCommands()...)
-	// ecs helper: append ec2Commands(), ecsCommands(), autoscalingCommands() here.
+	cs = append(cs, ecsAllCommands()...) // ecs, ec2, application-autoscaling, fault, explain
 	return cs
 }
 
@@ -49,6 +49,7 @@ func builtins() []Command {
 func trafficTargets() map[string]TrafficFunc {
 	return map[string]TrafficFunc{
 		"lambda": lambdaTraffic,
+		"ecs":    ecsTraffic,
 	}
 }
 

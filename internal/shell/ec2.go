@@ -1,0 +1,222 @@
+package shell
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/cloudlab/cloudlab/internal/ec2"
+)
+
+// The `aws ec2` commands the ECS lessons use.
+
+func ec2Commands() []Command {
+	return []Command{
+		{
+			Service: "ec2", Operation: "run-instances", Summary: "Launch instances (pending for the boot time, then running; user data ECS_CLUSTER=name joins a cluster)",
+			Options: []OptSpec{
+				{Name: "image-id", Help: "AMI id (default: the simulated ECS-optimized Amazon Linux AMI)."},
+				{Name: "instance-type", Complete: "instance-type", Help: "Instance type, e.g. t3.micro, m5.large, c5.xlarge (default m5.large)."},
+				{Name: "count", Help: "How many: N or MIN:MAX (default 1)."},
+				{Name: "min-count", Type: Int, Help: "Minimum number to launch."},
+				{Name: "max-count", Type: Int, Help: "Maximum number to launch."},
+				{Name: "placement", Help: "AvailabilityZone=us-east-1a (or JSON)."},
+				{Name: "user-data", Help: "User data: text, base64 or file://script.sh; ECS_CLUSTER=name makes the agent join that cluster."},
+				{Name: "key-name", Help: "Key pair (accepted)."},
+				{Name: "security-group-ids", Type: List, Help: "Security groups (accepted)."},
+				{Name: "subnet-id", Help: "Subnet (accepted)."},
+				{Name: "iam-instance-profile", Help: "Instance profile, e.g. Name=ecsInstanceRole (accepted)."},
+				{Name: "tag-specifications", Type: List, Help: "Tags (accepted)."},
+			},
+			Run: ec2RunInstances,
+		},
+		{
+			Service: "ec2", Operation: "describe-instances", Summary: "Describe instances (state, type, zone)",
+			Options: []OptSpec{
+				{Name: "instance-ids", Type: List, Complete: "instance", Help: "Instance ids (default: all)."},
+				{Name: "filters", Type: List, Help: "Name=instance-state-name|instance-type|availability-zone,Values=v1,v2 ..."},
+			},
+			Run: ec2DescribeInstances,
+		},
+		{
+			Service: "ec2", Operation: "terminate-instances", Summary: "Terminate instances (their ECS tasks stop)",
+			Options: []OptSpec{{Name: "instance-ids", Type: List, Required: true, Complete: "instance", Help: "Instance ids."}},
+			Run: func(ctx *Ctx, a Args) (Result, error) {
+				changes, err := ctx.Acct.EC2.TerminateInstances(a.List("instance-ids"))
+				if err != nil {
+					return Result{}, err
+				}
+				out := []any{}
+				for _, c := range changes {
+					out = append(out, map[string]any{"InstanceId": c.InstanceID, "CurrentState": stateJSON(c.CurrentState), "PreviousState": stateJSON(c.PreviousState)})
+				}
+				return Result{Output: map[string]any{"TerminatingInstances": out}}, nil
+			},
+		},
+		{
+			Service: "ec2", Operation: "describe-instance-types", Summary: "The simulated instance-type catalog (vCPUs, memory, on-demand price)",
+			Options: []OptSpec{{Name: "instance-types", Type: List, Complete: "instance-type", Help: "Types (default: all)."}},
+			Run: func(ctx *Ctx, a Args) (Result, error) {
+				var types []ec2.InstanceType
+				if names := a.List("instance-types"); len(names) > 0 {
+					for _, n := range names {
+						it, ok := ec2.LookupType(n)
+						if !ok {
+							return Result{}, &AWSError{Code: "InvalidInstanceType", Message: fmt.Sprintf("The following supplied instance types do not exist: [%s]", n), StatusCode: 400}
+						}
+						types = append(types, it)
+					}
+				} else {
+					types = ec2.Types()
+				}
+				out := []any{}
+				for _, it := range types {
+					out = append(out, map[string]any{
+						"InstanceType": it.Name, "CurrentGeneration": true,
+						"VCpuInfo":                map[string]any{"DefaultVCpus": it.VCPU},
+						"MemoryInfo":              map[string]any{"SizeInMiB": it.MemoryMiB()},
+						"ProcessorInfo":           map[string]any{"SupportedArchitectures": []string{it.Arch}},
+						"OnDemandPriceUSDPerHour": it.PriceHour,
+					})
+				}
+				return Result{Output: map[string]any{"InstanceTypes": out}}, nil
+			},
+		},
+	}
+}
+
+var stateCodes = map[string]int{ec2.StatePending: 0, ec2.StateRunning: 16, ec2.StateShuttingDown: 32, ec2.StateTerminated: 48}
+
+func stateJSON(name string) map[string]any {
+	return map[string]any{"Code": stateCodes[name], "Name": name}
+}
+
+func ec2RunInstances(ctx *Ctx, a Args) (Result, error) {
+	count := 1
+	if a.Has("count") {
+		lo, hi, isRange := strings.Cut(a.Str("count"), ":")
+		n, err := strconv.Atoi(lo)
+		if isRange {
+			n, err = strconv.Atoi(hi)
+		}
+		if err != nil {
+			return Result{}, usagef("aws: error: argument --count: expected N or MIN:MAX, got '%s'", a.Str("count"))
+		}
+		count = n
+	}
+	if a.Has("max-count") {
+		count = int(a.Int("max-count"))
+	} else if a.Has("min-count") {
+		count = int(a.Int("min-count"))
+	}
+	az := ""
+	if a.Has("placement") {
+		m, err := parseShorthand(a.Str("placement"))
+		if err != nil {
+			return Result{}, usagef("Error parsing parameter '--placement': %v", err)
+		}
+		az = str(m, "AvailabilityZone")
+	}
+	insts, err := ctx.Acct.EC2.RunInstances(ec2.RunInput{ImageID: a.Str("image-id"), InstanceType: a.Str("instance-type"),
+		Count: count, AZ: az, UserData: a.Str("user-data")})
+	if err != nil {
+		return Result{}, err
+	}
+	out := []any{}
+	for i, inst := range insts {
+		m := instanceJSON(inst)
+		m["AmiLaunchIndex"] = i
+		out = append(out, m)
+	}
+	return Result{Output: map[string]any{"Groups": []any{}, "Instances": out, "OwnerId": "123456789012", "ReservationId": insts[0].ReservationID}}, nil
+}
+
+func instanceJSON(inst *ec2.Instance) map[string]any {
+	m := map[string]any{
+		"InstanceId": inst.ID, "ImageId": inst.ImageID, "InstanceType": inst.Type.Name,
+		"LaunchTime": awsTime(inst.LaunchedAt), "Placement": map[string]any{"AvailabilityZone": inst.AZ, "Tenancy": "default"},
+		"PrivateIpAddress": inst.PrivateIP, "State": stateJSON(inst.State), "Architecture": inst.Type.Arch,
+		"Monitoring": map[string]string{"State": "disabled"},
+	}
+	if inst.StateReason != "" {
+		code, msg, _ := strings.Cut(inst.StateReason, ": ")
+		m["StateReason"] = map[string]string{"Code": code, "Message": inst.StateReason}
+		m["StateTransitionReason"] = msg
+	}
+	return m
+}
+
+func ec2DescribeInstances(ctx *Ctx, a Args) (Result, error) {
+	insts, err := ctx.Acct.EC2.DescribeInstances(a.List("instance-ids"))
+	if err != nil {
+		return Result{}, err
+	}
+	filters, err := ec2Filters(a.List("filters"))
+	if err != nil {
+		return Result{}, err
+	}
+	var order []string
+	byRes := map[string][]any{}
+	for _, inst := range insts {
+		if !filters(inst) {
+			continue
+		}
+		if _, ok := byRes[inst.ReservationID]; !ok {
+			order = append(order, inst.ReservationID)
+		}
+		byRes[inst.ReservationID] = append(byRes[inst.ReservationID], instanceJSON(inst))
+	}
+	out := []any{}
+	for _, r := range order {
+		out = append(out, map[string]any{"Groups": []any{}, "Instances": byRes[r], "OwnerId": "123456789012", "ReservationId": r})
+	}
+	return Result{Output: map[string]any{"Reservations": out}}, nil
+}
+
+// ec2Filters parses Name=x,Values=a,b items (shorthand: every word after
+// Values= is a value).
+func ec2Filters(items []string) (func(*ec2.Instance) bool, error) {
+	type filter struct {
+		name   string
+		values []string
+	}
+	var fs []filter
+	for _, it := range items {
+		namePart, valPart, ok := strings.Cut(it, ",Values=")
+		name, hasName := strings.CutPrefix(namePart, "Name=")
+		if !ok || !hasName {
+			return nil, usagef("Error parsing parameter '--filters': expected Name=NAME,Values=V1,V2 (got '%s')", it)
+		}
+		switch name {
+		case "instance-state-name", "instance-type", "availability-zone", "instance-id":
+		default:
+			return nil, &AWSError{Code: "InvalidParameterValue", Message: fmt.Sprintf("The filter '%s' is invalid (the simulator supports instance-state-name, instance-type, availability-zone, instance-id)", name), StatusCode: 400}
+		}
+		fs = append(fs, filter{name, strings.Split(valPart, ",")})
+	}
+	return func(inst *ec2.Instance) bool {
+		for _, f := range fs {
+			var v string
+			switch f.name {
+			case "instance-state-name":
+				v = inst.State
+			case "instance-type":
+				v = inst.Type.Name
+			case "availability-zone":
+				v = inst.AZ
+			case "instance-id":
+				v = inst.ID
+			}
+			match := false
+			for _, want := range f.values {
+				if want == v {
+					match = true
+				}
+			}
+			if !match {
+				return false
+			}
+		}
+		return true
+	}, nil
+}
