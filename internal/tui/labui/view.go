@@ -355,11 +355,11 @@ func (m *Model) clusterMap(c clusterView, w, h int) []string {
 				col = append(col, m.st.Muted.Render(fit(fmt.Sprintf("+%d more", len(az.instances)-j), colW)))
 				break
 			}
-			id := in.id
-			if len(id) > 8 {
-				id = "…" + id[len(id)-6:]
+			// The full id when it fits (learners type it), then the type.
+			head := in.id
+			if ansi.StringWidth(head+" "+in.typ) <= colW {
+				head += " " + in.typ
 			}
-			head := id + " " + in.typ
 			if in.status != "ACTIVE" {
 				head += " " + strings.ToLower(in.status)
 			}
