@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -138,6 +139,18 @@ func DecodeUserData(s string) string {
 		}
 	}
 	return s
+}
+
+var reservedRE = regexp.MustCompile(`ECS_RESERVED_MEMORY\s*=\s*["']?(\d{1,6})`)
+
+// ReservedMemoryFromUserData finds ECS_RESERVED_MEMORY=MiB (the agent keeps
+// that much memory back from tasks); 0 when absent.
+func ReservedMemoryFromUserData(text string) int {
+	if m := reservedRE.FindStringSubmatch(text); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	return 0
 }
 
 // ClusterFromUserData finds ECS_CLUSTER=name, bare or inside the usual

@@ -108,7 +108,8 @@ func (s *Service) onEC2(e ec2.Event) {
 func (s *Service) register(inst *ec2.Instance) *ContainerInstance {
 	c := s.clusters[agentCluster(inst)]
 	id := s.hexID(32)
-	mem := int(float64(inst.Type.MemoryMiB())*s.Settings.RegisteredMemoryFraction) - s.Settings.ReservedMemory
+	mem := int(float64(inst.Type.MemoryMiB())*s.Settings.RegisteredMemoryFraction) - s.Settings.ReservedMemory -
+		ec2.ReservedMemoryFromUserData(inst.UserData)
 	if mem < 0 {
 		mem = 0
 	}

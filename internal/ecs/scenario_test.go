@@ -2,6 +2,8 @@ package ecs
 
 import (
 	"strings"
+
+	"github.com/cloudlab/cloudlab/internal/ec2"
 	"testing"
 	"time"
 )
@@ -103,5 +105,55 @@ func TestSleepContainerExits(t *testing.T) {
 	}
 	if c := task.Containers[0].ExitCode; c == nil || *c != 0 {
 		t.Errorf("exit code %v", c)
+	}
+}
+
+func TestRegisteredResources(t *testing.T) {
+	cases := []struct {
+		typ, userData string
+		cpu, mem      int
+	}{
+		{"t3.micro", "ECS_CLUSTER=c", 2048, 998},
+		{"m5.large", "ECS_CLUSTER=c", 2048, 7985},
+		{"c5.xlarge", "ECS_CLUSTER=c", 4096, 7985},
+		{"m5.large", "echo ECS_CLUSTER=c >> /etc/ecs/ecs.config\necho ECS_RESERVED_MEMORY=256 >> /etc/ecs/ecs.config", 2048, 7729},
+	}
+	for _, tc := range cases {
+		t.Run(tc.typ, func(t *testing.T) {
+			w := newWorld(t, 1)
+			c := w.cluster("c")
+			if _, err := w.ec2.RunInstances(ec2.RunInput{InstanceType: tc.typ, UserData: tc.userData}); err != nil {
+				t.Fatal(err)
+			}
+			w.advance(49 * time.Second)
+			if len(c.instances) != 0 {
+				t.Fatal("registered before boot (40 s) + agent (10 s)")
+			}
+			w.advance(2 * time.Second)
+			if len(c.instances) != 1 {
+				t.Fatal("not registered after 51 s")
+			}
+			ci := c.instances[0]
+			if ci.RegisteredCPU != tc.cpu || ci.RegisteredMemory != tc.mem {
+				t.Errorf("registered %d CPU %d MiB, want %d %d", ci.RegisteredCPU, ci.RegisteredMemory, tc.cpu, tc.mem)
+			}
+			attrs := map[string]string{}
+			for _, a := range ci.Attributes() {
+				attrs[a.Name] = a.Value
+			}
+			if attrs["ecs.instance-type"] != tc.typ || attrs["ecs.os-type"] != "linux" || attrs["ecs.cpu-architecture"] != "x86_64" || attrs["ecs.availability-zone"] == "" || attrs["ecs.ami-id"] == "" {
+				t.Errorf("attributes %v", attrs)
+			}
+		})
+	}
+}
+
+func TestAgentWaitsForItsCluster(t *testing.T) {
+	w := newWorld(t, 1)
+	w.ec2.RunInstances(ec2.RunInput{InstanceType: "t3.micro", UserData: "ECS_CLUSTER=later"})
+	w.advance(2 * time.Minute)
+	c := w.cluster("later")
+	if len(c.instances) != 1 {
+		t.Errorf("instance did not register when its cluster was created")
 	}
 }

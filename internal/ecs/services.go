@@ -192,11 +192,11 @@ func (s *Service) CreateService(in ServiceInput) (*Svc, error) {
 		}
 		sv.DesiredCount = *in.DesiredCount
 	}
-	if lt == "FARGATE" && (len(in.Strategies) > 0 || len(in.Constraints) > 0) {
-		return nil, invalidf("Task placement constraints and strategies are not supported for services using the FARGATE launch type.")
+	if lt == "EC2" {
+		// Fargate ignores strategies and constraints (FACTS.md).
+		sv.Strategies = in.Strategies
+		sv.Constraints = in.Constraints
 	}
-	sv.Strategies = in.Strategies
-	sv.Constraints = in.Constraints
 	if err := applyDeploymentConfig(&sv.Config, in); err != nil {
 		return nil, err
 	}
@@ -303,14 +303,11 @@ func (s *Service) UpdateService(in ServiceInput) (*Svc, error) {
 			return nil, invalidf("Desired count must be greater than or equal to 0.")
 		}
 	}
-	if (in.StrategiesSet || in.ConstraintsSet) && sv.LaunchType == "FARGATE" {
-		return nil, invalidf("Task placement constraints and strategies are not supported for services using the FARGATE launch type.")
-	}
 	sv.Config = cfg
-	if in.StrategiesSet {
+	if in.StrategiesSet && sv.LaunchType == "EC2" {
 		sv.Strategies = in.Strategies
 	}
-	if in.ConstraintsSet {
+	if in.ConstraintsSet && sv.LaunchType == "EC2" {
 		sv.Constraints = in.Constraints
 	}
 	if in.DesiredCount != nil && *in.DesiredCount != sv.DesiredCount {

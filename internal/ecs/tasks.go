@@ -139,9 +139,8 @@ func (s *Service) RunTask(in RunInput) (*RunResult, error) {
 	}
 	res := &RunResult{}
 	if lt == "FARGATE" {
-		if len(in.Constraints) > 0 || len(in.Strategies) > 0 {
-			return nil, invalidf("Task placement constraints and strategies are not supported for tasks using the FARGATE launch type.")
-		}
+		// Fargate ignores placement strategies and constraints and spreads
+		// tasks across Availability Zones (FACTS.md).
 		for n := 0; n < in.Count; n++ {
 			res.Tasks = append(res.Tasks, s.launchFargate(c, td, group, in.StartedBy, nil, nil))
 		}
@@ -243,24 +242,16 @@ func (s *Service) resolveForLaunch(ref string) (*TaskDefinition, error) {
 
 func checkLaunchType(lt string, td *TaskDefinition) (string, error) {
 	switch lt {
-	case "":
+	case "", "EC2":
+		// Without --launch-type (and no capacity provider) ECS uses EC2; a
+		// FARGATE-only definition then needs --launch-type FARGATE.
 		if td.requires("FARGATE") && !td.requires("EC2") {
-			// The CLI default is EC2 (or the cluster's capacity provider);
-			// a Fargate-only definition needs --launch-type FARGATE.
-			return "", clientf("Task definition does not support launch_type EC2.")
-		}
-		return "EC2", nil
-	case "EC2":
-		if td.requires("FARGATE") && !td.requires("EC2") {
-			return "", clientf("Task definition does not support launch_type EC2.")
+			return "", invalidf("Task definition does not support launch_type EC2.")
 		}
 		return "EC2", nil
 	case "FARGATE":
 		if !td.compatible("FARGATE") {
-			if td.NetworkMode != "awsvpc" {
-				return "", clientf("Fargate only supports network mode 'awsvpc'.")
-			}
-			return "", clientf("Task definition does not support launch_type FARGATE.")
+			return "", invalidf("Task definition does not support launch_type FARGATE.")
 		}
 		return "FARGATE", nil
 	}

@@ -238,6 +238,9 @@ func serviceInput(a Args, in *ecs.ServiceInput) error {
 }
 
 func ecsCreateService(ctx *Ctx, a Args) (Result, error) {
+	if err := needNetworkConfig(ctx, a); err != nil {
+		return Result{}, err
+	}
 	in := ecs.ServiceInput{Cluster: a.Str("cluster"), ServiceName: a.Str("service-name"), TaskDefinition: a.Str("task-definition"),
 		LaunchType: a.Str("launch-type"), SchedulingStrategy: a.Str("scheduling-strategy")}
 	if err := serviceInput(a, &in); err != nil {

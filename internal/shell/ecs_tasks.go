@@ -432,7 +432,20 @@ func placementArgs(a Args) ([]ecs.Strategy, []ecs.Constraint, error) {
 	return strat, cons, nil
 }
 
+// needNetworkConfig: ECS requires --network-configuration for tasks whose
+// definition uses the awsvpc network mode (every Fargate task).
+func needNetworkConfig(ctx *Ctx, a Args) error {
+	td, err := ctx.Acct.ECS.TaskDefinition(a.Str("task-definition"))
+	if err != nil || td.NetworkMode != "awsvpc" || a.Has("network-configuration") {
+		return nil // the domain reports an unknown definition
+	}
+	return &AWSError{Code: "InvalidParameterException", Message: "Network Configuration must be provided when networkMode 'awsvpc' is specified.", StatusCode: 400}
+}
+
 func ecsRunTask(ctx *Ctx, a Args) (Result, error) {
+	if err := needNetworkConfig(ctx, a); err != nil {
+		return Result{}, err
+	}
 	strat, cons, err := placementArgs(a)
 	if err != nil {
 		return Result{}, err
@@ -453,6 +466,9 @@ func ecsRunTask(ctx *Ctx, a Args) (Result, error) {
 }
 
 func ecsStartTask(ctx *Ctx, a Args) (Result, error) {
+	if err := needNetworkConfig(ctx, a); err != nil {
+		return Result{}, err
+	}
 	res, err := ctx.Acct.ECS.StartTask(ecs.RunInput{Cluster: a.Str("cluster"), TaskDefinition: a.Str("task-definition"),
 		Group: a.Str("group"), StartedBy: a.Str("started-by"), ContainerInstances: a.List("container-instances")})
 	if err != nil {

@@ -369,8 +369,11 @@ func TestFargateThroughTheShell(t *testing.T) {
 	if tk["lastStatus"] != "PROVISIONING" || tk["launchType"] != "FARGATE" || tk["cpu"] != "1024" || tk["memory"] != "2048" {
 		t.Errorf("task %v", tk)
 	}
-	if code := awsCode(r.fail("aws ecs run-task --cluster fg --task-definition api")); code != "ClientException" {
-		t.Errorf("Fargate-only definition on EC2: %s", code)
+	if err := r.fail("aws ecs run-task --cluster fg --task-definition api --network-configuration awsvpcConfiguration={subnets=[subnet-1]}"); !strings.Contains(err.Error(), "(InvalidParameterException) when calling the RunTask operation: Task definition does not support launch_type EC2.") {
+		t.Errorf("Fargate-only definition on EC2: %v", err)
+	}
+	if err := r.fail("aws ecs run-task --cluster fg --task-definition api --launch-type FARGATE"); !strings.Contains(err.Error(), "Network Configuration must be provided when networkMode 'awsvpc' is specified.") {
+		t.Errorf("no network configuration: %v", err)
 	}
 	r.ok("clock advance 10m")
 	rep := r.ok("report --json")
