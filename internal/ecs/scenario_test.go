@@ -2,10 +2,10 @@ package ecs
 
 import (
 	"strings"
-
-	"github.com/cloudlab/cloudlab/internal/ec2"
 	"testing"
 	"time"
+
+	"github.com/cloudlab/cloudlab/internal/ec2"
 )
 
 func TestServiceReachesSteadyStateSpreadAcrossAZs(t *testing.T) {
