@@ -925,11 +925,14 @@ func (m *Model) statusLeft() string {
 }
 
 func (m *Model) statusRight() string {
+	var parts []string
+	if m.vp.TotalLineCount() > m.vp.Height && !m.vp.AtBottom() {
+		parts = append(parts, "more ↓")
+	}
 	if m.s == nil || m.state != sQuestion {
-		return ""
+		return strings.Join(parts, " · ")
 	}
 	it := m.item()
-	var parts []string
 	if it.Flagged {
 		parts = append(parts, "⚑ flagged")
 	}

@@ -291,7 +291,11 @@ func TestPracticeFeedbackAndRendering(t *testing.T) {
 	}
 	press(t, m, letter(s.Item(0), false), "enter")
 	v := checkFrame(t, m, 80, 24)
-	mustContain(t, v, "✗ Wrong.", "right answer:", "your choice")
+	mustContain(t, v, "✗ Wrong.", "right answer:", "your choice", "more ↓")
+	press(t, m, "pgdown", "pgdown", "pgdown", "pgdown", "pgdown")
+	if v := checkFrame(t, m, 80, 24); strings.Contains(v, "more ↓") || !strings.Contains(v, "Explanation.") {
+		t.Errorf("scrolled to the end:\n%s", v)
+	}
 	if _, ok := m.docs[docKey{'f', 0, 80}]; !ok {
 		t.Error("feedback not rendered")
 	}
