@@ -2,6 +2,7 @@ package lab
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/cloudlab/cloudlab/internal/course"
 )
@@ -22,13 +23,7 @@ func FromFile(lf *course.LabFile) (*Lab, []course.Problem) {
 	return l, probs
 }
 
-func joinLines(ls []string) string {
-	s := ""
-	for _, l := range ls {
-		s += l + "\n"
-	}
-	return s
-}
+func joinLines(ls []string) string { return strings.Join(ls, "\n") }
 
 // Validate parses every lab of a course and returns the problems found
 // (bad steps, checks that do not compile, a lab without steps), each at
@@ -39,10 +34,47 @@ func Validate(c *course.Course) []course.Problem {
 	}
 	var probs []course.Problem
 	for _, lf := range c.Labs {
-		_, ps := FromFile(lf)
+		l, ps := FromFile(lf)
 		probs = append(probs, ps...)
+		if len(ps) == 0 {
+			probs = append(probs, CheckSolutions(l)...)
+		}
 	}
 	course.SortProblems(probs)
+	return probs
+}
+
+// CheckSolutions runs a lab's setup and then each step's solution on a
+// fresh simulation, and reports a failing command at its line, and a step
+// whose check does not hold after its own solution at the step's heading.
+// Later steps are not run once one fails.
+func CheckSolutions(l *Lab) []course.Problem {
+	r, err := NewRunner(l)
+	if err != nil {
+		return []course.Problem{{File: l.Path, Line: 1, Msg: err.Error()}}
+	}
+	var probs []course.Problem
+	for i, st := range l.Steps {
+		for k, line := range st.Solution {
+			out := r.Exec(line)
+			if out.Err != nil {
+				ln := st.SolutionLine
+				if k < len(st.SolutionLines) {
+					ln = st.SolutionLines[k]
+				}
+				probs = append(probs, course.Problem{File: l.Path, Line: ln,
+					Msg: fmt.Sprintf("step %q: solution command fails: %s", st.Title, strings.Join(strings.Fields(out.Err.Error()), " "))})
+			}
+		}
+		if r.Current() <= i {
+			msg := fmt.Sprintf("step %q: its check does not hold after its solution (and the earlier steps' solutions)", st.Title)
+			if e := r.Steps()[i].Error; e != "" {
+				msg += ": " + e
+			}
+			probs = append(probs, course.Problem{File: l.Path, Line: st.Line, Msg: msg})
+			break
+		}
+	}
 	return probs
 }
 

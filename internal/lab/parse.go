@@ -49,6 +49,8 @@ type Step struct {
 	// blank lines removed).
 	Solution     []string
 	SolutionLine int
+	// SolutionLines are the file lines of the Solution commands.
+	SolutionLines []int
 
 	program *vm.Program
 }
@@ -240,7 +242,15 @@ func Parse(body []byte, bodyLine int) (*Lab, []Problem) {
 					continue
 				}
 				st.SolutionLine = s.contentLine + bodyLine
-				st.Solution = CommandLines(s.content)
+				for k, l := range strings.Split(s.content, "\n") {
+					if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+						st.Solution = append(st.Solution, l)
+						st.SolutionLines = append(st.SolutionLines, st.SolutionLine+k)
+					}
+				}
+				if len(st.Solution) == 0 {
+					add(s.first, "step %q: solution block has no commands", st.Title)
+				}
 			}
 		}
 		if checks == 0 {

@@ -186,3 +186,22 @@ func FuzzParseLab(f *testing.F) {
 		}
 	})
 }
+
+func TestCheckSolutions(t *testing.T) {
+	body := "## Wait\n\n```check\nnow >= 60\n```\n\n```solution\n# wait\nclock advance 30s\naws lambda nosuch-operation\n```\n\n## Never\n\n```check\nfalse\n```\n```solution\nclock now\n```\n"
+	l, probs := Parse([]byte(body), 1)
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	l.ID, l.Path = "lab-bad", "labs/lab-bad.md"
+	got := CheckSolutions(l)
+	if len(got) != 2 {
+		t.Fatalf("problems = %v, want 2", got)
+	}
+	if got[0].Line != 10 || !strings.Contains(got[0].Msg, "solution command fails") {
+		t.Errorf("first problem %v, want the failing command at line 10", got[0])
+	}
+	if got[1].Line != 1 || !strings.Contains(got[1].Msg, "does not hold") {
+		t.Errorf("second problem %v, want the unpassed step at line 1", got[1])
+	}
+}
