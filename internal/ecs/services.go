@@ -771,7 +771,9 @@ func (s *Service) checkProgress(sv *Svc) {
 		}
 		sv.Deployments = keep
 	}
-	steady := running == sv.DesiredCount && pending == 0 && len(sv.Deployments) == 1 && outdated == 0
+	// Steady: the desired tasks run and nothing is starting or stopping.
+	steady := running == sv.DesiredCount && pending == 0 && len(sv.Deployments) == 1 && outdated == 0 &&
+		len(sv.tasks) == running
 	if steady && !sv.steady {
 		s.event(sv, "has reached a steady state.")
 	}
