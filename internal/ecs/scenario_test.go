@@ -157,3 +157,40 @@ func TestAgentWaitsForItsCluster(t *testing.T) {
 		t.Errorf("instance did not register when its cluster was created")
 	}
 }
+
+func TestSnapshotAndReport(t *testing.T) {
+	w := newWorld(t, 14)
+	w.cluster("c")
+	w.instances("c", "m5.large", "us-east-1a", "us-east-1b")
+	w.taskdef(webTD("web", 512, 1024, ""))
+	w.service(ServiceInput{Cluster: "c", ServiceName: "web", TaskDefinition: "web", DesiredCount: intp(4)})
+	w.ecs.RunTask(RunInput{Cluster: "c", TaskDefinition: "web"})
+	w.advance(time.Minute)
+	snap := w.ecs.Snapshot()
+	if len(snap.Clusters) != 1 {
+		t.Fatalf("%d clusters", len(snap.Clusters))
+	}
+	cs := snap.Clusters[0]
+	used := 0
+	for _, in := range cs.Instances {
+		used += in.UsedCPU
+		if in.RegisteredCPU != 2048 || len(in.Tasks) == 0 {
+			t.Errorf("instance %+v", in)
+		}
+	}
+	if used != 5*512 || len(cs.Standalone) != 1 || cs.TasksByStatus["RUNNING"] != 5 || cs.LastPlacement == nil {
+		t.Errorf("used CPU %d, standalone %d, by status %v", used, len(cs.Standalone), cs.TasksByStatus)
+	}
+	sv := cs.Services[0]
+	if sv.Running != 4 || !sv.Steady || sv.Events[0] != "(service web) has reached a steady state." || len(sv.Deployments) != 1 {
+		t.Errorf("service %+v", sv)
+	}
+	if evs := w.ecs.Events(snap.LastSeq); len(evs) != 0 {
+		t.Errorf("events after the snapshot: %v", evs)
+	}
+	rep := w.ecs.Report()
+	cr := rep.Clusters[0]
+	if cr.ClusterName != "c" || len(cr.Instances) != 2 || cr.Services[0].RunningCount != 4 || cr.CostUSD <= 0 {
+		t.Errorf("report %+v", cr)
+	}
+}

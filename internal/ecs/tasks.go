@@ -160,7 +160,7 @@ func (s *Service) RunTask(in RunInput) (*RunResult, error) {
 		res.Explanations = append(res.Explanations, exp)
 		c.LastPlacement = exp
 		if !e.Placed() {
-			res.Failures = append(res.Failures, Failure{Arn: e.FailureReason2Arn(c), Reason: e.FailureReason})
+			res.Failures = append(res.Failures, Failure{Arn: e.failureArn(c), Reason: e.FailureReason})
 			s.emit(Event{Kind: "placement", Cluster: c.Name, Message: fmt.Sprintf("could not place a task of %s: %s", td.FamilyRevision(), e.FailureReason)})
 			continue
 		}
@@ -170,9 +170,9 @@ func (s *Service) RunTask(in RunInput) (*RunResult, error) {
 	return res, nil
 }
 
-// FailureReason2Arn is the failure's arn: AWS reports the closest
+// failureArn is the failure's arn: AWS reports the closest
 // container instance when there is one.
-func (e *Explanation) FailureReason2Arn(c *Cluster) string {
+func (e *Explanation) failureArn(c *Cluster) string {
 	for _, r := range e.Rejected {
 		if r.Reason == e.FailureReason {
 			return r.Instance
