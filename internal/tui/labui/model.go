@@ -158,7 +158,13 @@ func NewScreen(msg nav.OpenLab, env tui.Env) (tui.Screen, error) {
 	if err != nil {
 		return nil, err
 	}
-	return New(l, env, lab.DefaultSeed)
+	m, err := New(l, env, lab.DefaultSeed)
+	if err == nil && env.Store != nil {
+		// "Continue" on the home screen returns here; a failure to record
+		// it is not worth stopping the lab for.
+		_ = env.Store.SetLast("lab", l.ID)
+	}
+	return m, err
 }
 
 // New returns the lab screen for l with a fresh simulation seeded with seed.
