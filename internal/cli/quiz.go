@@ -115,6 +115,24 @@ func newQuizzesCmd(a *App) *cobra.Command {
 			if err := tw.Flush(); err != nil {
 				return err
 			}
+			atts, err := st.Attempts("")
+			if err != nil {
+				return err
+			}
+			var outcomes []quiz.Outcome
+			for _, at := range atts {
+				outcomes = append(outcomes, quiz.Outcome{Domain: at.Domain, Correct: at.Correct})
+			}
+			var weak []string
+			for _, g := range quiz.Weakest(outcomes) {
+				if len(weak) == 3 || g.Correct == g.Total {
+					break
+				}
+				weak = append(weak, fmt.Sprintf("%s %.0f%% (%d/%d)", g.Name, g.Percent(), g.Correct, g.Total))
+			}
+			if len(weak) > 0 {
+				fmt.Fprintf(a.Out, "\nWeakest domains: %s\n", strings.Join(weak, "; "))
+			}
 			if len(qs) > 0 {
 				fmt.Fprintf(a.Out, "\nStart one with: cloudlab quiz %s   (--mode exam for a timed exam, --all for every quiz)\n", qs[0].ID)
 			}

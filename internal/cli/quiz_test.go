@@ -121,6 +121,12 @@ func TestQuizPlainExamAndEarlyEOF(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "\nScore: 4/4 (100%)\n") || !strings.Contains(out, "\nScaled score: 1000 (pass)\n") {
 		t.Fatalf("exit %d %s\n%s", code, errs, out)
 	}
+	wrong := wrongAnswer(strings.SplitN(in, "\n", 2)[0]) + "\n"
+	runQuizCLI(t, data, wrong, "quiz", "containers-vs-vms", "--mode", "exam", "--count", "4", "--seed", "9")
+	_, out, _ = runQuizCLI(t, data, "", "quizzes")
+	if !strings.Contains(out, "Weakest domains: ") {
+		t.Errorf("no weakest domains after a wrong answer:\n%s", out)
+	}
 	first := strings.SplitN(in, "\n", 2)[0]
 	code, out, errs = runQuizCLI(t, data, first+"\n", "quiz", "containers-vs-vms", "--mode", "exam", "--count", "4", "--seed", "9")
 	if code != 1 || !strings.Contains(out, "Input ended early: 1 of 4 questions answered") || !strings.Contains(errs, "answers given were kept") {
@@ -207,4 +213,20 @@ func TestContentFolderBank(t *testing.T) {
 	if code != 1 || !strings.Contains(out+errs, "quizzes/broken.md:11: question has no right answer") {
 		t.Errorf("check: exit %d\n%s%s", code, out, errs)
 	}
+}
+
+// wrongAnswer turns a right answer ("B", "A,C" or a number) into a wrong
+// one of the same shape.
+func wrongAnswer(right string) string {
+	if _, err := quiz.ParseNumber(right); err == nil {
+		return "999999"
+	}
+	letters := strings.Split(right, ",")
+	for c := 'A'; c <= 'D'; c++ {
+		if !strings.Contains(right, string(c)) {
+			letters[0] = string(c)
+			break
+		}
+	}
+	return strings.Join(letters, ",")
 }

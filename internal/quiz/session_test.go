@@ -421,3 +421,21 @@ func TestPick(t *testing.T) {
 		}
 	}
 }
+
+func TestWeakest(t *testing.T) {
+	in := []Outcome{
+		{"saa-cost", true}, {"saa-cost", false}, {"saa-cost", false},
+		{"clf-tech", true}, {"clf-tech", true},
+		{"saa-secure", false},
+		{"", false},
+		{"saa-performance", true}, {"saa-performance", false}, {"saa-performance", false},
+	}
+	var got []string
+	for _, g := range Weakest(in) {
+		got = append(got, fmt.Sprintf("%s %d/%d", g.Key, g.Correct, g.Total))
+	}
+	want := []string{"saa-secure 0/1", "saa-performance 1/3", "saa-cost 1/3", "clf-tech 2/2"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Weakest = %v, want %v", got, want)
+	}
+}
