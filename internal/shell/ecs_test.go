@@ -416,3 +416,24 @@ func TestECSSkeletonsAndHelp(t *testing.T) {
 		t.Errorf("no task-definition completion")
 	}
 }
+
+func TestSettingsECS(t *testing.T) {
+	r := newECSShell(t, nil)
+	r.ok("settings ecs --boot-time 90s --task-capacity 50")
+	r.ok("aws ecs create-cluster --cluster-name c")
+	r.ok(`aws ec2 run-instances --instance-type t3.micro --user-data ECS_CLUSTER=c`)
+	r.ok("clock advance 95s")
+	if n := len(r.ok("aws ecs list-container-instances --cluster c")["containerInstanceArns"].([]any)); n != 0 {
+		t.Errorf("registered before boot (90 s) + agent (10 s)")
+	}
+	r.ok("clock advance 10s")
+	if n := len(r.ok("aws ecs list-container-instances --cluster c")["containerInstanceArns"].([]any)); n != 1 {
+		t.Errorf("%d registered after 105 s", n)
+	}
+	if got := r.ok("settings ecs")["TaskCapacityRequestsPerSecond"]; got != 50.0 {
+		t.Errorf("task capacity %v", got)
+	}
+	if err := r.fail("settings ecs --task-capacity 0"); err == nil {
+		t.Error("zero capacity accepted")
+	}
+}

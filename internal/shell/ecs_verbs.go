@@ -59,6 +59,21 @@ func ecsVerbCommands() []Command {
 			},
 		},
 		{
+			Lab: true, Service: "settings", Operation: "ecs",
+			Summary: "Show or change ECS/EC2 simulator settings (boot, pull and start times, task capacity, scaling alarms)",
+			Options: []OptSpec{
+				{Name: "boot-time", Type: Dist, Sim: true, Default: "40s", Help: "EC2 instance boot (pending -> running)."},
+				{Name: "agent-register-delay", Type: Duration, Sim: true, Default: "10s", Help: "Running instance -> ECS agent registered."},
+				{Name: "image-pull", Type: Dist, Sim: true, Default: "8s", Help: "Image pull when the image is not on the instance yet."},
+				{Name: "container-start", Type: Dist, Sim: true, Default: "1.5s", Help: "Container start after the pull."},
+				{Name: "fargate-provision", Type: Dist, Sim: true, Default: "20s", Help: "Fargate capacity and network interface (PROVISIONING)."},
+				{Name: "task-capacity", Type: Float, Sim: true, Default: "100", Help: "Requests per second one task serves at 100% CPU (traffic --cluster)."},
+				{Name: "scale-out-datapoints", Type: Int, Sim: true, Default: "3", Help: "1-minute periods above target before target tracking scales out."},
+				{Name: "scale-in-datapoints", Type: Int, Sim: true, Default: "15", Help: "1-minute periods below target before it scales in."},
+			},
+			Run: ecsSettings,
+		},
+		{
 			Lab: true, Service: "explain",
 			Summary: "Explain the last ECS placement decision (rejected instances and candidate scores)",
 			Options: []OptSpec{clusterOpt(), {Name: "service", Complete: "service", Help: "The service's last placement instead of the cluster's."}},
@@ -103,5 +118,55 @@ func ecsTraffic(ctx *Ctx, a Args, p *Pattern) (Result, error) {
 		"For": p.For.String(), "From": sim.FormatClock(ctx.Now()), "TaskCapacityRequestsPerSecond": capacity}, Text: text}, nil
 }
 
-var _ = strings.TrimSpace
+func ecsSettings(ctx *Ctx, a Args) (Result, error) {
+	es, xs := &ctx.Acct.ECS.Settings, &ctx.Acct.EC2.Settings
+	if a.Has("boot-time") {
+		xs.BootTime = a.Dist("boot-time")
+	}
+	if a.Has("agent-register-delay") {
+		es.AgentRegisterDelay = a.Duration("agent-register-delay")
+	}
+	if a.Has("image-pull") {
+		es.ImagePull = a.Dist("image-pull")
+	}
+	if a.Has("container-start") {
+		es.ContainerStart = a.Dist("container-start")
+	}
+	if a.Has("fargate-provision") {
+		es.FargateProvision = a.Dist("fargate-provision")
+	}
+	if a.Has("task-capacity") {
+		if f := a.Float("task-capacity"); f <= 0 {
+			return Result{}, usagef("settings ecs: --task-capacity must be a positive number of requests per second")
+		} else {
+			es.TaskCapacityRPS = f
+		}
+	}
+	for _, k := range []string{"scale-out-datapoints", "scale-in-datapoints"} {
+		if a.Has(k) {
+			n := int(a.Int(k))
+			if n < 1 || n > 60 {
+				return Result{}, usagef("settings ecs: --%s must be from 1 to 60", k)
+			}
+			if k == "scale-out-datapoints" {
+				es.ScaleOutDatapoints = n
+			} else {
+				es.ScaleInDatapoints = n
+			}
+		}
+	}
+	out := map[string]any{
+		"BootTime": xs.BootTime.String(), "AgentRegisterDelay": es.AgentRegisterDelay.String(),
+		"ImagePull": es.ImagePull.String(), "ContainerStart": es.ContainerStart.String(),
+		"FargateProvision": es.FargateProvision.String(), "TaskCapacityRequestsPerSecond": es.TaskCapacityRPS,
+		"ScaleOutDatapoints": es.ScaleOutDatapoints, "ScaleInDatapoints": es.ScaleInDatapoints,
+		"RegisteredMemoryFraction": es.RegisteredMemoryFraction,
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "boot time %s, agent registers %s later\n", xs.BootTime, es.AgentRegisterDelay)
+	fmt.Fprintf(&b, "image pull %s (cached %s), container start %s, Fargate provisioning %s\n", es.ImagePull, es.ImagePullCached, es.ContainerStart, es.FargateProvision)
+	fmt.Fprintf(&b, "task capacity %g requests/s at 100%% CPU; target tracking: %d periods to scale out, %d to scale in", es.TaskCapacityRPS, es.ScaleOutDatapoints, es.ScaleInDatapoints)
+	return Result{Output: out, Text: b.String()}, nil
+}
+
 var _ ecs.Failure
