@@ -127,8 +127,12 @@ func (r *Renderer) render(doc []byte, width int, style string) (string, error) {
 	if r.opts.NoColor || style == "notty" || style == "ascii" {
 		profile = termenv.Ascii
 	}
-	// The document margin is part of the width glamour wraps to.
-	wrap := width
+	// glamour wraps a paragraph to the width inside the document margin,
+	// indents it by the margin, then wraps the document again to that same
+	// inner width: every line that filled the paragraph width was broken a
+	// second time, leaving one or two words on a line of their own. So the
+	// document margin is 0 and the one-column left margin is added here.
+	wrap := width - 1
 	ar := ansi.NewRenderer(ansi.Options{
 		WordWrap:     wrap,
 		ColorProfile: profile,
@@ -144,14 +148,69 @@ func (r *Renderer) render(doc []byte, width int, style string) (string, error) {
 	// SetRenderer after New, or task-list checkboxes print as HTML.
 	md.SetRenderer(renderer.NewRenderer(renderer.WithNodeRenderers(util.Prioritized(ar, 1000))))
 	var buf bytes.Buffer
-	if err := md.Convert(doc, &buf); err != nil {
+	if err := md.Convert(protectHyphens(doc), &buf); err != nil {
 		return "", fmt.Errorf("render: %w", err)
 	}
-	out := buf.String()
+	out := strings.ReplaceAll(buf.String(), nbHyphen, "-")
 	if profile == termenv.Ascii {
 		out = stripANSI(out)
 	}
-	return tidy(out), nil
+	return tidy(indentLines(out, " ")), nil
+}
+
+// indentLines prefixes every non-empty line.
+func indentLines(s, prefix string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = prefix + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// nbHyphen is the non-breaking hyphen U+2011.
+const nbHyphen = "\u2011"
+
+// protectHyphens replaces the hyphens of prose text with non-breaking
+// hyphens (Render turns them back into "-"). glamour's paragraph wrapper
+// breaks after a hyphen without counting it, so every hyphen made a line one
+// column longer than the wrapper thought, and the document wrapper broke it
+// again, leaving a word or two on a line of their own.
+func protectHyphens(doc []byte) []byte {
+	if !bytes.Contains(doc, []byte("-")) {
+		return doc
+	}
+	md := goldmark.New(goldmark.WithExtensions(extension.GFM, extension.DefinitionList, &frontmatter.Extender{Mode: frontmatter.SetMetadata}))
+	root := md.Parser().Parse(text.NewReader(doc))
+	var segs []text.Segment
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n.Kind() {
+		case ast.KindCodeSpan, ast.KindCodeBlock, ast.KindFencedCodeBlock, ast.KindHTMLBlock, ast.KindRawHTML, ast.KindAutoLink:
+			return ast.WalkSkipChildren, nil
+		}
+		if t, ok := n.(*ast.Text); ok && bytes.IndexByte(t.Segment.Value(doc), '-') >= 0 {
+			segs = append(segs, t.Segment)
+		}
+		return ast.WalkContinue, nil
+	})
+	if len(segs) == 0 {
+		return doc
+	}
+	out := make([]byte, 0, len(doc)+2*len(segs))
+	last := 0
+	for _, sg := range segs {
+		if sg.Start < last || sg.Stop > len(doc) {
+			continue
+		}
+		out = append(out, doc[last:sg.Start]...)
+		out = append(out, bytes.ReplaceAll(doc[sg.Start:sg.Stop], []byte("-"), []byte(nbHyphen))...)
+		last = sg.Stop
+	}
+	return append(out, doc[last:]...)
 }
 
 // styleConfig returns a copy of glamour's style with cloudlab's tweaks.
@@ -167,9 +226,9 @@ func styleConfig(style string) ansi.StyleConfig {
 	default:
 		cfg = styles.NoTTYStyleConfig
 	}
-	one := uint(1)
+	zero, one := uint(0), uint(1)
 	// Less margin than glamour's default: 80 columns are precious.
-	cfg.Document.Margin = &one
+	cfg.Document.Margin = &zero
 	cfg.CodeBlock.Margin = &one
 	// glamour wraps a list item's text without counting its "• " or "1. "
 	// prefix, so long items overflowed and re-wrapped with a stray word on

@@ -182,3 +182,37 @@ func BenchmarkRenderCached(b *testing.B) {
 		}
 	}
 }
+
+// TestRenderGreedyWrap checks that paragraphs, list items and quotes are
+// wrapped once, greedily: a line never ends early when the next word would
+// have fitted on it (glamour's double wrapping left stray short lines).
+func TestRenderGreedyWrap(t *testing.T) {
+	para := "Cloud computing is the on-demand delivery of IT resources (compute, storage,\n" +
+		"databases, networking) over the internet with **pay-as-you-go** pricing. You ask\n" +
+		"for a server through an API call or a console click, it is ready in minutes, you\n" +
+		"pay for as long as you use it, and you give it back when you are done."
+	doc := para + "\n\n- " + strings.ReplaceAll(para, "\n", "\n  ") + "\n\n> " + strings.ReplaceAll(para, "\n", "\n> ") + "\n"
+	for width := 30; width <= 120; width++ {
+		for _, style := range Styles {
+			out, err := New(Options{}).Render([]byte(doc), width, style)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(StripANSI(out), "\n")
+			for i := 0; i+1 < len(lines); i++ {
+				a, b := strings.TrimRight(lines[i], " "), strings.TrimSpace(lines[i+1])
+				if b == "" || strings.TrimSpace(a) == "" || strings.HasSuffix(a, "-") {
+					continue // glamour may also break after a hyphen
+				}
+				b = strings.TrimLeft(b, "▎•|> ")
+				next, _, _ := strings.Cut(b, " ")
+				if len([]rune(a))+1+len([]rune(next)) <= width-2 {
+					t.Errorf("%s/%d: line %d ends early (%q, next word %q)", style, width, i+1, a, next)
+				}
+				if len([]rune(a)) > width {
+					t.Errorf("%s/%d: line %d too wide: %q", style, width, i+1, a)
+				}
+			}
+		}
+	}
+}

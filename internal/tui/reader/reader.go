@@ -27,7 +27,7 @@ import (
 
 // MaxTextWidth is the widest the lesson text is rendered: longer lines are
 // hard to read, so wide terminals get margins instead.
-const MaxTextWidth = 100
+const MaxTextWidth = 90
 
 // Deps are what the reader needs.
 type Deps struct {
