@@ -82,6 +82,13 @@ type Model struct {
 	timeUp     bool
 	done       bool // results recorded
 	body       string
+	drafts     map[int]draft // exam: incomplete selections left behind
+}
+
+// draft is an exam selection that is not a complete answer yet.
+type draft struct {
+	picked []bool
+	number string
 }
 
 // Options build a Model.
@@ -93,7 +100,7 @@ type Options struct {
 // New is a quiz screen for a session.
 func New(s *quiz.Session, env tui.Env, o Options) *Model {
 	m := &Model{env: env, st: env.Styles, s: s, rec: o.Recorder, title: o.Title,
-		docs: map[docKey]string{}, keys: newKeys(), help: theme.NewHelp(env.Styles), w: 80, h: 24}
+		docs: map[docKey]string{}, drafts: map[int]draft{}, keys: newKeys(), help: theme.NewHelp(env.Styles), w: 80, h: 24}
 	if m.title == "" {
 		m.title = "Quiz"
 	}
@@ -170,6 +177,11 @@ func (m *Model) enter(i int) {
 		m.number = it.Given
 	}
 	m.note = ""
+	if d, ok := m.drafts[i]; ok && !it.Answered {
+		copy(m.picked, d.picked)
+		m.number = d.number
+		m.note = "Not answered yet: this selection is incomplete."
+	}
 	m.vp.GotoTop()
 	m.follow = false
 }
@@ -417,14 +429,22 @@ func (m *Model) selection() []int {
 func (m *Model) keepSelection() {
 	it := m.item()
 	if it.Q.Kind == quiz.Numeric {
+		delete(m.drafts, m.s.Current)
 		if strings.TrimSpace(m.number) != "" && m.number != it.Given {
-			_, _ = m.s.Answer(m.s.Current, m.number, m.now())
+			if _, err := m.s.Answer(m.s.Current, m.number, m.now()); err != nil {
+				m.drafts[m.s.Current] = draft{number: m.number}
+			}
 		}
 		return
 	}
 	sel := m.selection()
+	delete(m.drafts, m.s.Current)
 	if len(sel) > 0 {
-		_ = m.s.Choose(m.s.Current, sel, m.now())
+		if err := m.s.Choose(m.s.Current, sel, m.now()); err != nil {
+			// An incomplete multiple-response choice is kept on screen, not
+			// recorded, until it is complete.
+			m.drafts[m.s.Current] = draft{picked: append([]bool(nil), m.picked...)}
+		}
 	}
 }
 
@@ -457,6 +477,7 @@ func (m *Model) answer() tea.Cmd {
 		m.note = capitalize(err.Error()) + "."
 		return nil
 	}
+	delete(m.drafts, m.s.Current)
 	if m.s.Mode == quiz.Exam {
 		return m.advanceExam()
 	}

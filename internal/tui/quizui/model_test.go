@@ -181,6 +181,12 @@ func TestExamFlow80x24(t *testing.T) {
 	if s.Current != 1 {
 		t.Fatal("an incomplete multi answer moved on")
 	}
+	// Leave the incomplete choice: it comes back, unanswered.
+	press(t, m, "n", "p")
+	if it.Answered || m.selection() == nil {
+		t.Fatalf("incomplete choice: answered %v, selection %v", it.Answered, m.selection())
+	}
+	mustContain(t, checkFrame(t, m, 80, 24), "incomplete")
 	// Skip ahead with n to the numeric question, type 8.
 	press(t, m, "n", "n")
 	if s.Item(s.Current).Q.Kind != quiz.Numeric {
