@@ -444,18 +444,14 @@ func (s *Service) stopTask(t *Task, code, reason string) {
 		t.timer = s.k.After(s.Settings.StopGrace, func() {
 			t.ExecutionStoppedAt = s.k.Now()
 			for _, ct := range t.Containers {
-				if ct.LastStatus != "STOPPED" {
-					ct.LastStatus = "STOPPED"
-					if code != StopTaskFailedToStart {
-						c := 0
-						if code == StopUserInitiated || code == StopServiceSchedulerInitiated {
-							c = 143 // SIGTERM
-						}
-						if ct.ExitCode == nil {
-							ct.ExitCode = &c
-						}
-					}
+				// Started containers get SIGTERM from the agent (exit 143 for
+				// a process that does not handle it); never-started ones have
+				// no exit code.
+				if ct.LastStatus == "RUNNING" && ct.ExitCode == nil {
+					c := 143
+					ct.ExitCode = &c
 				}
+				ct.LastStatus = "STOPPED"
 			}
 			if t.TaskDef.NetworkMode == "awsvpc" {
 				s.setStatus(t, StDeprovisioning)

@@ -437,3 +437,30 @@ func TestSettingsECS(t *testing.T) {
 		t.Error("zero capacity accepted")
 	}
 }
+
+func TestCreateServiceFromCLIInputJSON(t *testing.T) {
+	input := `{
+    "cluster": "mycluster",
+    "serviceName": "web",
+    "taskDefinition": "web",
+    "desiredCount": 2,
+    "deploymentConfiguration": {"maximumPercent": 150, "minimumHealthyPercent": 50,
+        "deploymentCircuitBreaker": {"enable": true, "rollback": false}},
+    "placementStrategy": [{"type": "spread", "field": "attribute:ecs.availability-zone"}, {"type": "binpack", "field": "cpu"}],
+    "placementConstraints": [{"type": "memberOf", "expression": "attribute:ecs.instance-type =~ t3.*"}]
+}`
+	r := newECSShell(t, map[string][]byte{"svc.json": []byte(input)})
+	r.ok("aws ecs create-cluster --cluster-name mycluster")
+	r.ok(`aws ecs register-task-definition --family web --container-definitions '[{"name":"w","image":"nginx","memory":64}]'`)
+	svc := r.ok("aws ecs create-service --cli-input-json file://svc.json")["service"].(map[string]any)
+	cfg := svc["deploymentConfiguration"].(map[string]any)
+	if svc["desiredCount"] != 2.0 || cfg["maximumPercent"] != 150.0 || cfg["deploymentCircuitBreaker"].(map[string]any)["enable"] != true {
+		t.Errorf("service %v", svc)
+	}
+	if ps := svc["placementStrategy"].([]any); len(ps) != 2 || ps[1].(map[string]any)["field"] != "cpu" {
+		t.Errorf("placementStrategy %v", ps)
+	}
+	if pc := svc["placementConstraints"].([]any); len(pc) != 1 {
+		t.Errorf("placementConstraints %v", pc)
+	}
+}
