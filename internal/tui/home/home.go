@@ -466,26 +466,7 @@ func (m *Model) rowView(i int) string {
 			mark, markStyle = "○", s.Muted
 		}
 		title = l.Title
-		var tags []string
-		if !p.Read() && p.Percent > 0 {
-			tags = append(tags, fmt.Sprintf("%d%%", p.Percent))
-		}
-		tags = append(tags, fmt.Sprintf("%2dm", l.Minutes))
-		if q := m.d.Course.QuizFor(l.ID); q != nil {
-			if res, ok := m.st.Quiz[q.ID]; ok {
-				tags = append(tags, fmt.Sprintf("quiz %d/%d", res.Correct, res.Total))
-			} else {
-				tags = append(tags, "quiz")
-			}
-		}
-		if labs := m.d.Course.LabsFor(l.ID); len(labs) > 0 {
-			if ls, ok := m.st.Labs[labs[0].ID]; ok && !ls.CompletedAt.IsZero() {
-				tags = append(tags, "lab ✓")
-			} else {
-				tags = append(tags, "lab")
-			}
-		}
-		right = strings.Join(tags, "  ")
+		right = m.lessonTags(l, m.tagWidths())
 	}
 	indent := "  "
 	if r.kind == rowLesson {
@@ -505,6 +486,59 @@ func (m *Model) rowView(i int) string {
 		return indent[:len(indent)-1] + s.Selected.Render(" "+mark+" "+line+" ")
 	}
 	return indent + markStyle.Render(mark) + " " + s.Text.Render(title) + strings.Repeat(" ", gap) + s.Muted.Render(right)
+}
+
+// lessonTags are the right-hand columns of a lesson row: percent read,
+// minutes, quiz (with the last score), lab.
+func (m *Model) lessonCols(l *course.Lesson) [4]string {
+	p := m.st.Lessons[l.ID]
+	var c [4]string
+	if !p.Read() && p.Percent > 0 {
+		c[0] = fmt.Sprintf("%d%%", p.Percent)
+	}
+	c[1] = fmt.Sprintf("%dm", l.Minutes)
+	if q := m.d.Course.QuizFor(l.ID); q != nil {
+		c[2] = "quiz"
+		if res, ok := m.st.Quiz[q.ID]; ok {
+			c[2] = fmt.Sprintf("quiz %d/%d", res.Correct, res.Total)
+		}
+	}
+	if labs := m.d.Course.LabsFor(l.ID); len(labs) > 0 {
+		c[3] = "lab"
+		if ls, ok := m.st.Labs[labs[0].ID]; ok && !ls.CompletedAt.IsZero() {
+			c[3] = "lab ✓"
+		}
+	}
+	return c
+}
+
+// tagWidths are the widths of the lesson columns over all lessons, so the
+// columns line up.
+func (m *Model) tagWidths() [4]int {
+	var w [4]int
+	for _, l := range m.d.Course.Lessons {
+		for i, c := range m.lessonCols(l) {
+			w[i] = max(w[i], ansi.StringWidth(c))
+		}
+	}
+	return w
+}
+
+func (m *Model) lessonTags(l *course.Lesson, w [4]int) string {
+	c := m.lessonCols(l)
+	var parts []string
+	for i := range c {
+		if w[i] == 0 {
+			continue
+		}
+		pad := strings.Repeat(" ", w[i]-ansi.StringWidth(c[i]))
+		if i <= 1 {
+			parts = append(parts, pad+c[i]) // numbers right-aligned
+		} else {
+			parts = append(parts, c[i]+pad)
+		}
+	}
+	return strings.Join(parts, "  ")
 }
 
 func (m *Model) quizTitle(id string) string {
