@@ -469,8 +469,9 @@ func strategyScore(s Strategy, req *Request, c *Candidate, counts map[string]int
 	return 0
 }
 
-// Take records a placed task on the candidate and returns the dynamic host
-// ports it was given (lowest free first).
+// Take records a placed task on the candidate (resources, ports, group) and
+// returns the dynamic host ports it was given (lowest free first). Running
+// counts only change when the task reaches RUNNING.
 func (c *Candidate) Take(req *Request) []int {
 	c.RemainingCPU -= req.CPU
 	c.RemainingMemory -= req.Memory
@@ -496,7 +497,6 @@ func (c *Candidate) Take(req *Request) []int {
 		c.Groups = map[string]int{}
 	}
 	c.Groups[req.Group]++
-	c.Running++
 	return dyn
 }
 

@@ -194,3 +194,30 @@ func TestSnapshotAndReport(t *testing.T) {
 		t.Errorf("report %+v", cr)
 	}
 }
+
+func TestRunningTasksCountMatchesTasks(t *testing.T) {
+	w := newWorld(t, 15)
+	c := w.cluster("c")
+	w.instances("c", "m5.large", "us-east-1a")
+	w.taskdef(webTD("web", 512, 1024, `, "portMappings": [{"containerPort": 80, "hostPort": 0}]`))
+	res, err := w.ecs.RunTask(RunInput{Cluster: "c", TaskDefinition: "web", Count: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Tasks) != 4 || len(res.Failures) != 2 || res.Failures[0].Reason != ReasonCPU {
+		t.Fatalf("%d tasks, failures %+v", len(res.Tasks), res.Failures)
+	}
+	ci := c.instances[0]
+	if ci.RunningTasksCount() != 0 || ci.PendingTasksCount() != 4 {
+		t.Errorf("right after run-task: running %d pending %d", ci.RunningTasksCount(), ci.PendingTasksCount())
+	}
+	w.advance(time.Minute)
+	if ci.RunningTasksCount() != 4 || ci.PendingTasksCount() != 0 {
+		t.Errorf("after a minute: running %d pending %d", ci.RunningTasksCount(), ci.PendingTasksCount())
+	}
+	w.ecs.StopTask("c", res.Tasks[0].ID, "")
+	w.advance(time.Minute)
+	if ci.RunningTasksCount() != 3 || w.ecs.Report().Clusters[0].Instances[0].RunningTasksCount != 3 {
+		t.Errorf("after a stop: running %d", ci.RunningTasksCount())
+	}
+}
