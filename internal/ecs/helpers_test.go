@@ -50,10 +50,15 @@ func (w *world) instances(cluster, typ string, zones ...string) []*ec2.Instance 
 	return out
 }
 
+// advance runs the clock; in tests (not benchmarks) it then checks the
+// placement invariants.
 func (w *world) advance(d time.Duration) {
 	w.t.Helper()
 	if err := w.k.RunFor(d); err != nil {
 		w.t.Fatal(err)
+	}
+	if _, ok := w.t.(*testing.T); ok {
+		w.checkInvariants()
 	}
 }
 
@@ -99,4 +104,42 @@ func readTestdata(t testing.TB, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// checkInvariants verifies the live placement views against the tasks.
+func (w *world) checkInvariants() {
+	w.t.Helper()
+	for _, c := range w.ecs.Clusters() {
+		for _, ci := range c.instances {
+			cpu, mem, running := 0, 0, 0
+			groups := map[string]int{}
+			for _, t := range ci.Tasks() {
+				cpu += t.CPU
+				mem += t.Memory
+				if t.LastStatus == StRunning {
+					running++
+				}
+				if t.DesiredStatus == StRunning {
+					groups[t.Group]++
+				}
+			}
+			cd := ci.Cand
+			if cd.RemainingCPU != ci.RegisteredCPU-cpu || cd.RemainingMemory != ci.RegisteredMemory-mem {
+				w.t.Errorf("%s: remaining %d CPU %d MiB, tasks reserve %d %d of %d %d", ci.EC2.ID, cd.RemainingCPU, cd.RemainingMemory, cpu, mem, ci.RegisteredCPU, ci.RegisteredMemory)
+			}
+			if cd.Running != running {
+				w.t.Errorf("%s: runningTasksCount %d, %d tasks RUNNING", ci.EC2.ID, cd.Running, running)
+			}
+			for g, n := range groups {
+				if cd.Groups[g] != n {
+					w.t.Errorf("%s: group %s count %d, want %d", ci.EC2.ID, g, cd.Groups[g], n)
+				}
+			}
+			for g, n := range cd.Groups {
+				if groups[g] != n {
+					w.t.Errorf("%s: stale group %s count %d", ci.EC2.ID, g, n)
+				}
+			}
+		}
+	}
 }

@@ -486,7 +486,9 @@ func TestPropertyReconcileSettles(t *testing.T) {
 					w.ecs.StopTask("c", "", "")
 				}
 			}
+			w.checkInvariants()
 			w.advance(10 * time.Minute)
+			w.checkInvariants()
 			run, pend := sv.Counts()
 			if run+pend != sv.DesiredCount {
 				t.Fatalf("running %d + pending %d != desired %d", run, pend, sv.DesiredCount)

@@ -338,6 +338,14 @@ func (s *Service) bindPorts(t *Task) {
 }
 
 func (s *Service) setStatus(t *Task, st string) {
+	// runningTasksCount counts tasks whose lastStatus is RUNNING.
+	if t.Instance != nil && t.LastStatus != st {
+		if st == StRunning {
+			t.Instance.Cand.Running++
+		} else if t.LastStatus == StRunning {
+			t.Instance.Cand.Running--
+		}
+	}
 	t.LastStatus = st
 	t.history = append(t.history, StateChange{st, s.k.Now()})
 	s.emit(Event{Kind: "task", Cluster: t.Cluster.Name, Service: svcName(t.Service), Task: t.ID, Instance: instID(t),
@@ -395,9 +403,6 @@ func (s *Service) containersStarted(t *Task) {
 		}
 		t.StartedAt = s.k.Now()
 		t.wasRunning = true
-		if t.Instance != nil {
-			t.Instance.Cand.Running++
-		}
 		s.setStatus(t, StRunning)
 		for _, ct := range t.Containers {
 			if ct.LastStatus == "RUNNING" && ct.def.ExitAfter > 0 {
@@ -507,9 +512,6 @@ func (s *Service) lose(t *Task, reason string) {
 func (s *Service) stopped(t *Task) {
 	if t.LastStatus == StStopped {
 		return
-	}
-	if t.wasRunning && t.Instance != nil {
-		t.Instance.Cand.Running--
 	}
 	t.StoppedAt = s.k.Now()
 	s.setStatus(t, StStopped)
