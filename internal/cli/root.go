@@ -89,6 +89,9 @@ full-screen app.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if a.Plain || !a.IsTTY() || !a.InIsTTY() {
+				return a.printGuide(cmd)
+			}
 			return a.runTUI(tui.Start{})
 		},
 	}
@@ -133,10 +136,7 @@ full-screen app.`,
 // no terminal (or --plain, or TERM=dumb).
 func (a *App) runTUI(start tui.Start) error {
 	if a.Plain || !a.IsTTY() || !a.InIsTTY() {
-		if start.Lesson != "" {
-			return fmt.Errorf("the full-screen reader needs a terminal; use: cloudlab read %s", start.Lesson)
-		}
-		return a.printGuide()
+		return fmt.Errorf("the full-screen reader needs a terminal; use: cloudlab read %s", start.Lesson)
 	}
 	env, err := a.Env()
 	if err != nil {
@@ -148,22 +148,27 @@ func (a *App) runTUI(start tui.Start) error {
 	return tui.Run(env, screens, tui.Options{Start: start, Mouse: a.Mouse, In: a.In, Out: a.Out})
 }
 
-func (a *App) printGuide() error {
+// printGuide is what `cloudlab` prints without a terminal: a short guide to
+// the commands, generated from the command tree.
+func (a *App) printGuide(root *cobra.Command) error {
 	c, err := a.Course()
 	if err != nil {
 		return err
 	}
 	w := a.Out
 	fmt.Fprintf(w, "cloudlab %s: learn cloud compute in the terminal.\n\n", version())
-	fmt.Fprintf(w, "No terminal here, so this is the plain guide. In a terminal, run `cloudlab`\nfor the full-screen app.\n\n")
-	fmt.Fprintf(w, "Start with:\n  cloudlab lessons              list the %d lessons\n", len(c.Lessons))
+	fmt.Fprint(w, "No terminal here, so this is the plain guide. In a terminal, run `cloudlab`\nfor the full-screen app.\n\n")
 	if len(c.Lessons) > 0 {
-		fmt.Fprintf(w, "  cloudlab read %-15s read the first lesson as plain text\n", c.Lessons[0].ID)
+		fmt.Fprintf(w, "Start with:\n  cloudlab lessons\n  cloudlab read %s\n\n", c.Lessons[0].ID)
 	}
-	fmt.Fprint(w, `  cloudlab progress             what you have done so far
-  cloudlab check DIR            validate a course folder
-  cloudlab --help               every command and flag
-`)
+	fmt.Fprintln(w, "Commands:")
+	for _, sub := range root.Commands() {
+		if !sub.IsAvailableCommand() || sub.Name() == "help" || sub.Name() == "completion" {
+			continue
+		}
+		fmt.Fprintf(w, "  %-24s %s\n", sub.Use, sub.Short)
+	}
+	fmt.Fprint(w, "\nGlobal flags: --content DIR, --data DIR, --plain, --style dark|light|notty|ascii.\nRun `cloudlab COMMAND --help` for details.\n")
 	return nil
 }
 
