@@ -320,10 +320,15 @@ func EvalCheck(src string, env *Env) (bool, error) {
 // Expand replaces each ${expr} in line with the value of expr evaluated
 // against env (for solutions that need a generated id, e.g.
 // ${instanceIn("lab", "us-east-1a")}). A line without ${ is returned as is.
-func Expand(line string, env *Env) (string, error) {
+func Expand(line string, env *Env) (out string, err error) {
 	if !strings.Contains(line, "${") {
 		return line, nil
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = "", fmt.Errorf("cannot expand %q: %v", line, r)
+		}
+	}()
 	var b strings.Builder
 	rest := line
 	for {

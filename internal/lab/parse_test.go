@@ -205,3 +205,28 @@ func TestCheckSolutions(t *testing.T) {
 		t.Errorf("second problem %v, want the unpassed step at line 1", got[1])
 	}
 }
+
+func TestExpand(t *testing.T) {
+	env := &Env{Now: 90, Clusters: []*Cluster{{ClusterName: "lab", Exists: true, Instances: []*ContainerInstance{
+		{Ec2InstanceId: "i-0b", AvailabilityZone: "us-east-1b", Status: "ACTIVE"},
+		{Ec2InstanceId: "i-0a", AvailabilityZone: "us-east-1a", Status: "ACTIVE"}}}}}
+	tests := []struct {
+		name, line, want string
+		wantErr          bool
+	}{
+		{"no expansion", "clock now", "clock now", false},
+		{"instance id", `fault instance --instance-id ${instanceIn("lab", "us-east-1a")}`, "fault instance --instance-id i-0a", false},
+		{"two", `x ${now} ${1+1}`, "x 90 2", false},
+		{"unclosed", "x ${now", "", true},
+		{"bad expr", "x ${nosuch(1)}", "", true},
+		{"nil deref", "x ${cluster(\"none\").Instances[3].Ec2InstanceId}", "", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Expand(tc.line, env)
+			if (err != nil) != tc.wantErr || got != tc.want {
+				t.Errorf("Expand(%q) = %q, %v; want %q (error %v)", tc.line, got, err, tc.want, tc.wantErr)
+			}
+		})
+	}
+}
