@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -145,6 +147,13 @@ func (a *App) runTUI(start tui.Start) error {
 	// Detected once, before the program starts: asking the terminal later
 	// would leak its reply into the input.
 	_ = a.Dark()
+	if a.NoColor() {
+		// Lip Gloss drops every attribute under NO_COLOR (termenv's Ascii
+		// profile), which would hide the selection and search matches. The
+		// no-colour theme uses only bold, underline and reverse video, so
+		// allow attributes; no colour is ever emitted.
+		lipgloss.SetColorProfile(termenv.ANSI)
+	}
 	return tui.Run(env, screens, tui.Options{Start: start, Mouse: a.Mouse, In: a.In, Out: a.Out})
 }
 
