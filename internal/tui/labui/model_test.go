@@ -303,3 +303,58 @@ func TestCompletionIsSaved(t *testing.T) {
 		t.Fatalf("saved %+v, want 2 steps and a completion time", got)
 	}
 }
+
+// bigSim builds a real simulation with a 100-environment function and a
+// 50-instance cluster running 150 tasks.
+func bigSim(b *testing.B) *Model {
+	m := newModel(b, 120, 40)
+	for _, line := range []string{
+		testSolution + " --duration 10m --timeout 900",
+		"traffic --function-name hello --burst 100",
+		"aws ecs create-cluster --cluster-name big",
+		`aws ec2 run-instances --instance-type m5.large --count 50 --user-data "ECS_CLUSTER=big"`,
+		"clock advance 2m",
+		`aws ecs register-task-definition --family web --container-definitions '[{"name": "web", "image": "nginx", "cpu": 256, "memory": 512}]'`,
+		"aws ecs create-service --cluster big --service-name web --task-definition web --desired-count 150",
+		"clock advance 1m",
+	} {
+		out := m.Runner().Exec(line)
+		if out.Err != nil {
+			b.Fatalf("%s: %v", line, out.Err)
+		}
+	}
+	m.speedIdx = 1
+	m.refreshPanes()
+	if f := m.snap.fns[0]; f.busy+f.idle+f.initializing != 100 {
+		b.Fatalf("function has %d environments, want 100", f.busy+f.idle+f.initializing)
+	}
+	if n := len(m.Runner().Env().Clusters[0].Instances); n != 50 {
+		b.Fatalf("cluster has %d instances, want 50", n)
+	}
+	return m
+}
+
+// BenchmarkViewRealSim draws the screen over a real simulation state.
+func BenchmarkViewRealSim(b *testing.B) {
+	m := bigSim(b)
+	for _, tab := range []int{tabLambda, tabECS} {
+		m.tab = tab
+		b.Run(tabNames[tab], func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = m.View()
+			}
+		})
+	}
+}
+
+// BenchmarkTick is one clock tick at 1x: advance the simulation, evaluate
+// the step's check, rebuild the panes' data (what Update does 10 times a
+// second).
+func BenchmarkTick(b *testing.B) {
+	m := bigSim(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Update(tickMsg{})
+	}
+}
