@@ -182,10 +182,9 @@ func (s *Service) CreateService(in ServiceInput) (*Svc, error) {
 		sv.Config = DeploymentConfiguration{MaximumPercent: 100, MinimumHealthyPercent: 0}
 	} else {
 		if in.DesiredCount == nil {
-			// The API requires desiredCount for REPLICA services (the CLI
-			// defaults it to 0 when omitted in newer versions); we use 0.
-			zero := 0
-			in.DesiredCount = &zero
+			// API reference: desiredCount "is required if schedulingStrategy
+			// is REPLICA or isn't specified".
+			return nil, invalidf("desiredCount is required for a service that uses the REPLICA scheduling strategy.")
 		}
 		if *in.DesiredCount < 0 {
 			return nil, invalidf("Desired count must be greater than or equal to 0.")

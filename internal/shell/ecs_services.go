@@ -111,6 +111,7 @@ func ecsServiceCommands() []Command {
 			{Name: "service-name", Help: "(required) Service name."},
 			{Name: "task-definition", Complete: "task-definition", Help: "(required) family, family:revision or ARN."},
 			{Name: "launch-type", Enum: []string{"EC2", "FARGATE"}, Help: "EC2 (default) or FARGATE."},
+			{Name: "capacity-provider-strategy", Type: List, Help: "capacityProvider=FARGATE,base=2,weight=1 capacityProvider=FARGATE_SPOT,weight=3 (both run as Fargate)."},
 			{Name: "scheduling-strategy", Enum: []string{"REPLICA", "DAEMON"}, Help: "REPLICA (default) or DAEMON (one task per instance)."},
 		}, serviceOpts()...), ecsCreateService),
 		ecsCmd("update-service", "Change desired count, task definition (a rolling deployment) or deployment settings", "", append([]OptSpec{
@@ -241,8 +242,12 @@ func ecsCreateService(ctx *Ctx, a Args) (Result, error) {
 	if err := needNetworkConfig(ctx, a); err != nil {
 		return Result{}, err
 	}
+	lt, err := launchTypeArg(a)
+	if err != nil {
+		return Result{}, err
+	}
 	in := ecs.ServiceInput{Cluster: a.Str("cluster"), ServiceName: a.Str("service-name"), TaskDefinition: a.Str("task-definition"),
-		LaunchType: a.Str("launch-type"), SchedulingStrategy: a.Str("scheduling-strategy")}
+		LaunchType: lt, SchedulingStrategy: a.Str("scheduling-strategy")}
 	if err := serviceInput(a, &in); err != nil {
 		return Result{}, err
 	}

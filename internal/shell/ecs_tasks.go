@@ -188,6 +188,7 @@ func ecsTaskCommands() []Command {
 		ecsCmd("run-task", "Start tasks placed by the scheduler (count 1-10)", "", append(runTaskOpts(),
 			OptSpec{Name: "count", Type: Int, Help: "Tasks to start (1-10, default 1)."},
 			OptSpec{Name: "launch-type", Enum: []string{"EC2", "FARGATE"}, Help: "EC2 (default) or FARGATE."},
+			OptSpec{Name: "capacity-provider-strategy", Type: List, Help: "capacityProvider=FARGATE,weight=1 capacityProvider=FARGATE_SPOT,weight=3 (both run as Fargate)."},
 			OptSpec{Name: "placement-strategy", Type: List, Help: "type=spread,field=attribute:ecs.availability-zone type=binpack,field=memory ... or JSON (default random)."},
 			OptSpec{Name: "placement-constraints", Type: List, Help: "type=distinctInstance type=memberOf,expression=\"...\" or JSON."},
 			OptSpec{Name: "network-configuration", Help: "awsvpcConfiguration={subnets=[...],securityGroups=[...]} (accepted)."},
@@ -432,6 +433,30 @@ func placementArgs(a Args) ([]ecs.Strategy, []ecs.Constraint, error) {
 	return strat, cons, nil
 }
 
+// launchTypeArg reads --launch-type or --capacity-provider-strategy. The
+// simulator has the FARGATE and FARGATE_SPOT capacity providers (both run
+// as Fargate; Spot interruptions are not simulated).
+func launchTypeArg(a Args) (string, error) {
+	if !a.Has("capacity-provider-strategy") {
+		return a.Str("launch-type"), nil
+	}
+	if a.Has("launch-type") {
+		return "", &AWSError{Code: "InvalidParameterException", Message: "Specifying both a launch type and capacity provider strategy is not supported.", StatusCode: 400}
+	}
+	items, err := structList(a.List("capacity-provider-strategy"))
+	if err != nil {
+		return "", usagef("Error parsing parameter '--capacity-provider-strategy': %v", err)
+	}
+	for _, it := range items {
+		switch p := str(it, "capacityProvider"); p {
+		case "FARGATE", "FARGATE_SPOT":
+		default:
+			return "", &AWSError{Code: "InvalidParameterException", Message: fmt.Sprintf("The capacity provider %q is not simulated: use FARGATE or FARGATE_SPOT, or --launch-type EC2.", p), StatusCode: 400}
+		}
+	}
+	return "FARGATE", nil
+}
+
 // needNetworkConfig: ECS requires --network-configuration for tasks whose
 // definition uses the awsvpc network mode (every Fargate task).
 func needNetworkConfig(ctx *Ctx, a Args) error {
@@ -457,8 +482,12 @@ func ecsRunTask(ctx *Ctx, a Args) (Result, error) {
 			return Result{}, &AWSError{Code: "InvalidParameterException", Message: "Count must be between 1 and 10.", StatusCode: 400}
 		}
 	}
+	lt, err := launchTypeArg(a)
+	if err != nil {
+		return Result{}, err
+	}
 	res, err := ctx.Acct.ECS.RunTask(ecs.RunInput{Cluster: a.Str("cluster"), TaskDefinition: a.Str("task-definition"), Count: count,
-		LaunchType: a.Str("launch-type"), Group: a.Str("group"), StartedBy: a.Str("started-by"), Strategies: strat, Constraints: cons})
+		LaunchType: lt, Group: a.Str("group"), StartedBy: a.Str("started-by"), Strategies: strat, Constraints: cons})
 	if err != nil {
 		return Result{}, err
 	}

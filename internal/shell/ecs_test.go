@@ -361,7 +361,7 @@ func TestAutoScalingThroughTheShell(t *testing.T) {
 }
 
 func TestFargateThroughTheShell(t *testing.T) {
-	r := newECSShell(t, nil)
+	r := newECSShell(t, map[string][]byte{"net.json": []byte(`{"awsvpcConfiguration": {"subnets": ["subnet-1"]}}`)})
 	r.ok("aws ecs create-cluster --cluster-name fg")
 	r.ok(`aws ecs register-task-definition --family api --requires-compatibilities FARGATE --network-mode awsvpc --cpu "1 vCPU" --memory 2GB --container-definitions '[{"name":"api","image":"api:1"}]'`)
 	m := r.ok("aws ecs run-task --cluster fg --task-definition api --launch-type FARGATE --count 3 --network-configuration awsvpcConfiguration={subnets=[subnet-1],assignPublicIp=ENABLED}")
@@ -375,6 +375,11 @@ func TestFargateThroughTheShell(t *testing.T) {
 	if err := r.fail("aws ecs run-task --cluster fg --task-definition api --launch-type FARGATE"); !strings.Contains(err.Error(), "Network Configuration must be provided when networkMode 'awsvpc' is specified.") {
 		t.Errorf("no network configuration: %v", err)
 	}
+	r.ok("aws ecs create-service --cluster fg --service-name worker --task-definition api --desired-count 2 --capacity-provider-strategy capacityProvider=FARGATE,base=1,weight=1 capacityProvider=FARGATE_SPOT,weight=3 --network-configuration file://net.json")
+	if err := r.fail("aws ecs run-task --cluster fg --task-definition api --launch-type FARGATE --capacity-provider-strategy capacityProvider=FARGATE --network-configuration x"); !strings.Contains(err.Error(), "Specifying both a launch type and capacity provider strategy is not supported.") {
+		t.Errorf("both: %v", err)
+	}
+	r.ok("aws ecs update-service --cluster fg --service worker --desired-count 0")
 	r.ok("clock advance 10m")
 	rep := r.ok("report --json")
 	cost := rep["ecs"].(map[string]any)["clusters"].([]any)[0].(map[string]any)["CostUSD"].(float64)
@@ -408,7 +413,10 @@ func TestECSSkeletonsAndHelp(t *testing.T) {
 	}
 	r.ok("aws ecs create-cluster --cluster-name mycluster")
 	r.ok(`aws ecs register-task-definition --family web --container-definitions '[{"name":"w","image":"nginx","memory":64}]'`)
-	r.ok("aws ecs create-service --cluster mycluster --service-name web --task-definition web")
+	if code := awsCode(r.fail("aws ecs create-service --cluster mycluster --service-name web --task-definition web")); code != "InvalidParameterException" {
+		t.Errorf("create-service without --desired-count: %s", code)
+	}
+	r.ok("aws ecs create-service --cluster mycluster --service-name web --task-definition web --desired-count 0")
 	if got := r.sh.Complete("aws ecs describe-services --cluster mycluster --services w"); !slices.Contains(got, "aws ecs describe-services --cluster mycluster --services web") {
 		t.Errorf("completion %v", got)
 	}
