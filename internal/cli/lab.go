@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -69,6 +70,15 @@ func (a *App) labInfos() ([]LabInfo, error) {
 		}
 		out = append(out, info)
 	}
+	// Course order: by the lesson each lab belongs to (labs without a
+	// lesson last), then by id.
+	pos := func(l LabInfo) int {
+		if i := c.Index(l.Lesson); i >= 0 {
+			return i
+		}
+		return len(c.Lessons)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return pos(out[i]) < pos(out[j]) })
 	return out, nil
 }
 
