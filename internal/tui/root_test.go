@@ -290,6 +290,26 @@ func TestPagerKeys(t *testing.T) {
 	}
 }
 
+func TestMouseWheel(t *testing.T) {
+	m := start(t, testEnv(t), Factories{}, 80, 24)
+	wheel := func(b tea.MouseButton) tea.MouseMsg {
+		return tea.MouseMsg{Action: tea.MouseActionPress, Button: b}
+	}
+	send(t, m, wheel(tea.MouseButtonWheelDown), wheel(tea.MouseButtonWheelDown), wheel(tea.MouseButtonWheelDown))
+	if sel := m.Home().Selected(); sel == nil || sel.ID != "alpha" {
+		t.Fatalf("wheel did not move the home selection to alpha: %v", sel)
+	}
+	send(t, m, keys("enter")...)
+	send(t, m, wheel(tea.MouseButtonWheelDown))
+	if got := m.Reader().Offset(); got != 3 {
+		t.Errorf("wheel scrolled to %d, want 3", got)
+	}
+	send(t, m, wheel(tea.MouseButtonWheelUp))
+	if got := m.Reader().Offset(); got != 0 {
+		t.Errorf("wheel up scrolled to %d, want 0", got)
+	}
+}
+
 func TestNextPreviousLesson(t *testing.T) {
 	m := start(t, testEnv(t), Factories{}, 80, 24)
 	openAlpha(t, m)

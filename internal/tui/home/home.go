@@ -193,6 +193,16 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		return m, m.load()
 	case tea.KeyMsg:
 		return m.key(msg)
+	case tea.MouseMsg:
+		// Only with --mouse: the wheel moves the selection.
+		if msg.Action == tea.MouseActionPress && !m.full {
+			switch msg.Button {
+			case tea.MouseButtonWheelDown:
+				m.move(1)
+			case tea.MouseButtonWheelUp:
+				m.move(-1)
+			}
+		}
 	}
 	return m, nil
 }

@@ -349,6 +349,21 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		return m, m.renderCmd()
 	case tea.KeyMsg:
 		return m.key(msg)
+	case tea.MouseMsg:
+		// Only with --mouse: the wheel scrolls three lines.
+		if msg.Action != tea.MouseActionPress || m.outline || m.showHelp {
+			return m, nil
+		}
+		switch msg.Button {
+		case tea.MouseButtonWheelDown:
+			m.off += 3
+		case tea.MouseButtonWheelUp:
+			m.off -= 3
+		default:
+			return m, nil
+		}
+		m.clamp()
+		return m, m.afterMove()
 	}
 	if m.searching {
 		var cmd tea.Cmd
