@@ -67,7 +67,7 @@ type keyMap struct {
 	// command line
 	Run, HistUp, HistDown, Complete, Leave, PageUp, PageDown key.Binding
 	// pane mode
-	Type, Hint, Solution, Pause, Faster, Slower, Step, NextTab, PrevTab, Down, Up, Back, Help, Yes, No key.Binding
+	Type, Hint, Solution, Paste, Pause, Faster, Slower, Step, NextTab, PrevTab, Down, Up, Back, Help, Yes, No key.Binding
 }
 
 func newKeys() keyMap {
@@ -83,6 +83,7 @@ func newKeys() keyMap {
 		Type:     key.NewBinding(key.WithKeys("i", "enter", ":", "esc"), key.WithHelp("i/esc", "type a command")),
 		Hint:     key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint")),
 		Solution: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "solution")),
+		Paste:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "paste solution line")),
 		Pause:    key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause")),
 		Faster:   key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+/-", "speed")),
 		Slower:   key.NewBinding(key.WithKeys("-")),
@@ -131,6 +132,7 @@ type Model struct {
 	pending  map[renderKey]bool
 	hints    map[int][]string // hints shown, by step
 	sol      map[int][]string // solution shown, by step
+	pasted   map[int]int      // solution lines pasted so far, by step
 
 	charts *chartHistory
 
@@ -181,7 +183,7 @@ func New(l *lab.Lab, env tui.Env, seed uint64) (*Model, error) {
 	in.Focus()
 	m := &Model{env: env, st: env.Styles, lab: l, runner: r, keys: newKeys(), help: theme.NewHelp(env.Styles),
 		input: in, typing: true, speedIdx: 1, rendered: map[renderKey]string{}, pending: map[renderKey]bool{},
-		hints: map[int][]string{}, sol: map[int][]string{}, w: 80, h: 24}
+		hints: map[int][]string{}, sol: map[int][]string{}, pasted: map[int]int{}, w: 80, h: 24}
 	m.input.PromptStyle = m.st.Accent
 	m.addLine(kindInfo, fmt.Sprintf("Lab: %s. Type commands below; esc for hints, the clock and panes.", l.Title))
 	if len(l.Setup) > 0 {
@@ -243,6 +245,7 @@ func (m *Model) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 	case nav.Refresh:
 		return m, nil
 	case tea.KeyMsg:
+		m.status = ""
 		if m.confirm {
 			return m, m.confirmKey(msg)
 		}
@@ -320,6 +323,20 @@ func (m *Model) paneKey(msg tea.KeyMsg) tea.Cmd {
 		if !m.runner.Done() {
 			m.confirm = true
 		}
+	case key.Matches(msg, k.Paste):
+		i := m.runner.Current()
+		sol := m.sol[i]
+		if len(sol) == 0 {
+			m.status = "show the solution first (s)"
+			return nil
+		}
+		n := m.pasted[i] % len(sol)
+		m.pasted[i] = n + 1
+		m.input.SetValue(sol[n])
+		m.input.CursorEnd()
+		m.typing = true
+		m.status = fmt.Sprintf("solution line %d of %d pasted: enter runs it", n+1, len(sol))
+		return m.input.Focus()
 	case key.Matches(msg, k.Pause):
 		if m.speedIdx == 0 {
 			m.speedIdx = 1
@@ -370,7 +387,7 @@ func (m *Model) confirmKey(msg tea.KeyMsg) tea.Cmd {
 			shown = append(shown, l)
 		}
 		m.sol[i] = shown
-		m.addLine(kindInfo, "Solution shown (recorded):")
+		m.addLine(kindInfo, "Solution shown (recorded; p pastes its lines one by one):")
 		for _, l := range shown {
 			m.addLine(kindInfo, "  "+l)
 		}
@@ -588,7 +605,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
 		{k.Run, k.Complete, k.HistUp, k.PageUp, k.Leave},
-		{k.Type, k.Hint, k.Solution, k.Back},
+		{k.Type, k.Hint, k.Solution, k.Paste, k.Back},
 		{k.Pause, k.Faster, k.Step},
 		{k.NextTab, k.Down, k.PageUp, k.Help},
 	}

@@ -358,3 +358,20 @@ func BenchmarkTick(b *testing.B) {
 		m.Update(tickMsg{})
 	}
 }
+
+func TestPasteSolutionLines(t *testing.T) {
+	m := newModel(t, 80, 24)
+	keys(m, tea.KeyMsg{Type: tea.KeyEsc}, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("p")})
+	if m.Typing() || m.input.Value() != "" {
+		t.Fatal("p pasted before the solution was shown")
+	}
+	keys(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("s")}, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")},
+		tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("p")})
+	if !m.Typing() || m.input.Value() != testSolution {
+		t.Fatalf("pasted %q (typing %v)", m.input.Value(), m.Typing())
+	}
+	keys(m, tea.KeyMsg{Type: tea.KeyEnter})
+	if m.Runner().Current() != 1 {
+		t.Fatal("the pasted solution did not pass the step")
+	}
+}
