@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -228,5 +229,37 @@ func TestExpand(t *testing.T) {
 				t.Errorf("Expand(%q) = %q, %v; want %q (error %v)", tc.line, got, err, tc.want, tc.wantErr)
 			}
 		})
+	}
+}
+
+// TestReferenceExamplesCompile keeps docs/lab-checks.md honest: every
+// example check in its Examples block compiles against the environment.
+func TestReferenceExamplesCompile(t *testing.T) {
+	b, err := os.ReadFile("../../docs/lab-checks.md")
+	if err != nil {
+		t.Skipf("reference page not found: %v", err)
+	}
+	doc := string(b)
+	i := strings.Index(doc, "## Examples")
+	if i < 0 {
+		t.Fatal("no Examples section")
+	}
+	block := doc[i:]
+	start := strings.Index(block, "```text\n")
+	end := strings.Index(block[start+8:], "```")
+	if start < 0 || end < 0 {
+		t.Fatal("no example block")
+	}
+	n := 0
+	for _, l := range strings.Split(block[start+8:start+8+end], "\n") {
+		if c, _, _ := strings.Cut(l, "  #"); strings.TrimSpace(c) != "" {
+			n++
+			if _, cerr := compileCheck(strings.TrimSpace(c)); cerr != nil {
+				t.Errorf("example %q does not compile: %s", c, cerr.msg)
+			}
+		}
+	}
+	if n < 5 {
+		t.Errorf("only %d examples", n)
 	}
 }
