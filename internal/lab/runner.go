@@ -96,7 +96,7 @@ func NewRunner(l *Lab, opts ...Option) (*Runner, error) {
 		r.steps[i].Title = s.Title
 	}
 	for i, line := range l.Setup {
-		res, err := r.Shell.Run(line)
+		res, err := r.run(line)
 		if err != nil {
 			return nil, fmt.Errorf("lab %s: setup line %d (%s): %v", l.ID, i+1, line, err)
 		}
@@ -121,7 +121,7 @@ func (r *Runner) Exec(line string) Outcome {
 		}
 	}
 	if err == nil {
-		res, err = r.Shell.Run(line)
+		res, err = r.run(line)
 	}
 	cmd := Command{Line: line, OK: err == nil, Text: res.String(), At: r.Acct.Kernel.Now().Seconds()}
 	if err != nil {
@@ -140,10 +140,26 @@ func (r *Runner) Exec(line string) Outcome {
 	return Outcome{Command: cmd, Result: res, Err: err, Passed: passed}
 }
 
+// run runs one line in the shell; a panic inside the simulator becomes an
+// error, so a learner's command can never take the lab screen down.
+func (r *Runner) run(line string) (res shell.Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = shell.Result{}, fmt.Errorf("internal error running %q: %v (please report it)", line, p)
+		}
+	}()
+	return r.Shell.Run(line)
+}
+
 // Advance runs the simulation forward by d (the lab screen's clock) and
 // re-evaluates the current step. It returns the steps that passed.
-func (r *Runner) Advance(d time.Duration) ([]int, error) {
-	err := r.Acct.Kernel.RunFor(d)
+func (r *Runner) Advance(d time.Duration) (passed []int, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error in the simulation: %v (please report it)", p)
+		}
+	}()
+	err = r.Acct.Kernel.RunFor(d)
 	return r.evaluate(), err
 }
 
