@@ -82,10 +82,7 @@ func (a *App) Course() (*course.Course, error) {
 		if a.Content != "" {
 			st, err := os.Stat(a.Content)
 			if err != nil {
-				a.courseErr = fmt.Errorf("content folder %s: %w", a.Content, errors.Unwrap(err))
-				if errors.Unwrap(err) == nil {
-					a.courseErr = fmt.Errorf("content folder %s: %v", a.Content, err)
-				}
+				a.courseErr = fmt.Errorf("content folder %s: %v", a.Content, unwrapPath(err))
 				return
 			}
 			if !st.IsDir() {

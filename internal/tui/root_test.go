@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -15,8 +16,15 @@ import (
 	"github.com/cloudlab/cloudlab/internal/progress"
 	"github.com/cloudlab/cloudlab/internal/render"
 	"github.com/cloudlab/cloudlab/internal/tui/nav"
+	"github.com/cloudlab/cloudlab/internal/tui/reader"
 	"github.com/cloudlab/cloudlab/internal/tui/theme"
 )
+
+func TestMain(m *testing.M) {
+	// Save positions at once, so tests do not wait for the debounce.
+	reader.SaveDelay = time.Millisecond
+	os.Exit(m.Run())
+}
 
 func lessonSrc(id, title, track string, order int, body string) []byte {
 	return fmt.Appendf(nil, "---\nid: %s\ntitle: %s\ntrack: %s\norder: %d\nminutes: 5\nquiz: %s\n---\n\n%s", id, title, track, order, id, body)
@@ -261,6 +269,17 @@ func TestReadToEndMarksReadAndResumes(t *testing.T) {
 	send(t, m, keys("q")...)
 	if v := m.View(); !strings.Contains(v, "✓ Alpha lesson") {
 		t.Errorf("home does not show alpha as read:\n%s", v)
+	}
+}
+
+func TestPositionSavedWhileReading(t *testing.T) {
+	env := testEnv(t)
+	m := start(t, env, Factories{}, 80, 24)
+	openAlpha(t, m)
+	send(t, m, keys("d", "d")...)
+	st, err := env.Store.Lesson("alpha")
+	if err != nil || st.Position <= 0 || st.Percent <= 0 {
+		t.Fatalf("position not saved without leaving: %+v %v", st, err)
 	}
 }
 

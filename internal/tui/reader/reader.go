@@ -8,6 +8,7 @@ package reader
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -90,6 +91,17 @@ type rendered struct {
 }
 
 type savedMsg struct{ err error }
+
+// saveTick asks to save the position if nothing moved since it was sent.
+type saveTick struct {
+	lessonID string
+	seq      int
+}
+
+// SaveDelay is how long the position must stay still before it is saved
+// (it is also saved when leaving the lesson or quitting).
+var SaveDelay = time.Second
+
 type markedMsg struct{ err error }
 type stateMsg struct {
 	st  progress.LessonState
@@ -126,6 +138,7 @@ type Model struct {
 	stateDone bool
 	read      bool
 	marking   bool
+	saveSeq   int
 }
 
 // New returns a reader for a lesson. Call SetSize, then Init.
@@ -340,6 +353,11 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		m.read = true
 		m.flash = "Lesson marked as read."
 		return m, nil
+	case saveTick:
+		if msg.lessonID == m.lesson.ID && msg.seq == m.saveSeq {
+			return m, m.save()
+		}
+		return m, nil
 	case savedMsg:
 		if msg.err != nil {
 			return m, nav.Cmd(nav.Error{Err: msg.err})
@@ -522,14 +540,21 @@ func (m *Model) headings() []Heading {
 	return out
 }
 
-// afterMove marks the lesson read once its end is on screen.
+// afterMove schedules saving the position and marks the lesson read once
+// its end is on screen.
 func (m *Model) afterMove() tea.Cmd {
-	if m.read || m.marking || !m.stateDone || !m.resumed || !m.AtEnd() || m.d.Store == nil {
+	if m.d.Store == nil || !m.stateDone || !m.resumed {
 		return nil
 	}
-	m.marking = true
-	st, id := m.d.Store, m.lesson.ID
-	return func() tea.Msg { return markedMsg{err: st.MarkRead(id)} }
+	m.saveSeq++
+	seq, id := m.saveSeq, m.lesson.ID
+	cmds := []tea.Cmd{tea.Tick(SaveDelay, func(time.Time) tea.Msg { return saveTick{id, seq} })}
+	if !m.read && !m.marking && m.AtEnd() {
+		m.marking = true
+		st := m.d.Store
+		cmds = append(cmds, func() tea.Msg { return markedMsg{err: st.MarkRead(id)} })
+	}
+	return tea.Batch(cmds...)
 }
 
 func (m *Model) save() tea.Cmd {
