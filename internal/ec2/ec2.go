@@ -19,6 +19,8 @@ const (
 	StateRunning      = "running"
 	StateShuttingDown = "shutting-down"
 	StateTerminated   = "terminated"
+	StateStopping     = "stopping"
+	StateStopped      = "stopped"
 )
 
 // DefaultImageID is the simulated ECS-optimized Amazon Linux AMI.
@@ -28,7 +30,7 @@ const DefaultImageID = "ami-0ecs5imu1a7ed0001"
 // (FACTS.md: a VM boots and registers in tens of seconds to minutes).
 type Settings struct {
 	BootTime     sim.Dist      // pending -> running (default 40 s)
-	ShutdownTime time.Duration // shutting-down -> terminated (default 5 s)
+	ShutdownTime time.Duration // shutting-down -> terminated, stopping -> stopped (default 5 s)
 	MinBilled    time.Duration // per-second billing minimum (60 s for Linux)
 }
 
@@ -50,8 +52,9 @@ type Instance struct {
 	ECSCluster    string // from ECS_CLUSTER= in the user data ("" if none)
 	PrivateIP     string
 	LaunchedAt    time.Duration
-	RunningAt     time.Duration // -1 until running
-	StoppedAt     time.Duration // -1 until it stops being billed
+	RunningAt     time.Duration // start of the current running period; -1 when not running
+	StoppedAt     time.Duration // end of the last running period; -1 while running or never run
+	billedBefore  float64       // billed seconds of earlier running periods (stop/start)
 	Failed        bool          // terminated by a simulated fault
 	bootEvent     sim.EventID
 	launchOrder   int
@@ -264,6 +267,7 @@ func (s *Service) boot(inst *Instance) {
 	}
 	inst.State = StateRunning
 	inst.RunningAt = s.k.Now()
+	inst.StoppedAt = -1
 	s.emit(Event{Kind: StateRunning, At: s.k.Now(), Instance: inst})
 }
 
@@ -302,13 +306,8 @@ type StateChange struct {
 // TerminateInstances shuts the instances down; they are terminated after
 // the shutdown time. Billing stops when shutting down begins.
 func (s *Service) TerminateInstances(ids []string) ([]StateChange, error) {
-	if len(ids) == 0 {
-		return nil, &Error{"MissingParameter", "The request must contain the parameter InstanceId"}
-	}
-	for _, id := range ids {
-		if _, ok := s.instances[id]; !ok {
-			return nil, &Error{"InvalidInstanceID.NotFound", fmt.Sprintf("The instance ID '%s' does not exist", id)}
-		}
+	if err := s.checkIDs(ids); err != nil {
+		return nil, err
 	}
 	var out []StateChange
 	for _, id := range ids {
@@ -340,10 +339,12 @@ func (s *Service) stop(inst *Instance, reason string, failed bool) {
 		return
 	case StatePending:
 		s.k.Cancel(inst.bootEvent)
+	case StateStopping:
+		s.k.Cancel(inst.terminateEvt)
 	}
 	inst.StateReason = reason
 	inst.Failed = failed
-	inst.StoppedAt = s.k.Now()
+	s.closeBilling(inst)
 	if failed {
 		inst.State = StateTerminated
 		s.emit(Event{Kind: StateTerminated, At: s.k.Now(), Instance: inst, Reason: reason})
@@ -357,22 +358,105 @@ func (s *Service) stop(inst *Instance, reason string, failed bool) {
 	})
 }
 
-// BilledSeconds is the instance's billed time so far: running time, per
-// second with the minimum (EC2 bills Linux instances per second, 60 s
-// minimum, only in the running state).
-func (s *Service) BilledSeconds(inst *Instance) float64 {
-	if inst.RunningAt < 0 {
-		return 0
-	}
-	end := s.k.Now()
-	if inst.StoppedAt >= 0 {
-		end = inst.StoppedAt
-	}
-	d := end - inst.RunningAt
+// periodSeconds bills one running period: per second, with the minimum.
+func (s *Service) periodSeconds(d time.Duration) float64 {
 	if d < s.Settings.MinBilled {
 		d = s.Settings.MinBilled
 	}
 	return math.Ceil(d.Seconds())
+}
+
+func (s *Service) closeBilling(inst *Instance) {
+	if inst.RunningAt >= 0 {
+		inst.billedBefore += s.periodSeconds(s.k.Now() - inst.RunningAt)
+		inst.RunningAt = -1
+	}
+	inst.StoppedAt = s.k.Now()
+}
+
+// BilledSeconds is the instance's billed time so far: time in the running
+// state, per second with a 60 s minimum for each period (EC2 bills Linux
+// instances per second, 60 s minimum, only while running; a stopped
+// instance is not billed for compute).
+func (s *Service) BilledSeconds(inst *Instance) float64 {
+	total := inst.billedBefore
+	if inst.RunningAt >= 0 {
+		total += s.periodSeconds(s.k.Now() - inst.RunningAt)
+	}
+	return total
+}
+
+// StopInstances stops running (or pending) instances: stopping, then
+// stopped after the shutdown time. Billing stops at once. ECS sees its agent
+// disconnect; the tasks on the instance stop.
+func (s *Service) StopInstances(ids []string) ([]StateChange, error) {
+	if err := s.checkIDs(ids); err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if st := s.instances[id].State; st == StateTerminated || st == StateShuttingDown {
+			return nil, &Error{"IncorrectInstanceState", fmt.Sprintf("This instance '%s' is not in a state from which it can be stopped.", id)}
+		}
+	}
+	var out []StateChange
+	for _, id := range ids {
+		inst := s.instances[id]
+		prev := inst.State
+		if inst.State == StateRunning || inst.State == StatePending {
+			if inst.State == StatePending {
+				s.k.Cancel(inst.bootEvent)
+			}
+			s.closeBilling(inst)
+			inst.State = StateStopping
+			inst.StateReason = "Client.UserInitiatedShutdown: User initiated shutdown"
+			s.emit(Event{Kind: StateStopping, At: s.k.Now(), Instance: inst, Reason: inst.StateReason})
+			inst.terminateEvt = s.k.After(s.Settings.ShutdownTime, func() {
+				inst.State = StateStopped
+				s.emit(Event{Kind: StateStopped, At: s.k.Now(), Instance: inst, Reason: inst.StateReason})
+			})
+		}
+		out = append(out, StateChange{id, prev, inst.State})
+	}
+	return out, nil
+}
+
+// StartInstances starts stopped instances: pending for the boot time, then
+// running (a new billing period with its own minimum).
+func (s *Service) StartInstances(ids []string) ([]StateChange, error) {
+	if err := s.checkIDs(ids); err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if st := s.instances[id].State; st != StateStopped && st != StateRunning && st != StatePending {
+			return nil, &Error{"IncorrectInstanceState", fmt.Sprintf("The instance '%s' is not in a state from which it can be started.", id)}
+		}
+	}
+	var out []StateChange
+	for _, id := range ids {
+		inst := s.instances[id]
+		prev := inst.State
+		if inst.State == StateStopped {
+			inst.State = StatePending
+			inst.StateReason = ""
+			boot := s.Settings.BootTime.Sample(s.k.Rand())
+			inst.bootEvent = s.k.After(boot, func() { s.boot(inst) })
+			s.emit(Event{Kind: StatePending, At: s.k.Now(), Instance: inst})
+		}
+		out = append(out, StateChange{id, prev, inst.State})
+	}
+	return out, nil
+}
+
+func (s *Service) checkIDs(ids []string) error {
+	if len(ids) == 0 {
+		return &Error{"MissingParameter", "The request must contain the parameter InstanceId"}
+	}
+	for _, id := range ids {
+		if _, ok := s.instances[id]; !ok {
+			return &Error{"InvalidInstanceID.NotFound", fmt.Sprintf("The instance ID '%s' does not exist", id)}
+		}
+	}
+	return nil
 }
 
 // CostUSD is one instance's on-demand cost so far.

@@ -86,7 +86,18 @@ func (s *Service) onEC2(e ec2.Event) {
 	case ec2.StateRunning:
 		inst := e.Instance
 		s.k.After(s.Settings.AgentRegisterDelay, func() {
-			if inst.State != ec2.StateRunning || s.byEC2[inst.ID] != nil {
+			if inst.State != ec2.StateRunning {
+				return
+			}
+			if ci := s.byEC2[inst.ID]; ci != nil {
+				// A restarted instance: its agent reconnects with the same
+				// container instance ARN.
+				if ci.Status != "INACTIVE" && !ci.AgentConnected {
+					ci.AgentConnected, ci.Cand.Connected = true, true
+					ci.Cluster.candValid = false
+					s.emit(Event{Kind: "instance", Cluster: ci.Cluster.Name, Instance: inst.ID, Message: "ECS agent on " + inst.ID + " reconnected"})
+					s.capacityChanged(ci.Cluster)
+				}
 				return
 			}
 			if c, ok := s.clusters[agentCluster(inst)]; !ok || c.Status != "ACTIVE" {
@@ -102,6 +113,21 @@ func (s *Service) onEC2(e ec2.Event) {
 			return
 		}
 		s.instanceGone(ci, fmt.Sprintf("Host EC2 (instance %s) terminated.", e.Instance.ID))
+	case ec2.StateStopping:
+		// A stopped instance stays registered (ACTIVE, agent disconnected);
+		// its tasks stop and services place them elsewhere.
+		ci := s.byEC2[e.Instance.ID]
+		if ci == nil || ci.Status == "INACTIVE" || !ci.AgentConnected {
+			return
+		}
+		reason := fmt.Sprintf("Host EC2 (instance %s) stopped.", e.Instance.ID)
+		ci.AgentConnected, ci.Cand.Connected = false, false
+		ci.Cluster.candValid = false
+		s.emit(Event{Kind: "instance", Cluster: ci.Cluster.Name, Instance: ci.EC2.ID, Message: "ECS agent on " + ci.EC2.ID + " disconnected: " + reason})
+		for _, t := range ci.Tasks() {
+			s.lose(t, reason)
+		}
+		s.capacityChanged(ci.Cluster)
 	}
 }
 

@@ -221,3 +221,35 @@ func TestRunningTasksCountMatchesTasks(t *testing.T) {
 		t.Errorf("after a stop: running %d", ci.RunningTasksCount())
 	}
 }
+
+func TestStoppedInstanceDisconnectsAndReconnects(t *testing.T) {
+	w := newWorld(t, 16)
+	c := w.cluster("c")
+	insts := w.instances("c", "m5.large", "us-east-1a", "us-east-1b")
+	w.taskdef(webTD("web", 256, 512, ""))
+	sv := w.service(ServiceInput{Cluster: "c", ServiceName: "web", TaskDefinition: "web", DesiredCount: intp(4)})
+	w.advance(time.Minute)
+	if _, err := w.ec2.StopInstances([]string{insts[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	w.advance(time.Minute)
+	ci := w.ecs.byEC2[insts[0].ID]
+	if ci.Status != "ACTIVE" || ci.AgentConnected || len(ci.tasks) != 0 {
+		t.Errorf("stopped instance: %s connected %v tasks %d", ci.Status, ci.AgentConnected, len(ci.tasks))
+	}
+	if r, _ := sv.Counts(); r != 4 || azCounts(sv)["us-east-1b"] != 4 {
+		t.Errorf("running %d, zones %v", r, azCounts(sv))
+	}
+	if _, err := w.ec2.StartInstances([]string{insts[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	w.advance(time.Minute)
+	if !ci.AgentConnected || len(c.candidates()) != 2 {
+		t.Errorf("restarted instance not reconnected")
+	}
+	// Billing: running 00:40-02:00 (80 s), then from 03:40 (20 s so far,
+	// billed as the 60 s minimum).
+	if got := w.ec2.BilledSeconds(insts[0]); got != 140 {
+		t.Errorf("billed %v s", got)
+	}
+}

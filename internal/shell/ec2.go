@@ -38,21 +38,12 @@ func ec2Commands() []Command {
 			},
 			Run: ec2DescribeInstances,
 		},
-		{
-			Service: "ec2", Operation: "terminate-instances", Summary: "Terminate instances (their ECS tasks stop)",
-			Options: []OptSpec{{Name: "instance-ids", Type: List, Required: true, Complete: "instance", Help: "Instance ids."}},
-			Run: func(ctx *Ctx, a Args) (Result, error) {
-				changes, err := ctx.Acct.EC2.TerminateInstances(a.List("instance-ids"))
-				if err != nil {
-					return Result{}, err
-				}
-				out := []any{}
-				for _, c := range changes {
-					out = append(out, map[string]any{"InstanceId": c.InstanceID, "CurrentState": stateJSON(c.CurrentState), "PreviousState": stateJSON(c.PreviousState)})
-				}
-				return Result{Output: map[string]any{"TerminatingInstances": out}}, nil
-			},
-		},
+		stateChangeCmd("terminate-instances", "Terminate instances (their ECS tasks stop; billing stops)", "TerminatingInstances",
+			func(ctx *Ctx, ids []string) ([]ec2.StateChange, error) { return ctx.Acct.EC2.TerminateInstances(ids) }),
+		stateChangeCmd("stop-instances", "Stop instances (not billed while stopped; ECS tasks on them stop)", "StoppingInstances",
+			func(ctx *Ctx, ids []string) ([]ec2.StateChange, error) { return ctx.Acct.EC2.StopInstances(ids) }),
+		stateChangeCmd("start-instances", "Start stopped instances (they boot again; a new billing period)", "StartingInstances",
+			func(ctx *Ctx, ids []string) ([]ec2.StateChange, error) { return ctx.Acct.EC2.StartInstances(ids) }),
 		{
 			Service: "ec2", Operation: "describe-instance-types", Summary: "The simulated instance-type catalog (vCPUs, memory, on-demand price)",
 			Options: []OptSpec{{Name: "instance-types", Type: List, Complete: "instance-type", Help: "Types (default: all)."}},
@@ -85,7 +76,26 @@ func ec2Commands() []Command {
 	}
 }
 
-var stateCodes = map[string]int{ec2.StatePending: 0, ec2.StateRunning: 16, ec2.StateShuttingDown: 32, ec2.StateTerminated: 48}
+func stateChangeCmd(op, summary, key string, fn func(*Ctx, []string) ([]ec2.StateChange, error)) Command {
+	return Command{
+		Service: "ec2", Operation: op, Summary: summary,
+		Options: []OptSpec{{Name: "instance-ids", Type: List, Required: true, Complete: "instance", Help: "Instance ids."}},
+		Run: func(ctx *Ctx, a Args) (Result, error) {
+			changes, err := fn(ctx, a.List("instance-ids"))
+			if err != nil {
+				return Result{}, err
+			}
+			out := []any{}
+			for _, c := range changes {
+				out = append(out, map[string]any{"InstanceId": c.InstanceID, "CurrentState": stateJSON(c.CurrentState), "PreviousState": stateJSON(c.PreviousState)})
+			}
+			return Result{Output: map[string]any{key: out}}, nil
+		},
+	}
+}
+
+var stateCodes = map[string]int{ec2.StatePending: 0, ec2.StateRunning: 16, ec2.StateShuttingDown: 32, ec2.StateTerminated: 48,
+	ec2.StateStopping: 64, ec2.StateStopped: 80}
 
 func stateJSON(name string) map[string]any {
 	return map[string]any{"Code": stateCodes[name], "Name": name}

@@ -472,3 +472,27 @@ func TestCreateServiceFromCLIInputJSON(t *testing.T) {
 		t.Errorf("placementConstraints %v", pc)
 	}
 }
+
+func TestEC2StopStart(t *testing.T) {
+	r := newECSShell(t, nil)
+	id := r.ok("aws ec2 run-instances --instance-type t3.micro")["Instances"].([]any)[0].(map[string]any)["InstanceId"].(string)
+	r.ok("clock advance 1m")
+	m := r.ok("aws ec2 stop-instances --instance-ids " + id)
+	st := m["StoppingInstances"].([]any)[0].(map[string]any)
+	if st["CurrentState"].(map[string]any)["Name"] != "stopping" || st["PreviousState"].(map[string]any)["Code"] != 16.0 {
+		t.Errorf("stop %v", st)
+	}
+	r.ok("clock advance 1m")
+	res := r.ok("aws ec2 describe-instances --filters Name=instance-state-name,Values=stopped")["Reservations"].([]any)
+	if len(res) != 1 {
+		t.Errorf("stopped instances %v", res)
+	}
+	r.ok("aws ec2 start-instances --instance-ids " + id)
+	r.ok("clock advance 1m")
+	if n := len(r.ok("aws ec2 describe-instances --filters Name=instance-state-name,Values=running")["Reservations"].([]any)); n != 1 {
+		t.Errorf("%d running after start", n)
+	}
+	if code := awsCode(r.fail("aws ec2 stop-instances --instance-ids i-0000000000000000")); code != "InvalidInstanceID.NotFound" {
+		t.Errorf("code %s", code)
+	}
+}
