@@ -65,7 +65,7 @@ type Instance struct {
 func (i *Instance) LaunchTime() time.Time { return sim.Epoch.Add(i.LaunchedAt) }
 
 // Event is something that happened to an instance. Kinds: "pending",
-// "running", "shutting-down", "terminated".
+// "running", "stopping", "stopped", "shutting-down", "terminated".
 type Event struct {
 	Kind     string
 	At       time.Duration

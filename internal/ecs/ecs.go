@@ -7,6 +7,20 @@
 //
 // Rules and numbers follow shared/FACTS.md. Placement (placement.go) and
 // reconcile (reconcile.go) policy are plain functions of state.
+//
+// For a UI (the lab screen):
+//   - Snapshot() is a read-only picture: per cluster the container instances
+//     (registered and used CPU/memory, their tasks), services (counts,
+//     deployments, the last 10 events, CPU utilization, offered load),
+//     Fargate and standalone tasks, tasks by status, the last placement
+//     Explanation and the cost so far. Snapshot.LastSeq marks the event log.
+//   - Events(since) returns the events after a sequence number (kinds:
+//     cluster, instance, task-definition, task, placement, service,
+//     deployment, scaling, load); Subscribe(fn) pushes them as they happen.
+//   - Explanation.Text() renders a placement decision (rejected instances
+//     with reasons, candidate scores per strategy, the choice); Ranked()
+//     orders the candidates.
+//   - Report() is the `report --json` part (field names from issue 5).
 package ecs
 
 import (
