@@ -319,6 +319,7 @@ func (m *Model) paneKey(msg tea.KeyMsg) tea.Cmd {
 		return m.input.Focus()
 	case key.Matches(msg, k.Hint):
 		m.showHint()
+		m.tab = tabStep
 	case key.Matches(msg, k.Solution):
 		if !m.runner.Done() {
 			m.confirm = true
@@ -387,6 +388,7 @@ func (m *Model) confirmKey(msg tea.KeyMsg) tea.Cmd {
 			shown = append(shown, l)
 		}
 		m.sol[i] = shown
+		m.tab = tabStep
 		m.addLine(kindInfo, "Solution shown (recorded; p pastes its lines one by one):")
 		for _, l := range shown {
 			m.addLine(kindInfo, "  "+l)
