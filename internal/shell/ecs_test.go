@@ -496,3 +496,52 @@ func TestEC2StopStart(t *testing.T) {
 		t.Errorf("code %s", code)
 	}
 }
+
+func TestShorthand(t *testing.T) {
+	cases := []struct {
+		in   string
+		want string // JSON of the result, or "error"
+	}{
+		{"type=spread,field=attribute:ecs.availability-zone", `{"field":"attribute:ecs.availability-zone","type":"spread"}`},
+		{`type=memberOf,expression="attribute:ecs.instance-type =~ t3.*, or not"`, `{"expression":"attribute:ecs.instance-type =~ t3.*, or not","type":"memberOf"}`},
+		{"maximumPercent=200,deploymentCircuitBreaker={enable=true,rollback=false}", `{"deploymentCircuitBreaker":{"enable":"true","rollback":"false"},"maximumPercent":"200"}`},
+		{"awsvpcConfiguration={subnets=[subnet-1,subnet-2],assignPublicIp=ENABLED}", `{"awsvpcConfiguration":{"assignPublicIp":"ENABLED","subnets":["subnet-1","subnet-2"]}}`},
+		{`{"a": 1}`, `{"a":1}`},
+		{"novalue", "error"},
+		{"a={b=1", "error"},
+		{"a=[1,2", "error"},
+		{`a="open`, "error"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			m, err := parseShorthand(tc.in)
+			if tc.want == "error" {
+				if err == nil {
+					t.Errorf("accepted: %v", m)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := json.Marshal(m)
+			if string(b) != tc.want {
+				t.Errorf("got %s, want %s", b, tc.want)
+			}
+		})
+	}
+}
+
+func FuzzShorthand(f *testing.F) {
+	for _, s := range []string{"type=spread,field=instanceId", `a={b=[1,{c=d}],e="x,y"}`, "maximumPercent=200", "[", "a=[", "={}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := parseShorthand(s)
+		if err == nil {
+			if _, err := json.Marshal(m); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
