@@ -3,6 +3,7 @@ package shell
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/cloudlab/cloudlab/internal/ecs"
 )
@@ -117,7 +118,7 @@ func autoscalingCommands() []Command {
 					out = append(out, map[string]any{"ActivityId": act.ActivityID, "ServiceNamespace": "ecs", "ResourceId": act.ResourceID,
 						"ScalableDimension": "ecs:service:DesiredCount", "Description": act.Description, "Cause": act.Cause,
 						"StartTime": awsTime(act.StartTime), "EndTime": awsTime(act.EndTime), "StatusCode": act.StatusCode,
-						"StatusMessage": "Successfully set desired count to " + act.Description[len("Setting desired count to "):len(act.Description)-1] + ". Change successfully fulfilled by ecs."})
+						"StatusMessage": "Successfully set desired count to " + strings.TrimSuffix(strings.TrimPrefix(act.Description, "Setting desired count to "), ".") + ". Change successfully fulfilled by ecs."})
 				}
 				return Result{Output: map[string]any{"ScalingActivities": out}}, nil
 			},

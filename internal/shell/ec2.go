@@ -119,6 +119,9 @@ func ec2RunInstances(ctx *Ctx, a Args) (Result, error) {
 	} else if a.Has("min-count") {
 		count = int(a.Int("min-count"))
 	}
+	if count < 1 {
+		return Result{}, &AWSError{Code: "InvalidParameterValue", Message: "Invalid value for MinCount/MaxCount: the count must be at least 1.", StatusCode: 400}
+	}
 	az := ""
 	if a.Has("placement") {
 		m, err := parseShorthand(a.Str("placement"))
