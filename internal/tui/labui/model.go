@@ -284,9 +284,10 @@ func (m *Model) typingKey(msg tea.KeyMsg) tea.Cmd {
 		m.input.CursorEnd()
 		return nil
 	case key.Matches(msg, m.keys.HistDown):
-		if m.histIdx < len(m.hist) {
-			m.histIdx++
+		if m.histIdx >= len(m.hist) {
+			return nil // already at the line being typed
 		}
+		m.histIdx++
 		if m.histIdx == len(m.hist) {
 			m.input.SetValue(m.draft)
 		} else {

@@ -75,20 +75,22 @@ func TestHistory(t *testing.T) {
 	typeLine(m, "report")
 	up, down := tea.KeyMsg{Type: tea.KeyUp}, tea.KeyMsg{Type: tea.KeyDown}
 	tests := []struct {
-		name string
-		keys []tea.Msg
-		want string
+		name  string
+		typed string // on the command line before the keys
+		keys  []tea.Msg
+		want  string
 	}{
-		{"one up", []tea.Msg{up}, "report"},
-		{"two up", []tea.Msg{up, up}, "clock now"},
-		{"past the top", []tea.Msg{up, up, up}, "clock now"},
-		{"up down", []tea.Msg{up, up, down}, "report"},
-		{"back to draft", []tea.Msg{up, down}, ""},
+		{"one up", "", []tea.Msg{up}, "report"},
+		{"two up", "", []tea.Msg{up, up}, "clock now"},
+		{"past the top", "", []tea.Msg{up, up, up}, "clock now"},
+		{"up down", "", []tea.Msg{up, up, down}, "report"},
+		{"back to the draft", "clock adv", []tea.Msg{up, down}, "clock adv"},
+		{"down alone keeps the line", "typed", []tea.Msg{down}, "typed"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			m.histIdx = len(m.hist)
-			m.input.SetValue("")
+			m.input.SetValue(tc.typed)
 			keys(m, tc.keys...)
 			if got := m.input.Value(); got != tc.want {
 				t.Errorf("input = %q, want %q", got, tc.want)
