@@ -237,7 +237,7 @@ func fillBig(m *Model) {
 			in := instanceView{id: fmt.Sprintf("i-0%015d", a*100+i), typ: "m5.large", status: "ACTIVE",
 				cpuUsed: 768, cpuTotal: 2048, memUsed: 1536, memTotal: 7680}
 			for k := 0; k < 3; k++ {
-				in.tasks = append(in.tasks, taskView{group: "web", status: "RUNNING"})
+				in.tasks = append(in.tasks, taskView{group: "web", letter: "w", status: "RUNNING"})
 			}
 			az.instances = append(az.instances, in)
 		}

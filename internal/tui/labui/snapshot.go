@@ -40,6 +40,7 @@ type clusterView struct {
 	events   []string
 	running  int
 	pending  int
+	legend   []string // task letter = service or family
 }
 
 type azView struct {
@@ -55,7 +56,7 @@ type instanceView struct {
 }
 
 type taskView struct {
-	group, status string
+	group, letter, status string
 }
 
 type serviceView struct {
@@ -144,13 +145,36 @@ func clusterOf(c *lab.Cluster) clusterView {
 	byAZ := map[string]*azView{}
 	var order []string
 	tasksOn := map[string][]taskView{}
+	letters := map[string]string{}
+	used := map[rune]bool{}
+	letterFor := func(g string) string {
+		if l, ok := letters[g]; ok {
+			return l
+		}
+		// The group's first unused letter, else the first unused of a-z.
+		cands := strings.ToLower(g) + "abcdefghijklmnopqrstuvwxyz"
+		l := "?"
+		for _, r := range cands {
+			if r >= 'a' && r <= 'z' && !used[r] {
+				used[r] = true
+				l = string(r)
+				break
+			}
+		}
+		letters[g] = l
+		cv.legend = append(cv.legend, l+"="+g)
+		return l
+	}
+	for _, sv := range c.Services {
+		letterFor(sv.ServiceName)
+	}
 	for _, t := range c.Tasks {
 		if t.LastStatus == "STOPPED" {
 			continue
 		}
 		g := strings.TrimPrefix(t.Group, "service:")
 		g = strings.TrimPrefix(g, "family:")
-		tasksOn[t.Ec2InstanceId] = append(tasksOn[t.Ec2InstanceId], taskView{group: g, status: t.LastStatus})
+		tasksOn[t.Ec2InstanceId] = append(tasksOn[t.Ec2InstanceId], taskView{group: g, letter: letterFor(g), status: t.LastStatus})
 	}
 	for _, in := range c.Instances {
 		az := byAZ[in.AvailabilityZone]

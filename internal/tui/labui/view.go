@@ -306,6 +306,10 @@ func (m *Model) ecsLines(w, h int) []string {
 	}
 	for _, c := range m.snap.clusters {
 		ls = append(ls, m.st.Subtitle.Render(fit(fmt.Sprintf("cluster %s  running %d  pending %d", c.name, c.running, c.pending), w)))
+		if len(c.legend) > 0 {
+			ls = append(ls, fit(m.st.Muted.Render("tasks: "+strings.Join(c.legend, " ")+" · ")+
+				m.st.Success.Render("running")+m.st.Muted.Render(" ")+m.st.Warning.Render("starting")+m.st.Muted.Render(" other"), w))
+		}
 		ls = append(ls, m.clusterMap(c, w, max(4, h/2))...)
 		for _, s := range c.services {
 			line := fmt.Sprintf("svc %s  desired %d  running %d  pending %d", s.name, s.desired, s.running, s.pending)
@@ -375,9 +379,9 @@ func (m *Model) clusterMap(c clusterView, w, h int) []string {
 					tb.WriteString("…")
 					break
 				}
-				g := "t"
-				if t.group != "" {
-					g = t.group[:1]
+				g := t.letter
+				if g == "" {
+					g = "t"
 				}
 				switch t.status {
 				case "RUNNING":
