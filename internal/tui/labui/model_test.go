@@ -184,7 +184,7 @@ func TestLabCompletes(t *testing.T) {
 // TestViewFits checks that every layout fills the screen exactly and never
 // overflows, at the sizes the design promises and a few odd ones.
 func TestViewFits(t *testing.T) {
-	sizes := []struct{ w, h int }{{80, 24}, {120, 40}, {100, 30}, {200, 60}, {40, 12}}
+	sizes := []struct{ w, h int }{{80, 24}, {120, 40}, {100, 30}, {110, 30}, {109, 45}, {200, 60}, {40, 12}, {20, 8}}
 	for _, sz := range sizes {
 		for tab := 0; tab < numTabs; tab++ {
 			t.Run(fmt.Sprintf("%dx%d tab %d", sz.w, sz.h, tab), func(t *testing.T) {

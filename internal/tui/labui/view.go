@@ -18,7 +18,7 @@ func (m *Model) scrollHeight() int {
 	if m.wide() {
 		return max(3, m.h/5)
 	}
-	return 3
+	return min(3, max(1, m.h-10))
 }
 
 func (m *Model) middleHeight() int {
