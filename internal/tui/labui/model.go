@@ -136,8 +136,7 @@ type Model struct {
 
 	charts *chartHistory
 
-	saved int // steps passed when last saved
-	done  bool
+	done bool
 }
 
 type renderKey struct {
@@ -437,7 +436,6 @@ func (m *Model) runLine(line string) tea.Cmd {
 		m.scroll = nil
 		return nil
 	}
-	before := m.runner.Current()
 	out := m.runner.Exec(line)
 	if out.Err != nil {
 		for _, l := range strings.Split(out.Err.Error(), "\n") {
@@ -448,22 +446,21 @@ func (m *Model) runLine(line string) tea.Cmd {
 			m.addLine(kindOutput, l)
 		}
 	}
-	return m.afterProgress(before, out.Passed)
+	return m.afterProgress(out.Passed)
 }
 
 // advance runs the simulation forward by d.
 func (m *Model) advance(d time.Duration) tea.Cmd {
-	before := m.runner.Current()
 	passed, err := m.runner.Advance(d)
 	if err != nil {
 		m.speedIdx = 0
 		m.addLine(kindError, err.Error())
 	}
-	return m.afterProgress(before, passed)
+	return m.afterProgress(passed)
 }
 
 // afterProgress refreshes the panes and announces passed steps.
-func (m *Model) afterProgress(before int, passed []int) tea.Cmd {
+func (m *Model) afterProgress(passed []int) tea.Cmd {
 	m.refreshPanes()
 	if len(passed) == 0 {
 		return nil
@@ -478,7 +475,6 @@ func (m *Model) afterProgress(before int, passed []int) tea.Cmd {
 		m.speedIdx = 0
 		m.addLine(kindSuccess, fmt.Sprintf("Lab complete: all %d steps passed. q goes back.", len(m.lab.Steps)))
 	}
-	_ = before
 	return tea.Batch(cmds...)
 }
 
@@ -501,7 +497,6 @@ func (m *Model) save() tea.Cmd {
 		state.CompletedAt = m.env.Clock()
 	}
 	state.UpdatedAt = m.env.Clock()
-	m.saved = passed
 	return func() tea.Msg { return savedMsg{err: st.SaveLab(state)} }
 }
 
