@@ -29,12 +29,7 @@ func BenchmarkPlace10kTasksOn1kInstances(b *testing.B) {
 			if !e.Placed() {
 				b.Fatalf("task %d not placed: %s", n, e.FailureReason)
 			}
-			for _, c := range cands {
-				if c.Arn == e.Chosen {
-					c.Take(&req)
-					break
-				}
-			}
+			cands[e.ChosenIndex()].Take(&req)
 		}
 	}
 }

@@ -150,7 +150,7 @@ func (s *Service) register(inst *ec2.Instance) *ContainerInstance {
 		arch = "arm64"
 	}
 	ci.Cand = &Candidate{
-		Arn: ci.Arn, InstanceID: inst.ID, RemainingCPU: ci.RegisteredCPU, RemainingMemory: mem,
+		Arn: ci.Arn, InstanceID: inst.ID, AZ: inst.AZ, RemainingCPU: ci.RegisteredCPU, RemainingMemory: mem,
 		UsedPorts: map[PortKey]bool{}, Groups: map[string]int{}, Connected: true,
 		Attrs: map[string]string{
 			"ecs.availability-zone": inst.AZ,
@@ -160,6 +160,7 @@ func (s *Service) register(inst *ec2.Instance) *ContainerInstance {
 			"ecs.ami-id":            inst.ImageID,
 		},
 	}
+	ci.Cand.ci = ci
 	for _, p := range ReservedPorts {
 		ci.Cand.UsedPorts[PortKey{p, "tcp"}] = true
 	}

@@ -119,6 +119,7 @@ var DefaultRunTaskStrategies = []Strategy{{"random", ""}}
 type Candidate struct {
 	Arn             string // container instance ARN
 	InstanceID      string // EC2 instance id
+	AZ              string // the ecs.availability-zone attribute (a fast path)
 	Attrs           map[string]string
 	RemainingCPU    int
 	RemainingMemory int
@@ -127,6 +128,7 @@ type Candidate struct {
 	Running         int              // runningTasksCount
 	Groups          map[string]int   // active tasks per task group
 	Connected       bool
+	ci              *ContainerInstance // owner (nil in pure policy tests)
 }
 
 // Attribute implements Target.
@@ -205,6 +207,16 @@ type Explanation struct {
 	Chosen        string      `json:"chosen"`     // container instance ARN ("" if none)
 	ChosenEC2     string      `json:"chosenEc2InstanceId"`
 	FailureReason string      `json:"failureReason,omitempty"`
+	chosenIdx     int         // index of the chosen candidate in Place's input, -1 if none
+}
+
+// ChosenIndex is the index of the chosen instance in the candidates given
+// to Place (-1 when none was chosen).
+func (e *Explanation) ChosenIndex() int {
+	if e.Chosen == "" {
+		return -1
+	}
+	return e.chosenIdx
 }
 
 // Placed reports whether an instance was chosen.
@@ -288,8 +300,71 @@ func lessScores(a, b []float64) bool {
 type Placer struct {
 	exp      Explanation
 	scores   []float64
-	spread   []map[string]int
+	spread   []valueCounts
+	groupN   []int
 	reasonsN map[string]int
+}
+
+// valueCounts counts tasks per attribute value; a short list searched
+// linearly (zones, instance types), with a map once it grows.
+type valueCounts struct {
+	vals []string
+	ns   []int
+	m    map[string]int
+}
+
+func (vc *valueCounts) reset() {
+	vc.vals, vc.ns = vc.vals[:0], vc.ns[:0]
+	if vc.m != nil {
+		clear(vc.m)
+	}
+}
+
+func (vc *valueCounts) add(v string, n int) {
+	if len(vc.m) > 0 {
+		vc.m[v] += n
+		return
+	}
+	for i, x := range vc.vals {
+		if x == v {
+			vc.ns[i] += n
+			return
+		}
+	}
+	if len(vc.vals) < 16 {
+		vc.vals = append(vc.vals, v)
+		vc.ns = append(vc.ns, n)
+		return
+	}
+	if vc.m == nil {
+		vc.m = map[string]int{}
+	}
+	for i, x := range vc.vals {
+		vc.m[x] = vc.ns[i]
+	}
+	vc.vals, vc.ns = vc.vals[:0], vc.ns[:0]
+	vc.m[v] += n
+}
+
+func (vc *valueCounts) get(v string) int {
+	if len(vc.m) > 0 {
+		return vc.m[v]
+	}
+	for i, x := range vc.vals {
+		if x == v {
+			return vc.ns[i]
+		}
+	}
+	return 0
+}
+
+// attr reads an attribute, with the zone as a field.
+func (c *Candidate) attr(name string) (string, bool) {
+	if name == "ecs.availability-zone" && c.AZ != "" {
+		return c.AZ, true
+	}
+	v, ok := c.Attrs[name]
+	return v, ok
 }
 
 // Place runs filter -> constraints -> strategies -> select for one task.
@@ -319,21 +394,26 @@ func (p *Placer) Place(req *Request, cands []*Candidate, rng *rand.Rand) *Explan
 	}
 	clear(p.reasonsN)
 
-	// Spread counts per strategy (over every instance, not only candidates).
+	// The task group's count on every instance, then spread counts per
+	// strategy (over every instance, not only candidates).
+	p.groupN = p.groupN[:0]
+	for _, c := range cands {
+		p.groupN = append(p.groupN, c.Groups[req.Group])
+	}
 	for len(p.spread) < len(req.Strategies) {
-		p.spread = append(p.spread, map[string]int{})
+		p.spread = append(p.spread, valueCounts{})
 	}
 	for i, s := range req.Strategies {
 		if s.Type != "spread" || s.Field == "instanceId" {
 			continue
 		}
-		m := p.spread[i]
-		clear(m)
+		vc := &p.spread[i]
+		vc.reset()
 		name := strings.TrimPrefix(s.Field, "attribute:")
-		for _, c := range cands {
-			if n := c.Groups[req.Group]; n > 0 {
-				if v, ok := c.Attrs[name]; ok {
-					m[v] += n
+		for idx, c := range cands {
+			if n := p.groupN[idx]; n > 0 {
+				if v, ok := c.attr(name); ok {
+					vc.add(v, n)
 				}
 			}
 		}
@@ -350,25 +430,27 @@ func (p *Placer) Place(req *Request, cands []*Candidate, rng *rand.Rand) *Explan
 			p.reject(c, Rejection{Reason: r, what: w, need: need, have: have})
 			continue
 		}
-		if r, d := filterConstraints(req, c); r != "" {
+		if r, d := filterConstraints(req, c, p.groupN[idx]); r != "" {
 			p.reject(c, Rejection{Reason: r, what: d})
 			continue
 		}
 		start := len(scores)
 		for i, s := range req.Strategies {
-			scores = append(scores, strategyScore(s, req, c, p.spread[i], rng))
+			scores = append(scores, strategyScore(s, req, c, p.groupN[idx], &p.spread[i], rng))
 		}
-		sc := Scored{Instance: c.Arn, EC2InstanceID: c.InstanceID, AZ: c.Attrs["ecs.availability-zone"], Scores: scores[start:len(scores):len(scores)], index: idx}
-		e.Candidates = append(e.Candidates, sc)
-		if best < 0 || lessScores(sc.Scores, e.Candidates[best].Scores) {
+		e.Candidates = append(e.Candidates, Scored{Instance: c.Arn, EC2InstanceID: c.InstanceID, AZ: c.AZ,
+			Scores: scores[start:len(scores):len(scores)], index: idx})
+		if best < 0 || lessScores(scores[start:], e.Candidates[best].Scores) {
 			best = len(e.Candidates) - 1
 		}
 	}
 	if best >= 0 {
 		e.Chosen = e.Candidates[best].Instance
 		e.ChosenEC2 = e.Candidates[best].EC2InstanceID
+		e.chosenIdx = e.Candidates[best].index
 		return e
 	}
+	e.chosenIdx = -1
 	e.FailureReason = p.failureReason()
 	return e
 }
@@ -428,11 +510,11 @@ func isReserved(port int) bool {
 	return false
 }
 
-func filterConstraints(req *Request, c *Candidate) (string, string) {
+func filterConstraints(req *Request, c *Candidate, groupN int) (string, string) {
 	for _, k := range req.Constraints {
 		switch k.Type {
 		case "distinctInstance":
-			if c.Groups[req.Group] > 0 {
+			if groupN > 0 {
 				return ReasonDistinctInstance, fmt.Sprintf("already runs a task of group %s", req.Group)
 			}
 		case "memberOf":
@@ -444,7 +526,7 @@ func filterConstraints(req *Request, c *Candidate) (string, string) {
 	return "", ""
 }
 
-func strategyScore(s Strategy, req *Request, c *Candidate, counts map[string]int, rng *rand.Rand) float64 {
+func strategyScore(s Strategy, req *Request, c *Candidate, groupN int, counts *valueCounts, rng *rand.Rand) float64 {
 	switch s.Type {
 	case "binpack":
 		if s.Field == "cpu" {
@@ -453,13 +535,13 @@ func strategyScore(s Strategy, req *Request, c *Candidate, counts map[string]int
 		return float64(c.RemainingMemory - req.Memory)
 	case "spread":
 		if s.Field == "instanceId" {
-			return float64(c.Groups[req.Group])
+			return float64(groupN)
 		}
-		v, ok := c.Attrs[strings.TrimPrefix(s.Field, "attribute:")]
+		v, ok := c.attr(strings.TrimPrefix(s.Field, "attribute:"))
 		if !ok {
 			return math.Inf(1)
 		}
-		return float64(counts[v])
+		return float64(counts.get(v))
 	case "random":
 		if rng == nil {
 			return 0

@@ -11,7 +11,7 @@ func cand(id, az, typ string, cpu, mem int, groups map[string]int) *Candidate {
 	if groups == nil {
 		groups = map[string]int{}
 	}
-	c := &Candidate{Arn: "arn:ci/" + id, InstanceID: id, RemainingCPU: cpu, RemainingMemory: mem,
+	c := &Candidate{Arn: "arn:ci/" + id, InstanceID: id, AZ: az, RemainingCPU: cpu, RemainingMemory: mem,
 		UsedPorts: map[PortKey]bool{}, Groups: groups, Connected: true,
 		Attrs: map[string]string{"ecs.availability-zone": az, "ecs.instance-type": typ, "ecs.os-type": "linux"}}
 	for _, g := range groups {

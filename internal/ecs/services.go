@@ -646,7 +646,7 @@ func (s *Service) reconcile(sv *Svc) {
 				unplacedExp = e.Clone()
 				break
 			}
-			ci, _ := c.ContainerInstance(e.Chosen)
+			ci := c.candidates()[e.ChosenIndex()].ci
 			if n == plan.Start-1 {
 				sv.LastPlacement = e.Clone()
 				c.LastPlacement = sv.LastPlacement

@@ -164,7 +164,7 @@ func (s *Service) RunTask(in RunInput) (*RunResult, error) {
 			s.emit(Event{Kind: "placement", Cluster: c.Name, Message: fmt.Sprintf("could not place a task of %s: %s", td.FamilyRevision(), e.FailureReason)})
 			continue
 		}
-		ci, _ := c.ContainerInstance(e.Chosen)
+		ci := c.candidates()[e.ChosenIndex()].ci
 		res.Tasks = append(res.Tasks, s.launchEC2(c, td, ci, &req, in.StartedBy, nil, nil))
 	}
 	return res, nil
