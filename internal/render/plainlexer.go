@@ -21,7 +21,7 @@ var registerOnce sync.Once
 
 func registerNoLang() {
 	registerOnce.Do(func() {
-		if plain := lexers.Get("plaintext"); plain != nil && lexers.Get("") == nil {
+		if plain := lexers.Get("plaintext"); plain != nil {
 			lexers.Register(noLangLexer{plain})
 		}
 	})
