@@ -111,3 +111,35 @@ func TestRunnerDeterministic(t *testing.T) {
 		t.Fatalf("clocks differ: %v", clocks)
 	}
 }
+
+// FuzzRunScript feeds arbitrary scripts to a runner: commands may fail, but
+// the runner never panics and results stay consistent.
+func FuzzRunScript(f *testing.F) {
+	f.Add("clock advance 1m\nclock now\nnope\n")
+	f.Add("aws lambda create-function --function-name f --runtime python3.12 --handler a.h --role arn:aws:iam::123456789012:role/r --zip-file fileb://f.zip\ntraffic --function-name f --burst 3\nclock advance 2s\n")
+	f.Add("fault instance --instance-id ${instanceIn(\"lab\", \"us-east-1a\")}\n${\n${1/0}\n")
+	f.Add("aws ecs create-cluster --cluster-name c\naws ecs run-task --cluster c --task-definition x\n")
+	f.Fuzz(func(t *testing.T, script string) {
+		l, probs := Parse([]byte(clockLab), 1)
+		if len(probs) > 0 {
+			t.Fatal(probs)
+		}
+		r, err := NewRunner(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := r.RunScript(script)
+		passed := 0
+		for i, s := range res.Steps {
+			if s.Passed {
+				passed++
+				if s.Command < 1 || s.Command > res.Commands {
+					t.Fatalf("step %d passed at command %d of %d", i+1, s.Command, res.Commands)
+				}
+			}
+		}
+		if passed != r.PassedCount() || res.Passed != (passed == len(res.Steps)) {
+			t.Fatalf("inconsistent result %+v", res)
+		}
+	})
+}
