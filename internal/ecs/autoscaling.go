@@ -18,7 +18,11 @@ import (
 // Target tracking (FACTS.md): AWS does not publish the formula; we model
 // desired = ceil(running x metric / target), clamped to min..max, after the
 // metric is above the target for ScaleOutDatapoints periods (scale out) or
-// below it for ScaleInDatapoints periods (scale in), honouring cooldowns.
+// below ScaleInThreshold x target for ScaleInDatapoints periods (scale in),
+// honouring cooldowns. Application Auto Scaling User Guide, "How target
+// tracking scaling works": capacity is removed only when utilization falls
+// below a threshold "usually more than 10%" under the target, so scale-in
+// is slower than scale-out.
 
 type loadSegment struct {
 	from, to time.Duration
@@ -367,7 +371,7 @@ func (s *Service) evaluate(p *ScalingPolicy) {
 	case metric > p.TargetValue:
 		p.highStreak++
 		p.lowStreak = 0
-	case metric < p.TargetValue:
+	case metric < p.TargetValue*s.Settings.ScaleInThreshold:
 		p.lowStreak++
 		p.highStreak = 0
 	default:

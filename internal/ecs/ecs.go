@@ -83,10 +83,15 @@ type Settings struct {
 	MetricPeriod      time.Duration // CloudWatch period (60 s)
 
 	// Target tracking alarms: scale out after ScaleOutDatapoints periods
-	// above target, scale in after ScaleInDatapoints periods below (the
-	// alarms Application Auto Scaling creates: 3 of 3 and 15 of 15 minutes).
+	// above target, scale in after ScaleInDatapoints periods below it (the
+	// alarm periods commonly seen on the alarms Application Auto Scaling
+	// creates, 3 of 3 and 15 of 15 minutes; AWS documents no figure, so
+	// they are settings).
 	ScaleOutDatapoints int
 	ScaleInDatapoints  int
+	// ScaleInThreshold: scale in only below this fraction of the target
+	// (0.9: "usually more than 10%" below it).
+	ScaleInThreshold float64
 
 	MaxEvents int // events kept in the log (older ones dropped)
 }
@@ -120,6 +125,7 @@ func DefaultSettings() Settings {
 		MetricPeriod:             time.Minute,
 		ScaleOutDatapoints:       3,
 		ScaleInDatapoints:        15,
+		ScaleInThreshold:         0.9,
 		MaxEvents:                5000,
 	}
 }
