@@ -192,7 +192,7 @@ func TestRenderGreedyWrap(t *testing.T) {
 		"for a server through an API call or a console click, it is ready in minutes, you\n" +
 		"pay for as long as you use it, and you give it back when you are done."
 	doc := para + "\n\n- " + strings.ReplaceAll(para, "\n", "\n  ") + "\n\n> " + strings.ReplaceAll(para, "\n", "\n> ") + "\n"
-	for width := 30; width <= 120; width++ {
+	for width := 30; width <= 120; width += 3 {
 		for _, style := range Styles {
 			out, err := New(Options{}).Render([]byte(doc), width, style)
 			if err != nil {
