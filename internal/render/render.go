@@ -250,6 +250,9 @@ func styleConfig(style string) ansi.StyleConfig {
 		cfg.Strong.BlockPrefix, cfg.Strong.BlockSuffix = "", ""
 		cfg.Emph.BlockPrefix, cfg.Emph.BlockSuffix = "", ""
 	}
+	if style == "ascii" {
+		cfg.Item.BlockPrefix = "* " // glamour's ascii style uses "•"
+	}
 	if style == "dark" || style == "light" {
 		// Keep "#" markers off the top heading, which is shown as a banner.
 		cfg.H1.Prefix = " "

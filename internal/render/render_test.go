@@ -216,3 +216,15 @@ func TestRenderGreedyWrap(t *testing.T) {
 		}
 	}
 }
+
+func TestASCIIStyleIsASCII(t *testing.T) {
+	out, err := New(Options{}).Render([]byte("# T\n\n- one\n- two\n\n> quote\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n---\n"), 60, "ascii")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range out {
+		if r > 127 {
+			t.Fatalf("non-ASCII %q at %d in:\n%s", r, i, out)
+		}
+	}
+}
