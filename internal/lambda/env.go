@@ -163,6 +163,8 @@ func (f *Function) destroy(e *Env, kind EventKind) {
 	if e.State == EnvBusy {
 		// Only whole-function deletion destroys a busy environment.
 		f.busy--
+		f.st.secs.setLevel(now, f.busy)
+		f.st.mins.setLevel(now, f.busy)
 	}
 	e.State = EnvDead
 	f.nEnvs--

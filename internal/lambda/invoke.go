@@ -370,6 +370,8 @@ func (f *Function) complete(inv *Invocation) {
 	cfg := &e.ver.Cfg
 	f.accrue(now)
 	f.busy--
+	f.st.secs.setLevel(now, f.busy)
+	f.st.mins.setLevel(now, f.busy)
 	if e.pc == nil {
 		f.onDemandBusy--
 		if f.Reserved < 0 {

@@ -832,3 +832,29 @@ func TestDeleteReleasesConcurrency(t *testing.T) {
 		t.Fatalf("re-created function: %v", err)
 	}
 }
+
+// After traffic stops, quiet periods report the concurrency level reached
+// after the last invocation ended (0), not the busy period's maximum.
+func TestSeriesConcurrencyDropsAfterTraffic(t *testing.T) {
+	k, s := newSvc(t)
+	f := mkFn(t, s, "f", func(c *Config) { c.Duration = fixed(2 * time.Second) })
+	for range 49 {
+		if _, err := s.Invoke(Request{Function: "f"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = k.RunFor(3 * time.Minute)
+	for _, period := range []time.Duration{time.Second, time.Minute} {
+		pts, err := f.Series("ConcurrentExecutions", period, 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+		peak := 0.0
+		for _, p := range pts {
+			peak = max(peak, p.Value)
+		}
+		if last := pts[len(pts)-1].Value; peak != 49 || last != 0 {
+			t.Errorf("period %v: peak %v, last %v; want 49 then 0", period, peak, last)
+		}
+	}
+}

@@ -23,9 +23,10 @@ type Bucket struct {
 // Series is a bounded ring of Buckets of a fixed period (per second or per
 // minute). Memory is fixed: only the most recent len(buf) periods are kept.
 type Series struct {
-	step time.Duration
-	buf  []Bucket
-	last int64 // index (time/step) of the newest bucket; -1 before any
+	step  time.Duration
+	buf   []Bucket
+	last  int64  // index (time/step) of the newest bucket; -1 before any
+	level uint32 // concurrency level after the latest change
 }
 
 func newSeries(step time.Duration, n int) *Series {
@@ -46,11 +47,15 @@ func (s *Series) at(now time.Duration, conc int) *Bucket {
 		}
 		s.last = idx
 	}
+	s.level = uint32(conc)
 	if idx < s.last-int64(len(s.buf))+1 {
 		idx = s.last // cannot happen: time never goes back
 	}
 	return &s.buf[idx%int64(len(s.buf))]
 }
+
+// setLevel records a change of the concurrency level at now.
+func (s *Series) setLevel(now time.Duration, conc int) { s.at(now, conc) }
 
 // Point is one value of a metric time series.
 type Point struct {
@@ -80,8 +85,9 @@ func (s *Series) Points(metric string, now time.Duration, n int) ([]Point, error
 		if i <= s.last && i > s.last-int64(len(s.buf)) {
 			b = s.buf[i%int64(len(s.buf))]
 		} else if i > s.last && s.last >= 0 {
-			// No activity since the last bucket: the concurrency level persists.
-			b = Bucket{ConcMax: s.buf[s.last%int64(len(s.buf))].ConcMax}
+			// No activity since the last bucket: the level after the
+			// last change persists (not that bucket's maximum).
+			b = Bucket{ConcMax: s.level}
 		}
 		out = append(out, Point{At: time.Duration(i) * s.step, Value: get(&b)})
 	}
