@@ -212,7 +212,7 @@ NO_COLOR always turns colours off.`,
 			if a.Style == "" && !tty {
 				style = "notty"
 			}
-			out, err := a.Renderer().Render(l.Body, width, style)
+			out, err := a.Renderer().Render(l.ReaderMarkdown(), width, style)
 			if err != nil {
 				return err
 			}

@@ -8,6 +8,7 @@ package course
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Problem is one thing wrong with a content file.
@@ -186,4 +187,43 @@ func SortProblems(ps []Problem) {
 		}
 		return ps[i].Line < ps[j].Line
 	})
+}
+
+// ReaderMarkdown is the lesson as readers see it: the body with a short
+// block after the title giving the track, the reading time and the
+// objectives from the front matter.
+func (l *Lesson) ReaderMarkdown() []byte {
+	if len(l.Objectives) == 0 && l.Minutes == 0 {
+		return l.Body
+	}
+	var info strings.Builder
+	var meta []string
+	if l.Track != "" {
+		meta = append(meta, l.Track)
+	}
+	if l.Minutes > 0 {
+		meta = append(meta, fmt.Sprintf("about %d minutes", l.Minutes))
+	}
+	if len(meta) > 0 {
+		info.WriteString("*" + strings.Join(meta, " · ") + "*\n\n")
+	}
+	if len(l.Objectives) > 0 {
+		info.WriteString("**In this lesson you will:**\n\n")
+		for _, o := range l.Objectives {
+			info.WriteString("- " + o + "\n")
+		}
+		info.WriteString("\n")
+	}
+	body := string(l.Body)
+	// After the first top-level heading, if the body starts with one.
+	trimmed := strings.TrimLeft(body, "\n")
+	if strings.HasPrefix(trimmed, "# ") {
+		lead := len(body) - len(trimmed)
+		end := strings.IndexByte(trimmed, '\n')
+		if end < 0 {
+			return []byte(body + "\n\n" + info.String())
+		}
+		return []byte(body[:lead+end+1] + "\n" + info.String() + body[lead+end+1:])
+	}
+	return []byte(info.String() + body)
 }

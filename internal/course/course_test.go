@@ -212,3 +212,26 @@ func FuzzParseLesson(f *testing.F) {
 		}
 	})
 }
+
+func TestReaderMarkdown(t *testing.T) {
+	tests := []struct {
+		name string
+		l    Lesson
+		want string
+	}{
+		{"after the title", Lesson{Doc: Doc{Body: []byte("\n# Title\n\nText.\n")}, Track: "T", Minutes: 5, Objectives: []string{"One", "Two"}},
+			"\n# Title\n\n*T · about 5 minutes*\n\n**In this lesson you will:**\n\n- One\n- Two\n\n\nText.\n"},
+		{"no title", Lesson{Doc: Doc{Body: []byte("Text.\n")}, Minutes: 3},
+			"*about 3 minutes*\n\nText.\n"},
+		{"title only", Lesson{Doc: Doc{Body: []byte("# Title")}, Minutes: 3},
+			"# Title\n\n*about 3 minutes*\n\n"},
+		{"nothing to add", Lesson{Doc: Doc{Body: []byte("Text.\n")}}, "Text.\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(tt.l.ReaderMarkdown()); got != tt.want {
+				t.Errorf("got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}

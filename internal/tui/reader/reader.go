@@ -199,7 +199,7 @@ func (m *Model) renderCmd() tea.Cmd {
 // renderLesson renders and indexes a lesson (runs in a tea.Cmd).
 func renderLesson(r *render.Renderer, l *course.Lesson, width int, style string) rendered {
 	out := rendered{lessonID: l.ID, width: width, style: style}
-	s, err := r.Render(l.Body, width, style)
+	s, err := r.Render(l.ReaderMarkdown(), width, style)
 	if err != nil {
 		out.err = err
 		return out
