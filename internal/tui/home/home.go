@@ -394,8 +394,10 @@ func (m *Model) View() string {
 			body = append(body, " "+l)
 		}
 	} else {
+		// On wide terminals the list sits in the middle, like the reader's text.
+		pad := strings.Repeat(" ", max(0, (m.w-m.contentWidth())/2))
 		for i := m.top; i < len(m.rows) && i < m.top+bh; i++ {
-			body = append(body, m.rowView(i))
+			body = append(body, pad+m.rowView(i))
 		}
 	}
 	for i := 0; i < bh; i++ {
