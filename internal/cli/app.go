@@ -52,6 +52,13 @@ type App struct {
 	Getenv func(string) string
 	// TTY overrides terminal detection of Out when non-nil (tests).
 	TTY *bool
+	// Width is the terminal width for tables (0 = detect; 80 when Out is
+	// not a terminal). Tests set it.
+	Width int
+
+	// runProgram runs the full-screen app (tui.Run when nil); tests
+	// replace it to see where the app would open.
+	runProgram func(tui.Env, tui.Factories, tui.Options) error
 
 	courseOnce sync.Once
 	course     *course.Course

@@ -9,10 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
 
-	"github.com/cloudlab/cloudlab/internal/course"
 	"github.com/cloudlab/cloudlab/internal/lab"
 	"github.com/cloudlab/cloudlab/internal/tui"
 	"github.com/cloudlab/cloudlab/internal/tui/labui"
@@ -149,7 +147,15 @@ machine-readable output). The exit status is 0 only if every step passed.`,
 			if asJSON {
 				return usagef("--json needs --run FILE")
 			}
-			return a.runLabTUI(c, l, seed)
+			if a.plainMode() {
+				return fmt.Errorf("the lab screen needs a terminal; grade a script headless with: cloudlab lab %s --run FILE", l.ID)
+			}
+			open := &nav.OpenLab{ID: l.ID}
+			if flagChanged(cmd.Flags(), "seed") {
+				open.Seed = &seed
+			}
+			// The full app, with the lab over the home screen.
+			return a.runTUI(tui.Start{Lab: open})
 		},
 	}
 	cmd.Flags().StringVar(&run, "run", "", "run the commands of `FILE` headless and grade them (- for stdin)")
@@ -212,60 +218,3 @@ func (a *App) runLabHeadless(l *lab.Lab, file string, asJSON bool, seed uint64) 
 	}
 	return nil
 }
-
-// runLabTUI runs the lab screen on its own (q leaves the program).
-func (a *App) runLabTUI(c *course.Course, l *lab.Lab, seed uint64) error {
-	if a.Plain || !a.IsTTY() || !a.InIsTTY() {
-		return fmt.Errorf("the lab screen needs a terminal; grade a script headless with: cloudlab lab %s --run FILE", l.ID)
-	}
-	env, err := a.Env()
-	if err != nil {
-		return err
-	}
-	_ = a.Dark()
-	scr, err := labui.New(l, env, seed)
-	if err != nil {
-		return err
-	}
-	if st, err := a.Store(); err == nil && st != nil {
-		_ = st.SetLast("lab", l.ID)
-	}
-	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithInput(a.In), tea.WithOutput(a.Out)}
-	if a.Mouse {
-		opts = append(opts, tea.WithMouseCellMotion())
-	}
-	_, err = tea.NewProgram(&labProgram{screen: scr}, opts...).Run()
-	return err
-}
-
-// labProgram hosts one lab screen as a whole program: nav.Back and ctrl+c
-// quit; other navigation is not available outside the full app.
-type labProgram struct {
-	screen tui.Screen
-	err    string
-}
-
-func (p *labProgram) Init() tea.Cmd { return p.screen.Init() }
-
-func (p *labProgram) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	switch msg := msg.(type) {
-	case tea.KeyMsg:
-		if msg.String() == "ctrl+c" {
-			return p, tea.Quit
-		}
-	case tea.WindowSizeMsg:
-		p.screen.SetSize(msg.Width, msg.Height)
-	case nav.Back:
-		return p, tea.Quit
-	case nav.Error:
-		p.err = msg.Err.Error()
-		return p, nil
-	case nav.OpenLesson, nav.OpenQuiz, nav.OpenLab, nav.OpenReview:
-		return p, nil
-	}
-	s, cmd := p.screen.Update(msg)
-	p.screen = s
-	return p, cmd
-}
-
-func (p *labProgram) View() string { return p.screen.View() }

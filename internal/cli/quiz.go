@@ -8,7 +8,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
 
 	"github.com/cloudlab/cloudlab/internal/progress"
@@ -16,6 +15,7 @@ import (
 	"github.com/cloudlab/cloudlab/internal/quiz/plain"
 	"github.com/cloudlab/cloudlab/internal/quiz/record"
 	"github.com/cloudlab/cloudlab/internal/tui"
+	"github.com/cloudlab/cloudlab/internal/tui/nav"
 	"github.com/cloudlab/cloudlab/internal/tui/quizui"
 )
 
@@ -265,16 +265,9 @@ letters (A, AC or A,C) or a number; ? for help; f flags in exam mode.`,
 			}
 			_ = st.SetLast("quiz", paper.ID)
 			if !a.plainMode() {
-				env, err := a.Env()
-				if err != nil {
-					return err
-				}
-				s, err := quiz.NewSession(paper.Questions, cfg)
-				if err != nil {
-					return err
-				}
-				m := quizui.New(s, env, quizui.Options{Title: paper.Title, Recorder: record.New(storeOrNil(st), paper.ID)})
-				return a.runScreen(m)
+				// The full app, with the quiz over the home screen: the
+				// quiz factory builds the same paper from the same options.
+				return a.runTUI(tui.Start{Quiz: &nav.OpenQuiz{ID: id, Opts: opts}})
 			}
 			s, err := quiz.NewSession(paper.Questions, cfg)
 			if err != nil {
@@ -325,17 +318,6 @@ func (a *App) lastQuiz() (string, error) {
 	return "", none
 }
 
-// runScreen runs one quiz screen as a full-screen program.
-func (a *App) runScreen(s tui.Screen) error {
-	_ = a.Dark() // detected before the program starts
-	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithInput(a.In), tea.WithOutput(a.Out)}
-	if a.Mouse {
-		opts = append(opts, tea.WithMouseCellMotion())
-	}
-	_, err := tea.NewProgram(quizui.NewStandalone(s, a.Styles()), opts...).Run()
-	return err
-}
-
 func newReviewCmd(a *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "review",
@@ -365,18 +347,15 @@ the cards that are due now, and nothing else.`,
 				}
 				return nil
 			}
+			if !a.plainMode() {
+				// The full app, with the review over the home screen.
+				return a.runTUI(tui.Start{Review: true})
+			}
 			s, err := quiz.NewSession(due, quiz.Config{Mode: quiz.Review, Seed: uint64(now.UnixNano()) % 1000000, Start: now})
 			if err != nil {
 				return err
 			}
 			rec := record.New(st, "")
-			if !a.plainMode() {
-				env, err := a.Env()
-				if err != nil {
-					return err
-				}
-				return a.runScreen(quizui.New(s, env, quizui.Options{Title: "Review", Recorder: rec}))
-			}
 			_, err = plain.Run(s, plain.Options{In: a.In, Out: a.Out, Record: rec, Title: "Review"})
 			return err
 		},

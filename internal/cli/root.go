@@ -134,11 +134,14 @@ full-screen app.`,
 	return root
 }
 
-// runTUI starts the full-screen app, or prints the plain guide when there is
-// no terminal (or --plain, or TERM=dumb).
+// runTUI starts the full-screen app: the home screen, with the screen
+// start asks for on top of it. It needs a terminal on both ends.
 func (a *App) runTUI(start tui.Start) error {
 	if a.Plain || !a.IsTTY() || !a.InIsTTY() {
-		return fmt.Errorf("the full-screen reader needs a terminal; use: cloudlab read %s", start.Lesson)
+		if start.Lesson != "" {
+			return fmt.Errorf("the full-screen reader needs a terminal; use: cloudlab read %s", start.Lesson)
+		}
+		return errors.New("the full-screen app needs a terminal (run cloudlab without arguments for the plain guide)")
 	}
 	env, err := a.Env()
 	if err != nil {
@@ -154,7 +157,11 @@ func (a *App) runTUI(start tui.Start) error {
 		// allow attributes; no colour is ever emitted.
 		lipgloss.SetColorProfile(termenv.ANSI)
 	}
-	return tui.Run(env, screens, tui.Options{Start: start, Mouse: a.Mouse, In: a.In, Out: a.Out})
+	run := a.runProgram
+	if run == nil {
+		run = tui.Run
+	}
+	return run(env, screens, tui.Options{Start: start, Mouse: a.Mouse, In: a.In, Out: a.Out})
 }
 
 // printGuide is what `cloudlab` prints without a terminal: a short guide to

@@ -73,6 +73,6 @@ type Factories struct {
 	Quiz func(msg nav.OpenQuiz, env Env) (Screen, error)
 	// Review opens the spaced-repetition review of due questions.
 	Review func(env Env) (Screen, error)
-	// Lab opens a lab.
+	// Lab opens a lab (msg.ID), seeded with *msg.Seed when it is not nil.
 	Lab func(msg nav.OpenLab, env Env) (Screen, error)
 }

@@ -21,10 +21,17 @@ const (
 	MinHeight = 10
 )
 
-// Start says where the program opens.
+// Start says where the program opens: the home screen, with at most one
+// screen pushed on top of it, so leaving that screen lands on home.
 type Start struct {
-	Lesson string // open this lesson over the home screen ("" = home)
+	Lesson string        // open this lesson over the home screen ("" = home)
+	Quiz   *nav.OpenQuiz // open this quiz (`cloudlab quiz`)
+	Review bool          // open the spaced review (`cloudlab review`)
+	Lab    *nav.OpenLab  // open this lab (`cloudlab lab LAB`)
 }
+
+// startMsg opens the Start screen once the home screen has started.
+type startMsg struct{}
 
 // Model is the root model: a stack of screens with home at the bottom.
 type Model struct {
@@ -45,13 +52,30 @@ func New(env Env, f Factories, start Start) *Model {
 	return m
 }
 
-// Init starts the home screen and opens the start lesson.
+// Init starts the home screen and then opens the Start screen over it.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.stack[0].Init()}
-	if m.start.Lesson != "" {
-		cmds = append(cmds, nav.Cmd(nav.OpenLesson{ID: m.start.Lesson}))
+	return tea.Batch(m.stack[0].Init(), nav.Cmd(startMsg{}))
+}
+
+// openStart pushes the screen Start asks for (the routing is the same as
+// when a screen asks for it, so a failure shows on the home screen).
+func (m *Model) openStart() tea.Cmd {
+	var msg tea.Msg
+	switch s := m.start; {
+	case s.Lesson != "":
+		msg = nav.OpenLesson{ID: s.Lesson}
+	case s.Quiz != nil:
+		msg = *s.Quiz
+	case s.Review:
+		msg = nav.OpenReview{}
+	case s.Lab != nil:
+		msg = *s.Lab
+	default:
+		return nil
 	}
-	return tea.Batch(cmds...)
+	m.start = Start{}
+	_, cmd := m.Update(msg)
+	return cmd
 }
 
 // Top is the screen on top of the stack.
@@ -83,6 +107,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return m, nil
 		}
+	case startMsg:
+		return m, m.openStart()
 	case nav.Back:
 		return m, m.pop()
 	case nav.OpenLesson:

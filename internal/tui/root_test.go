@@ -367,6 +367,9 @@ func (f *fakeScreen) View() string              { return "FAKE " + f.name }
 func (f *fakeScreen) ShortHelp() []key.Binding  { return nil }
 func (f *fakeScreen) FullHelp() [][]key.Binding { return nil }
 func (f *fakeScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	if ws, ok := msg.(tea.WindowSizeMsg); ok {
+		f.SetSize(ws.Width, ws.Height)
+	}
 	if k, ok := msg.(tea.KeyMsg); ok && k.String() == "esc" {
 		return f, nav.Cmd(nav.Back{})
 	}
@@ -486,4 +489,95 @@ func BenchmarkReaderView(b *testing.B) {
 	for b.Loop() {
 		_ = m.View()
 	}
+}
+
+func TestStartScreens(t *testing.T) {
+	seed := uint64(42)
+	var gotQuiz nav.OpenQuiz
+	var gotLab nav.OpenLab
+	f := Factories{
+		Quiz: func(msg nav.OpenQuiz, env Env) (Screen, error) {
+			gotQuiz = msg
+			if msg.ID == "broken" {
+				return nil, errors.New("no quiz \"broken\"")
+			}
+			return &fakeScreen{name: "quiz " + msg.ID}, nil
+		},
+		Review: func(env Env) (Screen, error) { return &fakeScreen{name: "review"}, nil },
+		Lab: func(msg nav.OpenLab, env Env) (Screen, error) {
+			gotLab = msg
+			return &fakeScreen{name: "lab " + msg.ID}, nil
+		},
+	}
+	tests := []struct {
+		name      string
+		start     Start
+		sizeFirst bool // the window size arrives before Init's commands
+		view      string
+	}{
+		{"quiz", Start{Quiz: &nav.OpenQuiz{ID: "alpha", Opts: map[string]string{"mode": "exam", "count": "3", "seed": "7"}}}, false, "FAKE quiz alpha"},
+		{"quiz, size first", Start{Quiz: &nav.OpenQuiz{ID: "alpha"}}, true, "FAKE quiz alpha"},
+		{"mock exam", Start{Quiz: &nav.OpenQuiz{Opts: map[string]string{"all": "1"}}}, false, "FAKE quiz "},
+		{"review", Start{Review: true}, false, "FAKE review"},
+		{"lab with seed", Start{Lab: &nav.OpenLab{ID: "lab-x", Seed: &seed}}, false, "FAKE lab lab-x"},
+		{"lab, size first", Start{Lab: &nav.OpenLab{ID: "lab-x"}}, true, "FAKE lab lab-x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			gotQuiz, gotLab = nav.OpenQuiz{}, nav.OpenLab{}
+			m := New(testEnv(t), f, tt.start)
+			if tt.sizeFirst {
+				send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+			}
+			drive(t, m, m.Init(), 0)
+			if !tt.sizeFirst {
+				send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+			}
+			if m.Depth() != 2 || m.View() != tt.view {
+				t.Fatalf("depth %d, view %q, want %q over home", m.Depth(), m.View(), tt.view)
+			}
+			if fs := m.Top().(*fakeScreen); fs.w != 80 || fs.h != 24 {
+				t.Errorf("start screen size %dx%d, want 80x24", fs.w, fs.h)
+			}
+			if q := tt.start.Quiz; q != nil && (gotQuiz.ID != q.ID || fmt.Sprint(gotQuiz.Opts) != fmt.Sprint(q.Opts)) {
+				t.Errorf("quiz factory got %+v, want %+v", gotQuiz, *q)
+			}
+			if l := tt.start.Lab; l != nil && (gotLab.ID != l.ID || gotLab.Seed != l.Seed) {
+				t.Errorf("lab factory got %+v, want %+v", gotLab, *l)
+			}
+			// Leaving the start screen lands on home, which stays open.
+			send(t, m, keys("esc")...)
+			if m.Depth() != 1 || m.Top() != Screen(m.stack[0]) || !strings.Contains(m.View(), "Alpha lesson") {
+				t.Fatalf("esc did not land on home: depth %d\n%s", m.Depth(), m.View())
+			}
+			if m.quit {
+				t.Error("esc from the start screen quit the program")
+			}
+			// A later nav message does not reopen the start screen.
+			send(t, m, nav.Refresh{})
+			if m.Depth() != 1 {
+				t.Errorf("depth %d after refresh", m.Depth())
+			}
+		})
+	}
+	t.Run("a start screen that fails shows the error on home", func(t *testing.T) {
+		m := New(testEnv(t), f, Start{Quiz: &nav.OpenQuiz{ID: "broken"}})
+		drive(t, m, m.Init(), 0)
+		send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+		if v := m.View(); m.Depth() != 1 || !strings.Contains(v, `no quiz "broken"`) {
+			t.Errorf("depth %d, view:\n%s", m.Depth(), v)
+		}
+	})
+	t.Run("too small applies to the start screen", func(t *testing.T) {
+		m := New(testEnv(t), f, Start{Review: true})
+		drive(t, m, m.Init(), 0)
+		send(t, m, tea.WindowSizeMsg{Width: 30, Height: 8})
+		if v := m.View(); m.Depth() != 2 || !strings.Contains(v, "Terminal too small") {
+			t.Errorf("depth %d, view %q", m.Depth(), v)
+		}
+		send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+		if v := m.View(); v != "FAKE review" {
+			t.Errorf("after growing: %q", v)
+		}
+	})
 }

@@ -153,13 +153,18 @@ type renderedMsg struct {
 
 type savedMsg struct{ err error }
 
-// NewScreen is the lab screen factory the TUI root calls for nav.OpenLab.
+// NewScreen is the lab screen factory the TUI root calls for nav.OpenLab
+// (msg.Seed, when set, replaces lab.DefaultSeed).
 func NewScreen(msg nav.OpenLab, env tui.Env) (tui.Screen, error) {
 	l, err := lab.Find(env.Course, msg.ID)
 	if err != nil {
 		return nil, err
 	}
-	m, err := New(l, env, lab.DefaultSeed)
+	seed := uint64(lab.DefaultSeed)
+	if msg.Seed != nil {
+		seed = *msg.Seed
+	}
+	m, err := New(l, env, seed)
 	if err == nil && env.Store != nil {
 		// "Continue" on the home screen returns here; a failure to record
 		// it is not worth stopping the lab for.

@@ -19,8 +19,12 @@ type OpenQuiz struct {
 	Opts map[string]string
 }
 
-// OpenLab opens a lab.
-type OpenLab struct{ ID string }
+// OpenLab opens a lab. Seed, when not nil, seeds the lab's simulation
+// instead of the lab's default seed (`cloudlab lab LAB --seed N`).
+type OpenLab struct {
+	ID   string
+	Seed *uint64
+}
 
 // OpenReview opens the spaced-repetition review of due questions.
 type OpenReview struct{}
