@@ -230,3 +230,61 @@ func wrongAnswer(right string) string {
 	}
 	return strings.Join(letters, ",")
 }
+
+// TestPublicBankLoadsAsItIs: a practice bank in the public style (no front
+// matter, "# Title", "### question", "- [ ]"/"- [x]") passes check and is
+// graded through --content. The bank's facts: Lambda's maximum timeout is
+// 900 s (FACTS.md); the Spot interruption notice comes two minutes before
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-instance-termination-notices.html).
+func TestPublicBankLoadsAsItIs(t *testing.T) {
+	const dir = "../course/testdata/bank"
+	code, out, errs := runQuizCLI(t, t.TempDir(), "", "check", dir)
+	if code != 0 || out != "ok: "+dir+" has 1 lessons, 1 quizzes, 0 labs, no problems\n" {
+		t.Fatalf("check: exit %d\n%s%s", code, out, errs)
+	}
+
+	c, probs := course.Load(os.DirFS(dir))
+	if len(probs) != 0 {
+		t.Fatal(probs)
+	}
+	qs, _ := quiz.Load(c)
+	bank := quiz.Find(qs, "aws-compute-practice")
+	if bank == nil || len(bank.Questions) != 5 || bank.Title != "AWS Compute Practice Questions" {
+		t.Fatalf("bank %+v", bank)
+	}
+	// The answers for the paper seed 3 draws: the right letters, or a wrong
+	// letter for every question.
+	s, err := quiz.NewSession(bank.Questions, quiz.Config{Seed: 3, Start: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var right, wrong []string
+	for _, it := range s.Items {
+		r := strings.ReplaceAll(it.RightAnswer(), ", ", ",")
+		right = append(right, r)
+		wrong = append(wrong, wrongAnswer(r))
+	}
+	tests := []struct {
+		name, in, score string
+	}{
+		{"all right", strings.Join(right, "\n") + "\n", "\nScore: 5/5 (100%)\n"},
+		{"all wrong", strings.Join(wrong, "\n") + "\n", "\nScore: 0/5 (0%)\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := t.TempDir()
+			code, out, errs := runQuizCLI(t, data, tt.in, "quiz", "aws-compute-practice", "--plain", "--content", dir, "--seed", "3")
+			if code != 0 || !strings.Contains(out, tt.score) || !strings.Contains(out, "AWS Compute Practice Questions") {
+				t.Fatalf("exit %d %s\n%s", code, errs, out)
+			}
+			if !strings.Contains(out, "Choose 2") {
+				t.Errorf("the two-answer question does not say Choose 2:\n%s", out)
+			}
+			_, out, _ = runQuizCLI(t, data, "", "quizzes", "--content", dir, "--json")
+			var infos []QuizInfo
+			if err := json.Unmarshal([]byte(out), &infos); err != nil || len(infos) != 1 || infos[0].Taken != 1 || infos[0].Questions != 5 {
+				t.Errorf("quizzes --json after the run: %v\n%s", err, out)
+			}
+		})
+	}
+}

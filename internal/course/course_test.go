@@ -23,7 +23,7 @@ func problemsText(ps []Problem) string {
 // TestLoadGolden loads each folder under testdata and compares the problems
 // with testdata/<name>.golden.
 func TestLoadGolden(t *testing.T) {
-	for _, name := range []string{"good", "broken"} {
+	for _, name := range []string{"good", "broken", "bank"} {
 		t.Run(name, func(t *testing.T) {
 			_, probs := Load(os.DirFS(filepath.Join("testdata", name)))
 			got := problemsText(probs)
@@ -234,4 +234,73 @@ func TestReaderMarkdown(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBareQuiz: quiz files without front matter (public practice banks)
+// load with the id from the file name and the title from the first #
+// heading; lessons and labs still need front matter.
+func TestBareQuiz(t *testing.T) {
+	lesson := []byte("---\nid: x\ntitle: X\ntrack: T\norder: 1\nminutes: 2\n---\n")
+	tests := []struct {
+		name, file, src string
+		id, title       string
+		probs           string
+	}{
+		{"atx title", "bank.md", "# AWS Practice\n\n### Q?\n\n- [ ] a\n- [x] b\n", "bank", "AWS Practice", ""},
+		{"closing hashes and attributes", "bank.md", "#   Practice exam 1 ## \n", "bank", "Practice exam 1", ""},
+		{"heading attributes", "bank.md", "# Practice {#top}\n", "bank", "Practice", ""},
+		{"setext title", "bank.md", "Practice exam\n=============\n\n### Q?\n", "bank", "Practice exam", ""},
+		{"byte order mark and crlf", "bank.md", "\ufeff# Practice\r\n\r\n### Q?\r\n", "bank", "Practice", ""},
+		{"title after a subheading", "bank.md", "## Section\n\n# Real title\n", "bank", "Real title", ""},
+		{"heading in a code block is not the title", "bank.md", "```\n# not a title\n```\n\n# Title\n", "bank", "Title", ""},
+		{"no title: the id", "bank.md", "### Q?\n\n- [x] a\n", "bank", "bank", ""},
+		{"hash without space is not a heading", "bank.md", "#hashtag\n", "bank", "bank", ""},
+		{"file name made an id", "AWS_Certified Cloud-Practitioner (2024).md", "# T\n", "aws-certified-cloud-practitioner-2024", "T", ""},
+		{"file name without letters", "+++.md", "# T\n", "", "T", "quizzes/+++.md:1: no quiz id can be made from the file name \"+++.md\": rename the file (like aws-practice.md) or add front matter with id and title\n"},
+		{"unclosed fence", "bank.md", "# T\n\n```\ncode\n", "bank", "T", "quizzes/bank.md:3: code block opened with ``` is never closed\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{"lessons/01-x.md": {Data: lesson}, "quizzes/" + tt.file: {Data: []byte(tt.src)}}
+			c, probs := Load(fsys)
+			if got := problemsText(probs); got != tt.probs {
+				t.Errorf("problems:\n%s\nwant:\n%s", got, tt.probs)
+			}
+			if len(c.Quizzes) != 1 {
+				t.Fatalf("%d quizzes", len(c.Quizzes))
+			}
+			q := c.Quizzes[0]
+			if q.ID != tt.id || q.Title != tt.title || q.BodyLine != 1 || q.Lesson != "" {
+				t.Errorf("quiz = id %q title %q body line %d, want id %q title %q", q.ID, q.Title, q.BodyLine, tt.id, tt.title)
+			}
+			if !strings.Contains(tt.src, strings.TrimPrefix(string(q.Body), "\ufeff")) || strings.HasPrefix(string(q.Body), "\ufeff") {
+				t.Errorf("body %q", q.Body)
+			}
+		})
+	}
+	t.Run("lessons and labs still need front matter", func(t *testing.T) {
+		fsys := fstest.MapFS{
+			"lessons/01-x.md":   {Data: lesson},
+			"lessons/02-y.md":   {Data: []byte("# Y\n")},
+			"labs/lab-z.md":     {Data: []byte("# Z\n")},
+			"quizzes/x.md":      {Data: []byte("# X\n")},
+			"quizzes/README.md": {Data: []byte("# Not a quiz\n")},
+		}
+		c, probs := Load(fsys)
+		want := "labs/lab-z.md:1: missing front matter (the file must start with a --- line, then YAML keys, then ---)\n" +
+			"lessons/02-y.md:1: missing front matter (the file must start with a --- line, then YAML keys, then ---)\n"
+		if got := problemsText(probs); got != want {
+			t.Errorf("problems:\n%s\nwant:\n%s", got, want)
+		}
+		if len(c.Quizzes) != 1 || c.Quiz("x") == nil {
+			t.Errorf("quizzes %+v", c.Quizzes)
+		}
+	})
+	t.Run("bank folder", func(t *testing.T) {
+		c, probs := Load(os.DirFS("testdata/bank"))
+		q := c.Quiz("aws-compute-practice")
+		if len(probs) != 0 || q == nil || q.Title != "AWS Compute Practice Questions" || c.QuizFor("compute-basics") != q {
+			t.Errorf("problems %v, quiz %+v", probs, q)
+		}
+	})
 }

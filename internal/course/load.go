@@ -445,6 +445,9 @@ func parseLesson(file string, src []byte) (*Lesson, keyLines, []Problem) {
 }
 
 func parseQuiz(file string, src []byte) (*QuizFile, keyLines, []Problem) {
+	if _, _, _, _, ok, msg := SplitFrontMatter(src); !ok && msg == "" {
+		return parseBareQuiz(file, src)
+	}
 	q := &QuizFile{}
 	fields := map[string]field{
 		"id": strField(&q.ID), "title": strField(&q.Title),
@@ -472,4 +475,84 @@ func parseLab(file string, src []byte) (*LabFile, keyLines, []Problem) {
 		probs = append(probs, Problem{file, lines.line("id"), fmt.Sprintf("id %q does not match the file name %s (want %s.md)", l.ID, path.Base(file), l.ID)})
 	}
 	return l, lines, probs
+}
+
+// parseBareQuiz reads a quiz file without front matter, the way public
+// practice banks are published ("# Title", then "### question" headings
+// with "- [ ]"/"- [x]" options), so they load as they are: the id is the
+// file name without .md (lowercased, other characters turned into -), the
+// title the first # heading (else the id). Lessons and labs still need
+// front matter.
+func parseBareQuiz(file string, src []byte) (*QuizFile, keyLines, []Problem) {
+	body := bytes.TrimPrefix(src, []byte("\ufeff"))
+	q := &QuizFile{Doc: Doc{Path: file, Source: src, Body: body, BodyLine: 1}}
+	name := strings.TrimSuffix(path.Base(file), ".md")
+	q.ID = idFromName(name)
+	q.Title = firstTitle(body)
+	if q.Title == "" {
+		q.Title = q.ID
+	}
+	probs := checkFences(file, body, 1)
+	if q.ID == "" {
+		probs = append(probs, Problem{file, 1, fmt.Sprintf("no quiz id can be made from the file name %q: rename the file (like aws-practice.md) or add front matter with id and title", path.Base(file))})
+	}
+	return q, keyLines{}, probs
+}
+
+// idFromName turns a file name into an id: lowercase letters and digits,
+// every other run of characters becomes one -.
+func idFromName(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+			continue
+		}
+		dash = true
+	}
+	return b.String()
+}
+
+var (
+	atxH1Re    = regexp.MustCompile(`^ {0,3}#(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$`)
+	setextH1Re = regexp.MustCompile(`^ {0,3}=+[ \t]*$`)
+	attrsRe    = regexp.MustCompile(`[ \t]*\{[^{}]*\}$`)
+)
+
+// firstTitle is the text of the first level-1 heading (# Title, or Title
+// underlined with ===) outside code blocks, without heading attributes;
+// "" if there is none.
+func firstTitle(body []byte) string {
+	lines := strings.Split(strings.ReplaceAll(string(body), "\r\n", "\n"), "\n")
+	fence := ""
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if fence != "" {
+			if f := fenceRun(t); f != "" && f[0] == fence[0] && len(f) >= len(fence) && strings.TrimSpace(t[len(f):]) == "" {
+				fence = ""
+			}
+			continue
+		}
+		if f := fenceRun(t); f != "" {
+			fence = f
+			continue
+		}
+		title := ""
+		if m := atxH1Re.FindStringSubmatch(l); m != nil {
+			title = m[1]
+		} else if i+1 < len(lines) && t != "" && setextH1Re.MatchString(lines[i+1]) && !strings.HasPrefix(l, "    ") {
+			title = t
+		} else {
+			continue
+		}
+		if title = strings.TrimSpace(attrsRe.ReplaceAllString(title, "")); title != "" {
+			return title
+		}
+	}
+	return ""
 }
