@@ -7,7 +7,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -96,12 +95,12 @@ func newLabsCmd(a *App) *cobra.Command {
 				enc.SetIndent("", "  ")
 				return enc.Encode(infos)
 			}
-			tw := tabwriter.NewWriter(a.Out, 2, 8, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tTITLE\tLESSON\tMIN\tSTEPS\tSTATUS")
+			cols := []column{{Name: "ID"}, {Name: "TITLE", Flex: true}, {Name: "LESSON", Group: "Lesson"}, {Name: "MIN"}, {Name: "STEPS"}, {Name: "STATUS"}}
+			rows := make([][]string, 0, len(infos))
 			for _, l := range infos {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d/%d\t%s\n", l.ID, l.Title, l.Lesson, l.Minutes, l.StepsPassed, l.Steps, l.Status)
+				rows = append(rows, []string{l.ID, l.Title, l.Lesson, fmt.Sprint(l.Minutes), fmt.Sprintf("%d/%d", l.StepsPassed, l.Steps), l.Status})
 			}
-			return tw.Flush()
+			return writeTable(a.Out, a.tableWidth(), cols, rows)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")

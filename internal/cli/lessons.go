@@ -7,7 +7,6 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -85,16 +84,16 @@ func newLessonsCmd(a *App) *cobra.Command {
 				enc.SetIndent("", "  ")
 				return enc.Encode(infos)
 			}
-			tw := tabwriter.NewWriter(a.Out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "#\tID\tTITLE\tTRACK\tMIN\tSTATUS")
+			cols := []column{{Name: "#"}, {Name: "ID"}, {Name: "TITLE", Flex: true}, {Name: "TRACK", Group: "Track"}, {Name: "MIN"}, {Name: "STATUS"}}
+			rows := make([][]string, 0, len(infos))
 			for _, l := range infos {
 				status := l.Status
 				if status == "in-progress" {
 					status = fmt.Sprintf("%d%%", l.Percent)
 				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\n", l.Order, l.ID, l.Title, l.Track, l.Minutes, status)
+				rows = append(rows, []string{fmt.Sprint(l.Order), l.ID, l.Title, l.Track, fmt.Sprint(l.Minutes), status})
 			}
-			return tw.Flush()
+			return writeTable(a.Out, a.tableWidth(), cols, rows)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -107,12 +106,13 @@ func newQuizzesCmd(a *App) *cobra.Command {
 				enc.SetIndent("", "  ")
 				return enc.Encode(infos)
 			}
-			tw := tabwriter.NewWriter(a.Out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tQUESTIONS\tBEST\tLATEST\tTITLE")
+			width := a.tableWidth()
+			cols := []column{{Name: "ID"}, {Name: "QUESTIONS"}, {Name: "BEST"}, {Name: "LATEST"}, {Name: "TITLE", Flex: true}}
+			rows := make([][]string, 0, len(infos))
 			for _, i := range infos {
-				fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", i.ID, i.Questions, pct(i.Best), pct(i.Latest), i.Title)
+				rows = append(rows, []string{i.ID, strconv.Itoa(i.Questions), pct(i.Best), pct(i.Latest), i.Title})
 			}
-			if err := tw.Flush(); err != nil {
+			if err := writeTable(a.Out, width, cols, rows); err != nil {
 				return err
 			}
 			atts, err := st.Attempts("")
@@ -131,10 +131,10 @@ func newQuizzesCmd(a *App) *cobra.Command {
 				weak = append(weak, fmt.Sprintf("%s %.0f%% (%d/%d)", g.Name, g.Percent(), g.Correct, g.Total))
 			}
 			if len(weak) > 0 {
-				fmt.Fprintf(a.Out, "\nWeakest domains: %s\n", strings.Join(weak, "; "))
+				fmt.Fprintf(a.Out, "\n%s\n", wrapText("Weakest domains: "+strings.Join(weak, "; "), width, "  "))
 			}
 			if len(qs) > 0 {
-				fmt.Fprintf(a.Out, "\nStart one with: cloudlab quiz %s   (--mode exam for a timed exam, --all for every quiz)\n", qs[0].ID)
+				fmt.Fprintf(a.Out, "\nStart one with: cloudlab quiz %s\n(--mode exam for a timed exam, --all for every quiz)\n", qs[0].ID)
 			}
 			return nil
 		},
