@@ -304,3 +304,32 @@ func TestBareQuiz(t *testing.T) {
 		}
 	})
 }
+
+// FuzzBareQuiz: any quiz file without front matter loads as quiz "f" with a
+// one-line title, and never panics.
+func FuzzBareQuiz(f *testing.F) {
+	for _, s := range []string{
+		"# Title\n\n### Q?\n\n- [ ] a\n- [x] b\n",
+		"Title\n=====\n",
+		"```\n# x\n",
+		"\ufeff# T {#id}\r\n",
+		"#\n# \n#  #\n",
+		"---\nid: f\ntitle: F\n---\n",
+	} {
+		f.Add(s)
+	}
+	lesson := []byte("---\nid: x\ntitle: X\ntrack: T\norder: 1\nminutes: 2\n---\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		c, _ := Load(fstest.MapFS{"lessons/01-x.md": {Data: lesson}, "quizzes/f.md": {Data: []byte(src)}})
+		if _, _, _, _, ok, msg := SplitFrontMatter([]byte(src)); ok || msg != "" {
+			return
+		}
+		if len(c.Quizzes) != 1 {
+			t.Fatalf("%d quizzes", len(c.Quizzes))
+		}
+		q := c.Quizzes[0]
+		if q.ID != "f" || q.Title == "" || strings.ContainsAny(q.Title, "\r\n") {
+			t.Errorf("id %q title %q", q.ID, q.Title)
+		}
+	})
+}

@@ -528,7 +528,8 @@ var (
 // underlined with ===) outside code blocks, without heading attributes;
 // "" if there is none.
 func firstTitle(body []byte) string {
-	lines := strings.Split(strings.ReplaceAll(string(body), "\r\n", "\n"), "\n")
+	// Lines end with \n, \r\n or a lone \r, as in CommonMark.
+	lines := strings.Split(strings.ReplaceAll(strings.ReplaceAll(string(body), "\r\n", "\n"), "\r", "\n"), "\n")
 	fence := ""
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
