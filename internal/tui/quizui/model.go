@@ -883,7 +883,11 @@ func (m *Model) View() string {
 			right = fmt.Sprintf("%d of %d", m.walk+1, m.s.Len())
 		}
 	}
-	top := theme.Bar(m.st.Title, m.width(), " "+m.title+" · "+mode, right+" ")
+	label := " " + m.title
+	if !strings.EqualFold(m.title, mode) {
+		label += " · " + mode // not "Review · Review"
+	}
+	top := theme.Bar(m.st.Title, m.width(), label, right+" ")
 	var status string
 	switch m.state {
 	case sConfirmSubmit:

@@ -419,7 +419,11 @@ func TestFactoriesAndReview(t *testing.T) {
 		t.Fatalf("due session: %+v", rm.Session())
 	}
 	rm.SetSize(80, 24)
-	mustContain(t, checkFrame(t, rm, 80, 24), "Review · Review")
+	v := checkFrame(t, rm, 80, 24)
+	mustContain(t, v, " Review ")
+	if strings.Contains(v, "Review · Review") {
+		t.Errorf("title repeats the mode:\n%s", v)
+	}
 }
 
 // answerKeys are the keys that answer an item right or wrong.
