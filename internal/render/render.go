@@ -14,6 +14,7 @@ import (
 
 	"github.com/charmbracelet/glamour/ansi"
 	"github.com/charmbracelet/glamour/styles"
+	xansi "github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -148,7 +149,7 @@ func (r *Renderer) render(doc []byte, width int, style string) (string, error) {
 	// SetRenderer after New, or task-list checkboxes print as HTML.
 	md.SetRenderer(renderer.NewRenderer(renderer.WithNodeRenderers(util.Prioritized(ar, 1000))))
 	var buf bytes.Buffer
-	if err := md.Convert(protectHyphens(doc), &buf); err != nil {
+	if err := md.Convert(protectHyphens(clipDiagrams(doc, width-2)), &buf); err != nil {
 		return "", fmt.Errorf("render: %w", err)
 	}
 	out := strings.ReplaceAll(buf.String(), nbHyphen, "-")
@@ -156,6 +157,50 @@ func (r *Renderer) render(doc []byte, width int, style string) (string, error) {
 		out = stripANSI(out)
 	}
 	return tidy(indentLines(out, " ")), nil
+}
+
+// clipDiagrams cuts the lines of diagram blocks (fences marked text, or
+// with no language) that are wider than cols, ending them with "…".
+// glamour would otherwise word-wrap such a line at its spaces, scattering
+// the pieces of an ASCII diagram over several lines; a clipped diagram
+// keeps its shape and shows that it goes on. Other code (sh, json, ...)
+// still wraps, so no command is ever cut short.
+func clipDiagrams(doc []byte, cols int) []byte {
+	if cols < 2 || !bytes.Contains(doc, []byte("```")) && !bytes.Contains(doc, []byte("~~~")) {
+		return doc
+	}
+	lines := strings.SplitAfter(string(doc), "\n")
+	fence, clip, changed := "", false, false
+	for i, l := range lines {
+		t := strings.TrimRight(l, "\r\n")
+		trimmed := strings.TrimLeft(t, " ")
+		if fence == "" {
+			if len(t)-len(trimmed) > 3 {
+				continue
+			}
+			for _, f := range []string{"```", "~~~"} {
+				if strings.HasPrefix(trimmed, f) {
+					n := len(trimmed) - len(strings.TrimLeft(trimmed, f[:1]))
+					fence = strings.Repeat(f[:1], n)
+					info := strings.TrimSpace(trimmed[n:])
+					clip = info == "" || info == "text" || strings.HasPrefix(info, "text ")
+				}
+			}
+			continue
+		}
+		if strings.HasPrefix(trimmed, fence) && strings.TrimSpace(strings.TrimLeft(trimmed, fence[:1])) == "" {
+			fence = ""
+			continue
+		}
+		if clip && xansi.StringWidth(t) > cols {
+			lines[i] = xansi.Truncate(t, cols-1, "") + "…" + l[len(t):]
+			changed = true
+		}
+	}
+	if !changed {
+		return doc
+	}
+	return []byte(strings.Join(lines, ""))
 }
 
 // indentLines prefixes every non-empty line.

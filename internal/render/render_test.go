@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	xansi "github.com/charmbracelet/x/ansi"
 )
 
 const sample = "---\nid: x\ntitle: Secret Title Key\n---\n\n# Heading\n\nSome **bold** text and `code`.\n\n" +
@@ -226,5 +228,38 @@ func TestASCIIStyleIsASCII(t *testing.T) {
 		if r > 127 {
 			t.Fatalf("non-ASCII %q at %d in:\n%s", r, i, out)
 		}
+	}
+}
+
+// A diagram wider than the page is cut with "…" line by line (never
+// word-wrapped into pieces); other code blocks still wrap whole.
+func TestWideDiagramsAreClipped(t *testing.T) {
+	diagram := "+" + strings.Repeat("-", 70) + "+\n| a b c d e f g h i j k l m n o p q r s t u v w x y z 0 1 2 3 4 5 6 7 |\n"
+	cmd := "aws ecs create-service --cluster prod --service-name web --task-definition web:3 --desired-count 2\n"
+	doc := "# Wide\n\n```text\n" + diagram + "```\n\n```sh\n" + cmd + "```\n"
+	r := New(Options{NoColor: true})
+	for _, style := range Styles {
+		out, err := r.Render([]byte(doc), 50, style)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var diag []string
+		for _, l := range strings.Split(out, "\n") {
+			if w := xansi.StringWidth(l); w > 50 {
+				t.Errorf("%s: line of %d columns at width 50: %q", style, w, l)
+			}
+			if strings.Contains(l, "+---") || strings.Contains(l, "| a b") {
+				diag = append(diag, l)
+			}
+		}
+		if len(diag) != 2 || !strings.HasSuffix(strings.TrimRight(diag[0], " "), "…") {
+			t.Errorf("%s: diagram lines %q, want 2 lines ending in …", style, diag)
+		}
+		if !strings.Contains(strings.Join(strings.Fields(out), " "), "--desired-count 2") {
+			t.Errorf("%s: the command lost its end:\n%s", style, out)
+		}
+	}
+	if got := clipDiagrams([]byte(doc), 200); string(got) != doc {
+		t.Error("a document that fits was changed")
 	}
 }
