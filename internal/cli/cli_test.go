@@ -269,3 +269,28 @@ func TestCorruptStoreIsOneLine(t *testing.T) {
 }
 
 func writeFile(path, s string) error { return os.WriteFile(path, []byte(s), 0o644) }
+
+// Shell completion offers the course's ids, with titles, for each command
+// that takes one.
+func TestCompletesIDs(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{name: "lesson", args: []string{"__complete", "read", "lambda-a"}, want: "lambda-anatomy\tLambda anatomy"},
+		{name: "quiz", args: []string{"__complete", "quiz", "ecs-sch"}, want: "ecs-scheduling\t"},
+		{name: "lab", args: []string{"__complete", "lab", "lab-as"}, want: "lab-async\t"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := run(t, nil, tt.args...)
+			if r.code != 0 || !strings.Contains(r.stdout, tt.want) {
+				t.Fatalf("exit %d, output %q, want it to offer %q", r.code, r.stdout, tt.want)
+			}
+			if strings.Count(strings.TrimSpace(r.stdout), "\n") != 1 {
+				t.Errorf("want exactly one candidate and the directive, got %q", r.stdout)
+			}
+		})
+	}
+}

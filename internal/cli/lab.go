@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/cloudlab/cloudlab/internal/course"
 	"io"
 	"os"
 	"sort"
@@ -128,6 +129,12 @@ FILE "-" reads standard input), evaluating the steps' checks after each command,
 and reports per step whether it passed and after which command (--json for
 machine-readable output). The exit status is 0 only if every step passed.`,
 		Args: usageArgs(cobra.ExactArgs(1)),
+		ValidArgsFunction: completeIDs(a, func(c *course.Course) (id, title []string) {
+			for _, l := range c.Labs {
+				id, title = append(id, l.ID), append(title, l.Title)
+			}
+			return id, title
+		}),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := a.Course()
 			if err != nil {

@@ -155,7 +155,9 @@ func (a *App) findLesson(id string) (*course.Lesson, error) {
 	return nil, fmt.Errorf("no lesson %q (see cloudlab lessons)", id)
 }
 
-func completeLessons(a *App) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+// completeIDs completes the first argument with the ids (and, as the
+// description, the titles) that ids lists from the course.
+func completeIDs(a *App, ids func(*course.Course) (id, title []string)) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return func(cmd *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
 		if len(args) > 0 {
 			return nil, cobra.ShellCompDirectiveNoFileComp
@@ -164,14 +166,24 @@ func completeLessons(a *App) func(*cobra.Command, []string, string) ([]string, c
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
+		id, title := ids(c)
 		var out []string
-		for _, l := range c.Lessons {
-			if strings.HasPrefix(l.ID, prefix) {
-				out = append(out, l.ID+"\t"+l.Title)
+		for i := range id {
+			if strings.HasPrefix(id[i], prefix) {
+				out = append(out, id[i]+"\t"+title[i])
 			}
 		}
 		return out, cobra.ShellCompDirectiveNoFileComp
 	}
+}
+
+func completeLessons(a *App) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return completeIDs(a, func(c *course.Course) (id, title []string) {
+		for _, l := range c.Lessons {
+			id, title = append(id, l.ID), append(title, l.Title)
+		}
+		return id, title
+	})
 }
 
 func newReadCmd(a *App) *cobra.Command {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cloudlab/cloudlab/internal/course"
 	"github.com/cloudlab/cloudlab/internal/progress"
 	"github.com/cloudlab/cloudlab/internal/quiz"
 	"github.com/cloudlab/cloudlab/internal/quiz/plain"
@@ -151,22 +152,12 @@ func pct(p *int) string {
 }
 
 func completeQuizzes(a *App) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-	return func(cmd *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
-		if len(args) > 0 {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		c, err := a.Course()
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		var out []string
+	return completeIDs(a, func(c *course.Course) (id, title []string) {
 		for _, q := range c.Quizzes {
-			if strings.HasPrefix(q.ID, prefix) {
-				out = append(out, q.ID+"\t"+q.Title)
-			}
+			id, title = append(id, q.ID), append(title, q.Title)
 		}
-		return out, cobra.ShellCompDirectiveNoFileComp
-	}
+		return id, title
+	})
 }
 
 // plainMode: --plain, or stdin or stdout is not a terminal.
