@@ -363,7 +363,8 @@ func (s *Shell) writeFile(name string, data []byte) error {
 }
 
 // globalOptions are AWS CLI options accepted anywhere and ignored.
-var globalOptions = map[string]bool{"profile": true, "region": true, "output": true, "endpoint-url": true, "cli-binary-format": true}
+// (--query and --output are applied: see output.go.)
+var globalOptions = map[string]bool{"profile": true, "region": true, "endpoint-url": true, "cli-binary-format": true}
 var globalFlags = map[string]bool{"no-cli-pager": true, "debug": true, "no-paginate": true, "no-verify-ssl": true}
 
 // Run parses and runs one command line. An empty or comment-only line
@@ -383,6 +384,12 @@ func (s *Shell) Run(line string) (Result, error) {
 	if cmd == nil { // help request resolved by lookup
 		return Result{Text: s.helpFor(rest)}, nil
 	}
+	var out outputOptions
+	if !cmd.Lab {
+		if rest, out, err = takeOutputOptions(rest); err != nil {
+			return Result{}, err
+		}
+	}
 	args, err := parseArgs(s, cmd, rest)
 	if err != nil {
 		return Result{}, err
@@ -392,7 +399,7 @@ func (s *Shell) Run(line string) (Result, error) {
 	if err != nil {
 		return Result{}, toAWS(err, cmd.APIName())
 	}
-	return res, nil
+	return out.apply(res)
 }
 
 // lookup finds the command for words. It returns (nil, helpWords, nil) for
