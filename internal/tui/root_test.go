@@ -267,8 +267,13 @@ func TestReadToEndMarksReadAndResumes(t *testing.T) {
 		t.Fatal("reaching the end did not mark the lesson read")
 	}
 	send(t, m, keys("q")...)
-	if v := m.View(); !strings.Contains(v, "✓ Alpha lesson") {
+	v := m.View()
+	if !strings.Contains(v, "✓ Alpha lesson") {
 		t.Errorf("home does not show alpha as read:\n%s", v)
+	}
+	// Once a lesson is finished, Continue offers the next one.
+	if !strings.Contains(v, "Next: Beta lesson") {
+		t.Errorf("Continue does not move on to the next lesson:\n%s", v)
 	}
 }
 

@@ -286,13 +286,20 @@ func (m *Model) open(r row) tea.Cmd {
 	return nil
 }
 
-// continueTarget is where Continue goes: the last location, or the first
-// lesson not yet read.
+// continueTarget is where Continue goes: the last location (or, when that
+// lesson has been read to the end, the next lesson not yet read), or the
+// first lesson not yet read.
 func (m *Model) continueTarget() (kind, id string) {
 	if m.st.HasLast {
 		switch m.st.Last.Kind {
 		case "lesson":
 			if m.d.Course.Lesson(m.st.Last.ID) != nil {
+				if !m.st.Lessons[m.st.Last.ID].Read() {
+					return "lesson", m.st.Last.ID
+				}
+				if next := m.nextUnread(m.st.Last.ID); next != "" {
+					return "lesson", next
+				}
 				return "lesson", m.st.Last.ID
 			}
 		case "quiz":
@@ -314,6 +321,24 @@ func (m *Model) continueTarget() (kind, id string) {
 		return "lesson", m.d.Course.Lessons[0].ID
 	}
 	return "lesson", ""
+}
+
+// nextUnread is the first lesson after id, in course order and wrapping
+// round, that has not been read; "" when every lesson has been read.
+func (m *Model) nextUnread(id string) string {
+	ls := m.d.Course.Lessons
+	at := 0
+	for i, l := range ls {
+		if l.ID == id {
+			at = i
+		}
+	}
+	for k := 1; k <= len(ls); k++ {
+		if l := ls[(at+k)%len(ls)]; !m.st.Lessons[l.ID].Read() {
+			return l.ID
+		}
+	}
+	return ""
 }
 
 func (m *Model) move(dir int) {
@@ -447,8 +472,11 @@ func (m *Model) rowView(i int) string {
 		default:
 			if l := m.d.Course.Lesson(id); l != nil {
 				verb := "Start"
-				if m.st.HasLast || m.Percent() > 0 {
+				switch p := m.st.Lessons[id]; {
+				case p.Percent > 0 && !p.Read():
 					verb = "Continue"
+				case m.st.HasLast || m.Percent() > 0:
+					verb = "Next"
 				}
 				title = verb + ": " + l.Title
 				if p := m.st.Lessons[id]; !p.Read() && p.Percent > 0 {
