@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/cloudlab/cloudlab/internal/progress"
 	"github.com/cloudlab/cloudlab/internal/render"
 )
 
@@ -222,6 +225,21 @@ func TestProgressExports(t *testing.T) {
 	if err := st.MarkRead("containers-vs-vms"); err != nil {
 		t.Fatal(err)
 	}
+	t0 := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+	for i, r := range []progress.QuizResult{
+		{SessionID: "s1", QuizID: "docker", Mode: "practice", Correct: 9, Total: 10, At: t0},
+		{SessionID: "s2", QuizID: "docker", Mode: "exam", Correct: 6, Total: 10, At: t0.Add(time.Hour)},
+	} {
+		if err := st.RecordResult(r); err != nil {
+			t.Fatal(i, err)
+		}
+	}
+	for i, ok := range []bool{false, false, true} {
+		if _, err := st.RecordAttempt(progress.Attempt{SessionID: "s2", QuizID: "docker", QuestionID: fmt.Sprint("d", i),
+			Mode: "exam", Answer: "A", Domain: "saa-cost", Correct: ok, At: t0}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	a.Close()
 
 	r := run(t, nil, "--data", data, "progress", "--json")
@@ -249,6 +267,17 @@ func TestProgressExports(t *testing.T) {
 	r = run(t, nil, "--data", data, "progress")
 	if r.code != 0 || !strings.Contains(r.stdout, "1 of ") || !strings.Contains(r.stdout, "40%") {
 		t.Errorf("table: exit %d\n%s%s", r.code, r.stdout, r.errs)
+	}
+	// Quiz results: best and latest score, and the weakest exam domains.
+	for _, want := range []string{"90%        60%", "33%  1/3  SAA-C03 Design Cost-Optimized Architectures", "2 quiz sessions"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("table lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if strings.HasSuffix(l, " ") {
+			t.Errorf("trailing spaces: %q", l)
+		}
 	}
 
 	r = run(t, nil, "--data", data, "lessons", "--json")

@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/cloudlab/cloudlab/internal/course"
 	"github.com/cloudlab/cloudlab/internal/progress"
+	"github.com/cloudlab/cloudlab/internal/quiz"
 )
 
 func fmtTime(t time.Time) string {
@@ -18,6 +19,85 @@ func fmtTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// writeProgress prints the progress table: per lesson its reading status,
+// its quiz's best and latest score and its lab, then the weakest exam
+// domains and a summary line.
+func writeProgress(a *App, st *progress.Store, c *course.Course, states map[string]progress.LessonState, sessions int) error {
+	stats, err := st.QuizStats()
+	if err != nil {
+		return err
+	}
+	quizStat := map[string]progress.QuizStat{}
+	for _, q := range stats {
+		quizStat[q.QuizID] = q
+	}
+	labs, err := st.Labs()
+	if err != nil {
+		return err
+	}
+	read, done := 0, 0
+	for _, l := range labs {
+		if !l.CompletedAt.IsZero() {
+			done++
+		}
+	}
+	var rows [][]string
+	for _, l := range c.Lessons {
+		s := states[l.ID]
+		status := lessonStatus(s)
+		switch {
+		case s.Read():
+			read++
+			status = "read " + s.ReadAt.Local().Format("2006-01-02")
+		case status == "in-progress":
+			status = fmt.Sprintf("%d%%", s.Percent)
+		}
+		best, latest := "", ""
+		if q, ok := quizStat[l.Quiz]; ok && l.Quiz != "" {
+			best, latest = fmt.Sprintf("%.0f%%", q.Best), fmt.Sprintf("%.0f%%", q.Latest)
+		}
+		lab := ""
+		if l.Lab != "" {
+			lab = "-"
+			if ls, ok := labs[l.Lab]; ok {
+				lab = fmt.Sprintf("%d steps", ls.StepsPassed)
+				if !ls.CompletedAt.IsZero() {
+					lab = "done"
+				}
+			}
+		}
+		rows = append(rows, []string{l.ID, status, best, latest, lab})
+	}
+	cols := []column{{Name: "LESSON", Flex: true}, {Name: "STATUS"}, {Name: "QUIZ BEST"}, {Name: "LATEST"}, {Name: "LAB"}}
+	if err := writeTable(a.Out, a.tableWidth(), cols, rows); err != nil {
+		return err
+	}
+	domains, err := st.DomainStats()
+	if err != nil {
+		return err
+	}
+	if len(domains) > 0 {
+		fmt.Fprintln(a.Out, "\nWeakest exam domains (answers right):")
+		for i, d := range domains {
+			if i == 3 {
+				break
+			}
+			name := d.Domain
+			if dm, ok := quiz.LookupDomain(d.Domain); ok {
+				name = dm.Label()
+			}
+			fmt.Fprintf(a.Out, "  %3.0f%%  %d/%d  %s\n", 100*d.Ratio(), d.Correct, d.Total, name)
+		}
+	}
+	due, err := st.CountDue(time.Now())
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(a.Out, "\n%d of %d lessons read · %d quiz sessions · %d labs completed · %d reviews due\n",
+		read, len(c.Lessons), sessions, done, due)
+	return err
 }
 
 func newProgressCmd(a *App) *cobra.Command {
@@ -76,45 +156,7 @@ func newProgressCmd(a *App) *cobra.Command {
 				w.Flush()
 				return w.Error()
 			}
-			read := 0
-			tw := tabwriter.NewWriter(a.Out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "LESSON\tSTATUS\tQUIZ (BEST)")
-			for _, l := range c.Lessons {
-				s := states[l.ID]
-				status := lessonStatus(s)
-				switch {
-				case s.Read():
-					read++
-					status = "read " + s.ReadAt.Local().Format("2006-01-02")
-				case status == "in-progress":
-					status = fmt.Sprintf("%d%%", s.Percent)
-				}
-				q := ""
-				if r, ok := best[l.Quiz]; ok && l.Quiz != "" {
-					q = fmt.Sprintf("%d/%d", r.Correct, r.Total)
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", l.ID, status, q)
-			}
-			if err := tw.Flush(); err != nil {
-				return err
-			}
-			labs, err := st.Labs()
-			if err != nil {
-				return err
-			}
-			done := 0
-			for _, l := range labs {
-				if !l.CompletedAt.IsZero() {
-					done++
-				}
-			}
-			due, err := st.CountDue(time.Now())
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(a.Out, "\n%d of %d lessons read · %d quiz sessions · %d labs completed · %d reviews due\n",
-				read, len(c.Lessons), len(results), done, due)
-			return err
+			return writeProgress(a, st, c, states, len(results))
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "export all progress as JSON")
