@@ -122,3 +122,21 @@ func TestLabRunJSONShape(t *testing.T) {
 		}
 	}
 }
+
+// Placing tasks without the strategy a step asks for does not pass it, even
+// when the random default happens to stack tasks on one instance.
+func TestLabStrategyStepsNeedTheStrategy(t *testing.T) {
+	script := `aws ecs create-cluster --cluster-name lab
+aws ec2 run-instances --instance-type t3.medium --count 1 --placement AvailabilityZone=us-east-1a --user-data "ECS_CLUSTER=lab"
+aws ec2 run-instances --instance-type t3.medium --count 1 --placement AvailabilityZone=us-east-1b --user-data "ECS_CLUSTER=lab"
+aws ec2 run-instances --instance-type t3.medium --count 1 --placement AvailabilityZone=us-east-1c --user-data "ECS_CLUSTER=lab"
+clock advance 2m
+aws ecs register-task-definition --family web --network-mode bridge --container-definitions '[{"name": "web", "image": "nginx", "cpu": 256, "memory": 512, "essential": true, "portMappings": [{"containerPort": 80, "hostPort": 0}]}]'
+aws ecs run-task --cluster lab --task-definition web --count 9
+clock advance 30s
+`
+	code, out, _ := runLabCLI(t, t.TempDir(), script, "lab", "lab-ecs-first-steps", "--run", "-")
+	if code != 1 || !strings.Contains(out, "✓ 3.") || !strings.Contains(out, "✗ 4.") || !strings.Contains(out, "✗ 5.") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
