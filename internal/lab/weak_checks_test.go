@@ -1,0 +1,183 @@
+package lab
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/cloudlab/cloudlab/internal/course"
+)
+
+// solutionsBefore joins the solutions of steps 0..n-1 of a lab: the script
+// of a learner who did everything right up to step n.
+func solutionsBefore(l *Lab, n int) string {
+	var b strings.Builder
+	for _, s := range l.Steps[:n] {
+		for _, line := range s.Solution {
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
+}
+
+// TestWeakChecksRejectWrongAttempts runs, for each check that was once too
+// weak, the cheapest wrong attempt headless: the attempt must fool the old
+// check (so the case tests something) and must not pass the step now. The
+// lab's full solution must still pass.
+func TestWeakChecksRejectWrongAttempts(t *testing.T) {
+	cases := []struct {
+		name string
+		lab  string
+		step int // 0-based step the wrong attempt aims at
+		// wrong runs after the solutions of the steps before step.
+		wrong string
+		// old is the check the step had before it was tightened.
+		old string
+	}{
+		{
+			name:  "keep-alive: two invokes back to back, then the clock",
+			lab:   "lab-keep-alive",
+			step:  0,
+			wrong: "aws lambda invoke --function-name hello --log-type Tail out.json\naws lambda invoke --function-name hello --log-type Tail out.json\nclock advance 5m\n",
+			old:   `fn("hello").Invocations >= 2 && fn("hello").ColdStarts == 1 && now >= seconds("5m")`,
+		},
+		{
+			name:  "choosing-compute: 200 requests spread over 10 s, not at once",
+			lab:   "lab-choosing-compute",
+			step:  0,
+			wrong: "traffic --function-name thumbs --rate 20 --for 10s\nclock advance 20s\n",
+			old:   `fn("thumbs").Invocations >= 200 && fn("thumbs").Throttles == 0`,
+		},
+		{
+			name: "choosing-compute: t3.medium instead of c5.xlarge",
+			lab:  "lab-choosing-compute",
+			step: 2,
+			wrong: "aws ec2 run-instances --instance-type t3.medium --count 2 --user-data \"ECS_CLUSTER=lab\"\nclock advance 2m\n" +
+				"aws ecs run-task --cluster lab --task-definition thumbs-ec2 --count 10 --launch-type EC2\nclock advance 1m\n",
+			old: `len(filter(cluster("lab").Instances, .Status == "ACTIVE")) >= 2 && len(filter(cluster("lab").Tasks, .LastStatus == "RUNNING" && .LaunchType == "EC2")) >= 10`,
+		},
+		{
+			name:  "choosing-compute: scale to 0 without reading the bills (the report of step 1 counted)",
+			lab:   "lab-choosing-compute",
+			step:  3,
+			wrong: "aws ecs update-service --cluster lab --service thumbs --desired-count 0\n",
+			old:   `ran("report") >= 1 && fn("thumbs").CostUSD > 0 && cluster("lab").CostUSD > 0 && service("lab", "thumbs").DesiredCount == 0`,
+		},
+		{
+			name: "concurrency: a trickle instead of the burst after removing the cap",
+			lab:  "lab-concurrency",
+			step: 3,
+			wrong: "aws lambda delete-function-concurrency --function-name api\nclock advance 1m\n" +
+				"traffic --function-name api --rate 5 --for 30s\nclock advance 30s\n",
+			old: `fn("api").ReservedConcurrency == -1 && fn("api").Recent("1m").Requests >= 100 && fn("api").Recent("1m").Throttles == 0`,
+		},
+		{
+			name: "provisioned: create-alias failed, a later command succeeded",
+			lab:  "lab-provisioned",
+			step: 0,
+			wrong: "aws lambda publish-version --function-name shop\n" +
+				"aws lambda create-alias --function-name shop --name live --function-version 7\nreport\n",
+			old: `ran("aws lambda publish-version") >= 1 && ran("aws lambda create-alias") >= 1 && last.ok`,
+		},
+		{
+			name: "provisioned: delete failed, then the whole function deleted",
+			lab:  "lab-provisioned",
+			step: 4,
+			wrong: "aws lambda delete-provisioned-concurrency-config --function-name shop --qualifier nope\n" +
+				"aws lambda delete-function --function-name shop\nclock advance 10s\n",
+			old: `ran("aws lambda delete-provisioned-concurrency-config") >= 1 && fn("shop").Provisioned == 0`,
+		},
+		{
+			name: "services-heal: fault with a wrong id failed, an instance drained instead",
+			lab:  "lab-services-heal",
+			step: 1,
+			wrong: "fault instance --instance-id i-0000000000000000\n" +
+				"aws ecs update-container-instances-state --cluster lab --container-instances ${instanceIn(\"lab\", \"us-east-1a\")} --status DRAINING\nclock advance 1m\n",
+			old: `ran("fault instance") >= 1 && len(filter(cluster("lab").Instances, .Status == "ACTIVE")) == 2 && service("lab", "web").RunningCount == 6`,
+		},
+		{
+			name: "services-heal: hostPort 0 instead of adding capacity",
+			lab:  "lab-services-heal",
+			step: 3,
+			wrong: "aws ecs register-task-definition --family api --network-mode bridge --container-definitions '[{\"name\": \"api\", \"image\": \"example/api\", \"cpu\": 256, \"memory\": 256, \"essential\": true, \"portMappings\": [{\"containerPort\": 8080, \"hostPort\": 0}]}]'\n" +
+				"aws ecs update-service --cluster lab --service api --task-definition api:2\nclock advance 2m\n",
+			old: `service("lab", "api").RunningCount == 3`,
+		},
+		{
+			name: "deploy-and-scale: rolling update with the default 200/100",
+			lab:  "lab-deploy-and-scale",
+			step: 1,
+			wrong: "aws ecs register-task-definition --family web --requires-compatibilities FARGATE --network-mode awsvpc --cpu 256 --memory 512 --container-definitions '[{\"name\": \"web\", \"image\": \"nginx:1.27\", \"essential\": true, \"portMappings\": [{\"containerPort\": 80}]}]'\n" +
+				"aws ecs update-service --cluster lab --service web --task-definition web:2\nclock advance 5m\n",
+			old: `service("lab", "web").TaskDefinition endsWith "web:2" && service("lab", "web").RunningCount == 4 && service("lab", "web").Deployments == 1 && all(filter(cluster("lab").Tasks, .LastStatus == "RUNNING"), .TaskDefinition endsWith "web:2")`,
+		},
+		{
+			name: "deploy-and-scale: target tracking at 90% instead of 50%",
+			lab:  "lab-deploy-and-scale",
+			step: 2,
+			wrong: "aws application-autoscaling register-scalable-target --service-namespace ecs --scalable-dimension ecs:service:DesiredCount --resource-id service/lab/web --min-capacity 2 --max-capacity 10\n" +
+				"aws application-autoscaling put-scaling-policy --service-namespace ecs --scalable-dimension ecs:service:DesiredCount --resource-id service/lab/web --policy-name cpu90 --policy-type TargetTrackingScaling --target-tracking-scaling-policy-configuration '{\"TargetValue\": 90.0, \"PredefinedMetricSpecification\": {\"PredefinedMetricType\": \"ECSServiceAverageCPUUtilization\"}}'\n",
+			old: `ran("aws application-autoscaling register-scalable-target") >= 1 && ran("aws application-autoscaling put-scaling-policy") >= 1 && last.ok`,
+		},
+		{
+			name:  "deploy-and-scale: desired count raised by hand, no load",
+			lab:   "lab-deploy-and-scale",
+			step:  3,
+			wrong: "aws ecs update-service --cluster lab --service web --desired-count 6\nclock advance 1m\n",
+			old:   `service("lab", "web").DesiredCount > 4 && service("lab", "web").RunningCount > 4`,
+		},
+		{
+			name:  "deploy-and-scale: desired count lowered by hand under load",
+			lab:   "lab-deploy-and-scale",
+			step:  4,
+			wrong: "aws ecs update-service --cluster lab --service web --desired-count 2\nclock advance 20s\n",
+			old:   `service("lab", "web").DesiredCount == 2 && service("lab", "web").RunningCount == 2`,
+		},
+	}
+	c := embeddedCourse(t)
+	labs := map[string]*Lab{}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			l := labs[tc.lab]
+			if l == nil {
+				lf := c.Lab(tc.lab)
+				if lf == nil {
+					t.Fatalf("lab %s missing", tc.lab)
+				}
+				var probs []course.Problem
+				l, probs = FromFile(lf)
+				if len(probs) > 0 {
+					t.Fatalf("problems: %v", probs)
+				}
+				labs[tc.lab] = l
+			}
+			r, err := NewRunner(l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := r.RunScript(solutionsBefore(l, tc.step) + tc.wrong)
+			for i := 0; i < tc.step; i++ {
+				if !res.Steps[i].Passed {
+					t.Fatalf("step %d should pass on its solution before the wrong attempt\n%s", i+1, describe(res))
+				}
+			}
+			fooled, err := EvalCheck(tc.old, r.Env())
+			if err != nil {
+				t.Fatalf("old check: %v", err)
+			}
+			if !fooled {
+				t.Errorf("the wrong attempt does not even pass the old check: the case tests nothing\n%s", describe(res))
+			}
+			if res.Steps[tc.step].Passed {
+				t.Errorf("step %d %q passed on a wrong attempt: its check is too weak\n%s", tc.step+1, l.Steps[tc.step].Title, describe(res))
+			}
+
+			r2, err := NewRunner(l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if full := r2.RunScript(solutionScript(l, -1)); !full.Passed {
+				t.Errorf("the full solution no longer passes\n%s", describe(full))
+			}
+		})
+	}
+}
