@@ -34,6 +34,15 @@ func TestWeakChecksRejectWrongAttempts(t *testing.T) {
 		old string
 	}{
 		{
+			name: "async: throttled event released by removing the cap, not aged out",
+			lab:  "lab-async",
+			step: 3,
+			wrong: "aws lambda put-function-concurrency --function-name worker --reserved-concurrent-executions 0\n" +
+				"aws lambda invoke --function-name worker --invocation-type Event --payload '{\"order\": 3}' out.json\nclock advance 30s\n" +
+				"aws lambda delete-function-concurrency --function-name worker\nclock advance 3m\n",
+			old: `fn("worker").DeadLetters >= 2 && fn("worker").Throttles >= 1`,
+		},
+		{
 			name:  "keep-alive: two invokes back to back, then the clock",
 			lab:   "lab-keep-alive",
 			step:  0,
@@ -76,6 +85,22 @@ func TestWeakChecksRejectWrongAttempts(t *testing.T) {
 			step: 0,
 			wrong: "aws lambda publish-version --function-name shop\n" +
 				"aws lambda create-alias --function-name shop --name live --function-version 7\nreport\n",
+			old: `ran("aws lambda publish-version") >= 1 && ran("aws lambda create-alias") >= 1 && last.ok`,
+		},
+		{
+			name: "provisioned: the alias points at $LATEST, not the published version",
+			lab:  "lab-provisioned",
+			step: 0,
+			wrong: "aws lambda publish-version --function-name shop\n" +
+				"aws lambda create-alias --function-name shop --name live --function-version '$LATEST'\n",
+			old: `ran("aws lambda publish-version") >= 1 && ran("aws lambda create-alias") >= 1 && last.ok`,
+		},
+		{
+			name: "provisioned: an alias with another name",
+			lab:  "lab-provisioned",
+			step: 0,
+			wrong: "aws lambda publish-version --function-name shop\n" +
+				"aws lambda create-alias --function-name shop --name prod --function-version 1\n",
 			old: `ran("aws lambda publish-version") >= 1 && ran("aws lambda create-alias") >= 1 && last.ok`,
 		},
 		{
