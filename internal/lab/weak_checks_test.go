@@ -50,6 +50,20 @@ func TestWeakChecksRejectWrongAttempts(t *testing.T) {
 			old:   `fn("hello").Invocations >= 2 && fn("hello").ColdStarts == 1 && now >= seconds("5m")`,
 		},
 		{
+			name:  "keep-alive: a configuration change drops the environment, no waiting",
+			lab:   "lab-keep-alive",
+			step:  1,
+			wrong: "aws lambda update-function-configuration --function-name hello --memory-size 256\nclock advance 5s\n",
+			old:   `fn("hello").Environments == 0 && fn("hello").Invocations >= 2`,
+		},
+		{
+			name:  "ecs-first-steps: web registered with a fixed host port 80",
+			lab:   "lab-ecs-first-steps",
+			step:  2,
+			wrong: "aws ecs register-task-definition --family web --network-mode bridge --container-definitions '[{\"name\": \"web\", \"image\": \"nginx\", \"cpu\": 256, \"memory\": 512, \"essential\": true, \"portMappings\": [{\"containerPort\": 80, \"hostPort\": 80}]}]'\n",
+			old:   `last.ok && last.output.taskDefinition.family == "web"`,
+		},
+		{
 			name:  "choosing-compute: 200 requests spread over 10 s, not at once",
 			lab:   "lab-choosing-compute",
 			step:  0,
