@@ -118,6 +118,13 @@ func TestWeakChecksRejectWrongAttempts(t *testing.T) {
 			old: `ran("aws lambda publish-version") >= 1 && ran("aws lambda create-alias") >= 1 && last.ok`,
 		},
 		{
+			name:  "provisioned: ten invokes one after another, not at once",
+			lab:   "lab-provisioned",
+			step:  2,
+			wrong: strings.Repeat("aws lambda invoke --function-name shop --qualifier live out.json\n", 10) + "clock advance 5s\n",
+			old:   `fn("shop").ProvisionedConcurrencyInvocations >= 10 && fn("shop").ProvisionedConcurrencySpilloverInvocations == 0`,
+		},
+		{
 			name: "provisioned: delete failed, then the whole function deleted",
 			lab:  "lab-provisioned",
 			step: 4,
