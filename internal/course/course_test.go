@@ -333,3 +333,34 @@ func FuzzBareQuiz(f *testing.F) {
 		}
 	})
 }
+
+// Ids must be unique within each kind of file; a lesson and its quiz may
+// share one.
+func TestDuplicateIDsPerKind(t *testing.T) {
+	lesson := "---\nid: a\ntitle: A\ntrack: T\norder: 1\nminutes: 5\nquiz: a\n---\n# A\n"
+	quiz := func(title string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte("---\nid: a\ntitle: " + title + "\n---\n## Q\n\n- [x] yes\n- [ ] no\n")}
+	}
+	lab := &fstest.MapFile{Data: []byte("---\nid: lab-a\ntitle: L\nlesson: a\nminutes: 5\n---\n## Step\n")}
+	fsys := fstest.MapFS{
+		"lessons/01-a.md": {Data: []byte(lesson)},
+		"quizzes/a.md":    quiz("First"),
+		"quizzes/a2.md":   quiz("Second"),
+		"labs/lab-a.md":   lab,
+		"labs/lab-a-2.md": lab,
+	}
+	_, probs := Load(fsys)
+	var got []string
+	for _, p := range probs {
+		if strings.Contains(p.Msg, "duplicate") {
+			got = append(got, p.String())
+		}
+	}
+	want := []string{
+		`labs/lab-a.md:2: duplicate lab id "lab-a" (also in labs/lab-a-2.md)`,
+		`quizzes/a2.md:2: duplicate quiz id "a" (also in quizzes/a.md)`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got:\n%s\nwant:\n%s\n(all problems: %v)", strings.Join(got, "\n"), strings.Join(want, "\n"), probs)
+	}
+}

@@ -92,17 +92,11 @@ func Load(fsys fs.FS) (*Course, []Problem) {
 	}
 
 	// Duplicates (files are visited in name order, so the later file is blamed).
-	seen := map[string]string{}
+	dups := duplicates{}
 	orders := map[int]string{}
 	for _, l := range c.Lessons {
 		ln := lessonLines[l]
-		if l.ID != "" {
-			if prev, ok := seen[l.ID]; ok {
-				probs = append(probs, Problem{l.Path, ln.line("id"), fmt.Sprintf("duplicate lesson id %q (also in %s)", l.ID, prev)})
-			} else {
-				seen[l.ID] = l.Path
-			}
-		}
+		probs = dups.check(probs, "lesson", l.ID, l.Path, ln.line("id"))
 		if l.Order > 0 {
 			if prev, ok := orders[l.Order]; ok {
 				probs = append(probs, Problem{l.Path, ln.line("order"), fmt.Sprintf("order %d is also used by %s", l.Order, prev)})
@@ -111,27 +105,11 @@ func Load(fsys fs.FS) (*Course, []Problem) {
 			}
 		}
 	}
-	seen = map[string]string{}
 	for _, q := range c.Quizzes {
-		if q.ID == "" {
-			continue
-		}
-		if prev, ok := seen[q.ID]; ok {
-			probs = append(probs, Problem{q.Path, quizLines[q].line("id"), fmt.Sprintf("duplicate quiz id %q (also in %s)", q.ID, prev)})
-		} else {
-			seen[q.ID] = q.Path
-		}
+		probs = dups.check(probs, "quiz", q.ID, q.Path, quizLines[q].line("id"))
 	}
-	seen = map[string]string{}
 	for _, l := range c.Labs {
-		if l.ID == "" {
-			continue
-		}
-		if prev, ok := seen[l.ID]; ok {
-			probs = append(probs, Problem{l.Path, labLines[l].line("id"), fmt.Sprintf("duplicate lab id %q (also in %s)", l.ID, prev)})
-		} else {
-			seen[l.ID] = l.Path
-		}
+		probs = dups.check(probs, "lab", l.ID, l.Path, labLines[l].line("id"))
 	}
 
 	// Cross references.
@@ -556,4 +534,21 @@ func firstTitle(body []byte) string {
 		}
 	}
 	return ""
+}
+
+// duplicates remembers, per kind of file, which file first used an id.
+type duplicates map[[2]string]string
+
+// check reports id as a duplicate if another file of the same kind used it
+// first; an empty id (already reported as missing) is skipped.
+func (d duplicates) check(probs []Problem, kind, id, path string, line int) []Problem {
+	if id == "" {
+		return probs
+	}
+	k := [2]string{kind, id}
+	if prev, ok := d[k]; ok {
+		return append(probs, Problem{path, line, fmt.Sprintf("duplicate %s id %q (also in %s)", kind, id, prev)})
+	}
+	d[k] = path
+	return probs
 }
