@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -276,4 +277,11 @@ func version() string {
 		return "(devel)"
 	}
 	return v
+}
+
+// writeJSON prints v as indented JSON, the form of every --json output.
+func (a *App) writeJSON(v any) error {
+	enc := json.NewEncoder(a.Out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"github.com/cloudlab/cloudlab/internal/course"
 	"io"
@@ -92,9 +91,7 @@ func newLabsCmd(a *App) *cobra.Command {
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(a.Out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(infos)
+				return a.writeJSON(infos)
 			}
 			cols := []column{{Name: "ID"}, {Name: "TITLE", Flex: true}, {Name: "LESSON", Group: "Lesson"}, {Name: "MIN"}, {Name: "STEPS"}, {Name: "STATUS"}}
 			rows := make([][]string, 0, len(infos))
@@ -187,9 +184,7 @@ func (a *App) runLabHeadless(l *lab.Lab, file string, asJSON bool, seed uint64) 
 	}
 	res := r.RunScript(string(data))
 	if asJSON {
-		enc := json.NewEncoder(a.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
+		if err := a.writeJSON(res); err != nil {
 			return err
 		}
 	} else {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -80,9 +79,7 @@ func newLessonsCmd(a *App) *cobra.Command {
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(a.Out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(infos)
+				return a.writeJSON(infos)
 			}
 			cols := []column{{Name: "#"}, {Name: "ID"}, {Name: "TITLE", Flex: true}, {Name: "TRACK", Group: "Track"}, {Name: "MIN"}, {Name: "STATUS"}}
 			rows := make([][]string, 0, len(infos))

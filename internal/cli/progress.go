@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -119,9 +118,7 @@ func newProgressCmd(a *App) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				enc := json.NewEncoder(a.Out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(e)
+				return a.writeJSON(e)
 			}
 			c, err := a.Course()
 			if err != nil {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -103,9 +102,7 @@ func newQuizzesCmd(a *App) *cobra.Command {
 				infos = append(infos, info)
 			}
 			if asJSON {
-				enc := json.NewEncoder(a.Out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(infos)
+				return a.writeJSON(infos)
 			}
 			width := a.tableWidth()
 			cols := []column{{Name: "ID"}, {Name: "QUESTIONS"}, {Name: "BEST"}, {Name: "LATEST"}, {Name: "TITLE", Flex: true}}
