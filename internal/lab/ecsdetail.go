@@ -28,7 +28,8 @@ func ecsClusters(svc *ecs.Service) []*Cluster {
 			}
 		}
 		for _, ci := range c.Instances() {
-			in := &ContainerInstance{Status: ci.Status, RunningTasksCount: running[ci]}
+			in := &ContainerInstance{Status: ci.Status, RunningTasksCount: running[ci],
+				RegisteredCpu: ci.RegisteredCPU, RegisteredMemory: ci.RegisteredMemory}
 			if ci.EC2 != nil {
 				in.Ec2InstanceId, in.InstanceType, in.AvailabilityZone = ci.EC2.ID, ci.EC2.Type.Name, ci.EC2.AZ
 			}

@@ -83,6 +83,10 @@ type Function struct {
 	ReservedConcurrency int
 	// Current execution environments by state.
 	Environments, Initializing, Idle, Busy, Provisioned int
+	// NextExpirySeconds is the keep-alive time left of the idle on-demand
+	// environment that expires first (0: none); OldestEnvironmentSeconds
+	// the age of the oldest environment.
+	NextExpirySeconds, OldestEnvironmentSeconds float64
 
 	Requests, Invocations, Throttles, Errors, Timeouts, ColdStarts int
 	ThrottlesByReason                                              map[string]int
@@ -137,8 +141,13 @@ type ContainerInstance struct {
 	AvailabilityZone  string
 	Status            string
 	RunningTasksCount int
-	RemainingCpu      int
-	RemainingMemory   int
+	// RegisteredCpu and RegisteredMemory are what the instance registered
+	// with ECS (CPU units, MiB): less memory than the instance type has,
+	// because the OS and the ECS agent keep some.
+	RegisteredCpu    int
+	RegisteredMemory int
+	RemainingCpu     int
+	RemainingMemory  int
 }
 
 // Service is one ECS service.

@@ -216,6 +216,9 @@ func (r *Runner) RecentLogs(n int) []string {
 // with --log-type Tail).
 func (r *Runner) Logs() []string { return r.logs }
 
+// Complete returns the completions of a partly typed command line.
+func (r *Runner) Complete(line string) []string { return r.Shell.Complete(line) }
+
 // Placement returns the explanation of the last ECS placement decision in
 // any cluster (rejected instances and why, scores), one line each.
 func (r *Runner) Placement() []string { return placementLines(r.Acct) }

@@ -96,6 +96,10 @@ func addLambdaDetail(acct *cloud.Account, e *Env) {
 		}
 		f.Environments = len(fs.Environments)
 		for _, en := range fs.Environments {
+			f.OldestEnvironmentSeconds = max(f.OldestEnvironmentSeconds, en.Age.Seconds())
+			if en.State == "IDLE" && en.ExpiresIn > 0 && (f.NextExpirySeconds == 0 || en.ExpiresIn.Seconds() < f.NextExpirySeconds) {
+				f.NextExpirySeconds = en.ExpiresIn.Seconds()
+			}
 			switch en.State {
 			case "INITIALIZING":
 				f.Initializing++

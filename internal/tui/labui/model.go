@@ -508,7 +508,7 @@ func (m *Model) save() tea.Cmd {
 // complete does tab completion on the command line.
 func (m *Model) complete() {
 	v := m.input.Value()
-	cands := m.runner.Shell.Complete(v)
+	cands := m.runner.Complete(v)
 	switch len(cands) {
 	case 0:
 		m.status = "no completions"

@@ -377,3 +377,29 @@ func TestPasteSolutionLines(t *testing.T) {
 		t.Fatal("the pasted solution did not pass the step")
 	}
 }
+
+// An empty t3.medium registers with ECS less memory than the type has (the
+// OS and agent keep some): the instance pane draws ECS's registered figure,
+// not the instance type's 4,096 MiB.
+func TestInstanceCapacityIsWhatECSRegistered(t *testing.T) {
+	m := newModel(t, 120, 40)
+	for _, line := range []string{
+		"aws ecs create-cluster --cluster-name lab",
+		`aws ec2 run-instances --instance-type t3.medium --count 1 --user-data "ECS_CLUSTER=lab"`,
+		"clock advance 5m",
+	} {
+		typeLine(m, line)
+	}
+	ci := m.Runner().Env().Clusters[0].Instances
+	if len(ci) != 1 {
+		t.Fatalf("instances = %d, want 1", len(ci))
+	}
+	reg := ci[0].RegisteredMemory
+	if reg <= 0 || reg >= 4096 {
+		t.Fatalf("registered memory = %d, want ECS's figure below 4096", reg)
+	}
+	iv := m.snap.clusters[0].azs[0].instances[0]
+	if iv.memTotal != reg || iv.memUsed != 0 {
+		t.Errorf("pane draws mem %d/%d, want 0/%d", iv.memUsed, iv.memTotal, reg)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cloudlab/cloudlab/internal/ec2"
 	"github.com/cloudlab/cloudlab/internal/lab"
 )
 
@@ -110,24 +109,11 @@ func appendCapped(xs []int, v int) []int {
 func buildSnapshot(r *lab.Runner) snapshot {
 	env := r.Env()
 	s := snapshot{clock: env.Clock, now: time.Duration(env.Now * float64(time.Second))}
-	ages := map[string][2]time.Duration{}
-	if r.Acct.Lambda != nil {
-		for _, fs := range r.Acct.Lambda.Snapshot().Functions {
-			var next, oldest time.Duration
-			for _, e := range fs.Environments {
-				oldest = max(oldest, e.Age)
-				if e.State == "IDLE" && e.ExpiresIn > 0 && (next == 0 || e.ExpiresIn < next) {
-					next = e.ExpiresIn
-				}
-			}
-			ages[fs.Name] = [2]time.Duration{next, oldest}
-		}
-	}
 	for _, f := range env.Functions {
 		v := fnView{name: f.FunctionName, initializing: f.Initializing, idle: f.Idle, busy: f.Busy,
 			provisioned: f.Provisioned, invocations: f.Invocations, throttles: f.Throttles, cold: f.ColdStarts,
 			errors: f.Errors, concMax: f.ConcurrentExecutionsMax,
-			nextExpiry: ages[f.FunctionName][0], oldest: ages[f.FunctionName][1]}
+			nextExpiry: secs(f.NextExpirySeconds), oldest: secs(f.OldestEnvironmentSeconds)}
 		s.fns = append(s.fns, v)
 	}
 	for _, l := range r.RecentLogs(8) {
@@ -184,12 +170,9 @@ func clusterOf(c *lab.Cluster) clusterView {
 			order = append(order, in.AvailabilityZone)
 		}
 		iv := instanceView{id: in.Ec2InstanceId, typ: in.InstanceType, status: in.Status, tasks: tasksOn[in.Ec2InstanceId]}
-		if it, ok := ec2.LookupType(in.InstanceType); ok {
-			iv.cpuTotal = it.VCPU * 1024
-			iv.memTotal = it.MemoryMiB()
-			iv.cpuUsed = max(0, iv.cpuTotal-in.RemainingCpu)
-			iv.memUsed = max(0, iv.memTotal-in.RemainingMemory)
-		}
+		iv.cpuTotal, iv.memTotal = in.RegisteredCpu, in.RegisteredMemory
+		iv.cpuUsed = max(0, in.RegisteredCpu-in.RemainingCpu)
+		iv.memUsed = max(0, in.RegisteredMemory-in.RemainingMemory)
 		az.instances = append(az.instances, iv)
 	}
 	sort.Strings(order)
@@ -231,3 +214,5 @@ func shortLog(l string) string {
 	l = strings.ReplaceAll(l, "\t", "  ")
 	return strings.ReplaceAll(l, "Billed Duration", "Billed")
 }
+
+func secs(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
