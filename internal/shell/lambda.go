@@ -441,63 +441,6 @@ type pcOut struct {
 	LastModified string `json:"LastModified"`
 }
 
-// parseOptShorthand parses the AWS CLI shorthand `K=V,K2={A=1,B=2}` into a map
-// (nested braces become maps). JSON input (starting with '{') is decoded.
-func parseOptShorthand(opt, s string) (map[string]any, error) {
-	s = strings.TrimSpace(s)
-	if strings.HasPrefix(s, "{") {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(s), &m); err != nil {
-			return nil, usagef("Error parsing parameter '--%s': Invalid JSON: %v", opt, err)
-		}
-		return m, nil
-	}
-	m := map[string]any{}
-	for len(s) > 0 {
-		eq := strings.IndexByte(s, '=')
-		if eq <= 0 {
-			return nil, usagef("Error parsing parameter '--%s': Expected: '=', received: '%s' (shorthand is Key=Value,Key2=Value2)", opt, s)
-		}
-		key := strings.TrimSpace(s[:eq])
-		s = s[eq+1:]
-		var val string
-		if strings.HasPrefix(s, "{") {
-			depth, end := 0, -1
-			for i, r := range s {
-				if r == '{' {
-					depth++
-				} else if r == '}' {
-					depth--
-					if depth == 0 {
-						end = i
-						break
-					}
-				}
-			}
-			if end < 0 {
-				return nil, usagef("Error parsing parameter '--%s': missing '}'", opt)
-			}
-			inner, err := parseOptShorthand(opt, s[1:end])
-			if err != nil {
-				return nil, err
-			}
-			m[key] = inner
-			s = strings.TrimPrefix(s[end+1:], ",")
-			continue
-		}
-		// The value runs to the next comma that starts another Key=.
-		val, s = s, ""
-		for i := 0; i < len(val); i++ {
-			if val[i] == ',' && shorthandKeyAhead(val[i+1:]) {
-				val, s = val[:i], val[i+1:]
-				break
-			}
-		}
-		m[key] = val
-	}
-	return m, nil
-}
-
 func lambdaStr(v any) string {
 	switch x := v.(type) {
 	case string:
@@ -547,7 +490,7 @@ func applyConfigOptions(c *lambda.Config, dlq *string, a Args, creating bool) er
 		c.Arch = l[0]
 	}
 	if a.Has("environment") {
-		m, err := parseOptShorthand("environment", a.Str("environment"))
+		m, err := optShorthand("environment", a.Str("environment"))
 		if err != nil {
 			return err
 		}
@@ -558,7 +501,7 @@ func applyConfigOptions(c *lambda.Config, dlq *string, a Args, creating bool) er
 		}
 	}
 	if a.Has("ephemeral-storage") {
-		m, err := parseOptShorthand("ephemeral-storage", a.Str("ephemeral-storage"))
+		m, err := optShorthand("ephemeral-storage", a.Str("ephemeral-storage"))
 		if err != nil {
 			return err
 		}
@@ -569,7 +512,7 @@ func applyConfigOptions(c *lambda.Config, dlq *string, a Args, creating bool) er
 		c.EphemeralMB = n
 	}
 	if a.Has("dead-letter-config") {
-		m, err := parseOptShorthand("dead-letter-config", a.Str("dead-letter-config"))
+		m, err := optShorthand("dead-letter-config", a.Str("dead-letter-config"))
 		if err != nil {
 			return err
 		}
@@ -799,7 +742,7 @@ func lambdaPutEIC(ctx *Ctx, a Args) (Result, error) {
 		c.MaximumEventAgeInSeconds = int(max(min(a.Int("maximum-event-age-in-seconds"), 1<<30), -1))
 	}
 	if a.Has("destination-config") {
-		m, err := parseOptShorthand("destination-config", a.Str("destination-config"))
+		m, err := optShorthand("destination-config", a.Str("destination-config"))
 		if err != nil {
 			return Result{}, err
 		}
@@ -878,17 +821,4 @@ func lambdaTraffic(ctx *Ctx, a Args, p *Pattern) (Result, error) {
 	text := fmt.Sprintf("traffic: %s to %s (%s, about %.0f invocations) from %s", p.Describe(), f.Name, typ, n, sim.FormatClock(ctx.Now()))
 	return Result{Output: map[string]any{"FunctionName": f.Name, "Pattern": p.Describe(), "InvocationType": typ,
 		"ExpectedInvocations": n, "From": sim.FormatClock(ctx.Now())}, Text: text}, nil
-}
-
-func shorthandKeyAhead(s string) bool {
-	for i, r := range s {
-		switch {
-		case r == '=':
-			return i > 0
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_', r == '-':
-		default:
-			return false
-		}
-	}
-	return false
 }

@@ -277,7 +277,7 @@ func TestCompleteFunctionNames(t *testing.T) {
 	}
 }
 
-func TestParseOptShorthand(t *testing.T) {
+func TestOptShorthand(t *testing.T) {
 	tests := []struct {
 		in   string
 		want map[string]any
@@ -285,18 +285,21 @@ func TestParseOptShorthand(t *testing.T) {
 		{"TargetArn=arn:aws:sqs:us-east-1:1:q", map[string]any{"TargetArn": "arn:aws:sqs:us-east-1:1:q"}},
 		{"Variables={A=1,B=x,y}", map[string]any{"Variables": map[string]any{"A": "1", "B": "x,y"}}},
 		{"Size=1024", map[string]any{"Size": "1024"}},
+		// The AWS CLI drops the quotes around a quoted value (the ECS path
+		// always did; the Lambda path kept them).
+		{`Variables={A="x,y"}`, map[string]any{"Variables": map[string]any{"A": "x,y"}}},
 		{`{"Size": 1024}`, map[string]any{"Size": 1024.0}},
 		{"OnFailure={Destination=arn:x},OnSuccess={Destination=arn:y}", map[string]any{"OnFailure": map[string]any{"Destination": "arn:x"}, "OnSuccess": map[string]any{"Destination": "arn:y"}}},
 	}
 	for _, tc := range tests {
-		got, err := parseOptShorthand("x", tc.in)
+		got, err := optShorthand("x", tc.in)
 		if err != nil || !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("parseOptShorthand(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+			t.Errorf("optShorthand(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
 		}
 	}
 	for _, bad := range []string{"novalue", "A={B=1", "{bad json"} {
-		if _, err := parseOptShorthand("x", bad); err == nil {
-			t.Errorf("parseOptShorthand(%q) accepted", bad)
+		if _, err := optShorthand("x", bad); err == nil {
+			t.Errorf("optShorthand(%q) accepted", bad)
 		}
 	}
 }

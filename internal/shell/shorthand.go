@@ -6,15 +6,18 @@ import (
 	"strings"
 )
 
-// parseShorthand parses the AWS CLI shorthand syntax for structures:
+// parseShorthand parses the AWS CLI shorthand syntax for structures, the one
+// parser for every option that takes a structure (Lambda and ECS alike):
 //
 //	key=value,key2=value2
 //	key={nested=1,other=x}
 //	key=[a,b,c]
-//	key="value, with commas and spaces"
+//	key="value, with commas and spaces"   (the quotes are not kept)
+//	key=a,b,other=c                        (a comma not followed by key= stays in the value)
 //
 // Values stay strings (the caller converts numbers and booleans). A value
-// that starts with '{' or '[' at the top level is JSON instead.
+// that starts with '{' at the top level is JSON instead.
+// https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-shorthand.html
 func parseShorthand(s string) (map[string]any, error) {
 	t := strings.TrimSpace(s)
 	if strings.HasPrefix(t, "{") {
@@ -148,10 +151,44 @@ func (p *shParser) scalar(stop string) (string, error) {
 		return v, nil
 	}
 	start := p.i
-	for p.i < len(p.s) && !strings.ContainsRune(stop, rune(p.s[p.i])) {
+	for p.i < len(p.s) {
+		c := p.s[p.i]
+		// A comma that does not start another key=value pair belongs to
+		// the value (Variables={B=x,y} keeps "x,y"), except inside lists.
+		if c == ',' && !strings.Contains(stop, "]") && !shorthandKeyAhead(p.s[p.i+1:]) {
+			p.i++
+			continue
+		}
+		if strings.IndexByte(stop, c) >= 0 {
+			break
+		}
 		p.i++
 	}
 	return strings.TrimSpace(p.s[start:p.i]), nil
+}
+
+// shorthandKeyAhead reports whether s starts with a shorthand key and '='.
+func shorthandKeyAhead(s string) bool {
+	for i, r := range s {
+		switch {
+		case r == '=':
+			return i > 0
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_', r == '-', r == '.', r == ':':
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// optShorthand parses an option's shorthand (or JSON) value; errors name
+// the option as the AWS CLI does.
+func optShorthand(opt, s string) (map[string]any, error) {
+	m, err := parseShorthand(s)
+	if err != nil {
+		return nil, usagef("Error parsing parameter '--%s': %s", opt, strings.TrimPrefix(err.Error(), "Error parsing parameter: "))
+	}
+	return m, nil
 }
 
 // structList parses a list option whose items are shorthand structures or
