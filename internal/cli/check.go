@@ -78,3 +78,24 @@ func unwrapPath(err error) error {
 	}
 	return err
 }
+
+// openRegular opens a file that a command reads whole (a script, a course
+// file): regular files only, so a FIFO cannot hang the command and a
+// device cannot feed it forever.
+func openRegular(path string) (*os.File, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %v", path, unwrapPath(err))
+	}
+	switch {
+	case st.IsDir():
+		return nil, fmt.Errorf("cannot read %s: is a directory", path)
+	case !st.Mode().IsRegular():
+		return nil, fmt.Errorf("cannot read %s: not a regular file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %v", path, unwrapPath(err))
+	}
+	return f, nil
+}

@@ -2,11 +2,10 @@ package cli
 
 import (
 	"fmt"
-	"github.com/cloudlab/cloudlab/internal/course"
-	"io"
-	"os"
 	"sort"
 	"strings"
+
+	"github.com/cloudlab/cloudlab/internal/course"
 
 	"github.com/spf13/cobra"
 
@@ -168,21 +167,23 @@ machine-readable output). The exit status is 0 only if every step passed.`,
 }
 
 func (a *App) runLabHeadless(l *lab.Lab, file string, asJSON bool, seed uint64) error {
-	var data []byte
-	var err error
-	if file == "-" {
-		data, err = io.ReadAll(a.In)
-	} else {
-		data, err = os.ReadFile(file)
-	}
-	if err != nil {
-		return fmt.Errorf("cannot read %s: %v", file, unwrapPath(err))
+	in := a.In
+	if file != "-" {
+		f, err := openRegular(file)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
 	}
 	r, err := lab.NewRunner(l, lab.WithSeed(seed))
 	if err != nil {
 		return err
 	}
-	res := r.RunScript(string(data))
+	res, err := r.RunScript(in)
+	if err != nil {
+		return fmt.Errorf("%s: %v", file, err)
+	}
 	if asJSON {
 		if err := a.writeJSON(res); err != nil {
 			return err

@@ -29,10 +29,11 @@ func (p Problem) String() string {
 
 // Doc is one content file.
 type Doc struct {
-	Path     string // path inside the course fs.FS, e.g. lessons/01-x.md
-	Source   []byte // the whole file
-	Body     []byte // the Markdown after the front matter
-	BodyLine int    // 1-based line of Body's first line in the file
+	Path     string   // path inside the course fs.FS, e.g. lessons/01-x.md
+	Source   []byte   // the whole file
+	Body     []byte   // the Markdown after the front matter
+	BodyLine int      // 1-based line of Body's first line in the file
+	Keys     KeyLines // file line of each front-matter key
 }
 
 // Lesson is a lesson file.

@@ -26,11 +26,12 @@ var (
 	yamlLineRe   = regexp.MustCompile(`^(?:yaml: )?line ([0-9]+): (.*)$`)
 )
 
-// keyLines remembers the file line of each front-matter key, for problems
-// found after parsing (cross references, duplicates).
-type keyLines map[string]int
+// KeyLines remembers the file line of each front-matter key, for problems
+// found after parsing (cross references, duplicates, a lab's setup).
+type KeyLines map[string]int
 
-func (k keyLines) line(key string) int {
+// Line is the file line of a front-matter key (1 when the key is absent).
+func (k KeyLines) Line(key string) int {
 	if n, ok := k[key]; ok {
 		return n
 	}
@@ -43,9 +44,9 @@ func (k keyLines) line(key string) int {
 func Load(fsys fs.FS) (*Course, []Problem) {
 	c := &Course{}
 	var probs []Problem
-	lessonLines := map[*Lesson]keyLines{}
-	quizLines := map[*QuizFile]keyLines{}
-	labLines := map[*LabFile]keyLines{}
+	lessonLines := map[*Lesson]KeyLines{}
+	quizLines := map[*QuizFile]KeyLines{}
+	labLines := map[*LabFile]KeyLines{}
 
 	for _, dir := range []string{LessonsDir, QuizzesDir, LabsDir} {
 		names, err := mdFiles(fsys, dir)
@@ -96,40 +97,40 @@ func Load(fsys fs.FS) (*Course, []Problem) {
 	orders := map[int]string{}
 	for _, l := range c.Lessons {
 		ln := lessonLines[l]
-		probs = dups.check(probs, "lesson", l.ID, l.Path, ln.line("id"))
+		probs = dups.check(probs, "lesson", l.ID, l.Path, ln.Line("id"))
 		if l.Order > 0 {
 			if prev, ok := orders[l.Order]; ok {
-				probs = append(probs, Problem{l.Path, ln.line("order"), fmt.Sprintf("order %d is also used by %s", l.Order, prev)})
+				probs = append(probs, Problem{l.Path, ln.Line("order"), fmt.Sprintf("order %d is also used by %s", l.Order, prev)})
 			} else {
 				orders[l.Order] = l.Path
 			}
 		}
 	}
 	for _, q := range c.Quizzes {
-		probs = dups.check(probs, "quiz", q.ID, q.Path, quizLines[q].line("id"))
+		probs = dups.check(probs, "quiz", q.ID, q.Path, quizLines[q].Line("id"))
 	}
 	for _, l := range c.Labs {
-		probs = dups.check(probs, "lab", l.ID, l.Path, labLines[l].line("id"))
+		probs = dups.check(probs, "lab", l.ID, l.Path, labLines[l].Line("id"))
 	}
 
 	// Cross references.
 	for _, l := range c.Lessons {
 		ln := lessonLines[l]
 		if l.Quiz != "" && c.Quiz(l.Quiz) == nil {
-			probs = append(probs, Problem{l.Path, ln.line("quiz"), fmt.Sprintf("quiz %q does not exist (want %s/%s.md)", l.Quiz, QuizzesDir, l.Quiz)})
+			probs = append(probs, Problem{l.Path, ln.Line("quiz"), fmt.Sprintf("quiz %q does not exist (want %s/%s.md)", l.Quiz, QuizzesDir, l.Quiz)})
 		}
 		if l.Lab != "" && c.Lab(l.Lab) == nil {
-			probs = append(probs, Problem{l.Path, ln.line("lab"), fmt.Sprintf("lab %q does not exist (want %s/%s.md)", l.Lab, LabsDir, l.Lab)})
+			probs = append(probs, Problem{l.Path, ln.Line("lab"), fmt.Sprintf("lab %q does not exist (want %s/%s.md)", l.Lab, LabsDir, l.Lab)})
 		}
 	}
 	for _, q := range c.Quizzes {
 		if q.Lesson != "" && c.Lesson(q.Lesson) == nil {
-			probs = append(probs, Problem{q.Path, quizLines[q].line("lesson"), fmt.Sprintf("lesson %q does not exist", q.Lesson)})
+			probs = append(probs, Problem{q.Path, quizLines[q].Line("lesson"), fmt.Sprintf("lesson %q does not exist", q.Lesson)})
 		}
 	}
 	for _, l := range c.Labs {
 		if l.Lesson != "" && c.Lesson(l.Lesson) == nil {
-			probs = append(probs, Problem{l.Path, labLines[l].line("lesson"), fmt.Sprintf("lesson %q does not exist", l.Lesson)})
+			probs = append(probs, Problem{l.Path, labLines[l].Line("lesson"), fmt.Sprintf("lesson %q does not exist", l.Lesson)})
 		}
 	}
 
@@ -262,9 +263,9 @@ func listField(dst *[]string) field {
 // parseFront splits the file, decodes the front matter into fields and
 // reports problems with file lines. required keys that are missing are
 // reported at the front matter's opening line.
-func parseFront(file string, src []byte, fields map[string]field, required []string) (Doc, keyLines, []Problem) {
-	doc := Doc{Path: file, Source: src}
-	lines := keyLines{}
+func parseFront(file string, src []byte, fields map[string]field, required []string) (Doc, KeyLines, []Problem) {
+	lines := KeyLines{}
+	doc := Doc{Path: file, Source: src, Keys: lines}
 	fm, fmLine, body, bodyLine, ok, msg := SplitFrontMatter(src)
 	if msg != "" {
 		doc.Body, doc.BodyLine = src, 1
@@ -383,9 +384,9 @@ func fenceRun(t string) string {
 	return t[:n]
 }
 
-func checkID(file string, lines keyLines, id string) []Problem {
+func checkID(file string, lines KeyLines, id string) []Problem {
 	if id != "" && !idRe.MatchString(id) {
-		return []Problem{{file, lines.line("id"), fmt.Sprintf("id %q must be lowercase words joined by - (like lambda-anatomy)", id)}}
+		return []Problem{{file, lines.Line("id"), fmt.Sprintf("id %q must be lowercase words joined by - (like lambda-anatomy)", id)}}
 	}
 	return nil
 }
@@ -399,7 +400,7 @@ func ParseLesson(file string, src []byte) (*Lesson, []Problem) {
 	return l, probs
 }
 
-func parseLesson(file string, src []byte) (*Lesson, keyLines, []Problem) {
+func parseLesson(file string, src []byte) (*Lesson, KeyLines, []Problem) {
 	l := &Lesson{}
 	fields := map[string]field{
 		"id": strField(&l.ID), "title": strField(&l.Title), "track": strField(&l.Track),
@@ -413,7 +414,7 @@ func parseLesson(file string, src []byte) (*Lesson, keyLines, []Problem) {
 	if l.ID != "" && idRe.MatchString(l.ID) {
 		base := path.Base(file)
 		if m := lessonNameRe.FindStringSubmatch(base); m == nil || m[1] != l.ID {
-			probs = append(probs, Problem{file, lines.line("id"), fmt.Sprintf("id %q does not match the file name %s (want NN-%s.md)", l.ID, base, l.ID)})
+			probs = append(probs, Problem{file, lines.Line("id"), fmt.Sprintf("id %q does not match the file name %s (want NN-%s.md)", l.ID, base, l.ID)})
 		}
 	}
 	if l.ID == "" && len(lines) == 0 && len(doc.Body) == len(src) {
@@ -422,7 +423,7 @@ func parseLesson(file string, src []byte) (*Lesson, keyLines, []Problem) {
 	return l, lines, probs
 }
 
-func parseQuiz(file string, src []byte) (*QuizFile, keyLines, []Problem) {
+func parseQuiz(file string, src []byte) (*QuizFile, KeyLines, []Problem) {
 	if _, _, _, _, ok, msg := SplitFrontMatter(src); !ok && msg == "" {
 		return parseBareQuiz(file, src)
 	}
@@ -435,12 +436,12 @@ func parseQuiz(file string, src []byte) (*QuizFile, keyLines, []Problem) {
 	q.Doc = doc
 	probs = append(probs, checkID(file, lines, q.ID)...)
 	if q.ID != "" && path.Base(file) != q.ID+".md" {
-		probs = append(probs, Problem{file, lines.line("id"), fmt.Sprintf("id %q does not match the file name %s (want %s.md)", q.ID, path.Base(file), q.ID)})
+		probs = append(probs, Problem{file, lines.Line("id"), fmt.Sprintf("id %q does not match the file name %s (want %s.md)", q.ID, path.Base(file), q.ID)})
 	}
 	return q, lines, probs
 }
 
-func parseLab(file string, src []byte) (*LabFile, keyLines, []Problem) {
+func parseLab(file string, src []byte) (*LabFile, KeyLines, []Problem) {
 	l := &LabFile{}
 	fields := map[string]field{
 		"id": strField(&l.ID), "title": strField(&l.Title), "lesson": strField(&l.Lesson),
@@ -450,7 +451,7 @@ func parseLab(file string, src []byte) (*LabFile, keyLines, []Problem) {
 	l.Doc = doc
 	probs = append(probs, checkID(file, lines, l.ID)...)
 	if l.ID != "" && path.Base(file) != l.ID+".md" {
-		probs = append(probs, Problem{file, lines.line("id"), fmt.Sprintf("id %q does not match the file name %s (want %s.md)", l.ID, path.Base(file), l.ID)})
+		probs = append(probs, Problem{file, lines.Line("id"), fmt.Sprintf("id %q does not match the file name %s (want %s.md)", l.ID, path.Base(file), l.ID)})
 	}
 	return l, lines, probs
 }
@@ -461,7 +462,7 @@ func parseLab(file string, src []byte) (*LabFile, keyLines, []Problem) {
 // file name without .md (lowercased, other characters turned into -), the
 // title the first # heading (else the id). Lessons and labs still need
 // front matter.
-func parseBareQuiz(file string, src []byte) (*QuizFile, keyLines, []Problem) {
+func parseBareQuiz(file string, src []byte) (*QuizFile, KeyLines, []Problem) {
 	body := bytes.TrimPrefix(src, []byte("\ufeff"))
 	q := &QuizFile{Doc: Doc{Path: file, Source: src, Body: body, BodyLine: 1}}
 	name := strings.TrimSuffix(path.Base(file), ".md")
@@ -474,7 +475,7 @@ func parseBareQuiz(file string, src []byte) (*QuizFile, keyLines, []Problem) {
 	if q.ID == "" {
 		probs = append(probs, Problem{file, 1, fmt.Sprintf("no quiz id can be made from the file name %q: rename the file (like aws-practice.md) or add front matter with id and title", path.Base(file))})
 	}
-	return q, keyLines{}, probs
+	return q, KeyLines{}, probs
 }
 
 // idFromName turns a file name into an id: lowercase letters and digits,

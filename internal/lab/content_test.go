@@ -103,7 +103,7 @@ func TestLabSolutionsPass(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				res := r2.RunScript(solutionScript(l, skip))
+				res := runScript(r2, solutionScript(l, skip))
 				if res.Passed {
 					t.Errorf("leaving out step %d's commands still passes the lab: its check is too weak\n%s", skip+1, describe(res))
 				}

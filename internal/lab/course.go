@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cloudlab/cloudlab/internal/course"
+	"github.com/cloudlab/cloudlab/internal/shell"
 )
 
 // FromFile parses a course lab file. Problems carry the file's path and
@@ -15,15 +16,19 @@ func FromFile(lf *course.LabFile) (*Lab, []course.Problem) {
 	}
 	l, ps := Parse(lf.Body, lf.BodyLine)
 	l.ID, l.Title, l.Lesson, l.Minutes, l.Path = lf.ID, lf.Title, lf.Lesson, lf.Minutes, lf.Path
-	l.Setup = CommandLines(joinLines(lf.Setup))
 	var probs []course.Problem
+	setup, err := shell.ScriptLines(strings.Join(lf.Setup, "\n"))
+	if err != nil {
+		probs = append(probs, course.Problem{File: lf.Path, Line: lf.Keys.Line("setup"), Msg: "setup: " + err.Error()})
+	}
+	for _, c := range setup {
+		l.Setup = append(l.Setup, c.Text)
+	}
 	for _, p := range ps {
 		probs = append(probs, course.Problem{File: lf.Path, Line: p.Line, Msg: p.Msg})
 	}
 	return l, probs
 }
-
-func joinLines(ls []string) string { return strings.Join(ls, "\n") }
 
 // Validate parses every lab of a course and returns the problems found
 // (bad steps, checks that do not compile, a lab without steps), each at

@@ -6,10 +6,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cloudlab/cloudlab/internal/sim"
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
+
+	"github.com/cloudlab/cloudlab/internal/sim"
 )
 
 // Env is the environment a check expression sees: the simulated cloud's

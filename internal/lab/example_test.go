@@ -2,6 +2,7 @@ package lab_test
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/cloudlab/cloudlab/internal/lab"
 )
@@ -21,7 +22,7 @@ func ExampleRunner() {
 		fmt.Println(err)
 		return
 	}
-	res := r.RunScript("clock advance 30s\nclock advance 30s\n")
+	res, _ := r.RunScript(strings.NewReader("clock advance 30s\nclock advance 30s\n"))
 	for _, s := range res.Steps {
 		fmt.Printf("%s: passed=%v after command %d at %s\n", s.Title, s.Passed, s.Command, s.At)
 	}

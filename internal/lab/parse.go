@@ -18,6 +18,8 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/text"
+
+	"github.com/cloudlab/cloudlab/internal/shell"
 )
 
 // Lab is one parsed lab: front matter fields plus its steps.
@@ -242,11 +244,13 @@ func Parse(body []byte, bodyLine int) (*Lab, []Problem) {
 					continue
 				}
 				st.SolutionLine = s.contentLine + bodyLine
-				for k, l := range strings.Split(s.content, "\n") {
-					if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-						st.Solution = append(st.Solution, l)
-						st.SolutionLines = append(st.SolutionLines, st.SolutionLine+k)
-					}
+				cmds, err := shell.ScriptLines(s.content)
+				if err != nil {
+					add(s.first, "step %q: solution: %v", st.Title, err)
+				}
+				for _, c := range cmds {
+					st.Solution = append(st.Solution, c.Text)
+					st.SolutionLines = append(st.SolutionLines, st.SolutionLine+c.Line-1)
 				}
 				if len(st.Solution) == 0 {
 					add(s.first, "step %q: solution block has no commands", st.Title)
@@ -266,20 +270,6 @@ func Parse(body []byte, bodyLine int) (*Lab, []Problem) {
 		add(0, "lab has no steps (each step is a `## ` heading with a check block)")
 	}
 	return lab, probs
-}
-
-// CommandLines splits a script into command lines, dropping blank lines and
-// `#` comments.
-func CommandLines(s string) []string {
-	var out []string
-	for _, l := range strings.Split(s, "\n") {
-		l = strings.TrimSpace(l)
-		if l == "" || strings.HasPrefix(l, "#") {
-			continue
-		}
-		out = append(out, l)
-	}
-	return out
 }
 
 func isFence(l string) bool {

@@ -125,13 +125,6 @@ func TestBodyLineOffset(t *testing.T) {
 	}
 }
 
-func TestCommandLines(t *testing.T) {
-	got := CommandLines("  # c\n\naws a b\n  clock advance 1m  \n")
-	if strings.Join(got, "|") != "aws a b|clock advance 1m" {
-		t.Errorf("got %q", got)
-	}
-}
-
 func TestEvalCheckEnv(t *testing.T) {
 	env := &Env{Now: 75, Functions: []*Function{{FunctionName: "hello", Exists: true, Invocations: 3, ColdStarts: 1,
 		ThrottlesByReason: map[string]int{"ReservedFunctionConcurrentInvocationLimitExceeded": 4}}},

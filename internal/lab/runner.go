@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -272,14 +273,22 @@ func (r *Runner) Result() Result {
 // PassedCount counts passed steps.
 func (r *Runner) PassedCount() int { return r.current }
 
-// RunScript runs a learner script (one command per line; blank lines and #
-// comments skipped) and returns the result. Command errors do not stop the
-// script: a learner's wrong command is part of the attempt.
-func (r *Runner) RunScript(script string) Result {
-	for _, line := range CommandLines(script) {
-		r.Exec(line)
+// RunScript runs a learner script (shell.ScriptReader's format: one command
+// per line, # comments, backslash continuations) and returns the result.
+// Command errors do not stop the script: a learner's wrong command is part
+// of the attempt; an unreadable script is an error.
+func (r *Runner) RunScript(script io.Reader) (Result, error) {
+	sr := shell.NewScriptReader(script)
+	for {
+		l, ok, err := sr.Next()
+		if err != nil {
+			return r.Result(), err
+		}
+		if !ok {
+			return r.Result(), nil
+		}
+		r.Exec(l.Text)
 	}
-	return r.Result()
 }
 
 // collectLogs picks Lambda log lines out of a command's output (invoke

@@ -38,7 +38,7 @@ func TestRunnerStepsInOrder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res := r.RunScript(tc.script)
+			res := runScript(r, tc.script)
 			all := true
 			for i, s := range res.Steps {
 				all = all && s.Passed
@@ -105,7 +105,7 @@ func TestRunnerDeterministic(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		clocks = append(clocks, r.RunScript("clock advance 90s\nclock now\n").Clock)
+		clocks = append(clocks, runScript(r, "clock advance 90s\nclock now\n").Clock)
 	}
 	if clocks[0] != clocks[1] {
 		t.Fatalf("clocks differ: %v", clocks)
@@ -128,7 +128,7 @@ func FuzzRunScript(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res := r.RunScript(script)
+		res := runScript(r, script)
 		passed := 0
 		for i, s := range res.Steps {
 			if s.Passed {
@@ -142,4 +142,28 @@ func FuzzRunScript(f *testing.F) {
 			t.Fatalf("inconsistent result %+v", res)
 		}
 	})
+}
+
+// runScript runs a script held in a string; a script that cannot be read
+// is a test failure only where the caller says so (fuzzing tolerates it).
+func runScript(r *Runner, script string) Result {
+	res, _ := r.RunScript(strings.NewReader(script))
+	return res
+}
+
+// A solution or script may continue a command over several lines with a
+// trailing backslash, as `sim run` always allowed.
+func TestRunScriptJoinsContinuedLines(t *testing.T) {
+	l, probs := Parse([]byte(clockLab), 1)
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	r, err := NewRunner(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runScript(r, "clock \\\n  advance 90s\n")
+	if res.Clock != "00:01:30" && !strings.HasPrefix(res.Clock, "00:01:30") {
+		t.Fatalf("clock = %q after a continued `clock advance 90s`", res.Clock)
+	}
 }

@@ -200,7 +200,7 @@ func TestWeakChecksRejectWrongAttempts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res := r.RunScript(solutionsBefore(l, tc.step) + tc.wrong)
+			res := runScript(r, solutionsBefore(l, tc.step)+tc.wrong)
 			for i := 0; i < tc.step; i++ {
 				if !res.Steps[i].Passed {
 					t.Fatalf("step %d should pass on its solution before the wrong attempt\n%s", i+1, describe(res))
@@ -221,7 +221,7 @@ func TestWeakChecksRejectWrongAttempts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if full := r2.RunScript(solutionScript(l, -1)); !full.Passed {
+			if full := runScript(r2, solutionScript(l, -1)); !full.Passed {
 				t.Errorf("the full solution no longer passes\n%s", describe(full))
 			}
 		})

@@ -50,9 +50,6 @@ func (e *FailedError) Error() string {
 	return fmt.Sprintf("%d of %d commands failed", e.Failed, e.Total)
 }
 
-// MaxLineBytes is the longest accepted script line.
-const MaxLineBytes = 1 << 20
-
 type record struct {
 	Line    int     `json:"line"`
 	Command string  `json:"command"`
@@ -81,27 +78,21 @@ func Run(r io.Reader, w io.Writer, opts Options) error {
 	bw := bufio.NewWriter(w)
 	defer bw.Flush()
 
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), MaxLineBytes)
-	lineNo, total, failed := 0, 0, 0
+	script := shell.NewScriptReader(r)
+	total, failed := 0, 0
 	for {
-		cmd, start, ok, err := nextCommand(sc, &lineNo)
+		line, ok, err := script.Next()
 		if err != nil {
 			failed++
 			total++
-			msg := fmt.Sprintf("%s:%d: %v", name, lineNo+1, err)
-			report(bw, errw, opts.JSON, record{Line: lineNo + 1, At: sim.FormatClock(acct.Kernel.Now()), Error: &msg})
+			msg := fmt.Sprintf("%s:%d: %v", name, script.LineNo()+1, err)
+			report(bw, errw, opts.JSON, record{Line: script.LineNo() + 1, At: sim.FormatClock(acct.Kernel.Now()), Error: &msg})
 			break
 		}
 		if !ok {
 			break
 		}
-		words, _ := shell.Split(cmd)
-		if len(words) == 0 {
-			if _, serr := shell.Split(cmd); serr == nil {
-				continue // blank or comment
-			}
-		}
+		cmd, start := line.Text, line.Line
 		total++
 		at := sim.FormatClock(acct.Kernel.Now())
 		res, rerr := sh.Run(cmd)
@@ -150,40 +141,4 @@ func report(bw *bufio.Writer, errw io.Writer, asJSON bool, rec record) {
 	if rec.Error != nil {
 		fmt.Fprintln(errw, *rec.Error)
 	}
-}
-
-// nextCommand reads one command (joining backslash-continued lines). It
-// returns the command, the line number it starts on, and false at the end.
-func nextCommand(sc *bufio.Scanner, lineNo *int) (string, int, bool, error) {
-	var b strings.Builder
-	start := 0
-	for sc.Scan() {
-		*lineNo++
-		line := strings.TrimSuffix(sc.Text(), "\r")
-		if start == 0 {
-			start = *lineNo
-		}
-		if n := trailingBackslashes(line); n%2 == 1 {
-			b.WriteString(line[:len(line)-1])
-			b.WriteByte(' ')
-			continue
-		}
-		b.WriteString(line)
-		return b.String(), start, true, nil
-	}
-	if err := sc.Err(); err != nil {
-		return "", start, false, fmt.Errorf("reading the script: %v", err)
-	}
-	if b.Len() > 0 {
-		return b.String(), start, true, nil
-	}
-	return "", 0, false, nil
-}
-
-func trailingBackslashes(s string) int {
-	n := 0
-	for i := len(s) - 1; i >= 0 && s[i] == '\\'; i-- {
-		n++
-	}
-	return n
 }
