@@ -199,35 +199,35 @@ letters (A, AC or A,C) or a number; ? for help; f flags in exam mode.`,
 		Args:              usageArgs(cobra.MaximumNArgs(1)),
 		ValidArgsFunction: completeQuizzes(a),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts := map[string]string{}
+			req := quiz.Request{All: all, Count: count}
 			if flagChanged(cmd.Flags(), "mode") {
-				opts[quiz.OptMode] = mode
-			}
-			if flagChanged(cmd.Flags(), "count") {
-				if count < 1 {
-					return usagef("--count %d: want at least 1 question", count)
+				m, err := quiz.ParseMode(mode)
+				if err != nil || m == quiz.Review {
+					return usagef("--mode %q: use practice or exam", mode)
 				}
-				opts[quiz.OptCount] = strconv.Itoa(count)
+				req.Mode = m
+			}
+			if flagChanged(cmd.Flags(), "count") && count < 1 {
+				return usagef("--count %d: want at least 1 question", count)
 			}
 			if flagChanged(cmd.Flags(), "time") {
-				opts[quiz.OptTime] = timeLimit
+				d, err := time.ParseDuration(strings.TrimSpace(timeLimit))
+				if err != nil || d <= 0 {
+					return usagef("--time %q: want a duration such as 30m or 1h30m", timeLimit)
+				}
+				if req.Mode != quiz.Exam {
+					return usagef("--time applies to --mode exam")
+				}
+				req.Time = d
 			}
 			if flagChanged(cmd.Flags(), "seed") {
-				opts[quiz.OptSeed] = strconv.FormatUint(seed, 10)
+				req.Seed = &seed
 			}
 			if flagChanged(cmd.Flags(), "pass") {
-				opts[quiz.OptPass] = strconv.Itoa(pass)
-			}
-			if all {
-				opts[quiz.OptAll] = "1"
-			}
-			now := time.Now()
-			cfg, err := quiz.ConfigFromOptions(opts, now)
-			if err != nil {
-				return &UsageError{err}
-			}
-			if opts[quiz.OptTime] != "" && cfg.Mode != quiz.Exam {
-				return usagef("--time applies to --mode exam")
+				if pass < 100 || pass > 1000 {
+					return usagef("--pass %d: want a pass mark from 100 to 1000", pass)
+				}
+				req.Pass = pass
 			}
 			id := ""
 			if len(args) == 1 {
@@ -243,6 +243,10 @@ letters (A, AC or A,C) or a number; ? for help; f flags in exam mode.`,
 					return err
 				}
 			}
+			req.ID = id
+			if err := req.Validate(); err != nil {
+				return &UsageError{err}
+			}
 			paper, err := quiz.Pick(qs, id, all)
 			if err != nil {
 				return &UsageError{err}
@@ -255,13 +259,14 @@ letters (A, AC or A,C) or a number; ? for help; f flags in exam mode.`,
 			if !a.plainMode() {
 				// The full app, with the quiz over the home screen: the
 				// quiz factory builds the same paper from the same options.
-				return a.runTUI(tui.Start{Quiz: &nav.OpenQuiz{ID: id, Opts: opts}})
+				return a.runTUI(tui.Start{Quiz: &nav.OpenQuiz{Request: req}})
 			}
+			cfg := req.Config(time.Now())
 			s, err := quiz.NewSession(paper.Questions, cfg)
 			if err != nil {
 				return err
 			}
-			if opts[quiz.OptSeed] == "" && (cfg.Count > 0 || len(paper.Questions) > 1) {
+			if req.Seed == nil && (cfg.Count > 0 || len(paper.Questions) > 1) {
 				fmt.Fprintf(a.Out, "Seed %d (use --seed %d for the same paper).\n", cfg.Seed, cfg.Seed)
 			}
 			_, err = plain.Run(s, plain.Options{In: a.In, Out: a.Out, Record: record.New(storeOrNil(st), paper.ID), Title: paper.Title})

@@ -32,7 +32,7 @@ func runQuizCLI(t *testing.T, data, stdin string, args ...string) (code int, std
 
 // rightAnswers builds the input that answers the embedded quiz id right
 // with this seed (the same paper the command draws).
-func rightAnswers(t *testing.T, id string, opts map[string]string) string {
+func rightAnswers(t *testing.T, id string, req quiz.Request) string {
 	t.Helper()
 	c, _ := course.Load(course.Embedded())
 	qs, _ := quiz.Load(c)
@@ -40,11 +40,7 @@ func rightAnswers(t *testing.T, id string, opts map[string]string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := quiz.ConfigFromOptions(opts, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := quiz.NewSession(p.Questions, cfg)
+	s, err := quiz.NewSession(p.Questions, req.Config(time.Now()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +80,7 @@ func TestQuizzesJSON(t *testing.T) {
 
 func TestQuizPlainAllRightThenListed(t *testing.T) {
 	data := t.TempDir()
-	in := rightAnswers(t, "lambda-anatomy", map[string]string{"seed": "5"})
+	in := rightAnswers(t, "lambda-anatomy", quiz.Request{Seed: ptr(uint64(5))})
 	code, out, errs := runQuizCLI(t, data, in, "quiz", "lambda-anatomy", "--seed", "5")
 	if code != 0 {
 		t.Fatalf("exit %d: %s\n%s", code, errs, out)
@@ -115,8 +111,7 @@ func regexpLine(out, a, b string) bool {
 
 func TestQuizPlainExamAndEarlyEOF(t *testing.T) {
 	data := t.TempDir()
-	opts := map[string]string{"seed": "9", "mode": "exam", "count": "4"}
-	in := rightAnswers(t, "containers-vs-vms", opts)
+	in := rightAnswers(t, "containers-vs-vms", quiz.Request{Seed: ptr(uint64(9)), Mode: quiz.Exam, Count: 4})
 	code, out, errs := runQuizCLI(t, data, in, "quiz", "containers-vs-vms", "--mode", "exam", "--count", "4", "--seed", "9")
 	if code != 0 || !strings.Contains(out, "\nScore: 4/4 (100%)\n") || !strings.Contains(out, "\nScaled score: 1000 (pass)\n") {
 		t.Fatalf("exit %d %s\n%s", code, errs, out)
@@ -181,8 +176,8 @@ func TestContentFolderBank(t *testing.T) {
 	c, _ := course.Load(os.DirFS(dir))
 	qs, _ := quiz.Load(c)
 	p, _ := quiz.Pick(qs, "instructor-mix", false)
-	cfg, _ := quiz.ConfigFromOptions(map[string]string{"seed": "3"}, time.Now())
-	s, _ := quiz.NewSession(p.Questions, cfg)
+	three := uint64(3)
+	s, _ := quiz.NewSession(p.Questions, quiz.Request{Seed: &three}.Config(time.Now()))
 	// Known answers in the file's order: 50, 0.0000166667, A C D, B.
 	file := []string{"50", "0.0000166667", "ACD", "B"}
 	var in []string
@@ -288,3 +283,5 @@ func TestPublicBankLoadsAsItIs(t *testing.T) {
 		})
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -93,26 +94,21 @@ func TestQuizOpensOverHome(t *testing.T) {
 		name   string
 		args   []string
 		id     string
-		opts   map[string]string
+		req    quiz.Request
 		n      int
 		mode   quiz.Mode
 		toHome []tea.Msg // keys that leave the quiz
 	}{
-		{"practice", []string{"quiz", "containers-vs-vms"}, "containers-vs-vms", map[string]string{}, 7, quiz.Practice, []tea.Msg{escKey}},
+		{"practice", []string{"quiz", "containers-vs-vms"}, "containers-vs-vms", quiz.Request{ID: "containers-vs-vms"}, 7, quiz.Practice, []tea.Msg{escKey}},
 		{"exam with flags", []string{"quiz", "containers-vs-vms", "--mode", "exam", "--count", "3", "--seed", "7", "--time", "10m", "--pass", "800"},
-			"containers-vs-vms", map[string]string{"mode": "exam", "count": "3", "seed": "7", "time": "10m", "pass": "800"}, 3, quiz.Exam, []tea.Msg{qKey, yKey}},
-		{"mock exam", []string{"quiz", "--all", "--mode", "exam", "--count", "5"}, "", map[string]string{"all": "1", "mode": "exam", "count": "5"}, 5, quiz.Exam, []tea.Msg{escKey, yKey}},
+			"containers-vs-vms", quiz.Request{ID: "containers-vs-vms", Mode: quiz.Exam, Count: 3, Seed: ptr(uint64(7)), Time: 10 * time.Minute, Pass: 800}, 3, quiz.Exam, []tea.Msg{qKey, yKey}},
+		{"mock exam", []string{"quiz", "--all", "--mode", "exam", "--count", "5"}, "", quiz.Request{All: true, Mode: quiz.Exam, Count: 5}, 5, quiz.Exam, []tea.Msg{escKey, yKey}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, errs, ran := runInTerminal(t, t.TempDir(), func(t *testing.T, start tui.Start, m *tui.Model) {
-				if start.Quiz == nil || start.Quiz.ID != tt.id || len(start.Quiz.Opts) != len(tt.opts) {
-					t.Fatalf("start %+v, want quiz %q %v", start.Quiz, tt.id, tt.opts)
-				}
-				for k, v := range tt.opts {
-					if start.Quiz.Opts[k] != v {
-						t.Errorf("opts[%s] = %q, want %q", k, start.Quiz.Opts[k], v)
-					}
+				if start.Quiz == nil || !reflect.DeepEqual(start.Quiz.Request, tt.req) {
+					t.Fatalf("start %+v, want %+v", start.Quiz, tt.req)
 				}
 				qm, ok := m.Top().(*quizui.Model)
 				if !ok || m.Depth() != 2 {
@@ -121,10 +117,10 @@ func TestQuizOpensOverHome(t *testing.T) {
 				if s := qm.Session(); s.Len() != tt.n || s.Mode != tt.mode {
 					t.Errorf("session has %d questions in %s mode, want %d in %s", s.Len(), s.Mode, tt.n, tt.mode)
 				}
-				if tt.opts["seed"] != "" && qm.Session().Seed != 7 {
+				if tt.req.Seed != nil && qm.Session().Seed != 7 {
 					t.Errorf("seed %d, want 7", qm.Session().Seed)
 				}
-				if tt.opts["pass"] != "" && qm.Session().Pass != 800 {
+				if tt.req.Pass != 0 && qm.Session().Pass != 800 {
 					t.Errorf("pass mark %d, want 800", qm.Session().Pass)
 				}
 				sendModel(m, tt.toHome...)

@@ -2,64 +2,54 @@ package quiz
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 )
 
-// Option keys shared by the command line (`cloudlab quiz --mode exam ...`)
-// and the TUI's nav.OpenQuiz.Opts.
-const (
-	OptMode  = "mode"  // practice | exam
-	OptCount = "count" // N questions at random
-	OptTime  = "time"  // exam duration, e.g. 30m
-	OptSeed  = "seed"  // selection and option order
-	OptPass  = "pass"  // pass mark 100..1000
-	OptAll   = "all"   // "1": every quiz
-)
+// Request is what a learner asks of a quiz run, typed from the command
+// line (or home's mock exam) to the screen: which questions and how.
+type Request struct {
+	ID    string        // the quiz; "" with All
+	All   bool          // every quiz's questions (a mock exam)
+	Mode  Mode          // Practice (also when "") or Exam
+	Count int           // questions drawn at random; 0 = all
+	Time  time.Duration // exam time limit; 0 = PerQuestion per question
+	Seed  *uint64       // draw and option order; nil = derived from the start time
+	Pass  int           // pass mark 100..1000; 0 = PassFor(questions)
+}
 
-// ConfigFromOptions builds a session Config from option strings. start is
-// the caller's clock; without a seed option the seed is derived from it.
-func ConfigFromOptions(opts map[string]string, start time.Time) (Config, error) {
-	c := Config{Mode: Practice, Start: start}
-	if v := strings.TrimSpace(opts[OptMode]); v != "" {
-		m, err := ParseMode(v)
-		if err != nil || m == Review {
-			return c, fmt.Errorf("--mode %q: use practice or exam", v)
-		}
-		c.Mode = m
+// Validate reports a request that cannot make a session.
+func (r Request) Validate() error {
+	switch {
+	case r.Mode != "" && r.Mode != Practice && r.Mode != Exam:
+		return fmt.Errorf("mode %q: a quiz runs in practice or exam mode", r.Mode)
+	case r.Count < 0:
+		return fmt.Errorf("count %d: want a whole number of questions", r.Count)
+	case r.Time < 0:
+		return fmt.Errorf("time limit %v: want a positive duration", r.Time)
+	case r.Time > 0 && r.Mode != Exam:
+		return fmt.Errorf("a time limit applies to exam mode only")
+	case r.Pass != 0 && (r.Pass < 100 || r.Pass > 1000):
+		return fmt.Errorf("pass mark %d: want a mark from 100 to 1000", r.Pass)
+	case r.All && r.ID != "":
+		return fmt.Errorf("give a quiz id or all quizzes, not both")
 	}
-	if v := strings.TrimSpace(opts[OptCount]); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return c, fmt.Errorf("--count %q: want a whole number of questions", v)
-		}
-		c.Count = n
+	return nil
+}
+
+// Config is the session Config for a run starting at start (the caller's
+// clock; without a seed the seed is derived from it).
+func (r Request) Config(start time.Time) Config {
+	c := Config{Mode: r.Mode, Count: r.Count, Time: r.Time, Pass: r.Pass, Start: start}
+	if c.Mode == "" {
+		c.Mode = Practice
 	}
-	if v := strings.TrimSpace(opts[OptTime]); v != "" && v != "0" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return c, fmt.Errorf("--time %q: want a duration such as 30m or 1h30m", v)
-		}
-		c.Time = d
-	}
-	if v := strings.TrimSpace(opts[OptSeed]); v != "" {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			return c, fmt.Errorf("--seed %q: want a non-negative whole number", v)
-		}
-		c.Seed = n
+	if r.Seed != nil {
+		c.Seed = *r.Seed
 	} else {
 		c.Seed = uint64(start.UnixNano()) % 1000000
 	}
-	if v := strings.TrimSpace(opts[OptPass]); v != "" && v != "0" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 100 || n > 1000 {
-			return c, fmt.Errorf("--pass %q: want a pass mark from 100 to 1000", v)
-		}
-		c.Pass = n
-	}
-	return c, nil
+	return c
 }
 
 // Paper is what a run asks: its questions, a title and the id its result

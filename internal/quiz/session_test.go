@@ -372,30 +372,32 @@ func ExampleScaledScore() {
 	// Output: 100 723 1000
 }
 
-func TestConfigFromOptions(t *testing.T) {
+func TestRequest(t *testing.T) {
+	seven := uint64(7)
 	tests := []struct {
 		name string
-		opts map[string]string
+		req  Request
 		want Config
 		bad  bool
 	}{
-		{"defaults", nil, Config{Mode: Practice, Seed: uint64(t0.UnixNano()) % 1000000, Start: t0}, false},
-		{"exam", map[string]string{"mode": "exam", "count": "65", "time": "130m", "seed": "7", "pass": "700"},
+		{"defaults", Request{ID: "a"}, Config{Mode: Practice, Seed: uint64(t0.UnixNano()) % 1000000, Start: t0}, false},
+		{"exam", Request{All: true, Mode: Exam, Count: 65, Time: 130 * time.Minute, Seed: &seven, Pass: 700},
 			Config{Mode: Exam, Count: 65, Time: 130 * time.Minute, Seed: 7, Pass: 700, Start: t0}, false},
-		{"bad mode", map[string]string{"mode": "hard"}, Config{}, true},
-		{"review is not a quiz mode", map[string]string{"mode": "review"}, Config{}, true},
-		{"bad count", map[string]string{"count": "-2"}, Config{}, true},
-		{"bad time", map[string]string{"time": "soon"}, Config{}, true},
-		{"bad seed", map[string]string{"seed": "x"}, Config{}, true},
-		{"bad pass", map[string]string{"pass": "1001"}, Config{}, true},
+		{"bad mode", Request{Mode: "hard"}, Config{}, true},
+		{"review is not a quiz mode", Request{Mode: Review}, Config{}, true},
+		{"bad count", Request{Count: -2}, Config{}, true},
+		{"time without exam", Request{Time: time.Minute}, Config{}, true},
+		{"negative time", Request{Mode: Exam, Time: -time.Second}, Config{}, true},
+		{"bad pass", Request{Pass: 1001}, Config{}, true},
+		{"id and all", Request{ID: "a", All: true}, Config{}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ConfigFromOptions(tt.opts, t0)
+			err := tt.req.Validate()
 			if (err != nil) != tt.bad {
 				t.Fatalf("err = %v", err)
 			}
-			if !tt.bad && got != tt.want {
+			if got := tt.req.Config(t0); !tt.bad && got != tt.want {
 				t.Errorf("got %+v, want %+v", got, tt.want)
 			}
 		})

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/cloudlab/cloudlab/internal/course"
 	"github.com/cloudlab/cloudlab/internal/progress"
+	"github.com/cloudlab/cloudlab/internal/quiz"
 	"github.com/cloudlab/cloudlab/internal/render"
 	"github.com/cloudlab/cloudlab/internal/tui/nav"
 	"github.com/cloudlab/cloudlab/internal/tui/reader"
@@ -413,7 +415,7 @@ func TestFactories(t *testing.T) {
 		}
 		send(t, m, keys("esc")...)
 		send(t, m, keys("g", "j", "enter")...) // Mock exam
-		if gotQuiz.ID != "" || gotQuiz.Opts["all"] != "1" || gotQuiz.Opts["count"] != "65" || gotQuiz.Opts["mode"] != "exam" {
+		if gotQuiz.ID != "" || !gotQuiz.All || gotQuiz.Count != 65 || gotQuiz.Mode != quiz.Exam || gotQuiz.Time != 130*time.Minute {
 			t.Errorf("mock exam message %+v", gotQuiz)
 		}
 		send(t, m, keys("esc", "r")...)
@@ -520,9 +522,9 @@ func TestStartScreens(t *testing.T) {
 		sizeFirst bool // the window size arrives before Init's commands
 		view      string
 	}{
-		{"quiz", Start{Quiz: &nav.OpenQuiz{ID: "alpha", Opts: map[string]string{"mode": "exam", "count": "3", "seed": "7"}}}, false, "FAKE quiz alpha"},
-		{"quiz, size first", Start{Quiz: &nav.OpenQuiz{ID: "alpha"}}, true, "FAKE quiz alpha"},
-		{"mock exam", Start{Quiz: &nav.OpenQuiz{Opts: map[string]string{"all": "1"}}}, false, "FAKE quiz "},
+		{"quiz", Start{Quiz: &nav.OpenQuiz{Request: quiz.Request{ID: "alpha", Mode: quiz.Exam, Count: 3}}}, false, "FAKE quiz alpha"},
+		{"quiz, size first", Start{Quiz: &nav.OpenQuiz{Request: quiz.Request{ID: "alpha"}}}, true, "FAKE quiz alpha"},
+		{"mock exam", Start{Quiz: &nav.OpenQuiz{Request: quiz.Request{All: true}}}, false, "FAKE quiz "},
 		{"review", Start{Review: true}, false, "FAKE review"},
 		{"lab with seed", Start{Lab: &nav.OpenLab{ID: "lab-x", Seed: &seed}}, false, "FAKE lab lab-x"},
 		{"lab, size first", Start{Lab: &nav.OpenLab{ID: "lab-x"}}, true, "FAKE lab lab-x"},
@@ -544,7 +546,7 @@ func TestStartScreens(t *testing.T) {
 			if fs := m.Top().(*fakeScreen); fs.w != 80 || fs.h != 24 {
 				t.Errorf("start screen size %dx%d, want 80x24", fs.w, fs.h)
 			}
-			if q := tt.start.Quiz; q != nil && (gotQuiz.ID != q.ID || fmt.Sprint(gotQuiz.Opts) != fmt.Sprint(q.Opts)) {
+			if q := tt.start.Quiz; q != nil && !reflect.DeepEqual(gotQuiz, *q) {
 				t.Errorf("quiz factory got %+v, want %+v", gotQuiz, *q)
 			}
 			if l := tt.start.Lab; l != nil && (gotLab.ID != l.ID || gotLab.Seed != l.Seed) {
@@ -566,7 +568,7 @@ func TestStartScreens(t *testing.T) {
 		})
 	}
 	t.Run("a start screen that fails shows the error on home", func(t *testing.T) {
-		m := New(testEnv(t), f, Start{Quiz: &nav.OpenQuiz{ID: "broken"}})
+		m := New(testEnv(t), f, Start{Quiz: &nav.OpenQuiz{Request: quiz.Request{ID: "broken"}}})
 		drive(t, m, m.Init(), 0)
 		send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 		if v := m.View(); m.Depth() != 1 || !strings.Contains(v, `no quiz "broken"`) {

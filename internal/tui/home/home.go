@@ -15,6 +15,7 @@ import (
 
 	"github.com/cloudlab/cloudlab/internal/course"
 	"github.com/cloudlab/cloudlab/internal/progress"
+	"github.com/cloudlab/cloudlab/internal/quiz"
 	"github.com/cloudlab/cloudlab/internal/tui/nav"
 	"github.com/cloudlab/cloudlab/internal/tui/theme"
 )
@@ -22,7 +23,7 @@ import (
 // MockExam is the message the "Mock exam" entry sends: every quiz, 65
 // questions, 130 minutes, exam mode (the SAA-C03 format).
 func MockExam() nav.OpenQuiz {
-	return nav.OpenQuiz{ID: "", Opts: map[string]string{"all": "1", "count": "65", "time": "130m", "mode": "exam"}}
+	return nav.OpenQuiz{Request: quiz.Request{All: true, Mode: quiz.Exam, Count: 65, Time: 130 * time.Minute}}
 }
 
 // Deps are what the home screen needs.
@@ -236,7 +237,7 @@ func (m *Model) key(msg tea.KeyMsg) (*Model, tea.Cmd) {
 			return m, nil
 		}
 		if q := m.d.Course.QuizFor(r.lesson.ID); q != nil {
-			return m, nav.Cmd(nav.OpenQuiz{ID: q.ID})
+			return m, nav.Cmd(nav.OpenQuiz{Request: quiz.Request{ID: q.ID}})
 		}
 		m.flash = "No quiz for this lesson yet."
 	case key.Matches(msg, k.Lab):
@@ -266,7 +267,7 @@ func (m *Model) open(r row) tea.Cmd {
 		kind, id := m.continueTarget()
 		switch kind {
 		case "quiz":
-			return nav.Cmd(nav.OpenQuiz{ID: id})
+			return nav.Cmd(nav.OpenQuiz{Request: quiz.Request{ID: id}})
 		case "lab":
 			return nav.Cmd(nav.OpenLab{ID: id})
 		default:

@@ -3,7 +3,11 @@
 // a tea.Cmd producing one of these messages and the root routes it.
 package nav
 
-import tea "github.com/charmbracelet/bubbletea"
+import (
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/cloudlab/cloudlab/internal/quiz"
+)
 
 // Back returns to the previous screen (the home screen at the top).
 type Back struct{}
@@ -11,13 +15,9 @@ type Back struct{}
 // OpenLesson opens the lesson reader at a lesson.
 type OpenLesson struct{ ID string }
 
-// OpenQuiz opens a quiz. ID "" with Opts{"all": "1"} means a mock exam over
-// every quiz. Opts carries command-line style options: mode (practice|exam),
-// count, time (e.g. 30m), seed, all.
-type OpenQuiz struct {
-	ID   string
-	Opts map[string]string
-}
+// OpenQuiz opens a quiz run: the quiz Request.ID, or with Request.All a
+// mock exam over every quiz.
+type OpenQuiz struct{ quiz.Request }
 
 // OpenLab opens a lab. Seed, when not nil, seeds the lab's simulation
 // instead of the lab's default seed (`cloudlab lab LAB --seed N`).

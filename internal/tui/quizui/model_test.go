@@ -377,13 +377,13 @@ func TestFactoriesAndReview(t *testing.T) {
 	e.Course = testCourse(t)
 	e.Store = st
 
-	if _, err := NewScreen(nav.OpenQuiz{ID: "nope"}, e); err == nil {
+	if _, err := NewScreen(nav.OpenQuiz{Request: quiz.Request{ID: "nope"}}, e); err == nil {
 		t.Error("unknown quiz accepted")
 	}
-	if _, err := NewScreen(nav.OpenQuiz{ID: "lambda-anatomy", Opts: map[string]string{"mode": "hard"}}, e); err == nil {
+	if _, err := NewScreen(nav.OpenQuiz{Request: quiz.Request{ID: "lambda-anatomy", Mode: "hard"}}, e); err == nil {
 		t.Error("bad mode accepted")
 	}
-	sc, err := NewScreen(nav.OpenQuiz{ID: "lambda-anatomy", Opts: map[string]string{"count": "3", "seed": "11"}}, e)
+	sc, err := NewScreen(nav.OpenQuiz{Request: quiz.Request{ID: "lambda-anatomy", Count: 3, Seed: ptr(uint64(11))}}, e)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -449,3 +449,5 @@ func answerKeys(it *quiz.Item, right bool) []string {
 	}
 	return keys
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -9,23 +9,21 @@ import (
 	"github.com/cloudlab/cloudlab/internal/tui/nav"
 )
 
-// NewScreen is the tui.Factories.Quiz factory: the quiz msg.ID, or with
-// Opts["all"] == "1" every quiz, with the options of `cloudlab quiz`
-// (mode, count, time, seed, pass).
+// NewScreen is the tui.Factories.Quiz factory: the run msg asks for (the
+// options of `cloudlab quiz`).
 func NewScreen(msg nav.OpenQuiz, env tui.Env) (tui.Screen, error) {
 	if env.Course == nil {
 		return nil, fmt.Errorf("no course loaded")
 	}
 	qs, _ := quiz.Load(env.Course)
-	paper, err := quiz.Pick(qs, msg.ID, msg.Opts[quiz.OptAll] == "1")
+	if err := msg.Validate(); err != nil {
+		return nil, err
+	}
+	paper, err := quiz.Pick(qs, msg.ID, msg.All)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := quiz.ConfigFromOptions(msg.Opts, env.Clock())
-	if err != nil {
-		return nil, err
-	}
-	s, err := quiz.NewSession(paper.Questions, cfg)
+	s, err := quiz.NewSession(paper.Questions, msg.Config(env.Clock()))
 	if err != nil {
 		return nil, err
 	}
