@@ -30,14 +30,6 @@ import (
 // When empty, the module version or VCS revision from the build info is used.
 var Version = ""
 
-// screens are the TUI screens written in other packages. Other command
-// files fill them in their own init function, for example in quiz.go:
-//
-//	func init() { screens.Quiz = quizui.NewScreen }
-//
-// A nil factory makes the TUI say the screen is not available yet.
-var screens tui.Factories
-
 // App is the state shared by all commands.
 type App struct {
 	In       io.Reader
@@ -59,7 +51,7 @@ type App struct {
 
 	// runProgram runs the full-screen app (tui.Run when nil); tests
 	// replace it to see where the app would open.
-	runProgram func(tui.Env, tui.Factories, tui.Options) error
+	runProgram func(tui.Deps, tui.Factories, tui.Options) error
 
 	courseOnce sync.Once
 	course     *course.Course
@@ -227,17 +219,17 @@ func (a *App) Renderer() *render.Renderer {
 	return a.renderer
 }
 
-// Env is what TUI screens get.
-func (a *App) Env() (tui.Env, error) {
+// Deps are what TUI screens get.
+func (a *App) Deps() (tui.Deps, error) {
 	c, err := a.Course()
 	if err != nil {
-		return tui.Env{}, err
+		return tui.Deps{}, err
 	}
 	st, err := a.Store()
 	if err != nil {
-		return tui.Env{}, err
+		return tui.Deps{}, err
 	}
-	return tui.Env{
+	return tui.Deps{
 		Course:      c,
 		Store:       st,
 		Styles:      a.Styles(),

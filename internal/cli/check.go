@@ -9,14 +9,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cloudlab/cloudlab/internal/course"
+	"github.com/cloudlab/cloudlab/internal/lab"
+	"github.com/cloudlab/cloudlab/internal/quiz"
 )
 
-// validators are the deeper content checks of other packages, run by
-// `cloudlab check` after course.Load. Other command files register theirs
-// in an init function, for example in quiz.go:
-//
-//	func init() { validators = append(validators, quiz.Validate) }
-var validators []func(*course.Course) []course.Problem
 
 func newCheckCmd(a *App) *cobra.Command {
 	return &cobra.Command{
@@ -45,7 +41,8 @@ Without DIR it checks the --content folder, or the built-in course.`,
 				fsys, name = os.DirFS(dir), dir
 			}
 			c, probs := course.Load(fsys)
-			for _, v := range validators {
+			// The deeper checks: every quiz's questions, every lab's steps.
+			for _, v := range []func(*course.Course) []course.Problem{quiz.Validate, lab.Validate} {
 				probs = append(probs, v(c)...)
 			}
 			course.SortProblems(probs)

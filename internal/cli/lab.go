@@ -11,14 +11,8 @@ import (
 
 	"github.com/cloudlab/cloudlab/internal/lab"
 	"github.com/cloudlab/cloudlab/internal/tui"
-	"github.com/cloudlab/cloudlab/internal/tui/labui"
 	"github.com/cloudlab/cloudlab/internal/tui/nav"
 )
-
-func init() {
-	screens.Lab = labui.NewScreen
-	validators = append(validators, lab.Validate)
-}
 
 // LabInfo is one row of `cloudlab labs --json` (field names are part of the
 // command-line contract).

@@ -15,14 +15,7 @@ import (
 	"github.com/cloudlab/cloudlab/internal/quiz/record"
 	"github.com/cloudlab/cloudlab/internal/tui"
 	"github.com/cloudlab/cloudlab/internal/tui/nav"
-	"github.com/cloudlab/cloudlab/internal/tui/quizui"
 )
-
-func init() {
-	screens.Quiz = quizui.NewScreen
-	screens.Review = quizui.NewReviewScreen
-	validators = append(validators, quiz.Validate)
-}
 
 // QuizInfo is one row of `cloudlab quizzes --json` (field names are part
 // of the command-line contract).

@@ -14,6 +14,8 @@ import (
 
 	"github.com/cloudlab/cloudlab/internal/render"
 	"github.com/cloudlab/cloudlab/internal/tui"
+	"github.com/cloudlab/cloudlab/internal/tui/labui"
+	"github.com/cloudlab/cloudlab/internal/tui/quizui"
 )
 
 // UsageError is a command-line mistake: exit status 2.
@@ -143,7 +145,7 @@ func (a *App) runTUI(start tui.Start) error {
 		}
 		return errors.New("the full-screen app needs a terminal (run cloudlab without arguments for the plain guide)")
 	}
-	env, err := a.Env()
+	env, err := a.Deps()
 	if err != nil {
 		return err
 	}
@@ -161,6 +163,9 @@ func (a *App) runTUI(start tui.Start) error {
 	if run == nil {
 		run = tui.Run
 	}
+	// The screens that live in packages the tui package cannot import
+	// (they import it).
+	screens := tui.Factories{Quiz: quizui.NewScreen, Review: quizui.NewReviewScreen, Lab: labui.NewScreen}
 	return run(env, screens, tui.Options{Start: start, Mouse: a.Mouse, In: a.In, Out: a.Out})
 }
 

@@ -35,7 +35,7 @@ type startMsg struct{}
 
 // Model is the root model: a stack of screens with home at the bottom.
 type Model struct {
-	env   Env
+	env   Deps
 	f     Factories
 	stack []Screen
 	w, h  int
@@ -45,7 +45,7 @@ type Model struct {
 }
 
 // New returns the root model.
-func New(env Env, f Factories, start Start) *Model {
+func New(env Deps, f Factories, start Start) *Model {
 	m := &Model{env: env, f: f, start: start}
 	h := home.New(home.Deps{Course: env.Course, Store: env.Store, Styles: env.Styles, Now: env.Now})
 	m.stack = []Screen{&homeScreen{h}}
@@ -264,7 +264,7 @@ type Options struct {
 }
 
 // Run runs the TUI until the learner quits.
-func Run(env Env, f Factories, opts Options) error {
+func Run(env Deps, f Factories, opts Options) error {
 	if env.Course == nil || env.Renderer == nil {
 		return errors.New("tui: course and renderer are required")
 	}

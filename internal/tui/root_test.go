@@ -65,13 +65,13 @@ func testCourse(t testing.TB) *course.Course {
 	return c
 }
 
-func testEnv(t testing.TB) Env {
+func testEnv(t testing.TB) Deps {
 	st, err := progress.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return Env{
+	return Deps{
 		Course:      testCourse(t),
 		Store:       st,
 		Styles:      theme.New(true, true),
@@ -143,7 +143,7 @@ func keys(s ...string) []tea.Msg {
 	return out
 }
 
-func start(t testing.TB, env Env, f Factories, w, h int) *Model {
+func start(t testing.TB, env Deps, f Factories, w, h int) *Model {
 	m := New(env, f, Start{})
 	drive(t, m, m.Init(), 0)
 	send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
@@ -398,12 +398,12 @@ func TestFactories(t *testing.T) {
 	t.Run("screens are pushed and popped", func(t *testing.T) {
 		var gotQuiz nav.OpenQuiz
 		f := Factories{
-			Quiz: func(msg nav.OpenQuiz, env Env) (Screen, error) {
+			Quiz: func(msg nav.OpenQuiz, env Deps) (Screen, error) {
 				gotQuiz = msg
 				return &fakeScreen{name: "quiz " + msg.ID}, nil
 			},
-			Review: func(env Env) (Screen, error) { return &fakeScreen{name: "review"}, nil },
-			Lab:    func(msg nav.OpenLab, env Env) (Screen, error) { return nil, errors.New("lab broke") },
+			Review: func(env Deps) (Screen, error) { return &fakeScreen{name: "review"}, nil },
+			Lab:    func(msg nav.OpenLab, env Deps) (Screen, error) { return nil, errors.New("lab broke") },
 		}
 		m := start(t, testEnv(t), f, 80, 24)
 		send(t, m, keys("j", "j", "j", "q")...)
@@ -503,15 +503,15 @@ func TestStartScreens(t *testing.T) {
 	var gotQuiz nav.OpenQuiz
 	var gotLab nav.OpenLab
 	f := Factories{
-		Quiz: func(msg nav.OpenQuiz, env Env) (Screen, error) {
+		Quiz: func(msg nav.OpenQuiz, env Deps) (Screen, error) {
 			gotQuiz = msg
 			if msg.ID == "broken" {
 				return nil, errors.New("no quiz \"broken\"")
 			}
 			return &fakeScreen{name: "quiz " + msg.ID}, nil
 		},
-		Review: func(env Env) (Screen, error) { return &fakeScreen{name: "review"}, nil },
-		Lab: func(msg nav.OpenLab, env Env) (Screen, error) {
+		Review: func(env Deps) (Screen, error) { return &fakeScreen{name: "review"}, nil },
+		Lab: func(msg nav.OpenLab, env Deps) (Screen, error) {
 			gotLab = msg
 			return &fakeScreen{name: "lab " + msg.ID}, nil
 		},

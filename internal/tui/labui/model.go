@@ -101,7 +101,7 @@ func newKeys() keyMap {
 
 // Model is the lab screen.
 type Model struct {
-	env    tui.Env
+	env    tui.Deps
 	st     theme.Styles
 	lab    *lab.Lab
 	runner *lab.Runner
@@ -155,7 +155,7 @@ type savedMsg struct{ err error }
 
 // NewScreen is the lab screen factory the TUI root calls for nav.OpenLab
 // (msg.Seed, when set, replaces lab.DefaultSeed).
-func NewScreen(msg nav.OpenLab, env tui.Env) (tui.Screen, error) {
+func NewScreen(msg nav.OpenLab, env tui.Deps) (tui.Screen, error) {
 	l, err := lab.Find(env.Course, msg.ID)
 	if err != nil {
 		return nil, err
@@ -174,7 +174,7 @@ func NewScreen(msg nav.OpenLab, env tui.Env) (tui.Screen, error) {
 }
 
 // New returns the lab screen for l with a fresh simulation seeded with seed.
-func New(l *lab.Lab, env tui.Env, seed uint64) (*Model, error) {
+func New(l *lab.Lab, env tui.Deps, seed uint64) (*Model, error) {
 	r, err := lab.NewRunner(l, lab.WithSeed(seed))
 	if err != nil {
 		return nil, err

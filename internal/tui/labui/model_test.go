@@ -27,7 +27,7 @@ func newModel(t testing.TB, w, h int) *Model {
 		t.Fatal(probs)
 	}
 	l.ID, l.Title = "lab-test", "Test lab"
-	m, err := New(l, tui.Env{Styles: theme.New(true, false)}, 1)
+	m, err := New(l, tui.Deps{Styles: theme.New(true, false)}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

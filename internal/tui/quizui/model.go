@@ -57,7 +57,7 @@ type tickMsg time.Time
 
 // Model is the quiz screen.
 type Model struct {
-	env        tui.Env
+	env        tui.Deps
 	st         theme.Styles
 	s          *quiz.Session
 	rec        *record.Recorder
@@ -98,7 +98,7 @@ type Options struct {
 }
 
 // New is a quiz screen for a session.
-func New(s *quiz.Session, env tui.Env, o Options) *Model {
+func New(s *quiz.Session, env tui.Deps, o Options) *Model {
 	m := &Model{env: env, st: env.Styles, s: s, rec: o.Recorder, title: o.Title,
 		docs: map[docKey]string{}, drafts: map[int]draft{}, keys: newKeys(), help: theme.NewHelp(env.Styles), w: 80, h: 24}
 	if m.title == "" {
@@ -116,7 +116,7 @@ func New(s *quiz.Session, env tui.Env, o Options) *Model {
 }
 
 // Empty is a screen that only says msg (e.g. "No reviews due").
-func Empty(env tui.Env, title, msg string) *Model {
+func Empty(env tui.Deps, title, msg string) *Model {
 	m := New(nil, env, Options{Title: title})
 	m.empty = msg
 	m.refresh()

@@ -27,8 +27,8 @@ type fakeClock struct{ now time.Time }
 
 func (c *fakeClock) Now() time.Time { return c.now }
 
-func env(c *fakeClock) tui.Env {
-	return tui.Env{Styles: theme.New(true, true), Now: c.Now}
+func env(c *fakeClock) tui.Deps {
+	return tui.Deps{Styles: theme.New(true, true), Now: c.Now}
 }
 
 func loadQuiz(t *testing.T, file string) *quiz.Quiz {

@@ -11,7 +11,7 @@ import (
 
 // NewScreen is the tui.Factories.Quiz factory: the run msg asks for (the
 // options of `cloudlab quiz`).
-func NewScreen(msg nav.OpenQuiz, env tui.Env) (tui.Screen, error) {
+func NewScreen(msg nav.OpenQuiz, env tui.Deps) (tui.Screen, error) {
 	if env.Course == nil {
 		return nil, fmt.Errorf("no course loaded")
 	}
@@ -32,7 +32,7 @@ func NewScreen(msg nav.OpenQuiz, env tui.Env) (tui.Screen, error) {
 
 // NewReviewScreen is the tui.Factories.Review factory: exactly the
 // questions whose review cards are due now.
-func NewReviewScreen(env tui.Env) (tui.Screen, error) {
+func NewReviewScreen(env tui.Deps) (tui.Screen, error) {
 	if env.Course == nil {
 		return nil, fmt.Errorf("no course loaded")
 	}

@@ -18,8 +18,9 @@ import (
 	"github.com/cloudlab/cloudlab/internal/tui/theme"
 )
 
-// Env is what every screen gets from the root.
-type Env struct {
+// Deps are what every screen gets from the root: the course, the store,
+// the styles and the renderer.
+type Deps struct {
 	Course      *course.Course
 	Store       *progress.Store // nil when progress is not saved
 	Styles      theme.Styles
@@ -28,8 +29,8 @@ type Env struct {
 	Now         func() time.Time // the wall clock (time.Now when nil)
 }
 
-// Clock returns Env.Now or time.Now.
-func (e Env) Clock() time.Time {
+// Clock returns Deps.Now or time.Now.
+func (e Deps) Clock() time.Time {
 	if e.Now != nil {
 		return e.Now()
 	}
@@ -70,9 +71,9 @@ type Closer interface {
 type Factories struct {
 	// Quiz opens a quiz (msg.ID) or, with ID "" and Opts["all"] == "1", a
 	// mock exam over every quiz. Opts keys: mode, count, time, seed, all.
-	Quiz func(msg nav.OpenQuiz, env Env) (Screen, error)
+	Quiz func(msg nav.OpenQuiz, env Deps) (Screen, error)
 	// Review opens the spaced-repetition review of due questions.
-	Review func(env Env) (Screen, error)
+	Review func(env Deps) (Screen, error)
 	// Lab opens a lab (msg.ID), seeded with *msg.Seed when it is not nil.
-	Lab func(msg nav.OpenLab, env Env) (Screen, error)
+	Lab func(msg nav.OpenLab, env Deps) (Screen, error)
 }
