@@ -16,7 +16,7 @@ type Account struct {
 	Kernel *sim.Kernel
 	Lambda *lambda.Service
 	EC2    *ec2.Service
-	ECS    *ecs.Service
+	ECS    *ecs.Sim
 }
 
 // DefaultEventBudget caps the kernel events one account may ever process so a

@@ -41,8 +41,8 @@ type MetricSample struct {
 }
 
 // OfferLoad offers rate requests/second to a service for d from now.
-func (s *Service) OfferLoad(cluster, service string, rate float64, d time.Duration) error {
-	sv, err := s.Svc(cluster, service)
+func (s *Sim) OfferLoad(cluster, service string, rate float64, d time.Duration) error {
+	sv, err := s.Service(cluster, service)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func (s *Service) OfferLoad(cluster, service string, rate float64, d time.Durati
 }
 
 // OfferedRPS is the load offered to the service now.
-func (s *Service) OfferedRPS(sv *Svc) float64 {
+func (s *Sim) OfferedRPS(sv *Service) float64 {
 	now := s.k.Now()
 	total := 0.0
 	for _, l := range sv.load {
@@ -73,7 +73,7 @@ func (s *Service) OfferedRPS(sv *Svc) float64 {
 
 // Utilization returns the service's average CPU and memory utilization (%)
 // and the requests per second served now.
-func (s *Service) Utilization(sv *Svc) (cpu, mem, served float64) {
+func (s *Sim) Utilization(sv *Service) (cpu, mem, served float64) {
 	running, _ := sv.Counts()
 	offered := s.OfferedRPS(sv)
 	if running == 0 {
@@ -91,7 +91,7 @@ func (s *Service) Utilization(sv *Svc) (cpu, mem, served float64) {
 }
 
 // Metrics returns the service's samples.
-func (sv *Svc) Metrics() []MetricSample { return append([]MetricSample(nil), sv.metrics...) }
+func (sv *Service) Metrics() []MetricSample { return append([]MetricSample(nil), sv.metrics...) }
 
 // ScalableTarget is a registered scalable target (ecs:service:DesiredCount).
 type ScalableTarget struct {
@@ -133,12 +133,12 @@ type ScalingActivity struct {
 	StatusCode  string
 }
 
-func (s *Service) svcFromResourceID(id string) (*Svc, error) {
+func (s *Sim) svcFromResourceID(id string) (*Service, error) {
 	parts := strings.Split(id, "/")
 	if len(parts) != 3 || parts[0] != "service" {
 		return nil, &NotFound{"ValidationException", fmt.Sprintf("Unsupported resource ID %q: for ECS use service/<cluster-name>/<service-name>.", id)}
 	}
-	sv, err := s.Svc(parts[1], parts[2])
+	sv, err := s.Service(parts[1], parts[2])
 	if err != nil {
 		return nil, &NotFound{"ValidationException", fmt.Sprintf("ECS service doesn't exist: %s", id)}
 	}
@@ -147,7 +147,7 @@ func (s *Service) svcFromResourceID(id string) (*Svc, error) {
 
 // RegisterScalableTarget registers (or updates) a service's scalable target.
 // If the desired count is outside min..max it is moved inside.
-func (s *Service) RegisterScalableTarget(namespace, resourceID, dimension string, minCap, maxCap *int) (*ScalableTarget, error) {
+func (s *Sim) RegisterScalableTarget(namespace, resourceID, dimension string, minCap, maxCap *int) (*ScalableTarget, error) {
 	if namespace != "ecs" {
 		return nil, &NotFound{"ValidationException", fmt.Sprintf("Unsupported service namespace %q: the simulator supports ecs.", namespace)}
 	}
@@ -190,7 +190,7 @@ func (s *Service) RegisterScalableTarget(namespace, resourceID, dimension string
 }
 
 // ScalableTargets lists targets (namespace ecs).
-func (s *Service) ScalableTargets() []*ScalableTarget {
+func (s *Sim) ScalableTargets() []*ScalableTarget {
 	return append([]*ScalableTarget(nil), s.targets...)
 }
 
@@ -207,7 +207,7 @@ type PolicyInput struct {
 }
 
 // PutScalingPolicy creates or replaces a target-tracking policy.
-func (s *Service) PutScalingPolicy(in PolicyInput) (*ScalingPolicy, error) {
+func (s *Sim) PutScalingPolicy(in PolicyInput) (*ScalingPolicy, error) {
 	if in.PolicyName == "" {
 		return nil, &NotFound{"ValidationException", "PolicyName is required."}
 	}
@@ -253,10 +253,10 @@ func (s *Service) PutScalingPolicy(in PolicyInput) (*ScalingPolicy, error) {
 }
 
 // Policies lists scaling policies.
-func (s *Service) Policies() []*ScalingPolicy { return append([]*ScalingPolicy(nil), s.policies...) }
+func (s *Sim) Policies() []*ScalingPolicy { return append([]*ScalingPolicy(nil), s.policies...) }
 
 // ScalingActivities lists activities newest first, optionally for one resource.
-func (s *Service) ScalingActivities(resourceID string) []*ScalingActivity {
+func (s *Sim) ScalingActivities(resourceID string) []*ScalingActivity {
 	var out []*ScalingActivity
 	for i := len(s.activities) - 1; i >= 0; i-- {
 		if resourceID == "" || s.activities[i].ResourceID == resourceID {
@@ -266,7 +266,7 @@ func (s *Service) ScalingActivities(resourceID string) []*ScalingActivity {
 	return out
 }
 
-func (s *Service) setDesired(sv *Svc, t *ScalableTarget, n int, desc, cause string) {
+func (s *Sim) setDesired(sv *Service, t *ScalableTarget, n int, desc, cause string) {
 	a := &ScalingActivity{ActivityID: s.uuid(), ResourceID: t.ResourceID, Description: desc, Cause: cause,
 		StartTime: s.k.Now(), EndTime: s.k.Now(), StatusCode: "Successful"}
 	s.activities = append(s.activities, a)
@@ -278,7 +278,7 @@ func (s *Service) setDesired(sv *Svc, t *ScalableTarget, n int, desc, cause stri
 }
 
 // ensureTicking starts the once-per-period metric and scaling evaluation.
-func (s *Service) ensureTicking() {
+func (s *Sim) ensureTicking() {
 	if s.ticking {
 		return
 	}
@@ -286,7 +286,7 @@ func (s *Service) ensureTicking() {
 	s.k.After(s.Settings.MetricPeriod, s.tick)
 }
 
-func (s *Service) tick() {
+func (s *Sim) tick() {
 	now := s.k.Now()
 	busy := len(s.policies) > 0
 	for _, c := range s.Clusters() {
@@ -324,7 +324,7 @@ func (s *Service) tick() {
 	}
 }
 
-func (s *Service) hasPolicy(sv *Svc) bool {
+func (s *Sim) hasPolicy(sv *Service) bool {
 	id := "service/" + sv.Cluster.Name + "/" + sv.Name
 	for _, p := range s.policies {
 		if p.ResourceID == id {
@@ -343,7 +343,7 @@ func TargetTrackingDesired(running int, metric, target float64, minCap, maxCap i
 	return min(max(n, minCap), maxCap)
 }
 
-func (s *Service) evaluate(p *ScalingPolicy) {
+func (s *Sim) evaluate(p *ScalingPolicy) {
 	sv, err := s.svcFromResourceID(p.ResourceID)
 	if err != nil {
 		return

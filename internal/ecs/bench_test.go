@@ -47,7 +47,7 @@ func BenchmarkReconcile1000Services(b *testing.B) {
 		w.advance(time.Minute)
 		w.taskdef(webTD("web", 128, 256, ""))
 		b.StartTimer()
-		var svcs []*Svc
+		var svcs []*Service
 		for n := 0; n < 1000; n++ {
 			sv, err := w.ecs.CreateService(ServiceInput{Cluster: "c", ServiceName: fmt.Sprintf("s%d", n), TaskDefinition: "web", DesiredCount: intp(3)})
 			if err != nil {

@@ -142,8 +142,9 @@ type Event struct {
 	Message  string        `json:"message"`
 }
 
-// Service is one account's ECS (plus Application Auto Scaling for ECS).
-type Service struct {
+// Sim is one account's simulated ECS (plus Application Auto Scaling for
+// ECS): clusters, task definitions, tasks and services.
+type Sim struct {
 	k        *sim.Kernel
 	ec2      *ec2.Service
 	Settings Settings
@@ -168,8 +169,8 @@ type Service struct {
 
 // New returns an ECS service on kernel k, registering instances launched
 // through ec2s (nil: no EC2 capacity, Fargate only).
-func New(k *sim.Kernel, ec2s *ec2.Service) *Service {
-	s := &Service{k: k, ec2: ec2s, Settings: DefaultSettings(), clusters: map[string]*Cluster{},
+func New(k *sim.Kernel, ec2s *ec2.Service) *Sim {
+	s := &Sim{k: k, ec2: ec2s, Settings: DefaultSettings(), clusters: map[string]*Cluster{},
 		families: map[string][]*TaskDefinition{}, byEC2: map[string]*ContainerInstance{}}
 	if ec2s != nil {
 		ec2s.Subscribe(s.onEC2)
@@ -178,18 +179,18 @@ func New(k *sim.Kernel, ec2s *ec2.Service) *Service {
 }
 
 // Kernel returns the simulation kernel.
-func (s *Service) Kernel() *sim.Kernel { return s.k }
+func (s *Sim) Kernel() *sim.Kernel { return s.k }
 
 // Subscribe registers fn for every event.
-func (s *Service) Subscribe(fn func(Event)) { s.subs = append(s.subs, fn) }
+func (s *Sim) Subscribe(fn func(Event)) { s.subs = append(s.subs, fn) }
 
 // Events returns the kept events with Seq > since (0 = all kept).
-func (s *Service) Events(since int) []Event {
+func (s *Sim) Events(since int) []Event {
 	i := sort.Search(len(s.events), func(i int) bool { return s.events[i].Seq > since })
 	return append([]Event(nil), s.events[i:]...)
 }
 
-func (s *Service) emit(e Event) {
+func (s *Sim) emit(e Event) {
 	s.eventSeq++
 	e.Seq = s.eventSeq
 	e.At = s.k.Now()
@@ -202,7 +203,7 @@ func (s *Service) emit(e Event) {
 	}
 }
 
-func (s *Service) hexID(n int) string {
+func (s *Sim) hexID(n int) string {
 	const hex = "0123456789abcdef"
 	b := make([]byte, n)
 	for i := range b {
@@ -211,7 +212,7 @@ func (s *Service) hexID(n int) string {
 	return string(b)
 }
 
-func (s *Service) nextSeq() int { s.seq++; return s.seq }
+func (s *Sim) nextSeq() int { s.seq++; return s.seq }
 
 // Cluster is an ECS cluster.
 type Cluster struct {
@@ -223,8 +224,8 @@ type Cluster struct {
 	instances []*ContainerInstance // registration order
 	tasks     []*Task              // every task ever started (stopped ones too)
 	active    map[*Task]bool       // tasks not yet STOPPED
-	services  map[string]*Svc
-	svcOrder  []*Svc
+	services  map[string]*Service
+	svcOrder  []*Service
 	candCache []*Candidate
 	candValid bool
 	// LastPlacement is the most recent placement decision in the cluster.
@@ -241,8 +242,8 @@ func (c *Cluster) Instances() []*ContainerInstance {
 }
 
 // Services returns the cluster's services (ACTIVE and DRAINING), in creation order.
-func (c *Cluster) Services() []*Svc {
-	var out []*Svc
+func (c *Cluster) Services() []*Service {
+	var out []*Service
 	for _, sv := range c.svcOrder {
 		if sv.Status != "INACTIVE" {
 			out = append(out, sv)
@@ -252,7 +253,7 @@ func (c *Cluster) Services() []*Svc {
 }
 
 // CreateCluster creates (or returns the existing) cluster.
-func (s *Service) CreateCluster(name string) (*Cluster, error) {
+func (s *Sim) CreateCluster(name string) (*Cluster, error) {
 	if name == "" {
 		name = "default"
 	}
@@ -263,7 +264,7 @@ func (s *Service) CreateCluster(name string) (*Cluster, error) {
 		return c, nil
 	}
 	c := &Cluster{Name: name, Arn: arn("cluster", name), Status: "ACTIVE", CreatedAt: s.k.Now(),
-		active: map[*Task]bool{}, services: map[string]*Svc{}}
+		active: map[*Task]bool{}, services: map[string]*Service{}}
 	if old, ok := s.clusters[name]; ok {
 		// Re-creating a deleted cluster: the old one is gone from listings.
 		for i, x := range s.clusterOrder {
@@ -289,7 +290,7 @@ func (s *Service) CreateCluster(name string) (*Cluster, error) {
 }
 
 // Cluster resolves a cluster name or ARN ("" = default).
-func (s *Service) Cluster(ref string) (*Cluster, error) {
+func (s *Sim) Cluster(ref string) (*Cluster, error) {
 	if ref == "" {
 		ref = "default"
 	}
@@ -309,7 +310,7 @@ func (s *Service) Cluster(ref string) (*Cluster, error) {
 }
 
 // ClusterAny resolves a cluster including INACTIVE ones (describe-clusters).
-func (s *Service) ClusterAny(ref string) (*Cluster, bool) {
+func (s *Sim) ClusterAny(ref string) (*Cluster, bool) {
 	name := ref
 	if i := strings.LastIndex(ref, "cluster/"); strings.HasPrefix(ref, "arn:") && i >= 0 {
 		name = ref[i+len("cluster/"):]
@@ -319,7 +320,7 @@ func (s *Service) ClusterAny(ref string) (*Cluster, bool) {
 }
 
 // Clusters lists ACTIVE clusters in creation order.
-func (s *Service) Clusters() []*Cluster {
+func (s *Sim) Clusters() []*Cluster {
 	var out []*Cluster
 	for _, c := range s.clusterOrder {
 		if c.Status == "ACTIVE" {
@@ -331,7 +332,7 @@ func (s *Service) Clusters() []*Cluster {
 
 // DeleteCluster deletes an empty cluster (AWS refuses one with container
 // instances, active services or tasks).
-func (s *Service) DeleteCluster(ref string) (*Cluster, error) {
+func (s *Sim) DeleteCluster(ref string) (*Cluster, error) {
 	c, err := s.Cluster(ref)
 	if err != nil {
 		return nil, err
@@ -378,7 +379,7 @@ func (c *Cluster) Counts() (registered, running, pending, services int) {
 
 // Names lists resource names for completion: "cluster", "service",
 // "task-definition", "task", "container-instance".
-func (s *Service) Names(kind string) []string {
+func (s *Sim) Names(kind string) []string {
 	var out []string
 	switch kind {
 	case "cluster":
@@ -422,6 +423,6 @@ func (s *Service) Names(kind string) []string {
 	return out
 }
 
-func (s *Service) dur(d sim.Dist) time.Duration { return d.Sample(s.k.Rand()) }
+func (s *Sim) dur(d sim.Dist) time.Duration { return d.Sample(s.k.Rand()) }
 
 func fmtAt(d time.Duration) string { return sim.FormatClock(d) }

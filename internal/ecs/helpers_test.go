@@ -15,7 +15,7 @@ type world struct {
 	t   testing.TB
 	k   *sim.Kernel
 	ec2 *ec2.Service
-	ecs *Service
+	ecs *Sim
 }
 
 func newWorld(t testing.TB, seed uint64) *world {
@@ -78,7 +78,7 @@ func webTD(family string, cpu, mem int, extra string) string {
 func intp(n int) *int    { return &n }
 func boolp(b bool) *bool { return &b }
 
-func (w *world) service(in ServiceInput) *Svc {
+func (w *world) service(in ServiceInput) *Service {
 	w.t.Helper()
 	sv, err := w.ecs.CreateService(in)
 	if err != nil {
@@ -87,7 +87,7 @@ func (w *world) service(in ServiceInput) *Svc {
 	return sv
 }
 
-func azCounts(sv *Svc) map[string]int {
+func azCounts(sv *Service) map[string]int {
 	m := map[string]int{}
 	for _, t := range sv.Tasks() {
 		if t.DesiredStatus == StRunning {

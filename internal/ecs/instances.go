@@ -81,7 +81,7 @@ func agentCluster(inst *ec2.Instance) string {
 	return "default"
 }
 
-func (s *Service) onEC2(e ec2.Event) {
+func (s *Sim) onEC2(e ec2.Event) {
 	switch e.Kind {
 	case ec2.StateRunning:
 		inst := e.Instance
@@ -131,7 +131,7 @@ func (s *Service) onEC2(e ec2.Event) {
 	}
 }
 
-func (s *Service) register(inst *ec2.Instance) *ContainerInstance {
+func (s *Sim) register(inst *ec2.Instance) *ContainerInstance {
 	c := s.clusters[agentCluster(inst)]
 	id := s.hexID(32)
 	mem := int(float64(inst.Type.MemoryMiB())*s.Settings.RegisteredMemoryFraction) - s.Settings.ReservedMemory -
@@ -174,7 +174,7 @@ func (s *Service) register(inst *ec2.Instance) *ContainerInstance {
 }
 
 // instanceGone: the EC2 instance stopped or failed; its tasks are lost.
-func (s *Service) instanceGone(ci *ContainerInstance, reason string) {
+func (s *Sim) instanceGone(ci *ContainerInstance, reason string) {
 	ci.Status = "INACTIVE"
 	ci.StatusReason = reason
 	ci.AgentConnected = false
@@ -214,7 +214,7 @@ func (c *Cluster) ContainerInstance(ref string) (*ContainerInstance, bool) {
 
 // ListContainerInstances lists instance ARNs, optionally filtered by status
 // and a cluster query language expression.
-func (s *Service) ListContainerInstances(cluster, filter, status string) ([]*ContainerInstance, error) {
+func (s *Sim) ListContainerInstances(cluster, filter, status string) ([]*ContainerInstance, error) {
 	c, err := s.Cluster(cluster)
 	if err != nil {
 		return nil, err
@@ -246,7 +246,7 @@ func (s *Service) ListContainerInstances(cluster, filter, status string) ([]*Con
 
 // DescribeContainerInstances returns the instances and failures for
 // unknown references ({arn, "MISSING"}).
-func (s *Service) DescribeContainerInstances(cluster string, refs []string) ([]*ContainerInstance, []Failure, error) {
+func (s *Sim) DescribeContainerInstances(cluster string, refs []string) ([]*ContainerInstance, []Failure, error) {
 	c, err := s.Cluster(cluster)
 	if err != nil {
 		return nil, nil, err
@@ -266,7 +266,7 @@ func (s *Service) DescribeContainerInstances(cluster string, refs []string) ([]*
 // UpdateContainerInstancesState sets ACTIVE or DRAINING. Draining stops new
 // placements; services replace their tasks on the instance elsewhere
 // (within their deployment configuration); standalone tasks keep running.
-func (s *Service) UpdateContainerInstancesState(cluster string, refs []string, status string) ([]*ContainerInstance, []Failure, error) {
+func (s *Sim) UpdateContainerInstancesState(cluster string, refs []string, status string) ([]*ContainerInstance, []Failure, error) {
 	c, err := s.Cluster(cluster)
 	if err != nil {
 		return nil, nil, err
@@ -301,7 +301,7 @@ func (s *Service) UpdateContainerInstancesState(cluster string, refs []string, s
 // PutAttribute sets a custom attribute on a container instance (value ""
 // for a bare attribute). Names: up to 128 letters, numbers, hyphens,
 // underscores, slashes and periods; "ecs." is reserved.
-func (s *Service) PutAttributes(cluster string, target string, attrs []Attribute) ([]Attribute, error) {
+func (s *Sim) PutAttributes(cluster string, target string, attrs []Attribute) ([]Attribute, error) {
 	c, err := s.Cluster(cluster)
 	if err != nil {
 		return nil, err

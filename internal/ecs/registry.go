@@ -8,7 +8,7 @@ import (
 
 // RegisterTaskDefinition registers a parsed definition as the family's next
 // revision.
-func (s *Service) RegisterTaskDefinition(td *TaskDefinition) (*TaskDefinition, error) {
+func (s *Sim) RegisterTaskDefinition(td *TaskDefinition) (*TaskDefinition, error) {
 	if td == nil || td.Family == "" {
 		return nil, clientf("Family should not be null or empty.")
 	}
@@ -27,7 +27,7 @@ func (s *Service) RegisterTaskDefinition(td *TaskDefinition) (*TaskDefinition, e
 }
 
 // RegisterTaskDefinitionJSON parses and registers --cli-input-json input.
-func (s *Service) RegisterTaskDefinitionJSON(data []byte) (*TaskDefinition, error) {
+func (s *Sim) RegisterTaskDefinitionJSON(data []byte) (*TaskDefinition, error) {
 	td, err := ParseTaskDefinitionJSON(data)
 	if err != nil {
 		return nil, err
@@ -37,7 +37,7 @@ func (s *Service) RegisterTaskDefinitionJSON(data []byte) (*TaskDefinition, erro
 
 // TaskDefinition resolves "family" (latest ACTIVE revision), "family:N" or
 // a task-definition ARN. Inactive revisions resolve by explicit revision.
-func (s *Service) TaskDefinition(ref string) (*TaskDefinition, error) {
+func (s *Sim) TaskDefinition(ref string) (*TaskDefinition, error) {
 	r := ref
 	if strings.HasPrefix(r, "arn:") {
 		i := strings.LastIndex(r, "task-definition/")
@@ -68,7 +68,7 @@ func (s *Service) TaskDefinition(ref string) (*TaskDefinition, error) {
 
 // DeregisterTaskDefinition marks a revision INACTIVE: running tasks and
 // services keep it; new run-task/create-service calls cannot use it.
-func (s *Service) DeregisterTaskDefinition(ref string) (*TaskDefinition, error) {
+func (s *Sim) DeregisterTaskDefinition(ref string) (*TaskDefinition, error) {
 	if !strings.Contains(ref, ":") {
 		return nil, invalidf("Invalid revision number. Number: %s", ref)
 	}
@@ -86,7 +86,7 @@ func (s *Service) DeregisterTaskDefinition(ref string) (*TaskDefinition, error) 
 
 // ListTaskDefinitions lists ARNs, optionally for one family prefix and
 // status (ACTIVE default), ascending or descending ("DESC").
-func (s *Service) ListTaskDefinitions(familyPrefix, status, sortOrder string) ([]string, error) {
+func (s *Sim) ListTaskDefinitions(familyPrefix, status, sortOrder string) ([]string, error) {
 	if status == "" {
 		status = "ACTIVE"
 	}
@@ -115,7 +115,7 @@ func (s *Service) ListTaskDefinitions(familyPrefix, status, sortOrder string) ([
 }
 
 // ListTaskDefinitionFamilies lists family names.
-func (s *Service) ListTaskDefinitionFamilies() []string {
+func (s *Sim) ListTaskDefinitionFamilies() []string {
 	out := append([]string(nil), s.familyOrder...)
 	sort.Strings(out)
 	return out

@@ -28,7 +28,7 @@ type Deployment struct {
 	CreatedAt          time.Duration
 	UpdatedAt          time.Duration
 	LaunchType         string
-	svc                *Svc
+	svc                *Service
 }
 
 // Counts returns the deployment's running and pending task counts.
@@ -53,8 +53,8 @@ type ServiceEvent struct {
 	Message   string
 }
 
-// Svc is an ECS service.
-type Svc struct {
+// Service is an ECS service.
+type Service struct {
 	Name, Arn          string
 	Cluster            *Cluster
 	TaskDef            *TaskDefinition
@@ -87,7 +87,7 @@ type Svc struct {
 }
 
 // Counts: running, pending (pending includes Unplaced) of the service.
-func (sv *Svc) Counts() (running, pending int) {
+func (sv *Service) Counts() (running, pending int) {
 	for t := range sv.tasks {
 		if t.DesiredStatus != StRunning {
 			continue
@@ -102,7 +102,7 @@ func (sv *Svc) Counts() (running, pending int) {
 }
 
 // Tasks returns the service's tasks not yet STOPPED, oldest first.
-func (sv *Svc) Tasks() []*Task {
+func (sv *Service) Tasks() []*Task {
 	out := make([]*Task, 0, len(sv.tasks))
 	for t := range sv.tasks {
 		out = append(out, t)
@@ -112,7 +112,7 @@ func (sv *Svc) Tasks() []*Task {
 }
 
 // Primary is the PRIMARY deployment.
-func (sv *Svc) Primary() *Deployment { return sv.Deployments[0] }
+func (sv *Service) Primary() *Deployment { return sv.Deployments[0] }
 
 // ServiceInput is CreateService/UpdateService input. Pointer fields are
 // "not given" when nil (UpdateService).
@@ -137,7 +137,7 @@ type ServiceInput struct {
 var serviceNameOK = familyRE
 
 // CreateService creates a service and starts reconciling it.
-func (s *Service) CreateService(in ServiceInput) (*Svc, error) {
+func (s *Sim) CreateService(in ServiceInput) (*Service, error) {
 	c, err := s.Cluster(in.Cluster)
 	if err != nil {
 		return nil, err
@@ -166,7 +166,7 @@ func (s *Service) CreateService(in ServiceInput) (*Svc, error) {
 	if sched != "REPLICA" && sched != "DAEMON" {
 		return nil, invalidf("Invalid scheduling strategy %q: must be REPLICA or DAEMON.", sched)
 	}
-	sv := &Svc{Name: in.ServiceName, Arn: arn("service", c.Name+"/"+in.ServiceName), Cluster: c, TaskDef: td,
+	sv := &Service{Name: in.ServiceName, Arn: arn("service", c.Name+"/"+in.ServiceName), Cluster: c, TaskDef: td,
 		LaunchType: lt, SchedulingStrategy: sched, Status: "ACTIVE", CreatedAt: s.k.Now(), tasks: map[*Task]bool{},
 		Config: DeploymentConfiguration{MaximumPercent: 200, MinimumHealthyPercent: 100}}
 	if sched == "DAEMON" {
@@ -234,7 +234,7 @@ func applyDeploymentConfig(cfg *DeploymentConfiguration, in ServiceInput) error 
 	return nil
 }
 
-func (s *Service) newDeployment(sv *Svc, td *TaskDefinition) *Deployment {
+func (s *Sim) newDeployment(sv *Service, td *TaskDefinition) *Deployment {
 	// Deployment ids look like ecs-svc/ followed by 19 digits.
 	const digits = "0123456789"
 	b := []byte("ecs-svc/")
@@ -246,7 +246,7 @@ func (s *Service) newDeployment(sv *Svc, td *TaskDefinition) *Deployment {
 }
 
 // ServiceByName resolves a service name or ARN in the cluster.
-func (s *Service) ServiceByName(c *Cluster, ref string) (*Svc, error) {
+func (s *Sim) ServiceByName(c *Cluster, ref string) (*Service, error) {
 	name := ref
 	if strings.HasPrefix(ref, "arn:") {
 		name = ref[strings.LastIndex(ref, "/")+1:]
@@ -258,8 +258,8 @@ func (s *Service) ServiceByName(c *Cluster, ref string) (*Svc, error) {
 	return sv, nil
 }
 
-// Svc resolves a service in a cluster by names.
-func (s *Service) Svc(cluster, name string) (*Svc, error) {
+// Service resolves a service in a cluster by names.
+func (s *Sim) Service(cluster, name string) (*Service, error) {
 	c, err := s.Cluster(cluster)
 	if err != nil {
 		return nil, err
@@ -269,7 +269,7 @@ func (s *Service) Svc(cluster, name string) (*Svc, error) {
 
 // UpdateService changes desired count, task definition (a new deployment),
 // deployment configuration or placement.
-func (s *Service) UpdateService(in ServiceInput) (*Svc, error) {
+func (s *Sim) UpdateService(in ServiceInput) (*Service, error) {
 	c, err := s.Cluster(in.Cluster)
 	if err != nil {
 		return nil, err
@@ -327,7 +327,7 @@ func (s *Service) UpdateService(in ServiceInput) (*Svc, error) {
 }
 
 // deploy starts a new PRIMARY deployment of td.
-func (s *Service) deploy(sv *Svc, td *TaskDefinition) *Deployment {
+func (s *Sim) deploy(sv *Service, td *TaskDefinition) *Deployment {
 	for _, d := range sv.Deployments {
 		d.Status = "ACTIVE"
 		d.UpdatedAt = s.k.Now()
@@ -343,7 +343,7 @@ func (s *Service) deploy(sv *Svc, td *TaskDefinition) *Deployment {
 
 // DeleteService deletes a service; with force a service with running tasks
 // is scaled to zero first (AWS refuses without --force unless desired is 0).
-func (s *Service) DeleteService(cluster, name string, force bool) (*Svc, error) {
+func (s *Sim) DeleteService(cluster, name string, force bool) (*Service, error) {
 	c, err := s.Cluster(cluster)
 	if err != nil {
 		return nil, err
@@ -366,7 +366,7 @@ func (s *Service) DeleteService(cluster, name string, force bool) (*Svc, error) 
 	return sv, nil
 }
 
-func (s *Service) maybeInactive(sv *Svc) {
+func (s *Sim) maybeInactive(sv *Service) {
 	if sv.Status == "DRAINING" && len(sv.tasks) == 0 {
 		sv.Status = "INACTIVE"
 		for _, d := range sv.Deployments {
@@ -376,12 +376,12 @@ func (s *Service) maybeInactive(sv *Svc) {
 }
 
 // ListServices lists the cluster's ACTIVE (and DRAINING) services.
-func (s *Service) ListServices(cluster, launchType, scheduling string) ([]*Svc, error) {
+func (s *Sim) ListServices(cluster, launchType, scheduling string) ([]*Service, error) {
 	c, err := s.Cluster(cluster)
 	if err != nil {
 		return nil, err
 	}
-	var out []*Svc
+	var out []*Service
 	for _, sv := range c.Services() {
 		if launchType != "" && sv.LaunchType != launchType {
 			continue
@@ -395,7 +395,7 @@ func (s *Service) ListServices(cluster, launchType, scheduling string) ([]*Svc, 
 }
 
 // DescribeServices returns services (INACTIVE ones too) and MISSING failures.
-func (s *Service) DescribeServices(cluster string, names []string) ([]*Svc, []Failure, error) {
+func (s *Sim) DescribeServices(cluster string, names []string) ([]*Service, []Failure, error) {
 	c, err := s.Cluster(cluster)
 	if err != nil {
 		return nil, nil, err
@@ -403,7 +403,7 @@ func (s *Service) DescribeServices(cluster string, names []string) ([]*Svc, []Fa
 	if len(names) == 0 {
 		return nil, nil, invalidf("Services cannot be empty.")
 	}
-	var out []*Svc
+	var out []*Service
 	var fails []Failure
 	for _, n := range names {
 		name := n
@@ -420,7 +420,7 @@ func (s *Service) DescribeServices(cluster string, names []string) ([]*Svc, []Fa
 }
 
 // event logs a service event (the describe-services "events" list).
-func (s *Service) event(sv *Svc, msg string) {
+func (s *Sim) event(sv *Service, msg string) {
 	full := "(service " + sv.Name + ") " + msg
 	sv.Events = append(sv.Events, ServiceEvent{ID: s.uuid(), CreatedAt: s.k.Now(), Message: full})
 	if len(sv.Events) > 100 {
@@ -429,16 +429,16 @@ func (s *Service) event(sv *Svc, msg string) {
 	s.emit(Event{Kind: "service", Cluster: sv.Cluster.Name, Service: sv.Name, Message: full})
 }
 
-func (s *Service) uuid() string {
+func (s *Sim) uuid() string {
 	h := s.hexID(32)
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
 // requestReconcile schedules one reconcile pass for the service now (passes
 // requested at the same instant coalesce).
-func (s *Service) requestReconcile(sv *Svc) { s.reconcileAfter(sv, 0) }
+func (s *Sim) requestReconcile(sv *Service) { s.reconcileAfter(sv, 0) }
 
-func (s *Service) reconcileAfter(sv *Svc, d time.Duration) {
+func (s *Sim) reconcileAfter(sv *Service, d time.Duration) {
 	at := s.k.Now() + d
 	if when, ok := s.k.Scheduled(sv.reconcileEvt); ok {
 		if when <= at {
@@ -452,14 +452,14 @@ func (s *Service) reconcileAfter(sv *Svc, d time.Duration) {
 
 // Hooks from the task lifecycle.
 
-func (s *Service) taskRunning(t *Task) {
+func (s *Sim) taskRunning(t *Task) {
 	if sv := t.Service; sv != nil {
 		sv.failStreak = 0
 		s.requestReconcile(sv)
 	}
 }
 
-func (s *Service) taskStopping(t *Task) {
+func (s *Sim) taskStopping(t *Task) {
 	sv := t.Service
 	if sv == nil {
 		return
@@ -493,7 +493,7 @@ func (s *Service) taskStopping(t *Task) {
 	s.requestReconcile(sv)
 }
 
-func (s *Service) taskStopped(t *Task) {
+func (s *Sim) taskStopped(t *Task) {
 	if sv := t.Service; sv != nil {
 		delete(sv.tasks, t)
 		s.maybeInactive(sv)
@@ -505,7 +505,7 @@ func (s *Service) taskStopped(t *Task) {
 
 // capacityChanged: services waiting for capacity (and daemon services) get
 // another reconcile pass.
-func (s *Service) capacityChanged(c *Cluster) {
+func (s *Sim) capacityChanged(c *Cluster) {
 	for _, sv := range c.svcOrder {
 		if sv.Status == "ACTIVE" && (sv.Unplaced > 0 || sv.SchedulingStrategy == "DAEMON") {
 			s.requestReconcile(sv)
@@ -513,7 +513,7 @@ func (s *Service) capacityChanged(c *Cluster) {
 	}
 }
 
-func (s *Service) checkCircuitBreaker(sv *Svc, d *Deployment) {
+func (s *Sim) checkCircuitBreaker(sv *Service, d *Deployment) {
 	if !sv.Config.CircuitBreakerEnable || d.FailedTasks < CircuitBreakerThreshold(sv.DesiredCount) {
 		return
 	}
@@ -557,7 +557,7 @@ func (s *Service) checkCircuitBreaker(sv *Svc, d *Deployment) {
 }
 
 // reconcile: build the view, plan, apply.
-func (s *Service) reconcile(sv *Svc) {
+func (s *Sim) reconcile(sv *Service) {
 	if sv.Status != "ACTIVE" {
 		return
 	}
@@ -708,7 +708,7 @@ func daemonEligible(req *Request, c *Candidate) bool {
 
 // wouldStart reports whether the plan would start tasks if launches were
 // not delayed.
-func (s *Service) wouldStart(v ServiceView) bool {
+func (s *Sim) wouldStart(v ServiceView) bool {
 	v.LaunchBlocked = false
 	p := PlanReconcile(v)
 	return p.Start > 0 || len(p.StartOn) > 0
@@ -741,7 +741,7 @@ func unplacedMessage(e *Explanation, instances int) string {
 }
 
 // checkProgress completes deployments and logs the steady state.
-func (s *Service) checkProgress(sv *Svc) {
+func (s *Sim) checkProgress(sv *Service) {
 	primary := sv.Primary()
 	running, pending := sv.Counts()
 	outdated := 0
@@ -780,4 +780,4 @@ func (s *Service) checkProgress(sv *Svc) {
 }
 
 // Steady reports whether the service has reached a steady state.
-func (sv *Svc) Steady() bool { return sv.steady }
+func (sv *Service) Steady() bool { return sv.steady }

@@ -88,7 +88,7 @@ func snapTask(t *Task) TaskSnapshot {
 }
 
 // Snapshot captures the current state.
-func (s *Service) Snapshot() Snapshot {
+func (s *Sim) Snapshot() Snapshot {
 	snap := Snapshot{At: s.k.Now(), LastSeq: s.eventSeq}
 	for _, c := range s.Clusters() {
 		cs := ClusterSnapshot{Name: c.Name, TasksByStatus: c.TasksByStatus(), LastPlacement: c.LastPlacement,
@@ -143,7 +143,7 @@ func (s *Service) Snapshot() Snapshot {
 }
 
 // ClusterCostUSD is EC2 instance time plus Fargate task time so far.
-func (s *Service) ClusterCostUSD(c *Cluster) float64 {
+func (s *Sim) ClusterCostUSD(c *Cluster) float64 {
 	return s.EC2CostUSD(c) + s.FargateCostUSD(c)
 }
 
@@ -185,7 +185,7 @@ type ServiceReport struct {
 }
 
 // Report summarizes every cluster.
-func (s *Service) Report() Report {
+func (s *Sim) Report() Report {
 	r := Report{Clusters: []ClusterReport{}}
 	for _, c := range s.Clusters() {
 		cr := ClusterReport{ClusterName: c.Name, Instances: []InstanceReport{}, Services: []ServiceReport{},
@@ -207,7 +207,7 @@ func (s *Service) Report() Report {
 
 // ReportText is the plain-text ECS report (empty when there are no
 // clusters; it starts with a newline so it can follow other text).
-func (s *Service) ReportText() string {
+func (s *Sim) ReportText() string {
 	var b strings.Builder
 	if len(s.Clusters()) > 0 {
 		b.WriteString("\n")

@@ -65,7 +65,7 @@ type Task struct {
 	StopCode      string
 	StoppedReason string
 	Containers    []*Container
-	Service       *Svc
+	Service       *Service
 	Deployment    *Deployment
 
 	CreatedAt, PullStartedAt, PullStoppedAt, StartedAt, StoppingAt, StoppedAt, ExecutionStoppedAt time.Duration
@@ -114,7 +114,7 @@ type RunResult struct {
 
 // RunTask places and starts up to 10 tasks (FACTS.md: RunTask without a
 // strategy places randomly). Unplaceable tasks become failures.
-func (s *Service) RunTask(in RunInput) (*RunResult, error) {
+func (s *Sim) RunTask(in RunInput) (*RunResult, error) {
 	c, err := s.Cluster(in.Cluster)
 	if err != nil {
 		return nil, err
@@ -183,7 +183,7 @@ func (e *Explanation) failureArn(c *Cluster) string {
 
 // StartTask starts one task on each named container instance (no
 // scheduler: resources and ports are still checked).
-func (s *Service) StartTask(in RunInput) (*RunResult, error) {
+func (s *Sim) StartTask(in RunInput) (*RunResult, error) {
 	c, err := s.Cluster(in.Cluster)
 	if err != nil {
 		return nil, err
@@ -226,7 +226,7 @@ func (s *Service) StartTask(in RunInput) (*RunResult, error) {
 	return res, nil
 }
 
-func (s *Service) resolveForLaunch(ref string) (*TaskDefinition, error) {
+func (s *Sim) resolveForLaunch(ref string) (*TaskDefinition, error) {
 	if ref == "" {
 		return nil, invalidf("TaskDefinition cannot be empty.")
 	}
@@ -258,13 +258,13 @@ func checkLaunchType(lt string, td *TaskDefinition) (string, error) {
 	return "", invalidf("Invalid launch type %q: must be EC2 or FARGATE.", lt)
 }
 
-func (s *Service) request(td *TaskDefinition, group string, cons []Constraint, strat []Strategy) Request {
+func (s *Sim) request(td *TaskDefinition, group string, cons []Constraint, strat []Strategy) Request {
 	fixed, dyn := td.HostPorts()
 	return Request{CPU: td.ReservedCPU(), Memory: td.ReservedMemory(), Ports: fixed, DynamicPorts: dyn,
 		Group: group, Constraints: cons, Strategies: strat}
 }
 
-func (s *Service) newTask(c *Cluster, td *TaskDefinition, group, startedBy, lt string) *Task {
+func (s *Sim) newTask(c *Cluster, td *TaskDefinition, group, startedBy, lt string) *Task {
 	id := s.hexID(32)
 	t := &Task{Arn: arn("task", c.Name+"/"+id), ID: id, Cluster: c, TaskDef: td, Group: group, StartedBy: startedBy,
 		LaunchType: lt, DesiredStatus: StRunning, CPU: td.ReservedCPU(), Memory: td.ReservedMemory(),
@@ -278,7 +278,7 @@ func (s *Service) newTask(c *Cluster, td *TaskDefinition, group, startedBy, lt s
 	return t
 }
 
-func (s *Service) launchEC2(c *Cluster, td *TaskDefinition, ci *ContainerInstance, req *Request, startedBy string, sv *Svc, d *Deployment) *Task {
+func (s *Sim) launchEC2(c *Cluster, td *TaskDefinition, ci *ContainerInstance, req *Request, startedBy string, sv *Service, d *Deployment) *Task {
 	t := s.newTask(c, td, req.Group, startedBy, "EC2")
 	t.Service, t.Deployment = sv, d
 	t.Instance = ci
@@ -298,7 +298,7 @@ func (s *Service) launchEC2(c *Cluster, td *TaskDefinition, ci *ContainerInstanc
 	return t
 }
 
-func (s *Service) launchFargate(c *Cluster, td *TaskDefinition, group, startedBy string, sv *Svc, d *Deployment) *Task {
+func (s *Sim) launchFargate(c *Cluster, td *TaskDefinition, group, startedBy string, sv *Service, d *Deployment) *Task {
 	t := s.newTask(c, td, group, startedBy, "FARGATE")
 	t.Service, t.Deployment = sv, d
 	counts := map[string]int{}
@@ -316,7 +316,7 @@ func (s *Service) launchFargate(c *Cluster, td *TaskDefinition, group, startedBy
 	return t
 }
 
-func (s *Service) bindPorts(t *Task) {
+func (s *Sim) bindPorts(t *Task) {
 	dyn := 0
 	for _, ct := range t.Containers {
 		for _, pm := range ct.def.PortMappings {
@@ -337,7 +337,7 @@ func (s *Service) bindPorts(t *Task) {
 	}
 }
 
-func (s *Service) setStatus(t *Task, st string) {
+func (s *Sim) setStatus(t *Task, st string) {
 	// runningTasksCount counts tasks whose lastStatus is RUNNING.
 	if t.Instance != nil && t.LastStatus != st {
 		if st == StRunning {
@@ -353,7 +353,7 @@ func (s *Service) setStatus(t *Task, st string) {
 }
 
 // pending: image pull, container start, activation, running.
-func (s *Service) pending(t *Task) {
+func (s *Sim) pending(t *Task) {
 	if t.DesiredStatus != StRunning {
 		return
 	}
@@ -380,7 +380,7 @@ func (s *Service) pending(t *Task) {
 	})
 }
 
-func (s *Service) containersStarted(t *Task) {
+func (s *Sim) containersStarted(t *Task) {
 	if t.DesiredStatus != StRunning {
 		return
 	}
@@ -420,7 +420,7 @@ func (s *Service) containersStarted(t *Task) {
 }
 
 // containerExited: an essential container's exit stops the task.
-func (s *Service) containerExited(t *Task, ct *Container, code int) {
+func (s *Sim) containerExited(t *Task, ct *Container, code int) {
 	ct.LastStatus = "STOPPED"
 	c := code
 	ct.ExitCode = &c
@@ -433,7 +433,7 @@ func (s *Service) containerExited(t *Task, ct *Container, code int) {
 }
 
 // stopTask moves a task towards STOPPED through the documented states.
-func (s *Service) stopTask(t *Task, code, reason string) {
+func (s *Sim) stopTask(t *Task, code, reason string) {
 	if t.DesiredStatus == StStopped {
 		return
 	}
@@ -477,7 +477,7 @@ func (s *Service) stopTask(t *Task, code, reason string) {
 // leaveGroup: a task stops counting in its group's placement counts (spread,
 // distinctInstance, task:group) as soon as it is told to stop; its CPU,
 // memory and ports stay reserved until it is STOPPED.
-func (s *Service) leaveGroup(t *Task) {
+func (s *Sim) leaveGroup(t *Task) {
 	if t.leftGroup || t.Instance == nil {
 		return
 	}
@@ -489,7 +489,7 @@ func (s *Service) leaveGroup(t *Task) {
 }
 
 // lose stops a task at once (its host is gone).
-func (s *Service) lose(t *Task, reason string) {
+func (s *Sim) lose(t *Task, reason string) {
 	if !t.Active() {
 		return
 	}
@@ -509,7 +509,7 @@ func (s *Service) lose(t *Task, reason string) {
 	s.stopped(t)
 }
 
-func (s *Service) stopped(t *Task) {
+func (s *Sim) stopped(t *Task) {
 	if t.LastStatus == StStopped {
 		return
 	}
@@ -539,7 +539,7 @@ func (s *Service) stopped(t *Task) {
 }
 
 // StopTask stops a task (UserInitiated).
-func (s *Service) StopTask(cluster, ref, reason string) (*Task, error) {
+func (s *Sim) StopTask(cluster, ref, reason string) (*Task, error) {
 	c, err := s.Cluster(cluster)
 	if err != nil {
 		return nil, err
@@ -559,7 +559,7 @@ func (s *Service) StopTask(cluster, ref, reason string) (*Task, error) {
 
 // CrashTask simulates the essential container crashing (exit code 1 or
 // the given one): the task stops with EssentialContainerExited.
-func (s *Service) CrashTask(cluster, ref string, exitCode int) (*Task, error) {
+func (s *Sim) CrashTask(cluster, ref string, exitCode int) (*Task, error) {
 	c, err := s.Cluster(cluster)
 	if err != nil {
 		return nil, err
@@ -598,7 +598,7 @@ type ListTasksInput struct {
 
 // ListTasks lists task ARNs (desiredStatus RUNNING by default; STOPPED
 // tasks are listed for an hour in AWS, here for the whole run).
-func (s *Service) ListTasks(in ListTasksInput) ([]*Task, error) {
+func (s *Sim) ListTasks(in ListTasksInput) ([]*Task, error) {
 	c, err := s.Cluster(in.Cluster)
 	if err != nil {
 		return nil, err
@@ -653,7 +653,7 @@ func (s *Service) ListTasks(in ListTasksInput) ([]*Task, error) {
 }
 
 // DescribeTasks returns tasks and MISSING failures.
-func (s *Service) DescribeTasks(cluster string, refs []string) ([]*Task, []Failure, error) {
+func (s *Sim) DescribeTasks(cluster string, refs []string) ([]*Task, []Failure, error) {
 	c, err := s.Cluster(cluster)
 	if err != nil {
 		return nil, nil, err
@@ -675,7 +675,7 @@ func (s *Service) DescribeTasks(cluster string, refs []string) ([]*Task, []Failu
 
 // fargateTaskCost: billed from the start of the image pull until the task
 // stops, per second, 1-minute minimum (FACTS.md).
-func (s *Service) fargateTaskCost(t *Task) float64 {
+func (s *Sim) fargateTaskCost(t *Task) float64 {
 	if t.PullStartedAt < 0 {
 		return 0
 	}
@@ -696,7 +696,7 @@ func (s *Service) fargateTaskCost(t *Task) float64 {
 }
 
 // FargateCostUSD is the cluster's Fargate cost so far.
-func (s *Service) FargateCostUSD(c *Cluster) float64 {
+func (s *Sim) FargateCostUSD(c *Cluster) float64 {
 	total := c.fargateCost
 	for t := range c.active {
 		if t.LaunchType == "FARGATE" {
@@ -708,7 +708,7 @@ func (s *Service) FargateCostUSD(c *Cluster) float64 {
 
 // EC2CostUSD is the on-demand cost of the instances whose agent joins the
 // cluster (registered or still booting).
-func (s *Service) EC2CostUSD(c *Cluster) float64 {
+func (s *Sim) EC2CostUSD(c *Cluster) float64 {
 	if s.ec2 == nil {
 		return 0
 	}
@@ -730,7 +730,7 @@ func (c *Cluster) TasksByStatus() map[string]int {
 	return out
 }
 
-func svcName(sv *Svc) string {
+func svcName(sv *Service) string {
 	if sv == nil {
 		return ""
 	}

@@ -9,7 +9,7 @@ import (
 
 // ecsClusters reads every ECS cluster from the scheduler's state: instances,
 // services (with their events), tasks.
-func ecsClusters(svc *ecs.Service) []*Cluster {
+func ecsClusters(svc *ecs.Sim) []*Cluster {
 	if svc == nil {
 		return nil
 	}
@@ -95,7 +95,7 @@ func ec2Instances(svc *ec2.Service) []*Instance {
 
 // lastPlacement explains the most recent placement decision: the cluster
 // of the newest placement event, else the first cluster that has one.
-func lastPlacement(svc *ecs.Service) []string {
+func lastPlacement(svc *ecs.Sim) []string {
 	if svc == nil {
 		return nil
 	}

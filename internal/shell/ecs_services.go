@@ -275,7 +275,7 @@ func ecsUpdateService(ctx *Ctx, a Args) (Result, error) {
 	return Result{Output: map[string]any{"service": serviceJSON(ctx, sv)}}, nil
 }
 
-func serviceJSON(ctx *Ctx, sv *ecs.Svc) map[string]any {
+func serviceJSON(ctx *Ctx, sv *ecs.Service) map[string]any {
 	run, pend := sv.Counts()
 	deps := []any{}
 	for _, d := range sv.Deployments {
