@@ -34,7 +34,8 @@ func (x *tmux) screen() string {
 // waitFor waits until text is on screen.
 func (x *tmux) waitFor(text string) string {
 	x.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	// Generous: a loaded CI machine may take long to start the binary.
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		s := x.screen()
 		if strings.Contains(s, text) {

@@ -17,40 +17,19 @@ import (
 	"github.com/cloudlab/cloudlab/internal/tui"
 	"github.com/cloudlab/cloudlab/internal/tui/labui"
 	"github.com/cloudlab/cloudlab/internal/tui/quizui"
+	"github.com/cloudlab/cloudlab/internal/tui/tuitest"
 )
 
 // driveModel runs a command and feeds the messages it produces back into
-// the root model, like the Bubble Tea runtime; slow commands (ticks) are
-// dropped.
-func driveModel(m *tui.Model, cmd tea.Cmd, depth int) {
-	if cmd == nil || depth > 50 {
-		return
-	}
-	ch := make(chan tea.Msg, 1)
-	go func() { ch <- cmd() }()
-	var msg tea.Msg
-	select {
-	case msg = <-ch:
-	case <-time.After(100 * time.Millisecond):
-		return
-	}
-	switch msg := msg.(type) {
-	case nil, tea.QuitMsg:
-		return
-	case tea.BatchMsg:
-		for _, c := range msg {
-			driveModel(m, c, depth+1)
-		}
-		return
-	}
-	_, next := m.Update(msg)
-	driveModel(m, next, depth+1)
+// the root model, like the Bubble Tea runtime (timers are not waited for).
+func driveModel(m *tui.Model, cmd tea.Cmd) {
+	tuitest.Drive(func(msg tea.Msg) tea.Cmd { _, c := m.Update(msg); return c }, cmd)
 }
 
 func sendModel(m *tui.Model, msgs ...tea.Msg) {
 	for _, msg := range msgs {
 		_, cmd := m.Update(msg)
-		driveModel(m, cmd, 0)
+		driveModel(m, cmd)
 	}
 }
 
@@ -71,7 +50,7 @@ func runInTerminal(t *testing.T, data string, check func(t *testing.T, start tui
 	a.runProgram = func(env tui.Deps, f tui.Factories, opts tui.Options) error {
 		ran = true
 		m := tui.New(env, f, opts.Start)
-		driveModel(m, m.Init(), 0)
+		driveModel(m, m.Init())
 		sendModel(m, tea.WindowSizeMsg{Width: 80, Height: 24})
 		check(t, opts.Start, m)
 		return nil

@@ -2,6 +2,7 @@ package progress
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -153,4 +154,61 @@ func (s *Store) results(db querier, quizID string) ([]QuizResult, error) {
 		out = append(out, r)
 	}
 	return out, s.wrap("read results", rows.Err())
+}
+
+// Answer is one answered question to save: its attempt and, when Review is
+// not nil, the review that updates its card (Review gets the stored card,
+// or a zero Card and false when there is none).
+type Answer struct {
+	Attempt Attempt
+	Review  func(old Card, found bool) Card
+}
+
+// RecordSession saves a quiz session's answers (attempts and their cards)
+// and, when result is not nil, its result, all in one transaction: either
+// everything is saved or nothing is.
+func (s *Store) RecordSession(answers []Answer, result *QuizResult) error {
+	for _, a := range answers {
+		if err := validAttempt(a.Attempt); err != nil {
+			return err
+		}
+	}
+	if result != nil {
+		if err := validResult(*result); err != nil {
+			return err
+		}
+	}
+	now := s.now()
+	return s.tx("save quiz answers", func(tx *sql.Tx) error {
+		for _, a := range answers {
+			at := a.Attempt
+			if _, err := tx.Exec(insertAttempt, at.SessionID, at.QuizID, at.QuestionID, at.Mode, at.Answer,
+				at.Domain, at.Lesson, b2i(at.Correct), at.TakenMs, ms(s.orNow(at.At))); err != nil {
+				return err
+			}
+			if a.Review == nil {
+				continue
+			}
+			old, err := scanCard(tx.QueryRow("SELECT "+cardCols+" FROM review_cards WHERE question_id = ?", at.QuestionID))
+			found := err == nil
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			c := a.Review(old, found)
+			if err := validCard(c); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(cardUpsert(false), cardArgs(c, now)...); err != nil {
+				return err
+			}
+		}
+		if result != nil {
+			r := *result
+			if _, err := tx.Exec(upsertResult, r.SessionID, r.QuizID, r.Mode, r.Correct, r.Total, r.Scaled,
+				b2i(r.Passed), ms(s.orNow(r.At))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -109,6 +110,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case startMsg:
 		return m, m.openStart()
+	case nav.Timer:
+		// Screens ask for timers by message; the root is where time passes.
+		t := msg
+		return m, tea.Tick(t.After, func(time.Time) tea.Msg { return t.Msg() })
 	case nav.Back:
 		return m, m.pop()
 	case nav.OpenLesson:

@@ -3,7 +3,6 @@ package tui
 import (
 	"errors"
 	"fmt"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -18,15 +17,9 @@ import (
 	"github.com/cloudlab/cloudlab/internal/quiz"
 	"github.com/cloudlab/cloudlab/internal/render"
 	"github.com/cloudlab/cloudlab/internal/tui/nav"
-	"github.com/cloudlab/cloudlab/internal/tui/reader"
 	"github.com/cloudlab/cloudlab/internal/tui/theme"
+	"github.com/cloudlab/cloudlab/internal/tui/tuitest"
 )
-
-func TestMain(m *testing.M) {
-	// Save positions at once, so tests do not wait for the debounce.
-	reader.SaveDelay = time.Millisecond
-	os.Exit(m.Run())
-}
 
 func lessonSrc(id, title, track string, order int, body string) []byte {
 	return fmt.Appendf(nil, "---\nid: %s\ntitle: %s\ntrack: %s\norder: %d\nminutes: 5\nquiz: %s\n---\n\n%s", id, title, track, order, id, body)
@@ -82,41 +75,21 @@ func testEnv(t testing.TB) Deps {
 }
 
 // drive runs a command and feeds the messages it produces back into the
-// model, like the Bubble Tea runtime does. Commands that do not answer
-// quickly (cursor blink ticks) are dropped.
-func drive(t testing.TB, m *Model, cmd tea.Cmd, depth int) {
+// model, like the Bubble Tea runtime (timers are not waited for).
+func drive(t testing.TB, m *Model, cmd tea.Cmd) (timers []tea.Msg) {
 	t.Helper()
-	if cmd == nil || depth > 50 {
-		return
-	}
-	ch := make(chan tea.Msg, 1)
-	go func() { ch <- cmd() }()
-	var msg tea.Msg
-	select {
-	case msg = <-ch:
-	case <-time.After(100 * time.Millisecond):
-		return
-	}
-	switch msg := msg.(type) {
-	case nil:
-		return
-	case tea.BatchMsg:
-		for _, c := range msg {
-			drive(t, m, c, depth+1)
-		}
-		return
-	case tea.QuitMsg:
-		return
-	}
-	_, next := m.Update(msg)
-	drive(t, m, next, depth+1)
+	return tuitest.Drive(update(m), cmd)
+}
+
+func update(m *Model) func(tea.Msg) tea.Cmd {
+	return func(msg tea.Msg) tea.Cmd { _, c := m.Update(msg); return c }
 }
 
 func send(t testing.TB, m *Model, msgs ...tea.Msg) {
 	t.Helper()
 	for _, msg := range msgs {
 		_, cmd := m.Update(msg)
-		drive(t, m, cmd, 0)
+		drive(t, m, cmd)
 	}
 }
 
@@ -145,7 +118,7 @@ func keys(s ...string) []tea.Msg {
 
 func start(t testing.TB, env Deps, f Factories, w, h int) *Model {
 	m := New(env, f, Start{})
-	drive(t, m, m.Init(), 0)
+	drive(t, m, m.Init())
 	send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 	return m
 }
@@ -283,7 +256,15 @@ func TestPositionSavedWhileReading(t *testing.T) {
 	env := testEnv(t)
 	m := start(t, env, Factories{}, 80, 24)
 	openAlpha(t, m)
-	send(t, m, keys("d", "d")...)
+	var timers []tea.Msg
+	for _, k := range keys("d", "d") {
+		_, cmd := m.Update(k)
+		timers = append(timers, drive(t, m, cmd)...)
+	}
+	if st, _ := env.Store.Lesson("alpha"); st.Position > 0 {
+		t.Fatalf("position saved before the save delay: %+v", st)
+	}
+	tuitest.Fire(update(m), timers) // the save delay passes
 	st, err := env.Store.Lesson("alpha")
 	if err != nil || st.Position <= 0 || st.Percent <= 0 {
 		t.Fatalf("position not saved without leaving: %+v %v", st, err)
@@ -470,7 +451,7 @@ func TestStartLesson(t *testing.T) {
 	env := testEnv(t)
 	m := New(env, Factories{}, Start{Lesson: "gamma"})
 	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
-	drive(t, m, m.Init(), 0)
+	drive(t, m, m.Init())
 	if m.Reader() == nil || m.Reader().Lesson().ID != "gamma" {
 		t.Fatalf("did not start at gamma:\n%s", m.View())
 	}
@@ -487,7 +468,7 @@ func TestStartLesson(t *testing.T) {
 func BenchmarkReaderView(b *testing.B) {
 	m := New(testEnv(b), Factories{}, Start{Lesson: "alpha"})
 	send(b, m, tea.WindowSizeMsg{Width: 80, Height: 24})
-	drive(b, m, m.Init(), 0)
+	drive(b, m, m.Init())
 	send(b, m, keys("/", "l", "o", "r", "e", "m", "enter")...)
 	if m.Reader() == nil {
 		b.Fatal("no reader")
@@ -536,7 +517,7 @@ func TestStartScreens(t *testing.T) {
 			if tt.sizeFirst {
 				send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 			}
-			drive(t, m, m.Init(), 0)
+			drive(t, m, m.Init())
 			if !tt.sizeFirst {
 				send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 			}
@@ -569,7 +550,7 @@ func TestStartScreens(t *testing.T) {
 	}
 	t.Run("a start screen that fails shows the error on home", func(t *testing.T) {
 		m := New(testEnv(t), f, Start{Quiz: &nav.OpenQuiz{Request: quiz.Request{ID: "broken"}}})
-		drive(t, m, m.Init(), 0)
+		drive(t, m, m.Init())
 		send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 		if v := m.View(); m.Depth() != 1 || !strings.Contains(v, `no quiz "broken"`) {
 			t.Errorf("depth %d, view:\n%s", m.Depth(), v)
@@ -577,7 +558,7 @@ func TestStartScreens(t *testing.T) {
 	})
 	t.Run("too small applies to the start screen", func(t *testing.T) {
 		m := New(testEnv(t), f, Start{Review: true})
-		drive(t, m, m.Init(), 0)
+		drive(t, m, m.Init())
 		send(t, m, tea.WindowSizeMsg{Width: 30, Height: 8})
 		if v := m.View(); m.Depth() != 2 || !strings.Contains(v, "Terminal too small") {
 			t.Errorf("depth %d, view %q", m.Depth(), v)

@@ -102,7 +102,7 @@ func (r *runner) run() (quiz.Score, error) {
 		}
 		r.printf(".\n")
 		s.Goto(s.Current, now)
-		r.record(r.o.Record.Finish(s, now))
+		r.record(r.o.Record.Finish(s, now).Run())
 		sc := s.Score()
 		r.printf("%s\n", sc.ScoreLine())
 		if r.err != nil {
@@ -111,7 +111,7 @@ func (r *runner) run() (quiz.Score, error) {
 		return sc, ErrEOF
 	}
 	sc := s.Submit(now)
-	r.record(r.o.Record.Finish(s, now))
+	r.record(r.o.Record.Finish(s, now).Run())
 	r.summary(sc)
 	if s.Mode == quiz.Exam && !r.o.Quiet {
 		r.walkThrough()
@@ -225,7 +225,7 @@ func (r *runner) ask(i int) (eof bool) {
 		}
 		if s.Mode != quiz.Exam {
 			r.feedback(it)
-			r.record(r.o.Record.Answered(s, i, r.o.Now()))
+			r.record(r.o.Record.Answered(s, i, r.o.Now()).Run())
 		}
 		return false
 	}

@@ -55,6 +55,19 @@ func (m *memStore) PutCard(c progress.Card) error {
 	m.cards[c.QuestionID] = c
 	return nil
 }
+func (m *memStore) RecordSession(answers []progress.Answer, r *progress.QuizResult) error {
+	for _, a := range answers {
+		m.RecordAttempt(a.Attempt)
+		if a.Review != nil {
+			old, ok, _ := m.Card(a.Attempt.QuestionID)
+			m.PutCard(a.Review(old, ok))
+		}
+	}
+	if r != nil {
+		m.RecordResult(*r)
+	}
+	return nil
+}
 func (m *memStore) DueCards(now time.Time) ([]progress.Card, error) { return nil, nil }
 
 func load(t *testing.T, file string) *quiz.Quiz {

@@ -4,7 +4,6 @@
 package record
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -15,14 +14,25 @@ import (
 
 // Store is the part of *progress.Store a session needs.
 type Store interface {
-	RecordAttempt(a progress.Attempt) (int64, error)
-	RecordResult(r progress.QuizResult) error
-	Card(questionID string) (progress.Card, bool, error)
-	PutCard(c progress.Card) error
+	RecordSession(answers []progress.Answer, result *progress.QuizResult) error
 	DueCards(now time.Time) ([]progress.Card, error)
 }
 
-// Recorder writes one session's answers once each.
+// Save writes what a Recorder call decided to record, in one store
+// transaction. The screens run it in a tea.Cmd, never in Update; the plain
+// quiz runs it at once. A nil Save has nothing to write.
+type Save func() error
+
+// Run runs the save (nil: nothing to do).
+func (s Save) Run() error {
+	if s == nil {
+		return nil
+	}
+	return s()
+}
+
+// Recorder decides what of one session is recorded, once each. Its methods
+// only decide (they touch no store); the Save they return writes.
 type Recorder struct {
 	st     Store
 	quizID string // the result's quiz id ("all" for a mixed mock exam, "review")
@@ -40,64 +50,80 @@ func New(st Store, quizID string) *Recorder {
 // Answered records the answer of item i as an attempt and reviews its card.
 // Each item is recorded once; exam answers are recorded at submission
 // (Finish), when they can no longer change.
-func (r *Recorder) Answered(s *quiz.Session, i int, at time.Time) error {
-	if r == nil || r.st == nil || i < 0 || i >= len(s.Items) {
-		return nil
-	}
-	it := s.Items[i]
-	if s.Mode == quiz.Exam && !s.Submitted && !r.finish {
-		return nil // exam answers can still change
-	}
-	if !it.Answered || r.done[it] {
-		return nil
-	}
-	r.done[it] = true
-	q := it.Q
-	_, err := r.st.RecordAttempt(progress.Attempt{
-		SessionID: s.ID, QuizID: q.QuizID, QuestionID: q.ID, Mode: string(s.Mode),
-		Answer: it.Given, Domain: q.Domain, Lesson: q.Lesson, Correct: it.Correct,
-		TakenMs: it.Taken.Milliseconds(), At: at,
-	})
-	if err != nil {
-		return err
-	}
-	card, ok, err := r.st.Card(q.ID)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		card = srs.NewCard(q.ID, q.QuizID, at)
-	}
-	return r.st.PutCard(srs.Review(card, it.Correct, at))
-}
-
-// Finish records every answered item not yet recorded and, when the
-// session was submitted, its result. Unanswered items are not attempts.
-func (r *Recorder) Finish(s *quiz.Session, at time.Time) error {
+func (r *Recorder) Answered(s *quiz.Session, i int, at time.Time) Save {
 	if r == nil || r.st == nil {
 		return nil
 	}
-	var errs []error
+	a, ok := r.answer(s, i, at)
+	if !ok {
+		return nil
+	}
+	st := r.st
+	return func() error { return wrap(st.RecordSession([]progress.Answer{a}, nil)) }
+}
+
+func (r *Recorder) answer(s *quiz.Session, i int, at time.Time) (progress.Answer, bool) {
+	if i < 0 || i >= len(s.Items) {
+		return progress.Answer{}, false
+	}
+	it := s.Items[i]
+	if s.Mode == quiz.Exam && !s.Submitted && !r.finish {
+		return progress.Answer{}, false // exam answers can still change
+	}
+	if !it.Answered || r.done[it] {
+		return progress.Answer{}, false
+	}
+	r.done[it] = true
+	q, correct := it.Q, it.Correct
+	return progress.Answer{
+		Attempt: progress.Attempt{
+			SessionID: s.ID, QuizID: q.QuizID, QuestionID: q.ID, Mode: string(s.Mode),
+			Answer: it.Given, Domain: q.Domain, Lesson: q.Lesson, Correct: correct,
+			TakenMs: it.Taken.Milliseconds(), At: at,
+		},
+		Review: func(card progress.Card, found bool) progress.Card {
+			if !found {
+				card = srs.NewCard(q.ID, q.QuizID, at)
+			}
+			return srs.Review(card, correct, at)
+		},
+	}, true
+}
+
+// Finish records every answered item not yet recorded and, when the
+// session was submitted, its result, in one transaction. Unanswered items
+// are not attempts.
+func (r *Recorder) Finish(s *quiz.Session, at time.Time) Save {
+	if r == nil || r.st == nil {
+		return nil
+	}
 	r.finish = true
+	var answers []progress.Answer
 	for i := range s.Items {
-		if err := r.Answered(s, i, at); err != nil {
-			errs = append(errs, err)
+		if a, ok := r.answer(s, i, at); ok {
+			answers = append(answers, a)
 		}
 	}
+	var res *progress.QuizResult
 	if s.Submitted && !r.result && r.quizID != "" {
 		r.result = true
 		sc := s.Score()
-		res := progress.QuizResult{SessionID: s.ID, QuizID: r.quizID, Mode: string(s.Mode),
+		res = &progress.QuizResult{SessionID: s.ID, QuizID: r.quizID, Mode: string(s.Mode),
 			Correct: sc.Correct, Total: sc.Total, Passed: sc.Passed, At: at}
 		if s.Mode == quiz.Exam {
 			res.Scaled = sc.Scaled
 		}
-		if err := r.st.RecordResult(res); err != nil {
-			errs = append(errs, err)
-		}
 	}
-	if len(errs) > 0 {
-		return fmt.Errorf("saving quiz progress: %w", errors.Join(errs...))
+	if len(answers) == 0 && res == nil {
+		return nil
+	}
+	st := r.st
+	return func() error { return wrap(st.RecordSession(answers, res)) }
+}
+
+func wrap(err error) error {
+	if err != nil {
+		return fmt.Errorf("saving quiz progress: %w", err)
 	}
 	return nil
 }

@@ -28,19 +28,19 @@ func TestRecordPracticeAndReviewCards(t *testing.T) {
 	s, _ := quiz.NewSession(qs, quiz.Config{Mode: quiz.Practice, Start: t0})
 	rec := New(st, "qz")
 	s.Answer(0, "50", t0.Add(5*time.Second))
-	if err := rec.Answered(s, 0, t0.Add(5*time.Second)); err != nil {
+	if err := rec.Answered(s, 0, t0.Add(5*time.Second)).Run(); err != nil {
 		t.Fatal(err)
 	}
 	s.Goto(1, t0.Add(5*time.Second))
 	s.Answer(1, "8", t0.Add(9*time.Second))
-	if err := rec.Answered(s, 1, t0.Add(9*time.Second)); err != nil {
+	if err := rec.Answered(s, 1, t0.Add(9*time.Second)).Run(); err != nil {
 		t.Fatal(err)
 	}
 	s.Submit(t0.Add(10 * time.Second))
-	if err := rec.Finish(s, t0.Add(10*time.Second)); err != nil {
+	if err := rec.Finish(s, t0.Add(10*time.Second)).Run(); err != nil {
 		t.Fatal(err)
 	}
-	if err := rec.Finish(s, t0.Add(11*time.Second)); err != nil { // idempotent
+	if err := rec.Finish(s, t0.Add(11*time.Second)).Run(); err != nil { // idempotent
 		t.Fatal(err)
 	}
 	atts, _ := st.Attempts("qz")
@@ -87,13 +87,13 @@ func TestRecordExamOnlyAtSubmit(t *testing.T) {
 	s, _ := quiz.NewSession(questions(), quiz.Config{Mode: quiz.Exam, Start: t0})
 	rec := New(st, "all")
 	s.Answer(0, "49", t0)
-	rec.Answered(s, 0, t0)
+	rec.Answered(s, 0, t0).Run()
 	s.Answer(0, "50", t0) // changed before submitting
 	if atts, _ := st.Attempts(""); len(atts) != 0 {
 		t.Fatalf("exam answer recorded before submission: %+v", atts)
 	}
 	s.Submit(t0.Add(time.Minute))
-	if err := rec.Finish(s, t0.Add(time.Minute)); err != nil {
+	if err := rec.Finish(s, t0.Add(time.Minute)).Run(); err != nil {
 		t.Fatal(err)
 	}
 	atts, _ := st.Attempts("")
@@ -109,7 +109,7 @@ func TestRecordExamOnlyAtSubmit(t *testing.T) {
 func TestNilStore(t *testing.T) {
 	s, _ := quiz.NewSession(questions(), quiz.Config{Start: t0})
 	s.Answer(0, "50", t0)
-	if err := New(nil, "x").Finish(s, t0); err != nil {
+	if err := New(nil, "x").Finish(s, t0).Run(); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -180,6 +181,9 @@ func New(l *lab.Lab, env tui.Deps, seed uint64) (*Model, error) {
 		return nil, err
 	}
 	in := textinput.New()
+	// A steady cursor: no blink timer (nothing to redraw twice a second
+	// over SSH, and no command that waits).
+	in.Cursor.SetMode(cursor.CursorStatic)
 	in.Prompt = "> "
 	in.Placeholder = "type a command (help lists them)"
 	in.ShowSuggestions = false
@@ -200,11 +204,11 @@ func New(l *lab.Lab, env tui.Deps, seed uint64) (*Model, error) {
 
 // Init starts the clock and renders the first step.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.tick(), m.renderStep(), textinput.Blink)
+	return tea.Batch(m.tick(), m.renderStep())
 }
 
 func (m *Model) tick() tea.Cmd {
-	return tea.Tick(tickEvery, func(time.Time) tea.Msg { return tickMsg{} })
+	return nav.After(tickEvery, func() tea.Msg { return tickMsg{} })
 }
 
 // SetSize sets the screen size.

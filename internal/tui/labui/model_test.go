@@ -14,6 +14,7 @@ import (
 	"github.com/cloudlab/cloudlab/internal/tui"
 	"github.com/cloudlab/cloudlab/internal/tui/nav"
 	"github.com/cloudlab/cloudlab/internal/tui/theme"
+	"github.com/cloudlab/cloudlab/internal/tui/tuitest"
 )
 
 const testLab = "## Create hello\n\nMake it.\n\n```check\nfn(\"hello\").Exists\n```\n```hint\nFirst hint.\n```\n```hint\nSecond hint.\n```\n" +
@@ -263,23 +264,10 @@ func BenchmarkView(b *testing.B) {
 	}
 }
 
-// run executes a command and any batch it returns, feeding the messages
-// back to the model (tick commands are not expected here).
+// run executes a command, feeding the messages it produces back to the
+// model (timers are not waited for).
 func run(m *Model, cmd tea.Cmd) {
-	if cmd == nil {
-		return
-	}
-	msg := cmd()
-	if b, ok := msg.(tea.BatchMsg); ok {
-		for _, c := range b {
-			run(m, c)
-		}
-		return
-	}
-	if msg != nil {
-		_, next := m.Update(msg)
-		run(m, next)
-	}
+	tuitest.Drive(func(msg tea.Msg) tea.Cmd { _, c := m.Update(msg); return c }, cmd)
 }
 
 func TestCompletionIsSaved(t *testing.T) {

@@ -4,6 +4,8 @@
 package nav
 
 import (
+	"time"
+
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/cloudlab/cloudlab/internal/quiz"
@@ -31,6 +33,20 @@ type OpenReview struct{}
 
 // Error asks the root to show an error message (the screen stays).
 type Error struct{ Err error }
+
+// Timer asks the root to deliver the message Msg returns once After has
+// passed. Screens start every timer this way (nav.After), never with
+// tea.Tick, so their commands return at once and tests recognise timers by
+// type instead of waiting for them.
+type Timer struct {
+	After time.Duration
+	Msg   func() tea.Msg
+}
+
+// After is the command that starts a timer delivering msg() after d.
+func After(d time.Duration, msg func() tea.Msg) tea.Cmd {
+	return Cmd(Timer{After: d, Msg: msg})
+}
 
 // Cmd wraps a message as a tea.Cmd.
 func Cmd(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }

@@ -53,7 +53,7 @@ type renderedMsg struct {
 	err  error
 }
 
-type tickMsg time.Time
+type tickMsg struct{}
 
 // Model is the quiz screen.
 type Model struct {
@@ -143,7 +143,7 @@ func (m *Model) Init() tea.Cmd {
 }
 
 func (m *Model) tick() tea.Cmd {
-	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+	return nav.After(time.Second, func() tea.Msg { return tickMsg{} })
 }
 
 // SetSize sets the screen size.
@@ -159,7 +159,7 @@ func (m *Model) SetSize(w, h int) {
 // Close records what was answered when the program quits.
 func (m *Model) Close() {
 	if m.s != nil {
-		_ = m.rec.Finish(m.s, m.now())
+		_ = m.rec.Finish(m.s, m.now()).Run() // the program is ending: save now
 	}
 }
 
@@ -253,8 +253,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case sConfirmQuit:
 		switch {
 		case key.Matches(msg, k.Yes):
-			err := m.rec.Finish(m.s, m.now())
-			return tea.Batch(errCmd(err), nav.Cmd(nav.Back{}))
+			return tea.Sequence(saveCmd(m.rec.Finish(m.s, m.now())), nav.Cmd(nav.Back{}))
 		case key.Matches(msg, k.No):
 			m.state = m.prev
 		}
@@ -295,11 +294,18 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-func errCmd(err error) tea.Cmd {
-	if err == nil {
+// saveCmd runs a store write off the UI goroutine; a failure shows as an
+// error line.
+func saveCmd(save record.Save) tea.Cmd {
+	if save == nil {
 		return nil
 	}
-	return nav.Cmd(nav.Error{Err: err})
+	return func() tea.Msg {
+		if err := save.Run(); err != nil {
+			return nav.Error{Err: err}
+		}
+		return nil
+	}
 }
 
 func (m *Model) questionKey(msg tea.KeyMsg) tea.Cmd {
@@ -331,8 +337,7 @@ func (m *Model) questionKey(msg tea.KeyMsg) tea.Cmd {
 			m.state = sConfirmQuit
 			return nil
 		}
-		err := m.rec.Finish(m.s, m.now())
-		return tea.Batch(errCmd(err), nav.Cmd(nav.Back{}))
+		return tea.Sequence(saveCmd(m.rec.Finish(m.s, m.now())), nav.Cmd(nav.Back{}))
 	case key.Matches(msg, k.Enter):
 		if graded {
 			return m.advance()
@@ -482,7 +487,7 @@ func (m *Model) answer() tea.Cmd {
 		return m.advanceExam()
 	}
 	m.vp.GotoTop()
-	return errCmd(m.rec.Answered(m.s, m.s.Current, m.now()))
+	return saveCmd(m.rec.Answered(m.s, m.s.Current, m.now()))
 }
 
 func (m *Model) advanceExam() tea.Cmd {
@@ -548,7 +553,7 @@ func (m *Model) finish() tea.Cmd {
 		return nil
 	}
 	m.done = true
-	return errCmd(m.rec.Finish(m.s, now))
+	return saveCmd(m.rec.Finish(m.s, now))
 }
 
 // renderCmds asks for the Markdown documents the current state shows.

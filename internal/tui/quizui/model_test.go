@@ -19,6 +19,7 @@ import (
 	"github.com/cloudlab/cloudlab/internal/tui"
 	"github.com/cloudlab/cloudlab/internal/tui/nav"
 	"github.com/cloudlab/cloudlab/internal/tui/theme"
+	"github.com/cloudlab/cloudlab/internal/tui/tuitest"
 )
 
 var t0 = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
@@ -63,7 +64,8 @@ func keyMsg(s string) tea.KeyMsg {
 }
 
 // press sends keys and returns the messages of the last key's commands
-// (render commands are run and fed back; timers are not waited for).
+// that the screen does not handle itself (render results are fed back;
+// timers and navigation are returned).
 func press(t *testing.T, m *Model, keys ...string) []tea.Msg {
 	t.Helper()
 	var out []tea.Msg
@@ -74,28 +76,15 @@ func press(t *testing.T, m *Model, keys ...string) []tea.Msg {
 	return out
 }
 
+// run runs cmd to completion: rendered documents go back to the model,
+// every other message is returned.
 func run(m *Model, cmd tea.Cmd) []tea.Msg {
-	if cmd == nil {
-		return nil
-	}
-	ch := make(chan tea.Msg, 1)
-	go func() { ch <- cmd() }()
-	var msg tea.Msg
-	select {
-	case msg = <-ch:
-	case <-time.After(200 * time.Millisecond):
-		return nil // a timer
-	}
 	var out []tea.Msg
-	switch msg := msg.(type) {
-	case tea.BatchMsg:
-		for _, c := range msg {
-			out = append(out, run(m, c)...)
+	for _, msg := range tuitest.Msgs(cmd) {
+		if r, ok := msg.(renderedMsg); ok {
+			m.Update(r)
+			continue
 		}
-	case renderedMsg:
-		m.Update(msg)
-	case nil:
-	default:
 		out = append(out, msg)
 	}
 	return out
@@ -272,10 +261,10 @@ func TestExamTimerAutoSubmits(t *testing.T) {
 	total := time.Duration(s.Len()) * quiz.PerQuestion
 	mustContain(t, checkFrame(t, m, 80, 24), fmt.Sprintf("⏱ %d:00 left", int(total.Minutes())))
 	c.now = t0.Add(total - time.Second)
-	m.Update(tickMsg(c.now))
+	m.Update(tickMsg{})
 	mustContain(t, checkFrame(t, m, 80, 24), "⏱ 0:01 left")
 	c.now = t0.Add(total)
-	m.Update(tickMsg(c.now))
+	m.Update(tickMsg{})
 	if !s.Submitted || !s.TimedOut || m.state != sResults {
 		t.Fatal("not submitted at the deadline")
 	}
@@ -451,3 +440,35 @@ func answerKeys(it *quiz.Item, right bool) []string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Answering never writes to the store inside Update: the write is a
+// command (one transaction per answer), so a store waiting on a lock
+// cannot freeze the screen.
+func TestAnswerIsSavedByACommandNotInUpdate(t *testing.T) {
+	c := &fakeClock{t0}
+	qz := loadQuiz(t, "../../../quizzes/containers-vs-vms.md")
+	s, _ := quiz.NewSession(qz.Questions, quiz.Config{Mode: quiz.Practice, Seed: 4, Start: t0})
+	st, err := progress.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	m := New(s, env(c), Options{Title: qz.Title, Recorder: record.New(st, qz.ID)})
+	m.SetSize(80, 24)
+	run(m, m.Init())
+	m.Update(keyMsg(letter(s.Item(0), true)))
+	_, cmd := m.Update(keyMsg("enter"))
+	if atts, _ := st.Attempts(qz.ID); len(atts) != 0 {
+		t.Fatalf("Update wrote %d attempts itself", len(atts))
+	}
+	if cmd == nil {
+		t.Fatal("answering returned no command to save it")
+	}
+	run(m, cmd)
+	if atts, _ := st.Attempts(qz.ID); len(atts) != 1 {
+		t.Fatalf("after the command: %d attempts, want 1", len(atts))
+	}
+	if _, ok, _ := st.Card(s.Item(0).Q.ID); !ok {
+		t.Error("the answer's review card was not saved with it")
+	}
+}

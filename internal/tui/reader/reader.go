@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -100,7 +101,7 @@ type saveTick struct {
 
 // SaveDelay is how long the position must stay still before it is saved
 // (it is also saved when leaving the lesson or quitting).
-var SaveDelay = time.Second
+const SaveDelay = time.Second
 
 type markedMsg struct{ err error }
 type stateMsg struct {
@@ -144,6 +145,7 @@ type Model struct {
 // New returns a reader for a lesson. Call SetSize, then Init.
 func New(d Deps, l *course.Lesson) *Model {
 	in := textinput.New()
+	in.Cursor.SetMode(cursor.CursorStatic) // no blink timer
 	in.Prompt = "/"
 	in.Placeholder = "search"
 	in.CharLimit = 100
@@ -548,7 +550,7 @@ func (m *Model) afterMove() tea.Cmd {
 	}
 	m.saveSeq++
 	seq, id := m.saveSeq, m.lesson.ID
-	cmds := []tea.Cmd{tea.Tick(SaveDelay, func(time.Time) tea.Msg { return saveTick{id, seq} })}
+	cmds := []tea.Cmd{nav.After(SaveDelay, func() tea.Msg { return saveTick{id, seq} })}
 	if !m.read && !m.marking && m.AtEnd() {
 		m.marking = true
 		st := m.d.Store
