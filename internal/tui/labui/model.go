@@ -165,13 +165,7 @@ func NewScreen(msg nav.OpenLab, env tui.Deps) (tui.Screen, error) {
 	if msg.Seed != nil {
 		seed = *msg.Seed
 	}
-	m, err := New(l, env, seed)
-	if err == nil && env.Store != nil {
-		// "Continue" on the home screen returns here; a failure to record
-		// it is not worth stopping the lab for.
-		_ = env.Store.SetLast("lab", l.ID)
-	}
-	return m, err
+	return New(l, env, seed)
 }
 
 // New returns the lab screen for l with a fresh simulation seeded with seed.
@@ -202,9 +196,25 @@ func New(l *lab.Lab, env tui.Deps, seed uint64) (*Model, error) {
 	return m, nil
 }
 
-// Init starts the clock and renders the first step.
+// Init starts the clock, renders the first step and records the lab as
+// the place "Continue" on the home screen returns to.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.tick(), m.renderStep())
+	return tea.Batch(m.tick(), m.renderStep(), m.setLast())
+}
+
+// setLast records this lab as the learner's last place, in a command; a
+// failure shows as an error line and the lab goes on.
+func (m *Model) setLast() tea.Cmd {
+	st, id := m.env.Store, m.lab.ID
+	if st == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		if err := st.SetLast("lab", id); err != nil {
+			return nav.Error{Err: err}
+		}
+		return nil
+	}
 }
 
 func (m *Model) tick() tea.Cmd {
