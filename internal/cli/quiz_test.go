@@ -168,7 +168,7 @@ func TestContentFolderBank(t *testing.T) {
 	}
 	lesson := "---\nid: intro\ntitle: Intro\ntrack: T\norder: 1\nminutes: 5\nobjectives: [x]\nquiz: instructor-mix\n---\nText.\n"
 	os.WriteFile(filepath.Join(dir, "lessons", "01-intro.md"), []byte(lesson), 0o644)
-	src, err := os.ReadFile("../quiz/testdata/bank-instructor.md")
+	src, err := os.ReadFile("../quiz/testdata/instructor-mix.md")
 	if err != nil {
 		t.Fatal(err)
 	}

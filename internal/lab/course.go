@@ -14,18 +14,17 @@ func FromFile(lf *course.LabFile) (*Lab, []course.Problem) {
 	if lf == nil {
 		return nil, []course.Problem{{Msg: "no lab file"}}
 	}
-	l, ps := Parse(lf.Body, lf.BodyLine)
+	l, probs := Parse(lf.Body, lf.BodyLine)
+	for i := range probs {
+		probs[i].File = lf.Path
+	}
 	l.ID, l.Title, l.Lesson, l.Minutes, l.Path = lf.ID, lf.Title, lf.Lesson, lf.Minutes, lf.Path
-	var probs []course.Problem
 	setup, err := shell.ScriptLines(strings.Join(lf.Setup, "\n"))
 	if err != nil {
 		probs = append(probs, course.Problem{File: lf.Path, Line: lf.Keys.Line("setup"), Msg: "setup: " + err.Error()})
 	}
 	for _, c := range setup {
 		l.Setup = append(l.Setup, c.Text)
-	}
-	for _, p := range ps {
-		probs = append(probs, course.Problem{File: lf.Path, Line: p.Line, Msg: p.Msg})
 	}
 	return l, probs
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/text"
 
+	"github.com/cloudlab/cloudlab/internal/course"
 	"github.com/cloudlab/cloudlab/internal/shell"
 )
 
@@ -56,14 +57,6 @@ type Step struct {
 
 	program *vm.Program
 }
-
-// Problem is a content error at a line of a lab file.
-type Problem struct {
-	Line int
-	Msg  string
-}
-
-func (p Problem) String() string { return fmt.Sprintf("%d: %s", p.Line, p.Msg) }
 
 // Block info strings with a meaning for the runner; readers never see them.
 const (
@@ -110,13 +103,13 @@ type heading struct {
 // blocks are wrong are still returned so a viewer can show them. Checks are
 // compiled here: a check that does not compile against the check environment
 // is a problem at its line.
-func Parse(body []byte, bodyLine int) (*Lab, []Problem) {
+func Parse(body []byte, bodyLine int) (*Lab, []course.Problem) {
 	if bodyLine < 1 {
 		bodyLine = 1
 	}
-	var probs []Problem
+	var probs []course.Problem
 	add := func(line0 int, format string, args ...any) {
-		probs = append(probs, Problem{Line: line0 + bodyLine, Msg: fmt.Sprintf(format, args...)})
+		probs = append(probs, course.Problem{Line: line0 + bodyLine, Msg: fmt.Sprintf(format, args...)})
 	}
 	lines := newLineIndex(body)
 	rawLines := strings.Split(string(body), "\n")

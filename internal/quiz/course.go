@@ -2,27 +2,21 @@ package quiz
 
 import (
 	"fmt"
+	"path"
+	"strings"
+	"testing/fstest"
 
 	"github.com/cloudlab/cloudlab/internal/course"
 )
 
 // FromCourse parses the questions of a loaded quiz file.
 func FromCourse(qf *course.QuizFile) (*Quiz, []course.Problem) {
-	h := Header{ID: qf.ID, Title: qf.Title, Lesson: qf.Lesson, Domain: qf.Domain, Lines: FrontMatterLines(qf.Source)}
+	h := Header{ID: qf.ID, Title: qf.Title, Lesson: qf.Lesson, Domain: qf.Domain, Lines: qf.Keys}
 	bodyLine := qf.BodyLine
 	if bodyLine < 1 {
 		bodyLine = 1
 	}
-	q, probs := Parse(qf.Path, qf.Body, bodyLine, h)
-	return q, toCourse(probs)
-}
-
-func toCourse(ps []Problem) []course.Problem {
-	out := make([]course.Problem, 0, len(ps))
-	for _, p := range ps {
-		out = append(out, course.Problem{File: p.File, Line: p.Line, Msg: p.Msg})
-	}
-	return out
+	return Parse(qf.Path, qf.Body, bodyLine, h)
 }
 
 // Load parses every quiz of a course, in the course's order. Question ids
@@ -87,4 +81,28 @@ func QuestionIndex(qs []*Quiz) map[string]*Question {
 		}
 	}
 	return m
+}
+
+// LoadFile loads src as the quiz file quizzes/BASE (BASE is name's last
+// element) of a course holding nothing else, through course.Load like any
+// course, and returns the quiz and that file's problems. Problems that only
+// say the rest of the course is missing (no lessons, a lesson the front
+// matter names) are left out. A file that cannot be read as a quiz gives
+// an empty quiz and the problems.
+func LoadFile(name string, src []byte) (*Quiz, []course.Problem) {
+	file := path.Join(course.QuizzesDir, path.Base(name))
+	c, probs := course.Load(fstest.MapFS{file: {Data: src}})
+	var out []course.Problem
+	for _, p := range probs {
+		if p.File == file && !(strings.HasPrefix(p.Msg, "lesson ") && strings.HasSuffix(p.Msg, "does not exist")) {
+			out = append(out, p)
+		}
+	}
+	qs, qprobs := Load(c)
+	out = append(out, qprobs...)
+	course.SortProblems(out)
+	if len(qs) == 0 {
+		return &Quiz{File: file}, out
+	}
+	return qs[0], out
 }

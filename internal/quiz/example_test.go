@@ -7,7 +7,7 @@ import (
 	"github.com/cloudlab/cloudlab/internal/quiz"
 )
 
-func ExampleParseFile() {
+func ExampleLoadFile() {
 	src := "---\nid: demo\ntitle: Demo\n---\n" +
 		"## Maximum Lambda timeout? {#demo-timeout domain=saa-resilient}\n\n" +
 		"- [ ] 300 seconds\n  The maximum until October 2018.\n" +
@@ -15,7 +15,7 @@ func ExampleParseFile() {
 		"> Default 3 s, maximum 900 s.\n\n" +
 		"## Billed GB-seconds of 1,234.5 ms at 512 MB?\n\n" +
 		"```answer\n0.6175 ± 0.0001\n```\n"
-	qz, problems := quiz.ParseFile("quizzes/demo.md", []byte(src))
+	qz, problems := quiz.LoadFile("quizzes/demo.md", []byte(src))
 	fmt.Println(len(problems), "problems")
 	for _, q := range qz.Questions {
 		fmt.Println(q.ID, q.Kind, q.Domain, q.Line)

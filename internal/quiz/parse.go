@@ -3,7 +3,6 @@ package quiz
 import (
 	"bytes"
 	"fmt"
-	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -15,7 +14,8 @@ import (
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
-	"gopkg.in/yaml.v3"
+
+	"github.com/cloudlab/cloudlab/internal/course"
 )
 
 // Kind is the type of a question.
@@ -136,15 +136,6 @@ type Quiz struct {
 	Questions                 []*Question
 }
 
-// Problem is something wrong in a quiz file, at a line.
-type Problem struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg) }
-
 // Header is a quiz's front matter.
 type Header struct {
 	ID     string `yaml:"id"`
@@ -152,9 +143,8 @@ type Header struct {
 	Lesson string `yaml:"lesson"`
 	Domain string `yaml:"domain"`
 
-	// Lines of the front matter keys in the file (set by ParseFile, or by
-	// the caller from the file's source), for problem positions.
-	Lines map[string]int `yaml:"-"`
+	// Lines of the front matter keys in the file, for problem positions.
+	Lines course.KeyLines `yaml:"-"`
 }
 
 func (h Header) line(key string, def int) int {
@@ -164,79 +154,15 @@ func (h Header) line(key string, def int) int {
 	return def
 }
 
-// FrontMatterLines finds the 1-based line of each top-level key in a
-// file's leading front matter.
-func FrontMatterLines(src []byte) map[string]int {
-	out := map[string]int{}
-	lines := strings.Split(string(src), "\n")
-	if len(lines) == 0 || strings.TrimRight(strings.TrimPrefix(lines[0], "\ufeff"), "\r") != "---" {
-		return out
-	}
-	for i := 1; i < len(lines); i++ {
-		l := strings.TrimRight(lines[i], "\r")
-		if l == "---" {
-			break
-		}
-		if k, _, ok := strings.Cut(l, ":"); ok && k != "" && k == strings.TrimSpace(k) {
-			out[k] = i + 1
-		}
-	}
-	return out
-}
-
 var md = goldmark.New(goldmark.WithExtensions(extension.GFM),
 	goldmark.WithParserOptions(parser.WithHeadingAttribute()))
-
-// ParseFile parses a whole quiz file: optional YAML front matter between
-// "---" lines, then the Markdown body. Without front matter the id is the
-// file name without ".md" (public practice banks load as they are).
-func ParseFile(file string, src []byte) (*Quiz, []Problem) {
-	var h Header
-	var probs []Problem
-	body, bodyLine := src, 1
-	text := string(src)
-	text = strings.TrimPrefix(text, "\ufeff")
-	if strings.HasPrefix(text, "---\n") || strings.HasPrefix(text, "---\r\n") {
-		lines := strings.SplitAfter(text, "\n")
-		end := -1
-		for i := 1; i < len(lines); i++ {
-			if strings.TrimRight(lines[i], "\r\n") == "---" {
-				end = i
-				break
-			}
-		}
-		if end < 0 {
-			return &Quiz{File: file}, []Problem{{file, 1, "front matter is not closed by a --- line"}}
-		}
-		fm := strings.Join(lines[1:end], "")
-		dec := yaml.NewDecoder(strings.NewReader(fm))
-		dec.KnownFields(true)
-		if err := dec.Decode(&h); err != nil && strings.TrimSpace(fm) != "" {
-			probs = append(probs, Problem{file, 2, "front matter: " + yamlMsg(err)})
-		}
-		h.Lines = FrontMatterLines(src)
-		body = []byte(strings.Join(lines[end+1:], ""))
-		bodyLine = end + 2
-	}
-	if h.ID == "" {
-		h.ID = strings.TrimSuffix(path.Base(file), ".md")
-	}
-	q, more := Parse(file, body, bodyLine, h)
-	return q, append(probs, more...)
-}
-
-func yamlMsg(err error) string {
-	s := err.Error()
-	s = strings.TrimPrefix(s, "yaml: ")
-	return strings.ReplaceAll(s, "\n", "; ")
-}
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:-]*$`)
 
 // Parse parses a quiz body (the Markdown after the front matter). bodyLine
 // is the 1-based line of body's first line in file, so problems and
 // questions carry file lines.
-func Parse(file string, body []byte, bodyLine int, h Header) (*Quiz, []Problem) {
+func Parse(file string, body []byte, bodyLine int, h Header) (*Quiz, []course.Problem) {
 	p := &parse{file: file, src: body, base: bodyLine, h: h}
 	return p.run()
 }
@@ -247,14 +173,14 @@ type parse struct {
 	base   int
 	h      Header
 	lines  []int // offsets of line starts
-	probs  []Problem
+	probs  []course.Problem
 	seen   map[string]int
 	suffix map[string]int // next free "-N" suffix of a duplicated id
 	result *Quiz
 }
 
 func (p *parse) problem(line int, format string, args ...any) {
-	p.probs = append(p.probs, Problem{p.file, line, fmt.Sprintf(format, args...)})
+	p.probs = append(p.probs, course.Problem{File: p.file, Line: line, Msg: fmt.Sprintf(format, args...)})
 }
 
 // lineOf is the file line of a byte offset in the body.
@@ -294,7 +220,7 @@ func (p *parse) rawLines(from, to int) string {
 	return string(p.src[start:end])
 }
 
-func (p *parse) run() (*Quiz, []Problem) {
+func (p *parse) run() (*Quiz, []course.Problem) {
 	p.lines = []int{0}
 	for i, c := range p.src {
 		if c == '\n' && i+1 <= len(p.src) {

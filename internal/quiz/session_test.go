@@ -17,7 +17,7 @@ func loadFixture(t *testing.T, name string) *Quiz {
 	if err != nil {
 		t.Fatal(err)
 	}
-	qz, probs := ParseFile(name, src)
+	qz, probs := LoadFile(name, src)
 	if len(probs) > 0 {
 		t.Fatalf("%s: %v", name, probs)
 	}
@@ -302,7 +302,7 @@ func TestFixturesGrade(t *testing.T) {
 		{"testdata/bank-public.md", 5,
 			map[int]string{0: "C", 1: "B", 2: "AC", 3: "B", 4: "A"},
 			map[int]bool{0: true, 1: true, 2: true, 3: true, 4: false}},
-		{"testdata/bank-instructor.md", 4,
+		{"testdata/instructor-mix.md", 4,
 			map[int]string{0: "50", 1: "0.0000166667", 2: "ACD", 3: "D"},
 			map[int]bool{0: true, 1: true, 2: true, 3: false}},
 	}

@@ -76,7 +76,7 @@ func load(t *testing.T, file string) *quiz.Quiz {
 	if err != nil {
 		t.Fatal(err)
 	}
-	qz, probs := quiz.ParseFile(file, src)
+	qz, probs := quiz.LoadFile(file, src)
 	if len(probs) > 0 {
 		t.Fatal(probs)
 	}
@@ -291,7 +291,7 @@ func TestIndependentFilesGrade(t *testing.T) {
 		score   string
 	}{
 		{"../testdata/bank-public.md", []string{"C", "b", "A,C", "B", "A"}, "Score: 4/5 (80%)"},
-		{"../testdata/bank-instructor.md", []string{"50", "0.0000166667", "acd", "B"}, "Score: 4/4 (100%)"},
+		{"../testdata/instructor-mix.md", []string{"50", "0.0000166667", "acd", "B"}, "Score: 4/4 (100%)"},
 		{"../testdata/bank-lists.md", []string{"B", "AC", "A", "C"}, "Score: 3/4 (75%)"},
 	}
 	for _, tt := range tests {

@@ -38,7 +38,7 @@ func loadQuiz(t *testing.T, file string) *quiz.Quiz {
 	if err != nil {
 		t.Fatal(err)
 	}
-	qz, probs := quiz.ParseFile(file, src)
+	qz, probs := quiz.LoadFile(file, src)
 	if len(probs) > 0 {
 		t.Fatal(probs)
 	}
