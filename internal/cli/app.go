@@ -103,12 +103,6 @@ func (a *App) Course() (*course.Course, error) {
 	return a.course, a.courseErr
 }
 
-// Problems returns the content problems found when loading the course.
-func (a *App) Problems() []course.Problem {
-	_, _ = a.Course()
-	return a.problems
-}
-
 // DataDir is the folder holding progress.db.
 func (a *App) DataDir() string {
 	if a.Data != "" {

@@ -13,7 +13,6 @@ import (
 	"github.com/cloudlab/cloudlab/internal/quiz"
 )
 
-
 func newCheckCmd(a *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "check [DIR]",

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -253,15 +254,17 @@ func TestProgressExports(t *testing.T) {
 
 	r = run(t, nil, "--data", data, "progress", "--csv")
 	recs, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
-	if r.code != 0 || err != nil || len(recs) < 3 || recs[0][0] != "lesson_id" {
+	if r.code != 0 || err != nil || len(recs) != 5 || strings.Join(recs[0], ",") != strings.Join(progress.CSVHeader, ",") {
 		t.Fatalf("--csv: exit %d %v\n%s", r.code, err, r.stdout)
 	}
 	status := map[string]string{}
 	for _, rec := range recs[1:] {
-		status[rec[0]] = rec[3]
+		status[rec[0]+" "+rec[1]+" "+rec[8]] = rec[2]
 	}
-	if status["lambda-anatomy"] != "in-progress" || status["containers-vs-vms"] != "read" || status["docker"] != "new" {
-		t.Errorf("statuses %v", status)
+	want := map[string]string{"lesson lambda-anatomy ": "opened", "lesson containers-vs-vms ": "read",
+		"quiz docker s1": "failed", "quiz docker s2": "failed"}
+	if !reflect.DeepEqual(status, want) {
+		t.Errorf("rows %v, want %v", status, want)
 	}
 
 	r = run(t, nil, "--data", data, "progress")

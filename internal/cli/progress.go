@@ -1,9 +1,8 @@
 package cli
 
 import (
-	"encoding/csv"
 	"fmt"
-	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,13 +11,6 @@ import (
 	"github.com/cloudlab/cloudlab/internal/progress"
 	"github.com/cloudlab/cloudlab/internal/quiz"
 )
-
-func fmtTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
 
 // writeProgress prints the progress table: per lesson its reading status,
 // its quiz's best and latest score and its lab, then the weakest exam
@@ -103,7 +95,7 @@ func newProgressCmd(a *App) *cobra.Command {
 	var asJSON, asCSV bool
 	cmd := &cobra.Command{
 		Use:   "progress",
-		Short: "Show progress and scores; --json exports everything, --csv the lessons",
+		Short: "Show progress and scores; --json exports everything, --csv lessons and quiz results",
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if asJSON && asCSV {
@@ -113,10 +105,13 @@ func newProgressCmd(a *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if asJSON {
+			if asJSON || asCSV {
 				e, err := st.Export()
 				if err != nil {
 					return err
+				}
+				if asCSV {
+					return progress.WriteCSV(a.Out, e)
 				}
 				return a.writeJSON(e)
 			}
@@ -138,25 +133,10 @@ func newProgressCmd(a *App) *cobra.Command {
 					best[r.QuizID] = r
 				}
 			}
-			if asCSV {
-				w := csv.NewWriter(a.Out)
-				_ = w.Write([]string{"lesson_id", "title", "track", "status", "percent", "first_opened", "read_at", "best_quiz_correct", "best_quiz_total"})
-				for _, l := range c.Lessons {
-					s := states[l.ID]
-					bc, bt := "", ""
-					if r, ok := best[l.Quiz]; ok && l.Quiz != "" {
-						bc, bt = strconv.Itoa(r.Correct), strconv.Itoa(r.Total)
-					}
-					_ = w.Write([]string{l.ID, l.Title, l.Track, lessonStatus(s), strconv.Itoa(s.Percent),
-						fmtTime(s.FirstOpened), fmtTime(s.ReadAt), bc, bt})
-				}
-				w.Flush()
-				return w.Error()
-			}
 			return writeProgress(a, st, c, states, len(results))
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "export all progress as JSON")
-	cmd.Flags().BoolVar(&asCSV, "csv", false, "export lesson progress as CSV")
+	cmd.Flags().BoolVar(&asCSV, "csv", false, "export lessons and quiz results as one CSV table (columns: "+strings.Join(progress.CSVHeader, ", ")+")")
 	return cmd
 }

@@ -424,5 +424,3 @@ func (s *Sim) Names(kind string) []string {
 }
 
 func (s *Sim) dur(d sim.Dist) time.Duration { return d.Sample(s.k.Rand()) }
-
-func fmtAt(d time.Duration) string { return sim.FormatClock(d) }

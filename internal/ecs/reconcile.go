@@ -23,9 +23,6 @@ type Plan struct {
 	Stop    []string // task ids to stop
 }
 
-// Empty reports whether the plan does nothing.
-func (p Plan) Empty() bool { return p.Start == 0 && len(p.StartOn) == 0 && len(p.Stop) == 0 }
-
 // Bounds returns the rolling-update bounds (FACTS.md): at most
 // floor(desired x max / 100) tasks RUNNING or PENDING, at least
 // ceil(desired x min / 100) healthy.

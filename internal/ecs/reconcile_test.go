@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cloudlab/cloudlab/internal/sim"
 )
 
 func TestDeploymentBounds(t *testing.T) {
@@ -420,7 +422,7 @@ func TestAutoScalingTargetTracking(t *testing.T) {
 	acts := w.ecs.ScalingActivities("service/c/web")
 	if len(acts) != 2 || acts[0].Description != "Setting desired count to 8." {
 		for _, a := range acts {
-			t.Logf("%s %s", fmtAt(a.StartTime), a.Description)
+			t.Logf("%s %s", sim.FormatClock(a.StartTime), a.Description)
 		}
 		t.Errorf("%d activities", len(acts))
 	}

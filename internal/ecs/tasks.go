@@ -755,9 +755,6 @@ func fmtTime(d time.Duration) string {
 	return sim.Epoch.Add(d).Format("2006-01-02T15:04:05.000000-07:00")
 }
 
-// FormatTime renders a simulated instant as an AWS timestamp.
-func FormatTime(d time.Duration) string { return fmtTime(d) }
-
 func sortTasks(ts []*Task) {
 	sort.Slice(ts, func(i, j int) bool { return ts[i].seq < ts[j].seq })
 }

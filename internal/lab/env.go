@@ -317,17 +317,6 @@ func (s *Step) Eval(env *Env) (ok bool, err error) {
 	return b, nil
 }
 
-// EvalCheck compiles and evaluates a check source against env (for the
-// reference page's examples and for tools).
-func EvalCheck(src string, env *Env) (bool, error) {
-	prog, cerr := compileCheck(src)
-	if cerr != nil {
-		return false, fmt.Errorf("line %d: %s", cerr.line, cerr.msg)
-	}
-	st := &Step{Title: "check", Check: src, program: prog}
-	return st.Eval(env)
-}
-
 // Expand replaces each ${expr} in line with the value of expr evaluated
 // against env (for solutions that need a generated id, e.g.
 // ${instanceIn("lab", "us-east-1a")}). A line without ${ is returned as is.

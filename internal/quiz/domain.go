@@ -32,9 +32,6 @@ var domains = []Domain{
 	{"saa-cost", "SAA-C03", "Design Cost-Optimized Architectures"},
 }
 
-// Domains lists every known domain in exam-guide order.
-func Domains() []Domain { return append([]Domain(nil), domains...) }
-
 // LookupDomain returns the domain with this code.
 func LookupDomain(code string) (Domain, bool) {
 	for _, d := range domains {

@@ -268,7 +268,7 @@ func (c *Ctx) Now() time.Duration { return c.Acct.Kernel.Now() }
 func (c *Ctx) ReadFile(name string) ([]byte, error) { return c.Shell.readFile(name) }
 
 // WriteFile stores an output file (such as invoke's outfile) in the shell's
-// in-memory files and passes it to the sink given by WithSink, if any.
+// in-memory files.
 func (c *Ctx) WriteFile(name string, data []byte) error { return c.Shell.writeFile(name, data) }
 
 // Shell runs command lines against one simulated account.
@@ -277,7 +277,6 @@ type Shell struct {
 	cmds    []Command
 	fsys    fs.FS
 	files   map[string][]byte
-	sink    func(name string, data []byte) error
 	traffic map[string]TrafficFunc
 	maxArr  float64 // arrivals allowed per traffic command
 }
@@ -289,28 +288,6 @@ type Option func(*Shell)
 // for example os.DirFS of the script's folder. Without it only in-memory
 // files can be read, which is what a shared server wants.
 func WithFS(fsys fs.FS) Option { return func(s *Shell) { s.fsys = fsys } }
-
-// WithFiles preloads in-memory files (name -> content).
-func WithFiles(files map[string][]byte) Option {
-	return func(s *Shell) {
-		for k, v := range files {
-			s.files[cleanName(k)] = v
-		}
-	}
-}
-
-// WithSink also hands every written output file to fn (for example to
-// write it to disk). Files are always kept in memory too (see File).
-func WithSink(fn func(name string, data []byte) error) Option {
-	return func(s *Shell) { s.sink = fn }
-}
-
-// WithMaxArrivals lowers (or raises) the per-command arrival limit of
-// traffic (default MaxArrivals).
-func WithMaxArrivals(n int) Option { return func(s *Shell) { s.maxArr = float64(n) } }
-
-// WithCommands adds extra commands (tests, embedding programs).
-func WithCommands(cs ...Command) Option { return func(s *Shell) { s.cmds = append(s.cmds, cs...) } }
 
 // New returns a shell over acct.
 func New(acct *cloud.Account, opts ...Option) *Shell {
@@ -356,9 +333,6 @@ func (s *Shell) writeFile(name string, data []byte) error {
 		return nil
 	}
 	s.files[cleanName(name)] = data
-	if s.sink != nil {
-		return s.sink(name, data)
-	}
 	return nil
 }
 

@@ -49,17 +49,6 @@ func Review(c progress.Card, correct bool, now time.Time) progress.Card {
 	return fromFSRS(c.QuestionID, c.QuizID, next)
 }
 
-// IsDue reports whether c is due at now (its due time is not after now).
-func IsDue(c progress.Card, now time.Time) bool {
-	return !c.Due.After(now)
-}
-
-// Retrievability is FSRS's estimate (0..1) that the learner still knows the
-// answer at now; 0 for a card never reviewed.
-func Retrievability(c progress.Card, now time.Time) float64 {
-	return scheduler.GetRetrievability(toFSRS(c), now.UTC())
-}
-
 func toFSRS(c progress.Card) fsrs.Card {
 	return fsrs.Card{
 		Due:           c.Due.UTC(),
