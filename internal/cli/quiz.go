@@ -13,6 +13,7 @@ import (
 	"github.com/cloudlab/cloudlab/internal/quiz"
 	"github.com/cloudlab/cloudlab/internal/quiz/plain"
 	"github.com/cloudlab/cloudlab/internal/quiz/record"
+	"github.com/cloudlab/cloudlab/internal/termtext"
 	"github.com/cloudlab/cloudlab/internal/tui"
 	"github.com/cloudlab/cloudlab/internal/tui/nav"
 )
@@ -122,7 +123,7 @@ func newQuizzesCmd(a *App) *cobra.Command {
 				weak = append(weak, fmt.Sprintf("%s %.0f%% (%d/%d)", g.Name, g.Percent(), g.Correct, g.Total))
 			}
 			if len(weak) > 0 {
-				fmt.Fprintf(a.Out, "\n%s\n", wrapText("Weakest domains: "+strings.Join(weak, "; "), width, "  "))
+				fmt.Fprintf(a.Out, "\n%s\n", termtext.Wrap("Weakest domains: "+strings.Join(weak, "; "), width, "  "))
 			}
 			if len(qs) > 0 {
 				fmt.Fprintf(a.Out, "\nStart one with: cloudlab quiz %s\n(--mode exam for a timed exam, --all for every quiz)\n", qs[0].ID)

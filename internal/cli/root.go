@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/cloudlab/cloudlab/internal/render"
+	"github.com/cloudlab/cloudlab/internal/termtext"
 	"github.com/cloudlab/cloudlab/internal/tui"
 	"github.com/cloudlab/cloudlab/internal/tui/labui"
 	"github.com/cloudlab/cloudlab/internal/tui/quizui"
@@ -187,28 +188,10 @@ func (a *App) printGuide(root *cobra.Command) error {
 		if !sub.IsAvailableCommand() || sub.Name() == "help" || sub.Name() == "completion" {
 			continue
 		}
-		fmt.Fprintf(w, "  %-9s %s\n", sub.Name(), wrapText(sub.Short, 67, strings.Repeat(" ", 12)))
+		fmt.Fprintf(w, "  %-9s %s\n", sub.Name(), termtext.Wrap(sub.Short, 67+12, strings.Repeat(" ", 12)))
 	}
 	fmt.Fprint(w, "\nGlobal flags: --content DIR, --data DIR, --plain, --mouse,\n--style dark|light|notty|ascii. Run `cloudlab COMMAND --help` for details.\n")
 	return nil
-}
-
-// wrapText wraps s at width columns, indenting continuation lines.
-func wrapText(s string, width int, indent string) string {
-	var b strings.Builder
-	n := 0
-	for i, word := range strings.Fields(s) {
-		if i > 0 && n+1+len(word) > width {
-			b.WriteString("\n" + indent)
-			n = 0
-		} else if i > 0 {
-			b.WriteByte(' ')
-			n++
-		}
-		b.WriteString(word)
-		n += len(word)
-	}
-	return b.String()
 }
 
 func isFile(w io.Writer) (*os.File, bool) {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/cloudlab/cloudlab/internal/quiz"
 	"github.com/cloudlab/cloudlab/internal/quiz/record"
+	"github.com/cloudlab/cloudlab/internal/termtext"
 )
 
 // ErrEOF means the input ended (or the learner quit) before the quiz was
@@ -77,7 +78,7 @@ func (r *runner) run() (quiz.Score, error) {
 	}
 	switch s.Mode {
 	case quiz.Exam:
-		r.printf("%s: exam, %d %s, %s. Pass mark %d of 1000.\n", r.title(), n, noun, clock(s.Remaining(s.Start)), s.Pass)
+		r.printf("%s: exam, %d %s, %s. Pass mark %d of 1000.\n", r.title(), n, noun, termtext.Clock(s.Remaining(s.Start)), s.Pass)
 		r.printf("No feedback until the end. f flags a question, Enter skips it, ? helps.\n")
 	case quiz.Review:
 		r.printf("%s: %d %s due for review.\n", r.title(), n, noun)
@@ -160,12 +161,12 @@ func (r *runner) ask(i int) (eof bool) {
 	it := s.Item(i)
 	r.printf("\nQuestion %d of %d", i+1, s.Len())
 	if s.Timed() {
-		r.printf(" (time left %s)", clock(s.Remaining(r.o.Now())))
+		r.printf(" (time left %s)", termtext.Clock(s.Remaining(r.o.Now())))
 	}
 	if it.Flagged {
 		r.printf(" [flagged]")
 	}
-	r.printf("\n%s\n", inline(it.Q.Title))
+	r.printf("\n%s\n", termtext.Inline(it.Q.Title))
 	if it.Q.Text != "" {
 		r.printf("\n%s\n", it.Q.Text)
 	}
@@ -173,7 +174,7 @@ func (r *runner) ask(i int) (eof bool) {
 		r.printf("\n")
 	}
 	for d := range it.Order {
-		r.printf("%c) %s\n", 'A'+d, inline(it.Option(d).Text))
+		r.printf("%c) %s\n", 'A'+d, termtext.Inline(it.Option(d).Text))
 	}
 	if p := it.Q.Prompt(); p != "" {
 		r.printf("%s.\n", p)
@@ -273,7 +274,7 @@ func (r *runner) explain(it *quiz.Item) {
 		case it.Chosen(d):
 			mark = " (your choice)"
 		}
-		r.printf("%c) %s%s\n", 'A'+d, inline(o.Text), mark)
+		r.printf("%c) %s%s\n", 'A'+d, termtext.Inline(o.Text), mark)
 		if o.Explanation != "" {
 			r.printf("%s\n", indent(o.Explanation, "   "))
 		}
@@ -304,7 +305,7 @@ func (r *runner) reviewPass() bool {
 			if it.Flagged {
 				tags = append(tags, "flagged")
 			}
-			r.printf("  %d. %s (%s)\n", i+1, inline(it.Q.Title), strings.Join(tags, ", "))
+			r.printf("  %d. %s (%s)\n", i+1, termtext.Inline(it.Q.Title), strings.Join(tags, ", "))
 		}
 		r.printf("Enter a question number to go back to it, or press Enter to submit.\n")
 		line, ok := r.read()
@@ -363,7 +364,7 @@ func (r *runner) walkThrough() {
 		case it.Correct:
 			verdict = "right"
 		}
-		r.printf("\nQuestion %d (%s): %s\n", i+1, verdict, inline(it.Q.Title))
+		r.printf("\nQuestion %d (%s): %s\n", i+1, verdict, termtext.Inline(it.Q.Title))
 		given := it.Given
 		if !it.Answered {
 			given = "none"
@@ -371,24 +372,6 @@ func (r *runner) walkThrough() {
 		r.printf("Your answer: %s. Right answer: %s.\n", given, it.RightAnswer())
 		r.explain(it)
 	}
-}
-
-// clock formats a duration as m:ss or h:mm:ss.
-func clock(d time.Duration) string {
-	d = d.Round(time.Second)
-	h, m, sec := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
-	if h > 0 {
-		return fmt.Sprintf("%d:%02d:%02d", h, m, sec)
-	}
-	return fmt.Sprintf("%d:%02d", m, sec)
-}
-
-// inline makes inline Markdown easier to hear: emphasis markers go, code
-// spans keep their text.
-func inline(s string) string {
-	s = strings.ReplaceAll(s, "**", "")
-	s = strings.ReplaceAll(s, "__", "")
-	return s
 }
 
 func indent(s, pre string) string {

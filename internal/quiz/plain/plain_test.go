@@ -313,12 +313,3 @@ func TestIndependentFilesGrade(t *testing.T) {
 		})
 	}
 }
-
-func TestClock(t *testing.T) {
-	tests := map[time.Duration]string{0: "0:00", 90 * time.Second: "1:30", 130 * time.Minute: "2:10:00", 1500 * time.Millisecond: "0:02"}
-	for d, want := range tests {
-		if got := clock(d); got != want {
-			t.Errorf("clock(%v) = %q, want %q", d, got, want)
-		}
-	}
-}

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/cloudlab/cloudlab/internal/termtext"
 	"github.com/cloudlab/cloudlab/internal/tui/theme"
 )
 
@@ -95,7 +96,7 @@ func (m *Model) tabBar() string {
 			parts = append(parts, m.st.Muted.Render(label))
 		}
 	}
-	return fit(strings.Join(parts, " "), m.w)
+	return termtext.Pad(strings.Join(parts, " "), m.w)
 }
 
 func (m *Model) stepTitle() string {
@@ -125,7 +126,7 @@ func (m *Model) stepLines(w int) []string {
 	ls = append(ls, strings.Join(list, " ")+m.st.Muted.Render("   esc: h hint · s solution"))
 	if cur >= len(m.lab.Steps) {
 		ls = append(ls, "", m.st.Success.Render("All steps passed. Well done!"))
-		for _, l := range wrap(fmt.Sprintf("You finished %q in %d commands. Press esc, then q to go back.", m.lab.Title, len(m.runner.History())), w) {
+		for _, l := range termtext.Lines(fmt.Sprintf("You finished %q in %d commands. Press esc, then q to go back.", m.lab.Title, len(m.runner.History())), w) {
 			ls = append(ls, l)
 		}
 		return ls
@@ -134,11 +135,11 @@ func (m *Model) stepLines(w int) []string {
 	if txt, ok := m.rendered[renderKey{step: cur, width: m.stepWidth()}]; ok {
 		ls = append(ls, strings.Split(txt, "\n")...)
 	} else {
-		ls = append(ls, wrap(m.stepMarkdown(cur), w)...)
+		ls = append(ls, termtext.Lines(m.stepMarkdown(cur), w)...)
 	}
 	for n, h := range m.hints[cur] {
 		ls = append(ls, "")
-		for j, l := range wrap(h, w-2) {
+		for j, l := range termtext.Lines(h, w-2) {
 			if j == 0 {
 				ls = append(ls, m.st.Warning.Render(fmt.Sprintf("Hint %d: ", n+1))+l)
 			} else {
@@ -149,7 +150,7 @@ func (m *Model) stepLines(w int) []string {
 	if sol := m.sol[cur]; len(sol) > 0 {
 		ls = append(ls, "", m.st.Warning.Render("Solution:"))
 		for _, l := range sol {
-			for _, x := range wrap(l, w-2) {
+			for _, x := range termtext.Lines(l, w-2) {
 				ls = append(ls, "  "+m.st.Accent.Render(x))
 			}
 		}
@@ -181,7 +182,7 @@ func (m *Model) livePanes(w, h int) []string {
 	case hasL:
 		return m.box("Lambda", m.lambdaLines(w-4, h-2), w, h)
 	}
-	return m.box("Simulated cloud", wrap("Nothing yet: create a function or a cluster and it appears here, live.", w-4), w, h)
+	return m.box("Simulated cloud", termtext.Lines("Nothing yet: create a function or a cluster and it appears here, live.", w-4), w, h)
 }
 
 var sparkRunes = []rune("▁▂▃▄▅▆▇█")
@@ -209,27 +210,27 @@ func spark(vals []int, w int) string {
 func (m *Model) lambdaLines(w, h int) []string {
 	var ls []string
 	if len(m.snap.fns) == 0 {
-		return wrap("No functions yet.", w)
+		return termtext.Lines("No functions yet.", w)
 	}
 	legend := m.st.Accent.Render("■") + " busy " + m.st.Text.Render("□") + " idle " +
 		m.st.Warning.Render("◌") + " init " + m.st.Success.Render("◆") + " provisioned"
-	ls = append(ls, fit(legend, w))
+	ls = append(ls, termtext.Pad(legend, w))
 	for _, f := range m.snap.fns {
 		head := fmt.Sprintf("%s  envs %d  inv %d  cold %d  thr %d  err %d",
 			f.name, f.initializing+f.idle+f.busy, f.invocations, f.cold, f.throttles, f.errors)
-		ls = append(ls, m.st.Subtitle.Render(fit(head, w)))
+		ls = append(ls, m.st.Subtitle.Render(termtext.Pad(head, w)))
 		ls = append(ls, m.cells(f, w, 3)...)
 		if f.oldest > 0 {
 			age := "oldest env " + f.oldest.Truncate(time.Second).String()
 			if f.nextExpiry > 0 {
 				age += " · next idle expiry in " + f.nextExpiry.Truncate(time.Second).String()
 			}
-			ls = append(ls, m.st.Muted.Render(fit(age, w)))
+			ls = append(ls, m.st.Muted.Render(termtext.Pad(age, w)))
 		}
 		chartW := max(10, w-16)
-		ls = append(ls, fit(m.st.Muted.Render("conc ")+m.st.Accent.Render(spark(f.conc, chartW))+
+		ls = append(ls, termtext.Pad(m.st.Muted.Render("conc ")+m.st.Accent.Render(spark(f.conc, chartW))+
 			fmt.Sprintf(" max %d", f.concMax), w))
-		ls = append(ls, fit(m.st.Muted.Render("thr  ")+m.st.Error.Render(spark(f.thr, chartW)), w))
+		ls = append(ls, termtext.Pad(m.st.Muted.Render("thr  ")+m.st.Error.Render(spark(f.thr, chartW)), w))
 	}
 	room := h - len(ls) - 1
 	if room > 0 && len(m.snap.logs) > 0 {
@@ -241,9 +242,9 @@ func (m *Model) lambdaLines(w, h int) []string {
 		for _, l := range logs {
 			l = strings.ReplaceAll(l, "\t", "  ")
 			if strings.Contains(l, "Init Duration") {
-				ls = append(ls, fit(m.st.Warning.Render("❄ "+l), w))
+				ls = append(ls, termtext.Pad(m.st.Warning.Render("❄ "+l), w))
 			} else {
-				ls = append(ls, fit("  "+l, w))
+				ls = append(ls, termtext.Pad("  "+l, w))
 			}
 		}
 	}
@@ -276,7 +277,7 @@ func (m *Model) cells(f fnView, w, rows int) []string {
 				lines = append(lines, cur.String())
 				cur.Reset()
 				if len(lines) == rows {
-					lines[rows-1] = fit(lines[rows-1], w-8) + m.st.Muted.Render(fmt.Sprintf(" +%d", total-n))
+					lines[rows-1] = termtext.Pad(lines[rows-1], w-8) + m.st.Muted.Render(fmt.Sprintf(" +%d", total-n))
 					return lines
 				}
 			}
@@ -302,12 +303,12 @@ func bar(used, total, w int) string {
 func (m *Model) ecsLines(w, h int) []string {
 	var ls []string
 	if len(m.snap.clusters) == 0 {
-		return wrap("No clusters yet.", w)
+		return termtext.Lines("No clusters yet.", w)
 	}
 	for _, c := range m.snap.clusters {
-		ls = append(ls, m.st.Subtitle.Render(fit(fmt.Sprintf("cluster %s  running %d  pending %d", c.name, c.running, c.pending), w)))
+		ls = append(ls, m.st.Subtitle.Render(termtext.Pad(fmt.Sprintf("cluster %s  running %d  pending %d", c.name, c.running, c.pending), w)))
 		if len(c.legend) > 0 {
-			ls = append(ls, fit(m.st.Muted.Render("tasks: "+strings.Join(c.legend, " ")+" · ")+
+			ls = append(ls, termtext.Pad(m.st.Muted.Render("tasks: "+strings.Join(c.legend, " ")+" · ")+
 				m.st.Success.Render("running")+m.st.Muted.Render(" ")+m.st.Warning.Render("starting")+m.st.Muted.Render(" other"), w))
 		}
 		ls = append(ls, m.clusterMap(c, w, max(4, h/2))...)
@@ -320,20 +321,20 @@ func (m *Model) ecsLines(w, h int) []string {
 			if s.running == s.desired && s.pending == 0 {
 				st = m.st.Success
 			}
-			ls = append(ls, st.Render(fit(line, w)))
+			ls = append(ls, st.Render(termtext.Pad(line, w)))
 		}
 		ev := c.events
 		if len(ev) > 3 {
 			ev = ev[len(ev)-3:]
 		}
 		for _, e := range ev {
-			ls = append(ls, m.st.Muted.Render(fit("· "+e, w)))
+			ls = append(ls, m.st.Muted.Render(termtext.Pad("· "+e, w)))
 		}
 	}
 	if len(m.snap.placement) > 0 {
 		ls = append(ls, m.st.Subtitle.Render("last placement"))
 		for _, p := range m.snap.placement {
-			ls = append(ls, fit(p, w))
+			ls = append(ls, termtext.Pad(p, w))
 		}
 	}
 	return ls
@@ -344,7 +345,7 @@ func (m *Model) ecsLines(w, h int) []string {
 func (m *Model) clusterMap(c clusterView, w, h int) []string {
 	n := len(c.azs)
 	if n == 0 {
-		return []string{m.st.Muted.Render(fit("no container instances yet", w))}
+		return []string{m.st.Muted.Render(termtext.Pad("no container instances yet", w))}
 	}
 	colW := max(12, (w-(n-1))/n)
 	if colW*n+(n-1) > w {
@@ -353,10 +354,10 @@ func (m *Model) clusterMap(c clusterView, w, h int) []string {
 	cols := make([][]string, n)
 	for i := 0; i < n; i++ {
 		az := c.azs[i]
-		col := []string{m.st.Accent.Render(fit(az.name, colW))}
+		col := []string{m.st.Accent.Render(termtext.Pad(az.name, colW))}
 		for j, in := range az.instances {
 			if len(col)+4 > h {
-				col = append(col, m.st.Muted.Render(fit(fmt.Sprintf("+%d more", len(az.instances)-j), colW)))
+				col = append(col, m.st.Muted.Render(termtext.Pad(fmt.Sprintf("+%d more", len(az.instances)-j), colW)))
 				break
 			}
 			// The full id when it fits (learners type it), then the type.
@@ -367,11 +368,11 @@ func (m *Model) clusterMap(c clusterView, w, h int) []string {
 			if in.status != "ACTIVE" {
 				head += " " + strings.ToLower(in.status)
 			}
-			col = append(col, fit(head, colW))
+			col = append(col, termtext.Pad(head, colW))
 			bw := max(3, colW-9)
 			if in.cpuTotal > 0 {
-				col = append(col, fit("cpu "+bar(in.cpuUsed, in.cpuTotal, bw), colW))
-				col = append(col, fit("mem "+bar(in.memUsed, in.memTotal, bw), colW))
+				col = append(col, termtext.Pad("cpu "+bar(in.cpuUsed, in.cpuTotal, bw), colW))
+				col = append(col, termtext.Pad("mem "+bar(in.memUsed, in.memTotal, bw), colW))
 			}
 			var tb strings.Builder
 			for k, t := range in.tasks {
@@ -392,7 +393,7 @@ func (m *Model) clusterMap(c clusterView, w, h int) []string {
 					tb.WriteString(m.st.Muted.Render(g))
 				}
 			}
-			col = append(col, fit(tb.String(), colW))
+			col = append(col, termtext.Pad(tb.String(), colW))
 		}
 		cols[i] = col
 	}
@@ -408,12 +409,12 @@ func (m *Model) clusterMap(c clusterView, w, h int) []string {
 				b.WriteString(" ")
 			}
 			if r < len(col) {
-				b.WriteString(fit(col[r], colW))
+				b.WriteString(termtext.Pad(col[r], colW))
 			} else {
 				b.WriteString(strings.Repeat(" ", colW))
 			}
 		}
-		out = append(out, fit(b.String(), w))
+		out = append(out, termtext.Pad(b.String(), w))
 	}
 	return out
 }
@@ -425,13 +426,13 @@ func (m *Model) scrollLines(w, h int) []string {
 	skip := m.scrollOff
 	for i := len(m.scroll) - 1; i >= 0 && len(out) < h; i-- {
 		l := m.scroll[i]
-		parts := wrap(l.text, w)
+		parts := termtext.Lines(l.text, w)
 		for j := len(parts) - 1; j >= 0 && len(out) < h; j-- {
 			if skip > 0 {
 				skip--
 				continue
 			}
-			out = append(out, fit(m.styleFor(l.kind).Render(parts[j]), w))
+			out = append(out, termtext.Pad(m.styleFor(l.kind).Render(parts[j]), w))
 		}
 	}
 	for len(out) < h {
@@ -459,17 +460,17 @@ func (m *Model) styleFor(k lineKind) lipgloss.Style {
 
 func (m *Model) promptLine() string {
 	if m.typing {
-		return fit(m.input.View(), m.w)
+		return termtext.Pad(m.input.View(), m.w)
 	}
-	return fit(m.st.Muted.Render("> (i to type a command)"), m.w)
+	return termtext.Pad(m.st.Muted.Render("> (i to type a command)"), m.w)
 }
 
 func (m *Model) helpLine() string {
 	if m.confirm {
-		return fit(m.st.Warning.Render(fmt.Sprintf("Show the solution of step %d? It is recorded in your progress. y/n", m.runner.Current()+1)), m.w)
+		return termtext.Pad(m.st.Warning.Render(fmt.Sprintf("Show the solution of step %d? It is recorded in your progress. y/n", m.runner.Current()+1)), m.w)
 	}
 	if m.status != "" {
-		return fit(m.st.Muted.Render(m.status), m.w)
+		return termtext.Pad(m.st.Muted.Render(m.status), m.w)
 	}
 	if m.fullHelp {
 		var parts []string
@@ -480,9 +481,9 @@ func (m *Model) helpLine() string {
 				}
 			}
 		}
-		return fit(m.st.Help.Render(strings.Join(parts, " · ")), m.w)
+		return termtext.Pad(m.st.Help.Render(strings.Join(parts, " · ")), m.w)
 	}
-	return fit(m.help.ShortHelpView(m.ShortHelp()), m.w)
+	return termtext.Pad(m.help.ShortHelpView(m.ShortHelp()), m.w)
 }
 
 // box draws lines inside a rounded border of exactly w x h, with a title.
@@ -503,29 +504,8 @@ func (m *Model) box(title string, lines []string, w, h int) []string {
 		if i < len(lines) {
 			l = lines[i]
 		}
-		out = append(out, b.Render("│")+" "+fit(l, inner-2)+" "+b.Render("│"))
+		out = append(out, b.Render("│")+" "+termtext.Pad(l, inner-2)+" "+b.Render("│"))
 	}
 	out = append(out, b.Render("╰"+strings.Repeat("─", inner)+"╯"))
 	return out
-}
-
-// fit truncates or pads s to exactly w cells.
-func fit(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	sw := ansi.StringWidth(s)
-	if sw > w {
-		return ansi.Truncate(s, w, "…")
-	}
-	return s + strings.Repeat(" ", w-sw)
-}
-
-// wrap word-wraps plain text to w cells (long words are broken).
-func wrap(s string, w int) []string {
-	if w <= 0 {
-		return nil
-	}
-	s = strings.ReplaceAll(s, "\t", "    ")
-	return strings.Split(ansi.Wrap(s, w, ""), "\n")
 }

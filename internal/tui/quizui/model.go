@@ -22,6 +22,7 @@ import (
 	"github.com/cloudlab/cloudlab/internal/progress"
 	"github.com/cloudlab/cloudlab/internal/quiz"
 	"github.com/cloudlab/cloudlab/internal/quiz/record"
+	"github.com/cloudlab/cloudlab/internal/termtext"
 	"github.com/cloudlab/cloudlab/internal/tui"
 	"github.com/cloudlab/cloudlab/internal/tui/nav"
 	"github.com/cloudlab/cloudlab/internal/tui/theme"
@@ -609,7 +610,7 @@ func (m *Model) doc(kind byte, i int) string {
 	if kind == 'f' {
 		src = feedbackMarkdown(it)
 	}
-	return wrap(strings.TrimSpace(src), m.width()-2, "  ")
+	return termtext.WrapIndent(strings.TrimSpace(src), m.width()-2, "  ")
 }
 
 // refresh rebuilds the viewport content from the state. It runs in Update
@@ -619,7 +620,7 @@ func (m *Model) refresh() {
 	m.cursorLine = -1
 	switch m.state {
 	case sEmpty:
-		b.WriteString("\n" + wrap(m.empty, m.width()-2, "  "))
+		b.WriteString("\n" + termtext.WrapIndent(m.empty, m.width()-2, "  "))
 	case sQuestion, sConfirmQuit, sConfirmSubmit:
 		if m.prev == sReview && m.state == sConfirmSubmit {
 			m.reviewBody(&b)
@@ -697,7 +698,7 @@ func (m *Model) optionLine(it *quiz.Item, d int, chosen, cursor, reveal bool) st
 		cur = m.st.Accent.Render("› ")
 	}
 	head := fmt.Sprintf("%s %c) ", mark, 'A'+d)
-	text := wrap(inline(o.Text), m.width()-1, strings.Repeat(" ", 2+ansi.StringWidth(head)))
+	text := termtext.WrapIndent(termtext.Inline(o.Text), m.width()-1, strings.Repeat(" ", 2+ansi.StringWidth(head)))
 	text = strings.TrimLeft(text, " ")
 	tail := ""
 	if reveal {
@@ -793,7 +794,7 @@ func (m *Model) reviewBody(b *strings.Builder) {
 		}
 		head := fmt.Sprintf("%2d. ", i+1)
 		room := m.width() - 2 - 4 - 10 - 1 - 2 - 1
-		title := ansi.Truncate(inline(it.Q.Title), max(room, 5), "…")
+		title := ansi.Truncate(termtext.Inline(it.Q.Title), max(room, 5), "…")
 		line := head + status + " " + flag + title
 		if i == m.list {
 			m.cursorLine = lines(b.String())
@@ -822,7 +823,7 @@ func (m *Model) resultsBody(b *strings.Builder) {
 			verdict = m.st.Success.Render(sc.ScaledLine())
 		}
 		b.WriteString("  " + verdict + m.st.Muted.Render(fmt.Sprintf(" · pass mark %d", sc.Pass)) + "\n")
-		b.WriteString(wrap(m.st.Muted.Render("Scaled linearly from the raw score; AWS does not publish its own scaling."), m.width()-2, "  ") + "\n")
+		b.WriteString(termtext.WrapIndent(m.st.Muted.Render("Scaled linearly from the raw score; AWS does not publish its own scaling."), m.width()-2, "  ") + "\n")
 	}
 	m.chart(b, "By domain", sc.Domains)
 	if len(sc.Lessons) > 1 || m.s.Mode == quiz.Exam {
@@ -910,22 +911,11 @@ func (m *Model) View() string {
 	} else {
 		helpLine = m.help.ShortHelpView(m.ShortHelp())
 	}
-	helpLine = fit(helpLine, m.width())
+	helpLine = termtext.Truncate(helpLine, m.width())
 	bodyH := m.bodyHeight() - (lines(helpLine))
 	vp := m.vp
 	vp.Height = max(1, bodyH)
 	return top + "\n" + vp.View() + "\n" + status + "\n" + helpLine
-}
-
-// fit truncates every line to width (bubbles/help can overflow by an item).
-func fit(s string, width int) string {
-	ls := strings.Split(s, "\n")
-	for i, l := range ls {
-		if ansi.StringWidth(l) > width {
-			ls[i] = ansi.Truncate(l, width-1, "…")
-		}
-	}
-	return strings.Join(ls, "\n")
 }
 
 func lastLines(s string, n int) string {
@@ -943,7 +933,7 @@ func (m *Model) statusLeft() string {
 	answered, _, flagged := m.s.Counts()
 	var parts []string
 	if m.s.Timed() && !m.s.Submitted {
-		parts = append(parts, "⏱ "+clock(m.s.Remaining(m.now()))+" left")
+		parts = append(parts, "⏱ "+termtext.Clock(m.s.Remaining(m.now()))+" left")
 	}
 	parts = append(parts, fmt.Sprintf("%d/%d answered", answered, m.s.Len()))
 	if m.s.Mode == quiz.Exam {
@@ -1019,34 +1009,6 @@ func withHelp(b key.Binding, desc string) key.Binding {
 	nb := b
 	nb.SetHelp(h.Key, desc)
 	return nb
-}
-
-// clock formats a duration as m:ss or h:mm:ss.
-func clock(d time.Duration) string {
-	d = d.Round(time.Second)
-	h, mi, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
-	if h > 0 {
-		return fmt.Sprintf("%d:%02d:%02d", h, mi, s)
-	}
-	return fmt.Sprintf("%d:%02d", mi, s)
-}
-
-func inline(s string) string {
-	s = strings.ReplaceAll(s, "**", "")
-	return strings.ReplaceAll(s, "__", "")
-}
-
-// wrap word-wraps s to width and indents every line.
-func wrap(s string, width int, indent string) string {
-	width = max(width-ansi.StringWidth(indent), 10)
-	out := ansi.Wrap(s, width, "")
-	ls := strings.Split(out, "\n")
-	for i, l := range ls {
-		if l != "" {
-			ls[i] = indent + l
-		}
-	}
-	return strings.Join(ls, "\n")
 }
 
 func capitalize(s string) string {
