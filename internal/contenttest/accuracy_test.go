@@ -163,7 +163,7 @@ func TestLambdaFifteenMinuteLimitIsQualified(t *testing.T) {
 	c, quizzes := loadCourse(t)
 	limit := regexp.MustCompile(`(?i)(at most|up to|longer than|more than|within|over|beyond|exceeds?|stops? at|limited to|maximum( timeout)?( of| is)?|max|ceiling of|limit of)\W+(\*\*)?(15|fifteen)[ -]min|(15|fifteen)[ -]minutes? (at most|limit|ceiling|maximum|max|timeout|cap)|(15|fifteen)-minute (limit|ceiling|maximum|timeout|cap|invocations?|functions?|runs?)|900 s(econds?)?\W+(max|\(15)|(max(imum)?|up to|raised to|limit( is|:)?)\W+(\*\*)?900\b|\b1 s to 900 s`)
 	qualified := regexp.MustCompile(`(?i)\bstandard\b|\bsynchronous|managed instances|durable`)
-	exempt := regexp.MustCompile(`(?i)delay|rate\(|idle|shutdown|visibility|every 15 minutes`)
+	exempt := regexp.MustCompile(`(?i)delay|rate\(|idle|shutdown|visibility|every 15 minutes|backs? off|back-off`)
 	blocks := append(lessonBlocks(c), quizBlocks(quizzes)...)
 	for _, b := range blocks {
 		text := norm(b.text)
