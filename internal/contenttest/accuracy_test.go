@@ -259,3 +259,294 @@ func readRepoFile(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+// Point 1. The service scheduler throttles tasks that never reach RUNNING,
+// up to about 27 minutes between attempts, with the event "(service ...) is
+// unable to consistently start tasks successfully."
+// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-throttle-logic.html
+func TestServiceThrottleBacksOffUpTo27Minutes(t *testing.T) {
+	c, quizzes := loadCourse(t)
+	text := lessonText(t, c, "ecs-services")
+	mustContain(t, "lesson ecs-services", text,
+		"27 minutes", "is unable to consistently start tasks successfully", "without ever reaching RUNNING")
+	mustNotMatch(t, "lesson ecs-services", text,
+		regexp.MustCompile(`(?i)(about|up to|maximum of) 15 minutes between attempts`),
+		"the documented ceiling is about 27 minutes")
+	q := question(t, quizzes, "ecs-svc-throttle")
+	for _, o := range q.Options {
+		if o.Correct && !strings.Contains(o.Text, "27 minutes") {
+			t.Errorf("%s:%d: the right option should give the 27-minute ceiling: %q", q.File, q.Line, o.Text)
+		}
+	}
+}
+
+// Point 2. Dynamic host ports come from the instance's ephemeral port
+// range (ip_local_port_range); 49153-65535 is only the fallback.
+// Source: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html
+func TestDynamicHostPortsComeFromTheKernelEphemeralRange(t *testing.T) {
+	c, quizzes := loadCourse(t)
+	text := lessonText(t, c, "ecs-concepts")
+	mustContain(t, "lesson ecs-concepts", text, "ip_local_port_range", "fall back to 49153-65535")
+	mustNotMatch(t, "lesson ecs-concepts", text, regexp.MustCompile(`dynamic port\*\* \(from 49153-65535\)`),
+		"49153-65535 is only the fallback range")
+	q := question(t, quizzes, "ecs-c-network-modes")
+	mustContain(t, where(q.File, q.Line), questionText(q), "ip_local_port_range", "fallback")
+}
+
+// Point 3. Only RUN, COPY and ADD create filesystem layers; other
+// instructions record metadata.
+// Source: https://docs.docker.com/build/building/best-practices/
+func TestOnlyRunCopyAndAddCreateLayers(t *testing.T) {
+	c, quizzes := loadCourse(t)
+	text := lessonText(t, c, "docker")
+	mustContain(t, "lesson docker", text, "Only three of them create filesystem layers: `RUN`, `COPY` and `ADD`", "metadata")
+	mustNotMatch(t, "lesson docker", text, regexp.MustCompile(`(?i)most instructions add a layer`),
+		"only RUN, COPY and ADD add layers")
+	q := question(t, quizzes, "dk-layer-count")
+	if q.Answer != 7 {
+		t.Errorf("%s:%d: 4 base layers + 2 COPY + 1 RUN = 7, question says %v", q.File, q.Line, q.Answer)
+	}
+}
+
+// Point 4. ECS, Batch and EKS *can* run on EC2; they are not all EC2.
+func TestServicesCanRunOnEC2RatherThanAreEC2(t *testing.T) {
+	c, _ := loadCourse(t)
+	text := lessonText(t, c, "ec2")
+	mustNotMatch(t, "lesson ec2", text, regexp.MustCompile(`(?i)are all EC2 instances`),
+		"these services can also run on Fargate or managed instances")
+	mustContain(t, "lesson ec2", text, "*can* all run on EC2")
+}
+
+// Point 5. Standard RIs: largest discount, modifiable within the family,
+// resellable in the Marketplace; Convertible RIs: smaller discount,
+// exchangeable across families, not resellable.
+// Sources: https://docs.aws.amazon.com/whitepapers/latest/cost-optimization-reservation-models/standard-vs.-convertible-offering-classes.html,
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateReservedInstancesListing.html
+func TestStandardAndConvertibleReservedInstances(t *testing.T) {
+	c, quizzes := loadCourse(t)
+	text := lessonText(t, c, "ec2")
+	mustContain(t, "lesson ec2", text, "Convertible", "Marketplace",
+		"Only Standard RIs can be sold", "only Convertible RIs can change instance family")
+	q := question(t, quizzes, "ec2-ri-classes")
+	for _, o := range q.Options {
+		sellable := strings.Contains(o.Text, "Only Standard Reserved Instances can be sold")
+		exchange := strings.Contains(o.Text, "Convertible Reserved Instance can be exchanged")
+		if o.Correct != (sellable || exchange) {
+			t.Errorf("%s:%d: option %q is marked %v", q.File, q.Line, o.Text, o.Correct)
+		}
+	}
+}
+
+// Point 6. At one vCPU (1,769 MB) Lambda costs the same as a 1 vCPU, 2 GB
+// Fargate task at about 48 % utilisation. The test recomputes the figures
+// from the us-east-1 prices and checks that the lesson prints them.
+// Sources: https://aws.amazon.com/lambda/pricing/, https://aws.amazon.com/fargate/pricing/,
+// https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
+func TestLambdaFargateCrossoverAtOneVCPU(t *testing.T) {
+	const (
+		lambdaGBs   = 0.0000166667
+		fargateVCPU = 0.04048
+		fargateGB   = 0.004445
+	)
+	gb := 1769.0 / 1024
+	lambdaHour := 3600 * gb * lambdaGBs
+	fargateHour := fargateVCPU + 2*fargateGB
+	crossover := fargateHour / lambdaHour
+	c, quizzes := loadCourse(t)
+	text := lessonText(t, c, "choosing-compute")
+	mustContain(t, "lesson choosing-compute", text,
+		"1,769 MB",
+		fmt.Sprintf("$%.5f per hour", fargateHour),
+		fmt.Sprintf("$%.5f per hour", lambdaHour),
+		fmt.Sprintf("about $%.2f", fargateHour*720),
+		fmt.Sprintf("about $%.2f (+ requests)", lambdaHour*720),
+		fmt.Sprintf("= %.3f, about %.0f %%", crossover, 100*crossover))
+	mustNotMatch(t, "lesson choosing-compute", text, regexp.MustCompile(`(?i)around 80 ?% utilisation`),
+		"the crossover at one vCPU is about 48 %")
+	q := question(t, quizzes, "cc-crossover")
+	if diff := q.Answer - 100*crossover; diff > q.Tolerance || -diff > q.Tolerance {
+		t.Errorf("%s:%d: crossover answer %v, computed %.2f", q.File, q.Line, q.Answer, 100*crossover)
+	}
+	q = question(t, quizzes, "cc-lambda-always-busy")
+	if diff := q.Answer - 2592000*gb*lambdaGBs; diff > q.Tolerance || -diff > q.Tolerance {
+		t.Errorf("%s:%d: answer %v, computed %.2f", q.File, q.Line, q.Answer, 2592000*gb*lambdaGBs)
+	}
+}
+
+// Point 7. Cold-start mitigation includes SnapStart (Java, Python, .NET),
+// with its Restore phase and caveats.
+// Sources: https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html,
+// https://docs.aws.amazon.com/lambda/latest/dg/snapstart-troubleshooting.html
+func TestSnapStartIsTaughtWithRestorePhaseAndCaveats(t *testing.T) {
+	c, quizzes := loadCourse(t)
+	text := lessonText(t, c, "lambda-concurrency")
+	mustContain(t, "lesson lambda-concurrency", text,
+		"SnapStart", "Java 11", "Python 3.12", ".NET 8", "Restore", "Restore Duration",
+		"same state", "not together with provisioned concurrency", "SnapStartTimeoutException")
+	question(t, quizzes, "lc-snapstart")
+}
+
+// Point 8. The 10-second Init limit is for on-demand environments;
+// provisioned concurrency and SnapStart initialise under other rules.
+// Source: https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
+func TestTenSecondInitLimitIsForOnDemandEnvironments(t *testing.T) {
+	c, _ := loadCourse(t)
+	anatomy := lessonText(t, c, "lambda-anatomy")
+	mustContain(t, "lesson lambda-anatomy", anatomy, "**on-demand** environment, Init is limited to 10 seconds",
+		"**provisioned concurrency** or **SnapStart**", "130 seconds")
+	conc := lessonText(t, c, "lambda-concurrency")
+	mustContain(t, "lesson lambda-concurrency", conc, "INIT (10 s on-demand)", "10-second limit of on-demand Init does not apply")
+	for _, id := range []string{"lambda-anatomy", "lambda-concurrency"} {
+		mustNotMatch(t, "lesson "+id, lessonText(t, c, id),
+			regexp.MustCompile(`(?i)\)\. Init is limited to 10 seconds|INIT \(max 10 s\)`),
+			"say that the 10-second limit is for on-demand Init")
+	}
+}
+
+// Point 9. The circuit breaker watches a deployment only when the service
+// enables it; the default threshold is 0.5 x desired within 3..200
+// (BOUNDED_PERCENT, 50), and ThresholdConfiguration offers COUNT and
+// UNBOUNDED_PERCENT.
+// Sources: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentCircuitBreaker.html,
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ThresholdConfiguration.html
+func TestCircuitBreakerOnlyWhenEnabledAndThresholdConfiguration(t *testing.T) {
+	c, quizzes := loadCourse(t)
+	text := lessonText(t, c, "ecs-services")
+	mustContain(t, "lesson ecs-services", text,
+		"It watches only services that turn it on", "`deploymentCircuitBreaker` with `\"enable\": true`",
+		"BOUNDED_PERCENT", "UNBOUNDED_PERCENT", "COUNT", "kept within 3..200")
+	mustNotMatch(t, "lesson ecs-services", text, regexp.MustCompile(`(?i)circuit breaker[^.]*(on|enabled) by default`),
+		"the circuit breaker is not on by default in the API")
+	if q := question(t, quizzes, "ecs-svc-cb-unbounded"); q.Answer != 300 {
+		t.Errorf("%s:%d: UNBOUNDED_PERCENT 50 of 600 is 300, question says %v", q.File, q.Line, q.Answer)
+	}
+	for id, want := range map[string]float64{"ecs-svc-cb-small": 3, "ecs-svc-cb-large": 200} {
+		if q := question(t, quizzes, id); q.Answer != want {
+			t.Errorf("%s:%d: want %v, question says %v", q.File, q.Line, want, q.Answer)
+		}
+	}
+}
+
+// Point 10. SQS event sources: the default mode scales to 1,000 concurrent
+// batches; provisioned mode (minimum and maximum pollers) exists.
+// Source: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+func TestSQSDefaultModeAndProvisionedMode(t *testing.T) {
+	c, quizzes := loadCourse(t)
+	text := lessonText(t, c, "lambda-invocation")
+	mustContain(t, "lesson lambda-invocation", text, "**default (standard) mode**", "up to **1,000**",
+		"**provisioned mode**", "minimum and a maximum number of dedicated event pollers")
+	if q := question(t, quizzes, "li-sqs-max-batches"); q.Answer != 1000 {
+		t.Errorf("%s:%d: default-mode ceiling is 1,000, question says %v", q.File, q.Line, q.Answer)
+	}
+}
+
+// Point 11. New accounts get reduced concurrency *and* memory quotas.
+// Source: https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+func TestNewAccountsHaveReducedConcurrencyAndMemoryQuotas(t *testing.T) {
+	c, _ := loadCourse(t)
+	mustContain(t, "lesson lambda-concurrency", lessonText(t, c, "lambda-concurrency"),
+		"New accounts start with reduced quotas, both for concurrency and for function memory")
+}
+
+// Point 12. AWS documents no default placement strategy for standalone
+// tasks (RunTask); the course must not say it is random.
+// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-strategies.html
+func TestRunTaskDefaultPlacementIsNotClaimedRandom(t *testing.T) {
+	c, quizzes := loadCourse(t)
+	text := lessonText(t, c, "ecs-scheduling")
+	mustNotMatch(t, "lesson ecs-scheduling", text,
+		regexp.MustCompile(`(?i)RunTask\*?\*? with no strategy places \*?\*?randomly|RunTask is random`),
+		"AWS documents no default strategy for standalone tasks")
+	mustContain(t, "lesson ecs-scheduling", text, "names no default *strategy* for them")
+	q := question(t, quizzes, "ecs-s-defaults")
+	for _, o := range q.Options {
+		if o.Correct && strings.Contains(strings.ToLower(o.Text), "random") {
+			t.Errorf("%s:%d: right option claims random placement: %q", q.File, q.Line, o.Text)
+		}
+	}
+}
+
+// Point 13. AWS documents 1,769 MB = 1 vCPU and up to 6 vCPUs at 10,240 MB,
+// not 3,538 MB = 2 vCPUs.
+// Source: https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
+func TestNoUndocumentedTwoVCPUMemorySize(t *testing.T) {
+	c, quizzes := loadCourse(t)
+	q := question(t, quizzes, "lp-two-vcpu")
+	if q.Kind == quiz.Numeric && q.Answer == 3538 {
+		t.Errorf("%s:%d: 3,538 MB = 2 vCPU is not documented by AWS", q.File, q.Line)
+	}
+	for _, o := range q.Options {
+		if o.Correct && !(strings.Contains(o.Text, "1,769 MB") && strings.Contains(o.Text, "6 vCPUs")) {
+			t.Errorf("%s:%d: right option should give the documented points: %q", q.File, q.Line, o.Text)
+		}
+		if o.Correct && strings.Contains(o.Text, "3,538") {
+			t.Errorf("%s:%d: right option relies on 3,538 MB: %q", q.File, q.Line, o.Text)
+		}
+	}
+	for _, qz := range quizzes {
+		for _, q := range qz.Questions {
+			if q.Kind == quiz.Numeric && q.Answer == 3538 {
+				t.Errorf("%s:%d: answer 3538 (2 vCPU) is not documented", q.File, q.Line)
+			}
+		}
+	}
+	for _, l := range c.Lessons {
+		if strings.Contains(string(l.Body), "3,538") {
+			t.Errorf("%s: mentions 3,538 MB", l.Path)
+		}
+	}
+}
+
+// Point 14. The steady-state question has one answer: with arrivals every
+// T ms and each invocation occupying D ms (D not a multiple of T, so no
+// tie), the average is D/T (Little's law) and the peak the next whole
+// number up.
+func TestSteadyStateConcurrencyAgreesWithLittlesLaw(t *testing.T) {
+	_, quizzes := loadCourse(t)
+	q := question(t, quizzes, "lc-steady-sim")
+	m := regexp.MustCompile(`every (\d+) ms .* exactly (\d+) ms`).FindStringSubmatch(q.Title)
+	if m == nil {
+		t.Fatalf("%s:%d: title does not give the arrival interval and the duration: %q", q.File, q.Line, q.Title)
+	}
+	var interval, duration float64
+	fmt.Sscan(m[1], &interval)
+	fmt.Sscan(m[2], &duration)
+	if int(duration)%int(interval) == 0 {
+		t.Errorf("%s:%d: a duration that is a multiple of the interval makes the peak depend on event order", q.File, q.Line)
+	}
+	average := duration / interval
+	peak := float64(int(average) + 1)
+	if q.Answer != peak {
+		t.Errorf("%s:%d: peak should be %v (average %v), question says %v", q.File, q.Line, peak, average, q.Answer)
+	}
+	avg := question(t, quizzes, "lc-steady-average")
+	if avg.Answer != average {
+		t.Errorf("%s:%d: Little's law gives %v, question says %v", avg.File, avg.Line, average, avg.Answer)
+	}
+	mustContain(t, where(q.File, q.Line), q.Explanation, "Little's law")
+}
+
+// Point 15 (lesson side). An invalid Fargate cpu/memory pair is refused
+// at registration with a ClientException; the lesson quotes AWS's wording.
+// Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-cpu-memory-error.html
+func TestFargateInvalidSizeWording(t *testing.T) {
+	c, _ := loadCourse(t)
+	mustContain(t, "lesson fargate", lessonText(t, c, "fargate"),
+		"No Fargate configuration exists for given values.", "Invalid 'cpu' setting for task.", "ClientException")
+}
+
+// Point 18 (lesson side). A service task that cannot be placed is never
+// created: it is not PENDING, and the service logs "unable to place a task".
+// Sources: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Service.html (pendingCount),
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages-list.html
+func TestUnplaceableServiceTaskIsNotPending(t *testing.T) {
+	c, quizzes := loadCourse(t)
+	pending := regexp.MustCompile(`(?i)(stays?|remains?|kept|keeps the task) PENDING`)
+	for _, id := range []string{"ecs-scheduling", "ecs-services"} {
+		mustNotMatch(t, "lesson "+id, lessonText(t, c, id), pending, "an unplaced task is never created")
+	}
+	for _, id := range []string{"ecs-s-port-conflict", "ecs-s-unplaceable", "ecs-s-runtask-failures"} {
+		q := question(t, quizzes, id)
+		mustNotMatch(t, where(q.File, q.Line), questionText(q), pending, "an unplaced task is never created")
+	}
+}
