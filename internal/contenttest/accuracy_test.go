@@ -237,14 +237,6 @@ func TestNoInternalFactSheetNamedInContent(t *testing.T) {
 	}
 }
 
-func lineOf(text, sub string) int {
-	i := strings.Index(text, sub)
-	if i < 0 {
-		return 0
-	}
-	return strings.Count(text[:i], "\n") + 1
-}
-
 func where(path string, line int) string {
 	return fmt.Sprintf("%s:%d", path, line)
 }
@@ -549,4 +541,113 @@ func TestUnplaceableServiceTaskIsNotPending(t *testing.T) {
 		q := question(t, quizzes, id)
 		mustNotMatch(t, where(q.File, q.Line), questionText(q), pending, "an unplaced task is never created")
 	}
+}
+
+// Point 28. Lessons touched by the 2025-2026 launches carry a "Recent
+// changes" paragraph that names them, and list the pages in `sources:`.
+// Sources: https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances.html,
+// https://docs.aws.amazon.com/lambda/latest/dg/durable-basic-concepts.html,
+// https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html,
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/capacity-launch-type-comparison.html,
+// https://docs.aws.amazon.com/eks/latest/userguide/eks-provisioned-control-plane.html,
+// https://docs.aws.amazon.com/eks/latest/userguide/view-upgrade-policy.html
+func TestRecentChangesAreTaughtWithSources(t *testing.T) {
+	c, _ := loadCourse(t)
+	cases := []struct {
+		lesson  string
+		says    []string
+		sources []string
+	}{
+		{"lightsail-and-batch", []string{"Lambda Managed Instances", "90 minutes", "durable functions"},
+			[]string{"lambda-managed-instances.html", "durable-basic-concepts.html"}},
+		{"containers-vs-vms", []string{"Lambda Managed Instances", "not a security boundary", "capacity provider"},
+			[]string{"lambda-managed-instances-security.html"}},
+		{"ecs-concepts", []string{"ECS Managed Instances"}, []string{"capacity-launch-type-comparison.html"}},
+		{"fargate", []string{"Amazon ECS Managed Instances", "third option", "MANAGED_INSTANCES"},
+			[]string{"capacity-launch-type-comparison.html"}},
+		{"eks", []string{"EKS Provisioned Control Plane", "upgrade policy", "`EXTENDED`", "`STANDARD`", "tier-xl"},
+			[]string{"view-upgrade-policy.html", "eks-provisioned-control-plane.html"}},
+		{"what-is-serverless", []string{"Lambda Managed Instances", "several requests at once",
+			"isolated by containers, not micro-VMs", "90 minutes", "GPU", "management fee", "not scale to zero",
+			"Durable functions", "up to a year"},
+			[]string{"lambda-managed-instances.html", "durable-basic-concepts.html", "configuration-timeout.html"}},
+		{"lambda-anatomy", []string{"Lambda Managed Instances", "durable functions", "200 MB"},
+			[]string{"configuration-response-streaming.html", "durable-basic-concepts.html"}},
+		{"lambda-limits-pricing", []string{"200 MB", "Lambda Managed Instances", "Durable functions", "management fee"},
+			[]string{"configuration-response-streaming.html", "lambda-managed-instances.html"}},
+		{"serverless-architectures", []string{"durable function", "up to a year", "replays"},
+			[]string{"durable-basic-concepts.html"}},
+		{"choosing-compute", []string{"Lambda Managed Instances", "durable functions", "ECS Managed Instances"},
+			[]string{"lambda-managed-instances.html"}},
+	}
+	for _, tc := range cases {
+		l := c.Lesson(tc.lesson)
+		if l == nil {
+			t.Errorf("no lesson %s", tc.lesson)
+			continue
+		}
+		body := string(l.Body)
+		want := append([]string{"Recent changes"}, tc.says...)
+		if tc.lesson == "ecs-concepts" {
+			want = tc.says // it introduces the option in its launch-type list
+		}
+		mustContain(t, l.Path, body, want...)
+		all := strings.Join(l.Sources, "\n")
+		for _, s := range tc.sources {
+			if !strings.Contains(all, s) {
+				t.Errorf("%s: sources do not list %s", l.Path, s)
+			}
+		}
+	}
+}
+
+// Point 28. "One request at a time" is true of standard functions only:
+// Lambda Managed Instances serve several requests per environment.
+// Source: https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-execution-environment.html
+func TestOneRequestPerEnvironmentIsQualified(t *testing.T) {
+	c, quizzes := loadCourse(t)
+	claim := regexp.MustCompile(`(?i)(runs|serves|handles) (\*\*)?one (request|invocation) at a time`)
+	for _, b := range append(lessonBlocks(c), quizBlocks(quizzes)...) {
+		text := norm(b.text)
+		if claim.MatchString(text) && !regexp.MustCompile(`(?i)\bstandard\b`).MatchString(text) {
+			t.Errorf("%s:%d: %q without saying it is a standard function's environment", b.file, b.line, claim.FindString(text))
+		}
+	}
+}
+
+// Point 28. No quiz key may depend on the old absolute limits: the answers
+// that rule Lambda out name the standard function or a duration beyond
+// every Lambda option.
+func TestQuizKeysDoNotDependOnOldAbsoluteLambdaLimits(t *testing.T) {
+	_, quizzes := loadCourse(t)
+	q := question(t, quizzes, "ws-poor-fit")
+	for _, o := range q.Options {
+		if o.Correct && strings.Contains(o.Text, "transcoding") && !strings.Contains(o.Text, "two hours") {
+			t.Errorf("%s:%d: a transcoding job under 90 minutes could run on Managed Instances: %q", q.File, q.Line, o.Text)
+		}
+	}
+	for _, id := range []string{"lb-batch-vs-lambda", "ws-timeout-max", "la-max-timeout"} {
+		q := question(t, quizzes, id)
+		if !strings.Contains(q.Title, "standard Lambda function") {
+			t.Errorf("%s:%d: %q must ask about a standard Lambda function", q.File, q.Line, q.Title)
+		}
+	}
+	q = question(t, quizzes, "lb-batch-when")
+	for _, o := range q.Options {
+		if o.Correct && strings.Contains(o.Text, "over an hour") {
+			t.Errorf("%s:%d: over an hour fits within Managed Instances' 90 minutes: %q", q.File, q.Line, o.Text)
+		}
+	}
+}
+
+// Point 28. An AMI belongs to one Region and is copied to use elsewhere.
+// Source: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html
+func TestAMIIsRegional(t *testing.T) {
+	c, quizzes := loadCourse(t)
+	q := question(t, quizzes, "cv-vm-os")
+	text := questionText(q)
+	mustContain(t, where(q.File, q.Line), text, "belongs to one Region", "copy-image")
+	mustNotMatch(t, where(q.File, q.Line), text, regexp.MustCompile(`(?i)\(AMIs on AWS\) and launched anywhere`),
+		"an AMI is launched in its own Region, or copied first")
+	mustContain(t, "lesson ec2", lessonText(t, c, "ec2"), "An AMI lives in one Region", "copy-image")
 }
