@@ -228,3 +228,29 @@ func (l *Lesson) ReaderMarkdown() []byte {
 	}
 	return []byte(info.String() + body)
 }
+
+// The info strings of fenced blocks that hold what the program needs, not
+// what a reader reads: lab checks, hints and solutions, a quiz question's
+// numeric answer and its simulation. Readers never see these blocks.
+const (
+	BlockCheck    = "check"
+	BlockHint     = "hint"
+	BlockSolution = "solution"
+	BlockAnswer   = "answer"
+	BlockSim      = "sim"
+)
+
+// HiddenBlocks lists the info strings above.
+var HiddenBlocks = []string{BlockCheck, BlockHint, BlockSolution, BlockAnswer, BlockSim}
+
+// IsHiddenBlock reports whether a fenced block with this info string is
+// hidden from readers (case and surrounding spaces do not matter).
+func IsHiddenBlock(info string) bool {
+	info = strings.ToLower(strings.TrimSpace(info))
+	for _, h := range HiddenBlocks {
+		if info == h {
+			return true
+		}
+	}
+	return false
+}

@@ -364,3 +364,21 @@ func TestDuplicateIDsPerKind(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s\n(all problems: %v)", strings.Join(got, "\n"), strings.Join(want, "\n"), probs)
 	}
 }
+
+func TestIsHiddenBlock(t *testing.T) {
+	tests := []struct {
+		info string
+		want bool
+	}{
+		{"check", true}, {"Hint", true}, {" solution ", true}, {"answer", true}, {"sim", true},
+		{"text", false}, {"python", false}, {"", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.info, func(t *testing.T) {
+			if got := IsHiddenBlock(tt.info); got != tt.want {
+				t.Errorf("IsHiddenBlock(%q) = %v", tt.info, got)
+			}
+		})
+	}
+}
+

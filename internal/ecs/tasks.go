@@ -751,9 +751,7 @@ func short(id string) string {
 	return id
 }
 
-func fmtTime(d time.Duration) string {
-	return sim.Epoch.Add(d).Format("2006-01-02T15:04:05.000000-07:00")
-}
+func fmtTime(d time.Duration) string { return sim.Timestamp(d) }
 
 func sortTasks(ts []*Task) {
 	sort.Slice(ts, func(i, j int) bool { return ts[i].seq < ts[j].seq })

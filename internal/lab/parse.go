@@ -58,13 +58,6 @@ type Step struct {
 	program *vm.Program
 }
 
-// Block info strings with a meaning for the runner; readers never see them.
-const (
-	infoCheck    = "check"
-	infoHint     = "hint"
-	infoSolution = "solution"
-)
-
 var md = goldmark.New(goldmark.WithExtensions(extension.GFM))
 
 // lineIndex maps byte offsets of src to 1-based line numbers.
@@ -142,7 +135,7 @@ func Parse(body []byte, bodyLine int) (*Lab, []course.Problem) {
 			}
 			info := strings.TrimSpace(string(n.Info.Segment.Value(body)))
 			word, _, _ := strings.Cut(info, " ")
-			if word != infoCheck && word != infoHint && word != infoSolution {
+			if word != course.BlockCheck && word != course.BlockHint && word != course.BlockSolution {
 				return ast.WalkSkipChildren, nil
 			}
 			open := lines.line(n.Info.Segment.Start)
@@ -205,7 +198,7 @@ func Parse(body []byte, bodyLine int) (*Lab, []course.Problem) {
 				continue
 			}
 			switch s.kind {
-			case infoCheck:
+			case course.BlockCheck:
 				checks++
 				if checks > 1 {
 					add(s.first, "step %q has more than one check block (combine them with `and`)", st.Title)
@@ -223,14 +216,14 @@ func Parse(body []byte, bodyLine int) (*Lab, []course.Problem) {
 					continue
 				}
 				st.program = prog
-			case infoHint:
+			case course.BlockHint:
 				h := strings.TrimSpace(s.content)
 				if h == "" {
 					add(s.first, "step %q: hint block is empty", st.Title)
 					continue
 				}
 				st.Hints = append(st.Hints, h)
-			case infoSolution:
+			case course.BlockSolution:
 				sols++
 				if sols > 1 {
 					add(s.first, "step %q has more than one solution block", st.Title)

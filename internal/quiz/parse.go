@@ -303,7 +303,7 @@ func (p *parse) questionLevel(blocks []ast.Node) (int, bool) {
 				break
 			}
 			switch {
-			case isTaskList(blocks[j]) || fenceInfo(blocks[j], p.src) == "answer":
+			case isTaskList(blocks[j]) || fenceInfo(blocks[j], p.src) == course.BlockAnswer:
 				owned++
 			case blocks[j].Kind() == ast.KindList && hasNestedTaskList(blocks[j]):
 				owned += 2
@@ -618,7 +618,7 @@ func (p *parse) build(title string, line int, id, domain string, blocks []ast.No
 			}
 			list = b.(*ast.List)
 			p.options(q, list)
-		case fenceInfo(b, p.src) == "answer":
+		case fenceInfo(b, p.src) == course.BlockAnswer:
 			if haveAnswer {
 				p.problem(bl, "question has more than one ```answer block")
 				continue
@@ -629,10 +629,10 @@ func (p *parse) build(title string, line int, id, domain string, blocks []ast.No
 				p.problem(bl+1, "numeric answer: %v", err)
 			}
 			q.Answer, q.Tolerance = v, tol
-		case fenceInfo(b, p.src) == "sim":
+		case fenceInfo(b, p.src) == course.BlockSim:
 			q.Sim = fenceText(b.(*ast.FencedCodeBlock), p.src)
 			q.SimLine = bl + 1
-		case isHidden(fenceInfo(b, p.src)):
+		case course.IsHiddenBlock(fenceInfo(b, p.src)):
 			// check/hint/solution blocks are for labs; readers never see them.
 		case b.Kind() == ast.KindBlockquote && (list != nil || haveAnswer):
 			ex := unquote(p.span(blocks, i, end))
@@ -664,10 +664,6 @@ func (p *parse) build(title string, line int, id, domain string, blocks []ast.No
 	if q.Kind != 0 {
 		p.result.Questions = append(p.result.Questions, q)
 	}
-}
-
-func isHidden(info string) bool {
-	return info == "check" || info == "hint" || info == "solution"
 }
 
 func attrString(v any) string {

@@ -24,13 +24,12 @@ import (
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 	"go.abhg.dev/goldmark/frontmatter"
+
+	"github.com/cloudlab/cloudlab/internal/course"
 )
 
 // Styles are the style names Render accepts.
 var Styles = []string{"dark", "light", "notty", "ascii"}
-
-// HiddenInfo are the fenced-block info strings readers never see.
-var HiddenInfo = []string{"check", "hint", "solution", "answer", "sim"}
 
 // MinWidth and MaxWidth bound the width passed to Render.
 const (
@@ -307,7 +306,7 @@ func styleConfig(style string) ansi.StyleConfig {
 }
 
 // hideTransformer removes fenced code blocks whose info string is one of
-// HiddenInfo.
+// course.HiddenBlocks.
 type hideTransformer struct{}
 
 func (hideTransformer) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
@@ -317,7 +316,7 @@ func (hideTransformer) Transform(doc *ast.Document, reader text.Reader, _ parser
 		if !entering {
 			return ast.WalkContinue, nil
 		}
-		if fc, ok := n.(*ast.FencedCodeBlock); ok && Hidden(string(fc.Language(src))) {
+		if fc, ok := n.(*ast.FencedCodeBlock); ok && course.IsHiddenBlock(string(fc.Language(src))) {
 			drop = append(drop, n)
 			return ast.WalkSkipChildren, nil
 		}
@@ -367,18 +366,6 @@ func inTextBlock(n ast.Node) bool {
 			return true
 		case ast.KindParagraph, ast.KindDocument:
 			return false
-		}
-	}
-	return false
-}
-
-// Hidden reports whether a fenced block with this info string (language)
-// is hidden from readers.
-func Hidden(info string) bool {
-	info = strings.ToLower(strings.TrimSpace(info))
-	for _, h := range HiddenInfo {
-		if info == h {
-			return true
 		}
 	}
 	return false

@@ -115,23 +115,6 @@ func TestRenderBadStyle(t *testing.T) {
 	}
 }
 
-func TestHidden(t *testing.T) {
-	tests := []struct {
-		info string
-		want bool
-	}{
-		{"check", true}, {"Hint", true}, {" solution ", true}, {"answer", true}, {"sim", true},
-		{"text", false}, {"python", false}, {"", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.info, func(t *testing.T) {
-			if got := Hidden(tt.info); got != tt.want {
-				t.Errorf("Hidden(%q) = %v", tt.info, got)
-			}
-		})
-	}
-}
-
 func TestStripANSI(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"plain", "abc", "abc"},

@@ -286,9 +286,7 @@ func clusterJSON(ctx *Ctx, c *ecs.Cluster) map[string]any {
 	}
 }
 
-func awsTime(d time.Duration) string {
-	return sim.Epoch.Add(d).Format("2006-01-02T15:04:05.000000-07:00")
-}
+func awsTime(d time.Duration) string { return sim.Timestamp(d) }
 
 func optTime(m map[string]any, key string, d time.Duration) {
 	if d >= 0 {

@@ -62,6 +62,14 @@ func (k *Kernel) Seed() uint64 { return k.seed }
 // Now returns the simulated time elapsed since the start.
 func (k *Kernel) Now() time.Duration { return k.now }
 
+// TimestampLayout is how the ECS, EC2 and Application Auto Scaling
+// responses print instants: ISO 8601 with microseconds and the offset, as
+// the AWS CLI shows them (e.g. 2026-01-01T00:01:30.000000+00:00).
+const TimestampLayout = "2006-01-02T15:04:05.000000-07:00"
+
+// Timestamp formats simulated instant d with TimestampLayout.
+func Timestamp(d time.Duration) string { return Epoch.Add(d).Format(TimestampLayout) }
+
 // Clock returns the simulated wall-clock time (Epoch + Now).
 func (k *Kernel) Clock() time.Time { return Epoch.Add(k.now) }
 
