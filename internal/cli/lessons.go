@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/cloudlab/cloudlab/internal/course"
 	"github.com/cloudlab/cloudlab/internal/progress"
@@ -209,11 +208,11 @@ NO_COLOR always turns colours off.`,
 			}
 			tty := a.IsTTY()
 			if width == 0 {
+				// Lessons read best at most 100 columns wide; a pipe
+				// gets 80.
 				width = 80
-				if f, ok := isFile(a.Out); ok && tty {
-					if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
-						width = min(w, 100)
-					}
+				if w, ok := a.TerminalWidth(); ok {
+					width = min(w, 100)
 				}
 			}
 			style := a.RenderStyle()

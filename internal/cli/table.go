@@ -2,11 +2,11 @@ package cli
 
 import (
 	"io"
+	"math"
 	"os"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
-	"github.com/mattn/go-isatty"
 	"golang.org/x/term"
 )
 
@@ -27,18 +27,30 @@ const (
 	minFlexWidth = 4 // a cut title keeps at least this many columns
 )
 
-// tableWidth is the width tables must fit: Width if set, else the
-// terminal's width when Out is a terminal, else 80.
-func (a *App) tableWidth() int {
+// TerminalWidth is the one source of the output's width: Width when set
+// (tests), else the terminal's width when Out is a terminal. ok is false
+// when Out is not a terminal: a pipe or a file has no width, so nothing
+// written there is cut to fit.
+func (a *App) TerminalWidth() (w int, ok bool) {
 	if a.Width > 0 {
-		return a.Width
+		return a.Width, true
 	}
-	if f, ok := a.Out.(*os.File); ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())) {
+	if f, isF := a.Out.(*os.File); isF && a.IsTTY() {
 		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
-			return w
+			return w, true
 		}
+		return 80, true
 	}
-	return 80
+	return 0, false
+}
+
+// tableWidth is the width tables must fit: the terminal's, or no limit
+// when Out is not a terminal.
+func (a *App) tableWidth() int {
+	if w, ok := a.TerminalWidth(); ok {
+		return w
+	}
+	return math.MaxInt / 4
 }
 
 // writeTable writes a table whose lines fit width: when it is too wide, a
