@@ -33,8 +33,9 @@ type Env struct {
 	Clusters []*Cluster `expr:"clusters"`
 	// Instances are the EC2 instances of the account.
 	Instances []*Instance `expr:"instances"`
-	// Logs are the Lambda log lines shown to the learner so far (invoke
-	// --log-type Tail: START/END/REPORT ...), oldest first.
+	// Logs are the account's Lambda log lines (the log groups `aws logs
+	// tail` reads: START/END/REPORT ... of recent invocations), oldest
+	// first.
 	Logs []string `expr:"logs"`
 	// Report is the raw `report --json` object, for anything not modelled above.
 	Report map[string]any `expr:"report"`

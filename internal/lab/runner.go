@@ -1,7 +1,6 @@
 package lab
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,8 +17,9 @@ import (
 // sees the same simulation.
 const DefaultSeed = 1
 
-// maxLogs bounds the log lines kept for checks and the log pane.
-const maxLogs = 2000
+// maxLogInvocations bounds how many recent invocations' log lines the
+// checks see (logs, logged, lastLog).
+const maxLogInvocations = 256
 
 // StepResult is the outcome of one step.
 type StepResult struct {
@@ -69,7 +69,6 @@ type Runner struct {
 	steps   []StepResult
 	current int
 	history []Command
-	logs    []string
 	env     *Env
 }
 
@@ -97,11 +96,10 @@ func NewRunner(l *Lab, opts ...Option) (*Runner, error) {
 		r.steps[i].Title = s.Title
 	}
 	for i, line := range l.Setup {
-		res, err := r.run(line)
+		_, err := r.run(line)
 		if err != nil {
 			return nil, fmt.Errorf("lab %s: setup line %d (%s): %v", l.ID, i+1, line, err)
 		}
-		r.collectLogs(res.Output)
 	}
 	r.refresh()
 	return r, nil
@@ -134,7 +132,6 @@ func (r *Runner) Exec(line string) Outcome {
 		cmd.Text = ""
 	} else {
 		cmd.Output = jsonValue(res.Output)
-		r.collectLogs(res.Output)
 	}
 	r.history = append(r.history, cmd)
 	passed := r.evaluate()
@@ -203,19 +200,16 @@ func (r *Runner) Steps() []StepResult { return append([]StepResult(nil), r.steps
 // History returns the learner's commands so far.
 func (r *Runner) History() []Command { return append([]Command(nil), r.history...) }
 
-// RecentLogs returns the log lines of each function's last n invocations
-// (every invocation, including those from traffic), for the log pane.
+// RecentLogs returns the log lines of the account's last n invocations,
+// oldest first: the functions' log groups, which `aws logs tail` reads
+// (every invocation, including those from traffic).
 func (r *Runner) RecentLogs(n int) []string {
 	var out []string
-	for _, f := range r.Acct.Lambda.Functions() {
-		out = append(out, f.RecentLogs(n)...)
+	for _, e := range r.Acct.Lambda.RecentLogEvents(n) {
+		out = append(out, e.Line)
 	}
 	return out
 }
-
-// Logs returns the Lambda log lines returned to the learner so far (invoke
-// with --log-type Tail).
-func (r *Runner) Logs() []string { return r.logs }
 
 // Complete returns the completions of a partly typed command line.
 func (r *Runner) Complete(line string) []string { return r.Shell.Complete(line) }
@@ -288,33 +282,6 @@ func (r *Runner) RunScript(script io.Reader) (Result, error) {
 			return r.Result(), nil
 		}
 		r.Exec(l.Text)
-	}
-}
-
-// collectLogs picks Lambda log lines out of a command's output (invoke
-// with --log-type Tail returns them base64-encoded in LogResult).
-func (r *Runner) collectLogs(out any) {
-	m, ok := jsonValue(out).(map[string]any)
-	if !ok {
-		return
-	}
-	s, _ := m["LogResult"].(string)
-	if s == "" {
-		return
-	}
-	b, err := base64.StdEncoding.DecodeString(s)
-	if err != nil {
-		return
-	}
-	for _, l := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
-		r.addLog(l)
-	}
-}
-
-func (r *Runner) addLog(l string) {
-	r.logs = append(r.logs, l)
-	if len(r.logs) > maxLogs {
-		r.logs = append(r.logs[:0:0], r.logs[len(r.logs)-maxLogs:]...)
 	}
 }
 

@@ -54,7 +54,7 @@ func (r *Runner) refresh() {
 	if n := len(r.history); n > 0 {
 		e.Last = r.history[n-1]
 	}
-	e.Logs = r.logs
+	e.Logs = r.RecentLogs(maxLogInvocations)
 	m, rs := reportOf(r.Acct)
 	e.Report = m
 	for _, raw := range rs.Lambda.Functions {
