@@ -1,4 +1,7 @@
-// Package archtest enforces the import and determinism rules of DESIGN.md.
+// Package archtest enforces the architecture's import and determinism rules
+// (docs/architecture.md): the kernel imports only the standard library,
+// the simulators import no UI, and domain code reads neither the wall clock
+// nor a global random source.
 // It reads the module's package graph with `go list` and the domain packages'
 // sources, so a package that breaks a rule fails the build's tests.
 package archtest
@@ -68,7 +71,6 @@ var uiModules = []string{
 	"github.com/charmbracelet/lipgloss",
 	"github.com/charmbracelet/glamour",
 	"github.com/spf13/cobra",
-	"github.com/NimbleMarkets/ntcharts",
 }
 
 func isUI(path string) bool {

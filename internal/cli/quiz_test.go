@@ -229,7 +229,8 @@ func wrongAnswer(right string) string {
 // TestPublicBankLoadsAsItIs: a practice bank in the public style (no front
 // matter, "# Title", "### question", "- [ ]"/"- [x]") passes check and is
 // graded through --content. The bank's facts: Lambda's maximum timeout is
-// 900 s (FACTS.md); the Spot interruption notice comes two minutes before
+// 900 s (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html);
+// the Spot interruption notice comes two minutes before
 // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-instance-termination-notices.html).
 func TestPublicBankLoadsAsItIs(t *testing.T) {
 	const dir = "../course/testdata/bank"

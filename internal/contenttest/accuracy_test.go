@@ -1,6 +1,6 @@
 package contenttest
 
-// Accuracy tests for issue 15 ("Teach only what is true"). Each test reads
+// Accuracy tests: each one reads
 // the lesson or quiz text and fails when the old, wrong or incomplete
 // wording comes back. The AWS page each fact rests on is named in the
 // test's comment and in the lesson's `sources:` front matter.

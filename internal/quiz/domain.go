@@ -52,7 +52,8 @@ func DomainCodes() []string {
 	return out
 }
 
-// Pass marks on AWS's 100-1000 scale (FACTS.md, "Certification exams"):
+// Pass marks on AWS's 100-1000 scale (the exam guides, e.g.
+// https://docs.aws.amazon.com/aws-certification/latest/examguides/cloud-practitioner-02.html):
 // 700 for Foundational exams (Cloud Practitioner), 720 for Associate exams.
 const (
 	PassFoundational = 700
