@@ -381,4 +381,3 @@ func TestIsHiddenBlock(t *testing.T) {
 		})
 	}
 }
-
