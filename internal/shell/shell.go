@@ -7,14 +7,11 @@
 // text, option checking, "did you mean" suggestions and tab completion are
 // all generated from that data.
 //
-// Adding a service (for example ECS): write ecsCommands() []Command in
-// ecs.go, add one line to builtins(), and make the domain errors implement
-// the AWSCoder interface (or return *AWSError) so they print like the AWS CLI.
-// Lab verbs of a service (fault instance, fault task) are Commands with Lab
-// set. `traffic --cluster C --service S ...` calls the TrafficFunc registered
-// under "ecs" in trafficTargets(): it gets the parsed arrival Pattern and
-// calls Pattern.Start with its per-arrival function. Resource names for tab
-// completion come from cloud.Account.Names(kind) (OptSpec.Complete = kind).
+// Domain errors implement AWSCoder (or are *AWSError) so they print like the
+// AWS CLI. Lab verbs of a service (fault instance, fault task) are Commands
+// with Lab set; `traffic` dispatches to the TrafficFunc of the target's
+// service (trafficTargets). Resource names for tab completion come from
+// cloud.Account.Names(kind) (OptSpec.Complete = kind).
 package shell
 
 import (
