@@ -120,6 +120,17 @@ func (s *Store) CountDue(now time.Time) (int, error) {
 	return n, s.wrap("count due cards", err)
 }
 
+// NextDue returns when the next card falls due after now (ok is false when
+// no card is scheduled after now).
+func (s *Store) NextDue(now time.Time) (next time.Time, ok bool, err error) {
+	var v sql.NullInt64
+	err = s.db.QueryRow("SELECT min(due_ms) FROM review_cards WHERE due_ms > ?", now.UnixMilli()).Scan(&v)
+	if err != nil {
+		return time.Time{}, false, s.wrap("read next due card", err)
+	}
+	return fromMs(v), v.Valid, nil
+}
+
 func (s *Store) allCards(q querier) ([]Card, error) {
 	rows, err := q.Query("SELECT " + cardCols + " FROM review_cards ORDER BY question_id")
 	if err != nil {

@@ -75,6 +75,7 @@ type Model struct {
 	help       help.Model
 	full       bool // full help shown
 	empty      string
+	load       tea.Cmd // reads what the screen shows (the due reviews), from Init
 	timeUp     bool
 	done       bool // results recorded
 	body       string
@@ -130,7 +131,7 @@ func (m *Model) width() int { return max(20, m.w) }
 
 // Init starts the exam timer and renders the first question.
 func (m *Model) Init() tea.Cmd {
-	var cmds []tea.Cmd
+	cmds := []tea.Cmd{m.load}
 	if m.s != nil && m.s.Timed() && !m.s.Submitted {
 		cmds = append(cmds, m.tick())
 	}

@@ -76,13 +76,16 @@ func press(t *testing.T, m *Model, keys ...string) []tea.Msg {
 	return out
 }
 
-// run runs cmd to completion: rendered documents go back to the model,
-// every other message is returned.
+// run runs cmd to completion: the screen's own messages (rendered
+// documents, loaded reviews) go back to the model, every other message
+// (navigation, timers, errors) is returned.
 func run(m *Model, cmd tea.Cmd) []tea.Msg {
 	var out []tea.Msg
 	for _, msg := range tuitest.Msgs(cmd) {
-		if r, ok := msg.(renderedMsg); ok {
-			m.Update(r)
+		switch msg.(type) {
+		case renderedMsg, dueMsg:
+			_, next := m.Update(msg)
+			out = append(out, run(m, next)...)
 			continue
 		}
 		out = append(out, msg)
@@ -397,13 +400,18 @@ func TestFactoriesAndReview(t *testing.T) {
 	}
 	rm := rs.(*Model)
 	rm.SetSize(80, 24)
-	mustContain(t, checkFrame(t, rm, 80, 24), "No reviews due")
+	if rm.Session() != nil {
+		t.Fatal("the review screen read the store in its constructor")
+	}
+	run(rm, rm.Init())
+	mustContain(t, checkFrame(t, rm, 80, 24), "No reviews due", "The next review is due in")
 	c.now = t0.Add(24 * time.Hour)
 	rs, err = NewReviewScreen(e)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rm = rs.(*Model)
+	run(rm, rm.Init())
 	if rm.Session() == nil || rm.Session().Len() != 1 || rm.Session().Item(0).Q.ID != s.Item(0).Q.ID {
 		t.Fatalf("due session: %+v", rm.Session())
 	}

@@ -34,6 +34,8 @@ func (m *Model) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 		} else {
 			cmd = m.tick()
 		}
+	case dueMsg:
+		cmd = m.startReview(msg)
 	case nav.Refresh:
 	case tea.KeyMsg:
 		cmd = m.key(msg)
