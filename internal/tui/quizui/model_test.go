@@ -138,7 +138,7 @@ func letter(it *quiz.Item, right bool) string {
 
 func TestExamFlow80x24(t *testing.T) {
 	c := &fakeClock{t0}
-	qz := loadQuiz(t, "../../../quizzes/containers-vs-vms.md")
+	qz := loadQuiz(t, "testdata/containers-vs-vms.md")
 	s, _ := quiz.NewSession(qz.Questions, quiz.Config{Mode: quiz.Exam, Seed: 4, Start: t0, Time: 15 * time.Minute})
 	st, err := progress.Open(t.TempDir())
 	if err != nil {
@@ -257,7 +257,7 @@ func TestExamFlow80x24(t *testing.T) {
 
 func TestExamTimerAutoSubmits(t *testing.T) {
 	c := &fakeClock{t0}
-	qz := loadQuiz(t, "../../../quizzes/lambda-anatomy.md")
+	qz := loadQuiz(t, "testdata/lambda-anatomy.md")
 	s, _ := quiz.NewSession(qz.Questions, quiz.Config{Mode: quiz.Exam, Seed: 1, Start: t0})
 	m := New(s, env(c), Options{Title: qz.Title})
 	m.SetSize(80, 24)
@@ -276,7 +276,7 @@ func TestExamTimerAutoSubmits(t *testing.T) {
 
 func TestPracticeFeedbackAndRendering(t *testing.T) {
 	c := &fakeClock{t0}
-	qz := loadQuiz(t, "../../../quizzes/lambda-anatomy.md")
+	qz := loadQuiz(t, "testdata/lambda-anatomy.md")
 	s, _ := quiz.NewSession(qz.Questions[:3], quiz.Config{Seed: 2, Start: t0})
 	e := env(c)
 	e.Renderer = render.New(render.Options{NoColor: true})
@@ -318,7 +318,7 @@ func TestPracticeFeedbackAndRendering(t *testing.T) {
 
 func TestSmallAndHelp(t *testing.T) {
 	c := &fakeClock{t0}
-	qz := loadQuiz(t, "../../../quizzes/containers-vs-vms.md")
+	qz := loadQuiz(t, "testdata/containers-vs-vms.md")
 	s, _ := quiz.NewSession(qz.Questions, quiz.Config{Mode: quiz.Exam, Seed: 1, Start: t0})
 	m := New(s, env(c), Options{Title: qz.Title})
 	for _, size := range [][2]int{{80, 24}, {60, 15}, {120, 40}} {
@@ -343,7 +343,7 @@ func TestSmallAndHelp(t *testing.T) {
 
 func testCourse(t *testing.T) *course.Course {
 	t.Helper()
-	src, err := os.ReadFile("../../../quizzes/lambda-anatomy.md")
+	src, err := os.ReadFile("testdata/lambda-anatomy.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -454,7 +454,7 @@ func ptr[T any](v T) *T { return &v }
 // cannot freeze the screen.
 func TestAnswerIsSavedByACommandNotInUpdate(t *testing.T) {
 	c := &fakeClock{t0}
-	qz := loadQuiz(t, "../../../quizzes/containers-vs-vms.md")
+	qz := loadQuiz(t, "testdata/containers-vs-vms.md")
 	s, _ := quiz.NewSession(qz.Questions, quiz.Config{Mode: quiz.Practice, Seed: 4, Start: t0})
 	st, err := progress.Open(t.TempDir())
 	if err != nil {
