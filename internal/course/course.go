@@ -230,18 +230,20 @@ func (l *Lesson) ReaderMarkdown() []byte {
 }
 
 // The info strings of fenced blocks that hold what the program needs, not
-// what a reader reads: lab checks, hints and solutions, a quiz question's
+// what a reader reads: lab checks, hints, solutions and the note shown when
+// a step passes, a quiz question's
 // numeric answer and its simulation. Readers never see these blocks.
 const (
 	BlockCheck    = "check"
 	BlockHint     = "hint"
 	BlockSolution = "solution"
+	BlockPassed   = "passed"
 	BlockAnswer   = "answer"
 	BlockSim      = "sim"
 )
 
 // HiddenBlocks lists the info strings above.
-var HiddenBlocks = []string{BlockCheck, BlockHint, BlockSolution, BlockAnswer, BlockSim}
+var HiddenBlocks = []string{BlockCheck, BlockHint, BlockSolution, BlockPassed, BlockAnswer, BlockSim}
 
 // IsHiddenBlock reports whether a fenced block with this info string is
 // hidden from readers (case and surrounding spaces do not matter).

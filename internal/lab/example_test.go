@@ -10,7 +10,7 @@ import (
 // A lab is parsed from Markdown, then a runner executes commands against a
 // fresh simulated cloud and passes steps as their checks hold.
 func ExampleRunner() {
-	src := "## Let a minute pass\n\n```check\nnow >= seconds(\"1m\")\n```\n\n```solution\nclock advance 1m\n```\n"
+	src := "## Let a minute pass\n\n```check\n# Passes when the goal is met.\nnow >= seconds(\"1m\")\n```\n\n```solution\nclock advance 1m\n```\n"
 	l, probs := lab.Parse([]byte(src), 1)
 	if len(probs) > 0 {
 		fmt.Println(probs)

@@ -43,9 +43,16 @@ type Step struct {
 	// Body is the Markdown shown to the learner: the section without its
 	// check, hint and solution blocks.
 	Body string
-	// Check is the expr-lang source; CheckLine its first line in the file.
+	// Goal is the check in words, what the learner sees ("Passes when
+	// hello has one cold start"): the # lines that open the check block.
+	Goal string
+	// Check is the expr-lang source (without the Goal lines); CheckLine
+	// is the check block's first line in the file.
 	Check     string
 	CheckLine int
+	// Passed is the Markdown shown once the step passes: what just
+	// happened and why (the optional passed block).
+	Passed string
 	// Hints are shown one at a time, in order.
 	Hints []string
 	// Solution holds the command lines of the solution block (comments and
@@ -135,7 +142,7 @@ func Parse(body []byte, bodyLine int) (*Lab, []course.Problem) {
 			}
 			info := strings.TrimSpace(string(n.Info.Segment.Value(body)))
 			word, _, _ := strings.Cut(info, " ")
-			if word != course.BlockCheck && word != course.BlockHint && word != course.BlockSolution {
+			if word != course.BlockCheck && word != course.BlockHint && word != course.BlockSolution && word != course.BlockPassed {
 				return ast.WalkSkipChildren, nil
 			}
 			open := lines.line(n.Info.Segment.Start)
@@ -204,18 +211,28 @@ func Parse(body []byte, bodyLine int) (*Lab, []course.Problem) {
 					add(s.first, "step %q has more than one check block (combine them with `and`)", st.Title)
 					continue
 				}
-				st.Check = strings.TrimSpace(s.content)
+				goal, src := splitGoal(s.content)
+				st.Goal, st.Check = goal, strings.TrimSpace(src)
 				st.CheckLine = s.contentLine + bodyLine
 				if st.Check == "" {
 					add(s.first, "step %q: check block is empty", st.Title)
 					continue
 				}
-				prog, cerr := compileCheck(s.content)
+				if st.Goal == "" {
+					add(s.first, "step %q: the check has no sentence for the learner (open the block with a # line, e.g. # Passes when hello has one cold start)", st.Title)
+				}
+				prog, cerr := compileCheck(src)
 				if cerr != nil {
 					add(s.contentLine+cerr.line-1, "step %q: check does not compile: %s", st.Title, cerr.msg)
 					continue
 				}
 				st.program = prog
+			case course.BlockPassed:
+				if st.Passed != "" {
+					add(s.first, "step %q has more than one passed block", st.Title)
+					continue
+				}
+				st.Passed = strings.TrimSpace(s.content)
 			case course.BlockHint:
 				h := strings.TrimSpace(s.content)
 				if h == "" {
@@ -281,4 +298,21 @@ func joinExcluding(rawLines []string, from, to int, specials []special) string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// splitGoal takes the # lines that open a check block (its sentence for
+// the learner) from the expression. The sentence lines become blank lines,
+// so the expression keeps its line numbers.
+func splitGoal(content string) (goal, src string) {
+	lines := strings.Split(content, "\n")
+	var words []string
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if !strings.HasPrefix(t, "#") {
+			break
+		}
+		words = append(words, strings.TrimSpace(strings.TrimPrefix(t, "#")))
+		lines[i] = ""
+	}
+	return strings.Join(words, " "), strings.Join(lines, "\n")
 }

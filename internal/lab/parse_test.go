@@ -12,7 +12,7 @@ const goodLab = "Intro text.\n" +
 	"\n" +
 	"Create `hello`.\n" +
 	"\n" +
-	"```check\n" +
+	"```check\n# Passes when the goal is met.\n" +
 	"fn(\"hello\").Exists\n" +
 	"```\n" +
 	"\n" +
@@ -36,7 +36,7 @@ const goodLab = "Intro text.\n" +
 	"aws lambda invoke --function-name hello out.json\n" +
 	"```\n" +
 	"\n" +
-	"```check\n" +
+	"```check\n# Passes when the goal is met.\n" +
 	"fn(\"hello\").Invocations >= 2 &&\n" +
 	"  fn(\"hello\").ColdStarts == 1\n" +
 	"```\n" +
@@ -91,16 +91,16 @@ func TestParseProblems(t *testing.T) {
 	}{
 		{"no steps", "Just text.\n", 1, "no steps"},
 		{"missing check", "## A\n\n```solution\nclock now\n```\n", 1, "no check block"},
-		{"missing solution", "## A\n\n```check\ntrue\n```\n", 1, "no solution block"},
-		{"bad check syntax", "## A\n\n```check\ntrue &&\n  fn(\"x\").Nope > 1\n```\n```solution\nclock now\n```\n", 5, "check does not compile"},
-		{"check not boolean", "## A\n\n```check\n1 + 2\n```\n```solution\nclock now\n```\n", 4, "check does not compile"},
-		{"two checks", "## A\n```check\ntrue\n```\n```check\ntrue\n```\n```solution\nclock now\n```\n", 5, "more than one check"},
-		{"empty hint", "## A\n```check\ntrue\n```\n```hint\n```\n```solution\nx\n```\n", 5, "hint block is empty"},
-		{"check before steps", "```check\ntrue\n```\n## A\n```check\ntrue\n```\n```solution\nx\n```\n", 1, "before the first step"},
-		{"nested check", "## A\n- item\n\n  ```check\n  true\n  ```\n```check\ntrue\n```\n```solution\nx\n```\n", 4, "nested"},
-		{"unclosed", "## A\n```solution\nx\n```\n```check\ntrue\n", 5, "not closed"},
+		{"missing solution", "## A\n\n```check\n# Passes when the goal is met.\ntrue\n```\n", 1, "no solution block"},
+		{"bad check syntax", "## A\n\n```check\n# Passes when the goal is met.\ntrue &&\n  fn(\"x\").Nope > 1\n```\n```solution\nclock now\n```\n", 6, "check does not compile"},
+		{"check not boolean", "## A\n\n```check\n# Passes when the goal is met.\n1 + 2\n```\n```solution\nclock now\n```\n", 4, "check does not compile"},
+		{"two checks", "## A\n```check\n# Passes when the goal is met.\ntrue\n```\n```check\n# Passes when the goal is met.\ntrue\n```\n```solution\nclock now\n```\n", 6, "more than one check"},
+		{"empty hint", "## A\n```check\n# Passes when the goal is met.\ntrue\n```\n```hint\n```\n```solution\nx\n```\n", 6, "hint block is empty"},
+		{"check before steps", "```check\n# Passes when the goal is met.\ntrue\n```\n## A\n```check\n# Passes when the goal is met.\ntrue\n```\n```solution\nx\n```\n", 1, "before the first step"},
+		{"nested check", "## A\n- item\n\n  ```check\n# Passes when the goal is met.\n  true\n  ```\n```check\n# Passes when the goal is met.\ntrue\n```\n```solution\nx\n```\n", 4, "nested"},
+		{"unclosed", "## A\n```solution\nx\n```\n```check\n# Passes when the goal is met.\ntrue\n", 5, "not closed"},
 		{"info extra words", "## A\n```check extra\ntrue\n```\n```solution\nx\n```\n", 2, "unexpected text"},
-		{"unknown function", "## A\n```check\nfunc_that_is_not(1)\n```\n```solution\nx\n```\n", 3, "check does not compile"},
+		{"unknown function", "## A\n```check\n# Passes when the goal is met.\nfunc_that_is_not(1)\n```\n```solution\nx\n```\n", 4, "check does not compile"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -119,7 +119,7 @@ func TestParseProblems(t *testing.T) {
 }
 
 func TestBodyLineOffset(t *testing.T) {
-	_, probs := Parse([]byte("## A\n```check\n1\n```\n```solution\nx\n```\n"), 8)
+	_, probs := Parse([]byte("## A\n```check\n# Passes when the goal is met.\n1\n```\n```solution\nx\n```\n"), 8)
 	if len(probs) != 1 || probs[0].Line != 10 {
 		t.Fatalf("problems = %v, want one at line 10", probs)
 	}
@@ -159,10 +159,10 @@ func TestEvalCheckEnv(t *testing.T) {
 
 func FuzzParseLab(f *testing.F) {
 	f.Add([]byte(goodLab))
-	f.Add([]byte("## A\n```check\n1\n```\n"))
-	f.Add([]byte("Title\n---\n```check\n"))
-	f.Add([]byte("## \n```solution\n```\n~~~check\nfn(\"a\").Recent(\"1m\").Throttles == 0\n~~~\n"))
-	f.Add([]byte("- a\n  ```hint\n  x\n  ```\n## B\n> ```check\n> true\n> ```\n"))
+	f.Add([]byte("## A\n```check\n# Passes when the goal is met.\n1\n```\n"))
+	f.Add([]byte("Title\n---\n```check\n# Passes when the goal is met.\n"))
+	f.Add([]byte("## \n```solution\n```\n~~~check\n# Passes when the goal is met.\nfn(\"a\").Recent(\"1m\").Throttles == 0\n~~~\n"))
+	f.Add([]byte("- a\n  ```hint\n  x\n  ```\n## B\n> ```check\n# Passes when the goal is met.\n> true\n> ```\n"))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		l, probs := Parse(body, 3)
 		if l == nil {
@@ -182,7 +182,7 @@ func FuzzParseLab(f *testing.F) {
 }
 
 func TestCheckSolutions(t *testing.T) {
-	body := "## Wait\n\n```check\nnow >= 60\n```\n\n```solution\n# wait\nclock advance 30s\naws lambda nosuch-operation\n```\n\n## Never\n\n```check\nfalse\n```\n```solution\nclock now\n```\n"
+	body := "## Wait\n\n```check\n# Passes when the goal is met.\nnow >= 60\n```\n\n```solution\n# wait\nclock advance 30s\naws lambda nosuch-operation\n```\n\n## Never\n\n```check\n# Passes when the goal is met.\nfalse\n```\n```solution\nclock now\n```\n"
 	l, probs := Parse([]byte(body), 1)
 	if len(probs) > 0 {
 		t.Fatal(probs)
@@ -192,8 +192,8 @@ func TestCheckSolutions(t *testing.T) {
 	if len(got) != 2 {
 		t.Fatalf("problems = %v, want 2", got)
 	}
-	if got[0].Line != 10 || !strings.Contains(got[0].Msg, "solution command fails") {
-		t.Errorf("first problem %v, want the failing command at line 10", got[0])
+	if got[0].Line != 11 || !strings.Contains(got[0].Msg, "solution command fails") {
+		t.Errorf("first problem %v, want the failing command at line 11", got[0])
 	}
 	if got[1].Line != 1 || !strings.Contains(got[1].Msg, "does not hold") {
 		t.Errorf("second problem %v, want the unpassed step at line 1", got[1])
@@ -254,5 +254,23 @@ func TestReferenceExamplesCompile(t *testing.T) {
 	}
 	if n < 5 {
 		t.Errorf("only %d examples", n)
+	}
+}
+
+// Every check has a sentence for the learner: the # lines that open the
+// block. They are not part of the expression, and a check without them is a
+// problem `cloudlab check` reports.
+func TestCheckGoalSentence(t *testing.T) {
+	l, probs := Parse([]byte("## A\n```check\n# Passes when a minute\n# has passed.\nnow >= 60\n```\n```solution\nclock advance 1m\n```\n```passed\nA minute went by.\n```\n"), 1)
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	st := l.Steps[0]
+	if st.Goal != "Passes when a minute has passed." || st.Check != "now >= 60" || st.Passed != "A minute went by." {
+		t.Errorf("goal %q, check %q, passed %q", st.Goal, st.Check, st.Passed)
+	}
+	_, probs = Parse([]byte("## A\n```check\nnow >= 60\n```\n```solution\nclock advance 1m\n```\n"), 1)
+	if len(probs) != 1 || !strings.Contains(probs[0].Msg, "no sentence for the learner") || probs[0].Line != 2 {
+		t.Errorf("problems = %v, want the missing sentence at line 2", probs)
 	}
 }

@@ -5,9 +5,9 @@ import (
 	"testing"
 )
 
-const clockLab = "## Advance a minute\n\n```check\nnow >= 60\n```\n```hint\nclock\n```\n```hint\nclock advance\n```\n```solution\nclock advance 1m\n```\n\n" +
-	"## Ask the time\n\n```check\nlast.ok && last.line == \"clock now\" && ran(\"clock now\") >= 1\n```\n```solution\nclock now\n```\n\n" +
-	"## Make a mistake\n\n```check\n!last.ok && last.error != \"\"\n```\n```solution\nclock advance soon\n```\n"
+const clockLab = "## Advance a minute\n\n```check\n# Passes when the goal is met.\nnow >= 60\n```\n```hint\nclock\n```\n```hint\nclock advance\n```\n```solution\nclock advance 1m\n```\n\n" +
+	"## Ask the time\n\n```check\n# Passes when the goal is met.\nlast.ok && last.line == \"clock now\" && ran(\"clock now\") >= 1\n```\n```solution\nclock now\n```\n\n" +
+	"## Make a mistake\n\n```check\n# Passes when the goal is met.\n!last.ok && last.error != \"\"\n```\n```solution\nclock advance soon\n```\n"
 
 func mustParse(t *testing.T, body string) *Lab {
 	t.Helper()

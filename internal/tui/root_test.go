@@ -38,7 +38,7 @@ func longBody(title string) string {
 			b.WriteString("\n\n")
 		}
 	}
-	b.WriteString("```check\nSECRET\n```\n\nThe last line.\n")
+	b.WriteString("```check\n# Passes when the goal is met.\nSECRET\n```\n\nThe last line.\n")
 	return b.String()
 }
 

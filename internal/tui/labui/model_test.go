@@ -17,9 +17,9 @@ import (
 	"github.com/cloudlab/cloudlab/internal/tui/tuitest"
 )
 
-const testLab = "## Create hello\n\nMake it.\n\n```check\nfn(\"hello\").Exists\n```\n```hint\nFirst hint.\n```\n```hint\nSecond hint.\n```\n" +
+const testLab = "## Create hello\n\nMake it.\n\n```check\n# Passes when the goal is met.\nfn(\"hello\").Exists\n```\n```hint\nFirst hint.\n```\n```hint\nSecond hint.\n```\n" +
 	"```solution\naws lambda create-function --function-name hello --runtime python3.12 --handler app.handler --role arn:aws:iam::123456789012:role/r --zip-file fileb://f.zip\n```\n\n" +
-	"## Wait a minute\n\n```check\nnow >= 60\n```\n```solution\nclock advance 1m\n```\n"
+	"## Wait a minute\n\n```check\n# Passes when the goal is met.\nnow >= 60\n```\n```solution\nclock advance 1m\n```\n"
 
 func newModel(t testing.TB, w, h int) *Model {
 	t.Helper()
