@@ -203,7 +203,11 @@ func (l *Lesson) ReaderMarkdown() []byte {
 		meta = append(meta, l.Track)
 	}
 	if l.Minutes > 0 {
-		meta = append(meta, fmt.Sprintf("about %d minutes", l.Minutes))
+		unit := "minutes"
+		if l.Minutes == 1 {
+			unit = "minute"
+		}
+		meta = append(meta, fmt.Sprintf("about %d %s", l.Minutes, unit))
 	}
 	if len(meta) > 0 {
 		info.WriteString("*" + strings.Join(meta, " · ") + "*\n\n")

@@ -122,7 +122,7 @@ func (r *Renderer) Render(doc []byte, width int, style string) (string, error) {
 }
 
 func (r *Renderer) render(doc []byte, width int, style string) (string, error) {
-	cfg := styleConfig(style)
+	cfg := styleConfig(style, width)
 	profile := termenv.TrueColor
 	if r.opts.NoColor || style == "notty" || style == "ascii" {
 		profile = termenv.Ascii
@@ -233,7 +233,7 @@ func protectHyphens(doc []byte) []byte {
 			return ast.WalkContinue, nil
 		}
 		switch n.Kind() {
-		case ast.KindCodeSpan, ast.KindCodeBlock, ast.KindFencedCodeBlock, ast.KindHTMLBlock, ast.KindRawHTML, ast.KindAutoLink:
+		case ast.KindCodeBlock, ast.KindFencedCodeBlock, ast.KindHTMLBlock, ast.KindRawHTML, ast.KindAutoLink:
 			return ast.WalkSkipChildren, nil
 		}
 		if t, ok := n.(*ast.Text); ok && bytes.IndexByte(t.Segment.Value(doc), '-') >= 0 {
@@ -257,8 +257,9 @@ func protectHyphens(doc []byte) []byte {
 	return append(out, doc[last:]...)
 }
 
-// styleConfig returns a copy of glamour's style with cloudlab's tweaks.
-func styleConfig(style string) ansi.StyleConfig {
+// styleConfig returns a copy of glamour's style with cloudlab's tweaks for
+// a page width cells wide.
+func styleConfig(style string, width int) ansi.StyleConfig {
 	var cfg ansi.StyleConfig
 	switch style {
 	case "dark":
@@ -301,7 +302,17 @@ func styleConfig(style string) ansi.StyleConfig {
 		// Keep "#" markers off the top heading, which is shown as a banner.
 		cfg.H1.Prefix = " "
 		cfg.H1.Suffix = " "
+		// glamour pads inline code with a space each side without counting
+		// them when it wraps, so a line with code overflowed and left a
+		// word alone on the next line; the background colour marks code.
+		cfg.Code.Prefix, cfg.Code.Suffix = "", ""
 	}
+	// A rule across the page, not glamour's eight dashes.
+	rule := "─"
+	if style == "ascii" {
+		rule = "-"
+	}
+	cfg.HorizontalRule.Format = "\n" + strings.Repeat(rule, max(8, width-2)) + "\n"
 	return cfg
 }
 
