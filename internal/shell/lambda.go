@@ -682,6 +682,7 @@ func lambdaInvoke(ctx *Ctx, a Args) (Result, error) {
 			break
 		}
 	}
+	var tail []string
 	out.ExecutedVersion = inv.Version
 	out.FunctionError = inv.FunctionError
 	if a.Str("log-type") == "Tail" {
@@ -690,15 +691,16 @@ func lambdaInvoke(ctx *Ctx, a Args) (Result, error) {
 			logs = logs[len(logs)-4096:]
 		}
 		out.LogResult = base64.StdEncoding.EncodeToString([]byte(logs))
+		tail = strings.Split(strings.TrimRight(logs, "\n"), "\n")
 	}
 	if of := a.Str("outfile"); of == "/dev/stdout" || of == "-" {
 		// Like the AWS CLI: the response, then the JSON summary.
-		return Result{Output: out, Text: inv.Response() + "\n" + Result{Output: out}.String()}, nil
+		return Result{Output: out, Text: inv.Response() + "\n" + Result{Output: out}.String(), Logs: tail}, nil
 	}
 	if err := ctx.WriteFile(a.Str("outfile"), []byte(inv.Response())); err != nil {
 		return Result{}, err
 	}
-	return Result{Output: out}, nil
+	return Result{Output: out, Logs: tail}, nil
 }
 
 type eicJSON struct {

@@ -303,3 +303,26 @@ func TestOptShorthand(t *testing.T) {
 		}
 	}
 }
+
+// The idiom of the AWS documentation works: the log tail, selected with
+// --query and decoded by piping it to base64.
+func TestInvokeLogTailThroughBase64Decode(t *testing.T) {
+	sh := New(cloud.New(1))
+	mustRun(t, sh, "aws lambda create-function --function-name hello --runtime python3.12 --handler app.handler --role arn:aws:iam::123456789012:role/r --zip-file fileb://f.zip --init-duration 400ms --duration 100ms")
+	res, err := sh.Run("aws lambda invoke --function-name hello --log-type Tail --query LogResult --output text out.json | base64 --decode")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Text, "REPORT RequestId:") || !strings.Contains(res.Text, "Init Duration: 400.00 ms") {
+		t.Errorf("decoded tail:\n%s", res.Text)
+	}
+	res, err = sh.Run("aws lambda invoke --function-name hello --log-type Tail out.json")
+	if err != nil || len(res.Logs) == 0 || !strings.HasPrefix(res.Logs[len(res.Logs)-1], "REPORT") {
+		t.Errorf("Logs = %q, %v; want the decoded tail for screens", res.Logs, err)
+	}
+	for _, bad := range []string{"aws lambda list-functions | grep hello", "| base64 -d", "aws lambda list-functions | base64 --decode"} {
+		if _, err := sh.Run(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}

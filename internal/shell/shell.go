@@ -130,6 +130,10 @@ func apiName(op string) string {
 type Result struct {
 	Output any    // AWS-shaped JSON value (struct or map), or nil
 	Text   string // plain CLI-like text; when empty, the CLI prints Output as JSON
+	// Logs are the log lines an invoke with --log-type Tail returned
+	// (LogResult, decoded), for screens that show them under the output;
+	// never part of the printed output.
+	Logs []string
 }
 
 // String renders the result as the AWS CLI would print it: Text when set,
@@ -345,6 +349,10 @@ func (s *Shell) Run(line string) (Result, error) {
 	if err != nil {
 		return Result{}, &UsageError{Msg: err.Error()}
 	}
+	words, filter, err := splitPipe(words)
+	if err != nil {
+		return Result{}, err
+	}
 	if len(words) == 0 {
 		return Result{}, nil
 	}
@@ -370,7 +378,10 @@ func (s *Shell) Run(line string) (Result, error) {
 	if err != nil {
 		return Result{}, toAWS(err, cmd.APIName())
 	}
-	return out.apply(res)
+	if res, err = out.apply(res); err != nil {
+		return res, err
+	}
+	return applyFilter(filter, res)
 }
 
 // lookup finds the command for words. It returns (nil, helpWords, nil) for
