@@ -305,3 +305,23 @@ func jsonValue(v any) any {
 	}
 	return out
 }
+
+// ReplaySolutions runs the solutions of the first n steps, in order, on
+// this runner: how a lab resumes at the step where the learner left it, and
+// how `reset step` rebuilds the state the current step starts from. It
+// stops with an error when a solution command fails or a step's check does
+// not hold after its solution.
+func (r *Runner) ReplaySolutions(n int) error {
+	for i := 0; i < n && i < len(r.Lab.Steps); i++ {
+		st := r.Lab.Steps[i]
+		for _, line := range st.Solution {
+			if out := r.Exec(line); out.Err != nil {
+				return fmt.Errorf("replaying step %d (%s): %s: %v", i+1, st.Title, line, out.Err)
+			}
+		}
+		if r.current <= i {
+			return fmt.Errorf("replaying step %d (%s): its check does not hold after its solution", i+1, st.Title)
+		}
+	}
+	return nil
+}

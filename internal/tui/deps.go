@@ -60,6 +60,13 @@ type Screen interface {
 	FullHelp() [][]key.Binding
 }
 
+// CtrlCHandler is implemented by screens where one ctrl+c should not end
+// the program at once (a lab in progress): HandleCtrlC returns true when
+// the screen used the key itself (it warns), false to let the root quit.
+type CtrlCHandler interface {
+	HandleCtrlC() bool
+}
+
 // Closer is implemented by screens that save state when the program quits
 // (the lesson reader saves its position). Close must be quick.
 type Closer interface {

@@ -100,6 +100,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		m.flash = ""
 		if msg.String() == "ctrl+c" {
+			if h, ok := m.Top().(CtrlCHandler); ok && h.HandleCtrlC() {
+				return m, nil
+			}
 			return m, m.Quit()
 		}
 		if m.tooSmall() {

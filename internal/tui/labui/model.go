@@ -1,17 +1,23 @@
-// Package labui is the lab screen: the current step on the left (rendered
-// Markdown, the step list, hints and the solution), a command line with
-// history and tab completion at the bottom, and live panes on the right that
-// show the simulated cloud as its clock runs (Lambda execution environments,
-// concurrency and throttles, the log tail; the ECS cluster map, services,
-// events and the last placement decision).
+// Package labui is the lab screen. The command line always has the focus:
+// the learner types commands (the AWS CLI subset and lab verbs) and the
+// lab's own commands (hint, solution, next, back, steps, reset step,
+// exit), and keys that cannot collide with typing (function keys, alt+key,
+// page keys) do the rest. Above the prompt, a card shows the step being
+// worked on (its instruction, its goal in words, the hints and the solution
+// asked for) and, once the step passes, what just happened; beside it (wide
+// terminals) or behind tabs (80x24), live panes show the simulated cloud:
+// Lambda execution environments, concurrency and throttles, the ECS cluster
+// map, services, events and the last placement decision, and the output.
 //
-// The simulation advances only inside Update, on a tea.Tick: each tick at
+// The simulation advances only inside Update, on a timer: each tick at
 // speed s moves simulated time by s x tickEvery, so a run is deterministic
-// for a given seed whatever the wall clock does.
+// for a given seed whatever the wall clock does. The clock starts with the
+// learner's first command, so reading a step never costs simulated time.
 package labui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +26,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cloudlab/cloudlab/internal/lab"
 	"github.com/cloudlab/cloudlab/internal/progress"
@@ -56,6 +63,7 @@ const (
 	kindError
 	kindInfo
 	kindSuccess
+	kindLog
 )
 
 type scrollLine struct {
@@ -63,41 +71,52 @@ type scrollLine struct {
 	text string
 }
 
-// keyMap holds the screen's keys; help is generated from them.
+// keyMap holds the screen's keys; the key bar and the help are generated
+// from them. The command line always has the focus, so every key here is
+// one that typing never produces.
 type keyMap struct {
-	// command line
-	Run, HistUp, HistDown, Complete, Leave, PageUp, PageDown key.Binding
-	// pane mode
-	Type, Hint, Solution, Paste, Pause, Faster, Slower, Step, NextTab, PrevTab, Down, Up, Back, Help, Yes, No key.Binding
+	Run, Complete, HistUp, HistDown, CardUp, CardDown    key.Binding
+	Hint, Solution, NextPane, Pane1, Pane2, Pane3, Pane4 key.Binding
+	Pause, Slower, Faster, Help, Back, Yes, No           key.Binding
 }
 
 func newKeys() keyMap {
 	return keyMap{
 		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
+		Complete: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
 		HistUp:   key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "history")),
 		HistDown: key.NewBinding(key.WithKeys("down")),
-		Complete: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
-		Leave:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "hints, clock, panes")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup/pgdn", "scroll output")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown")),
-
-		Type:     key.NewBinding(key.WithKeys("i", "enter", ":", "esc"), key.WithHelp("i/esc", "type a command")),
-		Hint:     key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint")),
-		Solution: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "solution")),
-		Paste:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "paste solution line")),
-		Pause:    key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause")),
-		Faster:   key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+/-", "speed")),
-		Slower:   key.NewBinding(key.WithKeys("-")),
-		Step:     key.NewBinding(key.WithKeys("."), key.WithHelp(".", "step 1s")),
-		NextTab:  key.NewBinding(key.WithKeys("tab", "l", "right"), key.WithHelp("tab", "next pane")),
-		PrevTab:  key.NewBinding(key.WithKeys("shift+tab", "left")),
-		Down:     key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("j/k", "scroll step")),
-		Up:       key.NewBinding(key.WithKeys("k", "up")),
-		Back:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "leave the lab")),
-		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		CardUp:   key.NewBinding(key.WithKeys("pgup", "shift+up"), key.WithHelp("pgup/dn", "scroll")),
+		CardDown: key.NewBinding(key.WithKeys("pgdown", "shift+down")),
+		Hint:     key.NewBinding(key.WithKeys("f1", "alt+h"), key.WithHelp("F1", "hint")),
+		Solution: key.NewBinding(key.WithKeys("f2", "alt+s"), key.WithHelp("F2", "solution")),
+		NextPane: key.NewBinding(key.WithKeys("f3", "alt+right"), key.WithHelp("F3", "pane")),
+		Pane1:    key.NewBinding(key.WithKeys("alt+1"), key.WithHelp("alt+1…4", "step, lambda, ecs, output")),
+		Pane2:    key.NewBinding(key.WithKeys("alt+2")),
+		Pane3:    key.NewBinding(key.WithKeys("alt+3")),
+		Pane4:    key.NewBinding(key.WithKeys("alt+4")),
+		Pause:    key.NewBinding(key.WithKeys("f4", "alt+p"), key.WithHelp("F4", "pause/run clock")),
+		Slower:   key.NewBinding(key.WithKeys("f5", "alt+-"), key.WithHelp("F5/F6", "slower/faster")),
+		Faster:   key.NewBinding(key.WithKeys("f6", "alt+=", "alt++")),
+		Help:     key.NewBinding(key.WithKeys("?", "f10"), key.WithHelp("?", "help")),
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear line / leave lab")),
 		Yes:      key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
 		No:       key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "no")),
 	}
+}
+
+// labCommands are the lab's own commands, typed at the prompt (shown by
+// `help` and in the full help).
+var labCommands = [][2]string{
+	{"hint", "the next hint for this step (F1)"},
+	{"solution", "this step's solution, after asking; it is recorded (F2)"},
+	{"next", "go on to the next step once this one passed (enter on an empty line)"},
+	{"back", "look at the previous step again"},
+	{"steps", "list the steps and which passed"},
+	{"reset step", "start this step again from the state its earlier steps leave"},
+	{"pause, resume, speed N", "the simulated clock (N: 1, 10 or 100)"},
+	{"clear", "clear the output"},
+	{"exit, quit", "leave the lab; your progress is kept and it resumes here"},
 }
 
 // Model is the lab screen.
@@ -105,54 +124,64 @@ type Model struct {
 	env    tui.Deps
 	st     theme.Styles
 	lab    *lab.Lab
+	seed   uint64
 	runner *lab.Runner
 	keys   keyMap
 	help   help.Model
 
 	w, h     int
 	input    textinput.Model
-	typing   bool // the command line has focus
-	confirm  bool // asking whether to show the solution
-	fullHelp bool
 	tab      int
+	view     int    // the step whose card is shown; below runner.Current() while a passed step waits for `next`
+	cardOff  int    // lines the card is scrolled down
+	anchor   string // scroll the card to the line with this text once it is rendered
+	confirm  bool   // asking whether to show the solution
+	ctrlC    bool   // ctrl+c pressed once: the next one quits
+	fullHelp bool
+	started  bool // the learner ran a command: the clock runs
 
 	hist    []string
 	histIdx int
 	draft   string
 
 	scroll    []scrollLine
-	scrollOff int // lines scrolled up from the bottom
-	stepOff   int // lines scrolled down in the step pane
+	scrollOff int // lines scrolled up from the bottom of the output
 
 	speedIdx int
 	snap     snapshot
 	status   string
 
-	// rendered step Markdown by (step, width)
-	rendered map[renderKey]string
-	pending  map[renderKey]bool
+	// cards rendered by (Markdown, width); View shows the cached text.
+	rendered map[cardKey]string
+	pending  map[cardKey]bool
 	hints    map[int][]string // hints shown, by step
 	sol      map[int][]string // solution shown, by step
-	pasted   map[int]int      // solution lines pasted so far, by step
 
 	charts *chartHistory
-
-	done bool
+	done   bool // every step passed and the learner saw it
 }
 
-type renderKey struct {
-	step, width int
+type cardKey struct {
+	md    string
+	width int
 }
 
 type tickMsg struct{}
 
 type renderedMsg struct {
-	key  renderKey
+	key  cardKey
 	text string
 	err  error
 }
 
 type savedMsg struct{ err error }
+
+// resumeMsg carries the saved state of the lab (read in Init's command).
+type resumeMsg struct {
+	state progress.LabState
+	ok    bool
+	err   error
+}
 
 // NewScreen is the lab screen factory the TUI root calls for nav.OpenLab
 // (msg.Seed, when set, replaces lab.DefaultSeed).
@@ -179,15 +208,15 @@ func New(l *lab.Lab, env tui.Deps, seed uint64) (*Model, error) {
 	// over SSH, and no command that waits).
 	in.Cursor.SetMode(cursor.CursorStatic)
 	in.Prompt = "> "
-	in.Placeholder = "type a command (help lists them)"
+	in.Placeholder = "type a command; help lists them"
 	in.ShowSuggestions = false
 	in.CharLimit = 4096
 	in.Focus()
-	m := &Model{env: env, st: env.Styles, lab: l, runner: r, keys: newKeys(), help: theme.NewHelp(env.Styles),
-		input: in, typing: true, speedIdx: 1, rendered: map[renderKey]string{}, pending: map[renderKey]bool{},
-		hints: map[int][]string{}, sol: map[int][]string{}, pasted: map[int]int{}, w: 80, h: 24}
+	m := &Model{env: env, st: env.Styles, lab: l, seed: seed, runner: r, keys: newKeys(), help: theme.NewHelp(env.Styles),
+		input: in, rendered: map[cardKey]string{}, pending: map[cardKey]bool{},
+		hints: map[int][]string{}, sol: map[int][]string{}, w: 80, h: 24}
 	m.input.PromptStyle = m.st.Accent
-	m.addLine(kindInfo, fmt.Sprintf("Lab: %s. Type commands below; esc for hints, the clock and panes.", l.Title))
+	m.addLine(kindInfo, fmt.Sprintf("Lab: %s. The clock starts with your first command. Type help for the lab's commands.", l.Title))
 	if len(l.Setup) > 0 {
 		m.addLine(kindInfo, fmt.Sprintf("Setup ran %d command(s).", len(l.Setup)))
 	}
@@ -196,24 +225,29 @@ func New(l *lab.Lab, env tui.Deps, seed uint64) (*Model, error) {
 	return m, nil
 }
 
-// Init starts the clock, renders the first step and records the lab as
-// the place "Continue" on the home screen returns to.
+// Init starts the clock's timer, renders the first card, reads where the
+// learner left this lab and records it as the place "Continue" returns to.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.tick(), m.renderStep(), m.setLast())
+	return tea.Batch(m.tick(), m.renderCard(), m.loadState())
 }
 
-// setLast records this lab as the learner's last place, in a command; a
-// failure shows as an error line and the lab goes on.
-func (m *Model) setLast() tea.Cmd {
+// loadState reads the lab's saved progress (to resume) and records the lab
+// as the learner's last place, in a command.
+func (m *Model) loadState() tea.Cmd {
 	st, id := m.env.Store, m.lab.ID
 	if st == nil {
 		return nil
 	}
 	return func() tea.Msg {
 		if err := st.SetLast("lab", id); err != nil {
-			return nav.Error{Err: err}
+			return resumeMsg{err: err}
 		}
-		return nil
+		labs, err := st.Labs()
+		if err != nil {
+			return resumeMsg{err: err}
+		}
+		s, ok := labs[id]
+		return resumeMsg{state: s, ok: ok}
 	}
 }
 
@@ -234,18 +268,18 @@ func (m *Model) Runner() *lab.Runner { return m.runner }
 // Speed returns the clock speed (0 when paused).
 func (m *Model) Speed() int { return speeds[m.speedIdx] }
 
-// Typing reports whether the command line has focus.
-func (m *Model) Typing() bool { return m.typing }
+// Viewing is the step whose card is shown (len(steps) for the summary).
+func (m *Model) Viewing() int { return m.view }
 
 // Update handles messages.
 func (m *Model) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.SetSize(msg.Width, msg.Height)
-		return m, m.renderStep()
+		return m, m.renderCard()
 	case tickMsg:
 		var cmd tea.Cmd
-		if sp := m.Speed(); sp > 0 && !m.done {
+		if sp := m.Speed(); sp > 0 {
 			cmd = m.advance(time.Duration(sp) * tickEvery)
 		}
 		return m, tea.Batch(m.tick(), cmd)
@@ -254,73 +288,104 @@ func (m *Model) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 		if msg.err == nil {
 			m.rendered[msg.key] = msg.text
 		}
+		m.applyAnchor()
 		return m, nil
 	case savedMsg:
 		if msg.err != nil {
 			m.status = "progress not saved: " + msg.err.Error()
 		}
 		return m, nil
+	case resumeMsg:
+		return m, m.resume(msg)
 	case nav.Refresh:
 		return m, nil
 	case tea.KeyMsg:
-		m.status = ""
-		if m.confirm {
-			return m, m.confirmKey(msg)
-		}
-		if m.typing {
-			return m, m.typingKey(msg)
-		}
-		return m, m.paneKey(msg)
+		return m, m.key(msg)
 	}
-	if m.typing {
-		var cmd tea.Cmd
-		m.input, cmd = m.input.Update(msg)
-		return m, cmd
-	}
-	return m, nil
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	return m, cmd
 }
 
-func (m *Model) typingKey(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, m.keys.Run):
-		return m.runLine(m.input.Value())
-	case key.Matches(msg, m.keys.Leave):
-		m.typing = false
-		m.input.Blur()
+// HandleCtrlC makes ctrl+c ask before quitting: the first press clears the
+// line and warns, the second quits (the root's job).
+func (m *Model) HandleCtrlC() bool {
+	if m.ctrlC {
+		return false
+	}
+	m.ctrlC = true
+	m.input.SetValue("")
+	m.status = "Press ctrl+c again to quit cloudlab (your progress is saved), or type exit to leave the lab."
+	return true
+}
+
+func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	m.status = ""
+	m.ctrlC = false
+	if m.confirm {
+		switch {
+		case key.Matches(msg, k.Yes):
+			m.confirm = false
+			return m.showSolution()
+		case key.Matches(msg, k.No):
+			m.confirm = false
+			m.status = "The solution stays hidden."
+		}
 		return nil
-	case key.Matches(msg, m.keys.HistUp):
-		if len(m.hist) == 0 {
+	}
+	if m.fullHelp && (key.Matches(msg, k.Back) || key.Matches(msg, k.Help)) {
+		m.fullHelp = false
+		return nil
+	}
+	empty := m.input.Value() == ""
+	switch {
+	case key.Matches(msg, k.Run):
+		return m.runLine(m.input.Value())
+	case key.Matches(msg, k.Back):
+		if !empty {
+			m.input.SetValue("")
 			return nil
 		}
-		if m.histIdx == len(m.hist) {
-			m.draft = m.input.Value()
-		}
-		if m.histIdx > 0 {
-			m.histIdx--
-		}
-		m.input.SetValue(m.hist[m.histIdx])
-		m.input.CursorEnd()
+		return m.leave()
+	case key.Matches(msg, k.Help) && (empty || msg.String() == "f10"):
+		m.fullHelp = !m.fullHelp
 		return nil
-	case key.Matches(msg, m.keys.HistDown):
-		if m.histIdx >= len(m.hist) {
-			return nil // already at the line being typed
-		}
-		m.histIdx++
-		if m.histIdx == len(m.hist) {
-			m.input.SetValue(m.draft)
-		} else {
-			m.input.SetValue(m.hist[m.histIdx])
-		}
-		m.input.CursorEnd()
+	case key.Matches(msg, k.HistUp):
+		m.histUp()
 		return nil
-	case key.Matches(msg, m.keys.Complete):
+	case key.Matches(msg, k.HistDown):
+		m.histDown()
+		return nil
+	case key.Matches(msg, k.Complete):
 		m.complete()
 		return nil
-	case key.Matches(msg, m.keys.PageUp):
-		m.scrollOff += max(1, m.scrollHeight()-1)
+	case key.Matches(msg, k.CardUp):
+		m.scrollBy(-1)
 		return nil
-	case key.Matches(msg, m.keys.PageDown):
-		m.scrollOff = max(0, m.scrollOff-max(1, m.scrollHeight()-1))
+	case key.Matches(msg, k.CardDown):
+		m.scrollBy(1)
+		return nil
+	case key.Matches(msg, k.Hint):
+		return m.showHint()
+	case key.Matches(msg, k.Solution):
+		m.askSolution()
+		return nil
+	case key.Matches(msg, k.NextPane):
+		m.tab = (m.tab + 1) % numTabs
+		return nil
+	case key.Matches(msg, k.Pane1), key.Matches(msg, k.Pane2), key.Matches(msg, k.Pane3), key.Matches(msg, k.Pane4):
+		m.tab = int(msg.String()[len(msg.String())-1] - '1')
+		return nil
+	case key.Matches(msg, k.Pause):
+		m.togglePause()
+		return nil
+	case key.Matches(msg, k.Slower):
+		m.speedIdx = max(0, m.speedIdx-1)
+		return nil
+	case key.Matches(msg, k.Faster):
+		m.started = true
+		m.speedIdx = min(len(speeds)-1, m.speedIdx+1)
 		return nil
 	}
 	var cmd tea.Cmd
@@ -328,121 +393,74 @@ func (m *Model) typingKey(msg tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
-func (m *Model) paneKey(msg tea.KeyMsg) tea.Cmd {
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Back):
-		return nav.Cmd(nav.Back{})
-	case key.Matches(msg, k.Type):
-		m.typing = true
-		return m.input.Focus()
-	case key.Matches(msg, k.Hint):
-		m.showHint()
-		m.tab = tabStep
-	case key.Matches(msg, k.Solution):
-		if !m.runner.Done() {
-			m.confirm = true
-		}
-	case key.Matches(msg, k.Paste):
-		i := m.runner.Current()
-		sol := m.sol[i]
-		if len(sol) == 0 {
-			m.status = "show the solution first (s)"
-			return nil
-		}
-		n := m.pasted[i] % len(sol)
-		m.pasted[i] = n + 1
-		m.input.SetValue(sol[n])
-		m.input.CursorEnd()
-		m.typing = true
-		m.status = fmt.Sprintf("solution line %d of %d pasted: enter runs it", n+1, len(sol))
-		return m.input.Focus()
-	case key.Matches(msg, k.Pause):
-		if m.speedIdx == 0 {
-			m.speedIdx = 1
-		} else {
-			m.speedIdx = 0
-		}
-	case key.Matches(msg, k.Faster):
-		m.speedIdx = min(len(speeds)-1, m.speedIdx+1)
-	case key.Matches(msg, k.Slower):
-		m.speedIdx = max(0, m.speedIdx-1)
-	case key.Matches(msg, k.Step):
+func (m *Model) histUp() {
+	if len(m.hist) == 0 {
+		return
+	}
+	if m.histIdx == len(m.hist) {
+		m.draft = m.input.Value()
+	}
+	if m.histIdx > 0 {
+		m.histIdx--
+	}
+	m.input.SetValue(m.hist[m.histIdx])
+	m.input.CursorEnd()
+}
+
+func (m *Model) histDown() {
+	if m.histIdx >= len(m.hist) {
+		return // already at the line being typed
+	}
+	m.histIdx++
+	if m.histIdx == len(m.hist) {
+		m.input.SetValue(m.draft)
+	} else {
+		m.input.SetValue(m.hist[m.histIdx])
+	}
+	m.input.CursorEnd()
+}
+
+// scrollBy scrolls the card (or, on the Output tab, the output) by pages.
+func (m *Model) scrollBy(pages int) {
+	if m.tab == tabOutput && !m.wide() {
+		m.scrollOff = max(0, m.scrollOff-pages*max(1, m.cardInner()-1))
+		return
+	}
+	m.cardOff = max(0, m.cardOff+pages*max(1, m.cardInner()-2))
+}
+
+func (m *Model) togglePause() {
+	if m.speedIdx == 0 {
+		m.started = true
+		m.speedIdx = 1
+	} else {
 		m.speedIdx = 0
-		return m.advance(time.Second)
-	case key.Matches(msg, k.NextTab):
-		m.tab = (m.tab + 1) % numTabs
-	case key.Matches(msg, k.PrevTab):
-		m.tab = (m.tab + numTabs - 1) % numTabs
-	case key.Matches(msg, k.Up):
-		m.stepOff = max(0, m.stepOff-1)
-	case key.Matches(msg, k.Down):
-		m.stepOff = min(m.stepOff+1, 500)
-	case key.Matches(msg, k.PageUp):
-		m.scrollOff += max(1, m.scrollHeight()-1)
-	case key.Matches(msg, k.PageDown):
-		m.scrollOff = max(0, m.scrollOff-max(1, m.scrollHeight()-1))
-	case key.Matches(msg, k.Help):
-		m.fullHelp = !m.fullHelp
-	default:
-		if s := msg.String(); len(s) == 1 && s[0] >= '1' && s[0] < '1'+numTabs {
-			m.tab = int(s[0] - '1')
-		}
 	}
-	return nil
 }
 
-func (m *Model) confirmKey(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, m.keys.Yes):
-		m.confirm = false
-		i := m.runner.Current()
-		lines := m.runner.ShowSolution()
-		env := m.runner.Env()
-		var shown []string
-		for _, l := range lines {
-			if x, err := lab.Expand(l, env); err == nil {
-				l = x
-			}
-			shown = append(shown, l)
-		}
-		m.sol[i] = shown
-		m.tab = tabStep
-		m.addLine(kindInfo, "Solution shown (recorded; p pastes its lines one by one):")
-		for _, l := range shown {
-			m.addLine(kindInfo, "  "+l)
-		}
-		return m.save()
-	case key.Matches(msg, m.keys.No):
-		m.confirm = false
-	}
-	return nil
+// leave saves and goes back; the lab resumes at this step next time.
+func (m *Model) leave() tea.Cmd {
+	return tea.Sequence(m.save(), nav.Cmd(nav.Back{}))
 }
 
-func (m *Model) showHint() {
-	if m.runner.Done() {
-		return
-	}
-	i := m.runner.Current()
-	h, n, total, ok := m.runner.NextHint()
-	if !ok {
-		if total == 0 {
-			m.status = "this step has no hints; s shows the solution"
-		} else {
-			m.status = "no more hints; s shows the solution"
-		}
-		return
-	}
-	m.hints[i] = append(m.hints[i], h)
-	m.status = fmt.Sprintf("hint %d of %d", n, total)
-}
-
-// runLine runs one command line typed by the learner.
+// runLine runs one line typed by the learner: a lab command, or a command
+// for the simulated cloud.
 func (m *Model) runLine(line string) tea.Cmd {
 	line = strings.TrimSpace(line)
 	m.input.SetValue("")
 	m.scrollOff = 0
+	// A command pasted from a card keeps its continuation backslashes.
+	line = strings.TrimSpace(strings.ReplaceAll(line, " \\ ", " "))
+	if strings.HasSuffix(line, " \\") {
+		line = strings.TrimSuffix(line, " \\")
+	}
 	if line == "" {
+		if m.view < m.runner.Current() || (m.runner.Done() && m.view < len(m.lab.Steps)) {
+			return m.next()
+		}
+		if m.view < len(m.lab.Steps) {
+			m.status = "Step " + strconv.Itoa(m.view+1) + ": " + m.lab.Steps[m.view].Goal
+		}
 		return nil
 	}
 	if len(m.hist) == 0 || m.hist[len(m.hist)-1] != line {
@@ -450,22 +468,163 @@ func (m *Model) runLine(line string) tea.Cmd {
 	}
 	m.histIdx = len(m.hist)
 	m.draft = ""
+	if cmd, ok := m.labCommand(line); ok {
+		return cmd
+	}
 	m.addLine(kindCommand, "> "+line)
-	if line == "clear" {
-		m.scroll = nil
-		return nil
+	if !m.started {
+		m.started = true
+		m.speedIdx = 1
 	}
 	out := m.runner.Exec(line)
 	if out.Err != nil {
 		for _, l := range strings.Split(out.Err.Error(), "\n") {
 			m.addLine(kindError, l)
 		}
-	} else if s := out.Result.String(); s != "" {
-		for _, l := range strings.Split(s, "\n") {
-			m.addLine(kindOutput, l)
+	} else {
+		if s := out.Result.String(); s != "" {
+			for _, l := range strings.Split(s, "\n") {
+				m.addLine(kindOutput, l)
+			}
+		}
+		if len(out.Result.Logs) > 0 {
+			m.addLine(kindInfo, "log tail (LogResult, base64-decoded):")
+			for _, l := range out.Result.Logs {
+				m.addLine(kindLog, shortLog(l))
+			}
 		}
 	}
+	if line == "help" || strings.HasPrefix(line, "help ") {
+		m.addLabHelp()
+	}
 	return m.afterProgress(out.Passed)
+}
+
+// labCommand runs the lab's own commands; ok is false for anything else.
+func (m *Model) labCommand(line string) (tea.Cmd, bool) {
+	f := strings.Fields(strings.ToLower(line))
+	switch {
+	case len(f) == 1 && f[0] == "hint":
+		return m.showHint(), true
+	case len(f) == 1 && f[0] == "solution":
+		m.askSolution()
+		return nil, true
+	case len(f) == 1 && f[0] == "next":
+		return m.next(), true
+	case len(f) == 1 && f[0] == "back":
+		if m.view == 0 {
+			m.status = "This is the first step."
+			return nil, true
+		}
+		m.view--
+		m.cardOff = 0
+		m.status = fmt.Sprintf("Step %d again (passed). next goes forward.", m.view+1)
+		return m.renderCard(), true
+	case len(f) == 1 && f[0] == "steps":
+		m.addLine(kindCommand, "> steps")
+		for i, st := range m.lab.Steps {
+			mark := "·"
+			switch {
+			case i < m.runner.Current():
+				mark = "✓"
+			case i == m.runner.Current():
+				mark = "▸"
+			}
+			m.addLine(kindInfo, fmt.Sprintf("%s %d. %s: %s", mark, i+1, st.Title, st.Goal))
+		}
+		return nil, true
+	case len(f) == 2 && f[0] == "reset" && f[1] == "step":
+		return m.resetStep(), true
+	case len(f) == 1 && (f[0] == "exit" || f[0] == "quit"):
+		return m.leave(), true
+	case len(f) == 1 && f[0] == "pause":
+		m.speedIdx = 0
+		return nil, true
+	case len(f) == 1 && (f[0] == "resume" || f[0] == "run"):
+		m.started, m.speedIdx = true, max(1, m.speedIdx)
+		return nil, true
+	case len(f) == 2 && f[0] == "speed":
+		for i, s := range speeds {
+			if strconv.Itoa(s) == strings.TrimSuffix(f[1], "x") && s > 0 {
+				m.started, m.speedIdx = true, i
+				return nil, true
+			}
+		}
+		m.status = "speed: 1, 10 or 100"
+		return nil, true
+	case len(f) == 1 && f[0] == "clear":
+		m.scroll = nil
+		return nil, true
+	}
+	return nil, false
+}
+
+func (m *Model) addLabHelp() {
+	m.addLine(kindInfo, "The lab's own commands:")
+	for _, c := range labCommands {
+		m.addLine(kindInfo, fmt.Sprintf("  %-22s %s", c[0], c[1]))
+	}
+}
+
+// next moves the card to the next step once the shown one has passed.
+func (m *Model) next() tea.Cmd {
+	switch {
+	case m.view >= len(m.lab.Steps):
+		m.status = "The lab is complete. exit goes back."
+		return nil
+	case m.view >= m.runner.Current():
+		m.status = fmt.Sprintf("Step %d has not passed yet. %s", m.view+1, m.lab.Steps[m.view].Goal)
+		return nil
+	}
+	m.view++
+	m.cardOff = 0
+	if m.view >= len(m.lab.Steps) {
+		m.done = true
+		m.speedIdx = 0
+	}
+	return m.renderCard()
+}
+
+// resetStep rebuilds the simulation as the steps before this one leave it
+// (their solutions, replayed), so a step that can no longer pass can be
+// tried again.
+func (m *Model) resetStep() tea.Cmd {
+	cur := m.runner.Current()
+	r, err := lab.NewRunner(m.lab, lab.WithSeed(m.seed))
+	if err == nil {
+		err = r.ReplaySolutions(cur)
+	}
+	if err != nil {
+		m.addLine(kindError, "reset step: "+err.Error())
+		return nil
+	}
+	m.runner = r
+	m.view, m.cardOff = min(m.view, cur), 0
+	m.charts = newChartHistory()
+	m.addLine(kindInfo, fmt.Sprintf("Step %d starts again: the simulation was rebuilt from the solutions of the steps before it (clock %s).", cur+1, r.Env().Clock))
+	m.refreshPanes()
+	return m.renderCard()
+}
+
+// resume replays the steps the learner had passed when they left.
+func (m *Model) resume(msg resumeMsg) tea.Cmd {
+	if msg.err != nil {
+		m.status = "progress could not be read: " + msg.err.Error()
+		return nil
+	}
+	n := msg.state.StepsPassed
+	if !msg.ok || n <= 0 || msg.state.Completed() || m.runner.Current() > 0 || len(m.hist) > 0 {
+		return nil
+	}
+	n = min(n, len(m.lab.Steps))
+	if err := m.runner.ReplaySolutions(n); err != nil {
+		m.addLine(kindError, "could not resume: "+err.Error())
+		return nil
+	}
+	m.view = m.runner.Current()
+	m.addLine(kindInfo, fmt.Sprintf("Welcome back: you had passed %d of %d steps. The simulation replayed their solutions; you are at step %d.", n, len(m.lab.Steps), m.view+1))
+	m.refreshPanes()
+	return m.renderCard()
 }
 
 // advance runs the simulation forward by d.
@@ -478,7 +637,8 @@ func (m *Model) advance(d time.Duration) tea.Cmd {
 	return m.afterProgress(passed)
 }
 
-// afterProgress refreshes the panes and announces passed steps.
+// afterProgress refreshes the panes and announces passed steps. The card
+// stays on a passed step until the learner types next.
 func (m *Model) afterProgress(passed []int) tea.Cmd {
 	m.refreshPanes()
 	if len(passed) == 0 {
@@ -487,20 +647,98 @@ func (m *Model) afterProgress(passed []int) tea.Cmd {
 	for _, i := range passed {
 		m.addLine(kindSuccess, fmt.Sprintf("✓ Step %d passed: %s", i+1, m.lab.Steps[i].Title))
 	}
-	m.stepOff = 0
-	cmds := []tea.Cmd{m.save(), m.renderStep()}
-	if m.runner.Done() && !m.done {
-		m.done = true
+	m.cardOff = 0
+	if m.runner.Done() {
 		m.speedIdx = 0
-		m.addLine(kindSuccess, fmt.Sprintf("Lab complete: all %d steps passed. q goes back.", len(m.lab.Steps)))
+		m.status = "✓ Every step passed. Press enter (or type next) for the summary."
+	} else {
+		m.status = fmt.Sprintf("✓ Step %d passed. Press enter (or type next) for step %d.", passed[len(passed)-1]+1, m.runner.Current()+1)
 	}
-	return tea.Batch(cmds...)
+	return tea.Batch(m.save(), m.renderCard())
 }
 
 // refreshPanes rebuilds the live panes' data from the simulation.
 func (m *Model) refreshPanes() {
 	m.snap = buildSnapshot(m.runner)
 	m.charts.add(&m.snap)
+}
+
+func (m *Model) showHint() tea.Cmd {
+	i := m.view
+	if i >= len(m.lab.Steps) {
+		m.status = "The lab is complete: no more hints."
+		return nil
+	}
+	if i < m.runner.Current() {
+		m.status = fmt.Sprintf("Step %d has passed; type next for step %d's hints.", i+1, i+2)
+		return nil
+	}
+	h, n, total, ok := m.runner.NextHint()
+	if !ok {
+		if total == 0 {
+			m.status = "This step has no hints; solution shows its solution."
+		} else {
+			m.status = "No more hints; solution shows the solution."
+		}
+		return nil
+	}
+	m.hints[i] = append(m.hints[i], h)
+	m.tab = tabStep
+	m.status = fmt.Sprintf("Hint %d of %d (pgup for the step).", n, total)
+	return m.scrollTo(fmt.Sprintf("Hint %d:", n))
+}
+
+// scrollTo renders the card and scrolls it so the line holding text is at
+// the top, as soon as the card's rendered text is there.
+func (m *Model) scrollTo(text string) tea.Cmd {
+	m.anchor = text
+	cmd := m.renderCard()
+	m.applyAnchor()
+	return cmd
+}
+
+// applyAnchor scrolls to the anchor line once the card is rendered.
+func (m *Model) applyAnchor() {
+	if m.anchor == "" {
+		return
+	}
+	w := m.cardTextWidth()
+	md := m.cardMarkdown(m.view, w)
+	if _, ok := m.rendered[cardKey{md: md, width: w}]; !ok && m.env.Renderer != nil {
+		return // not rendered yet: wait for renderedMsg
+	}
+	for i, l := range m.cardText() {
+		if strings.Contains(ansi.Strip(l), m.anchor) {
+			m.cardOff = max(0, i-1) // the line above becomes the "more above" cue
+			break
+		}
+	}
+	m.anchor = ""
+}
+
+func (m *Model) askSolution() {
+	if m.view >= len(m.lab.Steps) || m.view < m.runner.Current() {
+		m.status = "This step has passed: no solution needed."
+		return
+	}
+	m.confirm = true
+}
+
+func (m *Model) showSolution() tea.Cmd {
+	i := m.runner.Current()
+	lines := m.runner.ShowSolution()
+	env := m.runner.Env()
+	var shown []string
+	for _, l := range lines {
+		if x, err := lab.Expand(l, env); err == nil {
+			l = x
+		}
+		shown = append(shown, l)
+	}
+	m.sol[i] = shown
+	m.tab = tabStep
+	m.status = "Solution shown (recorded in your progress); pgup for the step."
+	return tea.Batch(m.save(), m.scrollTo("Solution (recorded"))
 }
 
 // save stores the lab's progress (in a command: it is I/O).
@@ -510,8 +748,7 @@ func (m *Model) save() tea.Cmd {
 		return nil
 	}
 	res := m.runner.Result()
-	passed := m.runner.PassedCount()
-	state := progress.LabState{LabID: m.lab.ID, StepsPassed: passed, SolutionsShown: res.Solutions}
+	state := progress.LabState{LabID: m.lab.ID, StepsPassed: m.runner.PassedCount(), SolutionsShown: res.Solutions}
 	if res.Passed {
 		state.CompletedAt = m.env.Clock()
 	}
@@ -533,7 +770,6 @@ func (m *Model) complete() {
 		}
 		m.input.SetValue(c)
 		m.input.CursorEnd()
-		m.status = ""
 	default:
 		p := commonPrefix(cands)
 		if len(p) > len(v) {
@@ -574,56 +810,25 @@ func (m *Model) addLine(k lineKind, text string) {
 	}
 }
 
-// renderStep renders the current step's Markdown in a command, once per
-// (step, width); View shows the cached text.
-func (m *Model) renderStep() tea.Cmd {
-	i := m.runner.Current()
-	if i >= len(m.lab.Steps) || m.env.Renderer == nil {
-		return nil
-	}
-	w := m.stepWidth()
-	k := renderKey{step: i, width: w}
-	if _, ok := m.rendered[k]; ok || m.pending[k] {
-		return nil
-	}
-	m.pending[k] = true
-	r, style := m.env.Renderer, m.env.RenderStyle
-	body := m.stepMarkdown(i)
-	return func() tea.Msg {
-		out, err := r.Render([]byte(body), w, style)
-		return renderedMsg{key: k, text: strings.TrimRight(out, "\n"), err: err}
-	}
-}
-
-// stepMarkdown is what the step pane shows for step i: its body, preceded
-// by the lab's introduction on the first step.
-func (m *Model) stepMarkdown(i int) string {
-	body := m.lab.Steps[i].Body
-	if i == 0 && m.lab.Intro != "" {
-		body = m.lab.Intro + "\n\n---\n\n" + body
-	}
-	return body
-}
-
-// ShortHelp is the one-line help.
+// ShortHelp is the key bar: the most useful keys first; it fits 80 columns.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	if m.confirm {
 		return []key.Binding{k.Yes, k.No}
 	}
-	if m.typing {
-		return []key.Binding{k.Run, k.Complete, k.HistUp, k.Leave}
-	}
-	return []key.Binding{k.Type, k.Hint, k.Solution, k.Pause, k.Faster, k.Step, k.NextTab, k.Back, k.Help}
+	return []key.Binding{k.Run, k.Hint, k.Solution, k.CardUp, k.NextPane, k.Help}
 }
 
 // FullHelp is the full help.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
-		{k.Run, k.Complete, k.HistUp, k.PageUp, k.Leave},
-		{k.Type, k.Hint, k.Solution, k.Paste, k.Back},
-		{k.Pause, k.Faster, k.Step},
-		{k.NextTab, k.Down, k.PageUp, k.Help},
+		{k.Run, k.Complete, k.HistUp, k.CardUp, k.Back},
+		{k.Hint, k.Solution, k.NextPane, k.Pane1},
+		{k.Pause, k.Slower, k.Help},
 	}
 }
+
+var (
+	_ tui.Screen = (*Model)(nil)
+)

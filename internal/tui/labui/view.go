@@ -15,41 +15,55 @@ import (
 // wide reports whether the screen has room for the side-by-side layout.
 func (m *Model) wide() bool { return m.w >= 110 && m.h >= 30 }
 
-func (m *Model) scrollHeight() int {
+// outHeight is how many output lines show under the card.
+func (m *Model) outHeight() int {
 	if m.wide() {
-		return max(3, m.h/5)
+		return max(4, m.h/4)
 	}
 	return min(3, max(1, m.h-10))
 }
 
+// middleHeight is the height of the card (and panes) area.
 func (m *Model) middleHeight() int {
-	// clock bar + scrollback + prompt + help line
-	return max(3, m.h-1-m.scrollHeight()-2)
+	// clock bar, (tab bar), output, prompt, key bar
+	h := m.h - 1 - m.outHeight() - 2
+	if !m.wide() {
+		h--
+	}
+	return max(3, h)
 }
 
-func (m *Model) leftWidth() int {
+// cardWidth leaves the live panes 44 columns and gives the card up to 80,
+// so a command of the card's text fits on a line.
+func (m *Model) cardWidth() int {
 	if m.wide() {
-		return max(36, m.w*2/5)
+		return min(80, m.w-44)
 	}
 	return m.w
 }
 
-// stepWidth is the width the step's Markdown is rendered at.
-func (m *Model) stepWidth() int { return max(20, m.leftWidth()-4) }
+// cardTextWidth is the width the card's Markdown is rendered at (inside the
+// border and its padding).
+func (m *Model) cardTextWidth() int { return max(20, m.cardWidth()-4) }
+
+// cardInner is how many lines of text the card shows.
+func (m *Model) cardInner() int { return max(1, m.middleHeight()-2) }
 
 // View draws the screen. It only formats what Update prepared.
 func (m *Model) View() string {
 	if m.w < 20 || m.h < 8 {
 		return "terminal too small"
 	}
+	if m.fullHelp {
+		return m.helpView()
+	}
 	var out []string
 	out = append(out, m.clockBar())
 	mh := m.middleHeight()
 	if m.wide() {
-		lw := m.leftWidth()
-		rw := m.w - lw
-		left := m.box(m.stepTitle(), m.stepLines(lw-4), lw, mh)
-		right := m.livePanes(rw, mh)
+		lw := m.cardWidth()
+		left := m.box(m.cardTitle(), m.cardLines(), lw, mh)
+		right := m.livePanes(m.w-lw, mh)
 		for i := 0; i < mh; i++ {
 			out = append(out, left[i]+right[i])
 		}
@@ -58,115 +72,112 @@ func (m *Model) View() string {
 		var pane []string
 		switch m.tab {
 		case tabStep:
-			pane = m.box(m.stepTitle(), m.stepLines(m.w-4), m.w, mh-1)
+			pane = m.box(m.cardTitle(), m.cardLines(), m.w, mh)
 		case tabLambda:
-			pane = m.box("Lambda", m.lambdaLines(m.w-4, mh-3), m.w, mh-1)
+			pane = m.box("Lambda", m.lambdaLines(m.w-4, mh-2), m.w, mh)
 		case tabECS:
-			pane = m.box("ECS", m.ecsLines(m.w-4, mh-3), m.w, mh-1)
+			pane = m.box("ECS", m.ecsLines(m.w-4, mh-2), m.w, mh)
 		default:
-			pane = m.box("Output", m.scrollLines(m.w-4, mh-3), m.w, mh-1)
+			pane = m.box("Output (pgup/pgdn)", m.scrollLines(m.w-4, mh-2), m.w, mh)
 		}
 		out = append(out, pane...)
 	}
-	out = append(out, m.scrollLines(m.w, m.scrollHeight())...)
+	out = append(out, m.scrollLines(m.w, m.outHeight())...)
 	out = append(out, m.promptLine(), m.helpLine())
 	return strings.Join(out, "\n")
 }
 
 func (m *Model) clockBar() string {
 	state := "⏸ paused"
-	if sp := m.Speed(); sp > 0 {
-		state = fmt.Sprintf("▶ %dx", sp)
+	switch {
+	case m.Speed() > 0:
+		state = fmt.Sprintf("▶ %dx", m.Speed())
 	}
-	step := fmt.Sprintf("step %d of %d", min(m.runner.Current()+1, len(m.lab.Steps)), len(m.lab.Steps))
+	n := len(m.lab.Steps)
+	step := fmt.Sprintf("step %d/%d", min(m.runner.Current()+1, n), n)
 	if m.runner.Done() {
 		step = "complete ✓"
 	}
 	right := fmt.Sprintf("sim %s  %s  %s ", m.snap.clock, state, step)
-	return theme.Bar(m.st.StatusBar, m.w, " Lab: "+m.lab.Title, right)
+	title := " Lab: " + m.lab.Title
+	if room := m.w - ansi.StringWidth(right) - 1; ansi.StringWidth(title) > room {
+		title = termtext.Truncate(title, max(8, room))
+	}
+	return theme.Bar(m.st.StatusBar, m.w, title, right)
 }
 
 func (m *Model) tabBar() string {
 	var parts []string
 	for i, n := range tabNames {
-		label := fmt.Sprintf(" %d %s ", i+1, n)
+		label := fmt.Sprintf(" %s ", n)
 		if i == m.tab {
 			parts = append(parts, m.st.Selected.Render(label))
 		} else {
 			parts = append(parts, m.st.Muted.Render(label))
 		}
 	}
-	return termtext.Pad(strings.Join(parts, " "), m.w)
+	return termtext.Pad(strings.Join(parts, " ")+m.st.Muted.Render("  F3 or alt+1…4"), m.w)
 }
 
-func (m *Model) stepTitle() string {
-	i := m.runner.Current()
+func (m *Model) cardTitle() string {
+	i := m.view
 	if i >= len(m.lab.Steps) {
-		return "Lab complete"
+		return "Lab complete ✓"
 	}
-	return fmt.Sprintf("Step %d: %s", i+1, m.lab.Steps[i].Title)
+	t := fmt.Sprintf("Step %d of %d: %s", i+1, len(m.lab.Steps), m.lab.Steps[i].Title)
+	if i < m.runner.Current() {
+		t = "✓ " + t
+	}
+	return t
 }
 
-// stepLines is the step pane's content: the step list, the step's text,
-// hints and solution shown so far.
-func (m *Model) stepLines(w int) []string {
-	var ls []string
+// cardLines is the card's visible text: the step list, then the card's
+// Markdown scrolled by cardOff, with a cue where more text is above or
+// below.
+func (m *Model) cardLines() []string {
+	inner := m.cardInner()
+	head := m.stepDots()
+	body := m.cardText()
+	room := inner - 1
+	if room < 1 {
+		return []string{head}
+	}
+	off := min(m.cardOff, max(0, len(body)-room))
+	vis := body[off:min(len(body), off+room)]
+	vis = append([]string(nil), vis...)
+	if off > 0 && len(vis) > 0 {
+		vis[0] = m.st.Muted.Render(fmt.Sprintf("↑ %d more line%s · pgup", off, plural(off)))
+	}
+	if below := len(body) - off - room; below > 0 && len(vis) > 0 {
+		vis[len(vis)-1] = m.st.Accent.Render(fmt.Sprintf("↓ %d more line%s · pgdn", below, plural(below)))
+	}
+	return append([]string{head}, vis...)
+}
+
+// stepDots is the step list: ✓ passed, ▸ the step worked on, · to come.
+func (m *Model) stepDots() string {
 	var list []string
 	cur := m.runner.Current()
 	for i := range m.lab.Steps {
+		label := fmt.Sprintf("%d", i+1)
 		switch {
 		case i < cur:
-			list = append(list, m.st.Success.Render(fmt.Sprintf("✓%d", i+1)))
+			label = "✓" + label
 		case i == cur:
-			list = append(list, m.st.Accent.Render(fmt.Sprintf("▸%d", i+1)))
+			label = "▸" + label
 		default:
-			list = append(list, m.st.Muted.Render(fmt.Sprintf("·%d", i+1)))
+			label = "·" + label
 		}
-	}
-	ls = append(ls, strings.Join(list, " ")+m.st.Muted.Render("   esc: h hint · s solution"))
-	if cur >= len(m.lab.Steps) {
-		ls = append(ls, "", m.st.Success.Render("All steps passed. Well done!"))
-		for _, l := range termtext.Lines(fmt.Sprintf("You finished %q in %d commands. Press esc, then q to go back.", m.lab.Title, len(m.runner.History())), w) {
-			ls = append(ls, l)
+		st := m.st.Muted
+		switch {
+		case i == m.view:
+			st = m.st.Accent
+		case i < cur:
+			st = m.st.Success
 		}
-		return ls
+		list = append(list, st.Render(label))
 	}
-	ls = append(ls, "")
-	if txt, ok := m.rendered[renderKey{step: cur, width: m.stepWidth()}]; ok {
-		ls = append(ls, strings.Split(txt, "\n")...)
-	} else {
-		ls = append(ls, termtext.Lines(m.stepMarkdown(cur), w)...)
-	}
-	for n, h := range m.hints[cur] {
-		ls = append(ls, "")
-		for j, l := range termtext.Lines(h, w-2) {
-			if j == 0 {
-				ls = append(ls, m.st.Warning.Render(fmt.Sprintf("Hint %d: ", n+1))+l)
-			} else {
-				ls = append(ls, "  "+l)
-			}
-		}
-	}
-	if sol := m.sol[cur]; len(sol) > 0 {
-		ls = append(ls, "", m.st.Warning.Render("Solution:"))
-		for _, l := range sol {
-			for _, x := range termtext.Lines(l, w-2) {
-				ls = append(ls, "  "+m.st.Accent.Render(x))
-			}
-		}
-	}
-	return m.scrollStep(ls)
-}
-
-// scrollStep applies the step pane's scroll offset, keeping the step list
-// (the first line) in place.
-func (m *Model) scrollStep(ls []string) []string {
-	if m.stepOff <= 0 || len(ls) < 2 {
-		return ls
-	}
-	off := min(m.stepOff, len(ls)-2)
-
-	return append([]string{ls[0], m.st.Muted.Render(fmt.Sprintf("↑ %d more lines (k)", off))}, ls[2+off-1:]...)
+	return strings.Join(list, " ")
 }
 
 // livePanes draws the right-hand side of the wide layout.
@@ -454,36 +465,48 @@ func (m *Model) styleFor(k lineKind) lipgloss.Style {
 		return m.st.Muted
 	case kindSuccess:
 		return m.st.Success
+	case kindLog:
+		return m.st.Subtitle
 	}
 	return m.st.Text
 }
 
 func (m *Model) promptLine() string {
-	if m.typing {
-		return termtext.Pad(m.input.View(), m.w)
-	}
-	return termtext.Pad(m.st.Muted.Render("> (i to type a command)"), m.w)
+	return termtext.Pad(m.input.View(), m.w)
 }
 
 func (m *Model) helpLine() string {
 	if m.confirm {
-		return termtext.Pad(m.st.Warning.Render(fmt.Sprintf("Show the solution of step %d? It is recorded in your progress. y/n", m.runner.Current()+1)), m.w)
+		return termtext.Pad(m.st.Warning.Render(fmt.Sprintf("Show the solution of step %d? It is recorded in your progress. y/n", m.view+1)), m.w)
 	}
 	if m.status != "" {
-		return termtext.Pad(m.st.Muted.Render(m.status), m.w)
-	}
-	if m.fullHelp {
-		var parts []string
-		for _, col := range m.FullHelp() {
-			for _, b := range col {
-				if b.Help().Key != "" {
-					parts = append(parts, b.Help().Key+" "+b.Help().Desc)
-				}
-			}
+		st := m.st.Muted
+		if strings.HasPrefix(m.status, "✓") {
+			st = m.st.Success
 		}
-		return termtext.Pad(m.st.Help.Render(strings.Join(parts, " · ")), m.w)
+		return termtext.Pad(st.Render(m.status), m.w)
 	}
 	return termtext.Pad(m.help.ShortHelpView(m.ShortHelp()), m.w)
+}
+
+// helpView is the full help: every key and the lab's commands.
+func (m *Model) helpView() string {
+	var ls []string
+	ls = append(ls, m.st.Title.Render("Keys"))
+	for _, col := range m.FullHelp() {
+		for _, b := range col {
+			if h := b.Help(); h.Key != "" {
+				ls = append(ls, fmt.Sprintf("  %-12s %s", h.Key, h.Desc))
+			}
+		}
+	}
+	ls = append(ls, "", m.st.Title.Render("Lab commands (type them at the prompt)"))
+	for _, c := range labCommands {
+		ls = append(ls, termtext.Wrap(fmt.Sprintf("  %-22s %s", c[0], c[1]), m.w-4, strings.Repeat(" ", 25)))
+	}
+	ls = append(ls, "", m.st.Muted.Render("  help lists the aws commands and lab verbs; esc or ? closes this."))
+	body := strings.Split(strings.Join(ls, "\n"), "\n")
+	return strings.Join(m.box("Help", body, m.w, m.h), "\n")
 }
 
 // box draws lines inside a rounded border of exactly w x h, with a title.
