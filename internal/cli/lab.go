@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/cloudlab/cloudlab/internal/course"
+	plainlab "github.com/cloudlab/cloudlab/internal/lab/plain"
+	"github.com/cloudlab/cloudlab/internal/progress"
 
 	"github.com/spf13/cobra"
 
@@ -144,7 +147,7 @@ machine-readable output). The exit status is 0 only if every step passed.`,
 				return usagef("--json needs --run FILE")
 			}
 			if a.plainMode() {
-				return fmt.Errorf("the lab screen needs a terminal; grade a script headless with: cloudlab lab %s --run FILE", l.ID)
+				return a.runLabPlain(l, seed)
 			}
 			open := &nav.OpenLab{ID: l.ID}
 			if flagChanged(cmd.Flags(), "seed") {
@@ -212,5 +215,43 @@ func (a *App) runLabHeadless(l *lab.Lab, file string, asJSON bool, seed uint64) 
 		}
 		return &labFailed{passed: passed, total: len(res.Steps)}
 	}
+	return nil
+}
+
+// runLabPlain is the line-based lab (--plain, or no terminal): a screen
+// reader or a pipe can do every lab.
+func (a *App) runLabPlain(l *lab.Lab, seed uint64) error {
+	st, err := a.Store()
+	if err != nil {
+		return err
+	}
+	resume := 0
+	if labs, err := st.Labs(); err == nil {
+		if s, ok := labs[l.ID]; ok && !s.Completed() {
+			resume = s.StepsPassed
+		}
+	}
+	_ = st.SetLast("lab", l.ID)
+	r, err := plainlab.Run(l, plainlab.Options{In: a.In, Out: a.Out, Seed: seed, Resume: resume,
+		Render: func(md string) string {
+			out, err := a.Renderer().Render([]byte(md), 80, "notty")
+			if err != nil {
+				return md
+			}
+			return out
+		},
+		Saved: func(r *lab.Runner) error {
+			res := r.Result()
+			now := time.Now()
+			s := progress.LabState{LabID: l.ID, StepsPassed: r.PassedCount(), SolutionsShown: res.Solutions, UpdatedAt: now}
+			if res.Passed {
+				s.CompletedAt = now
+			}
+			return st.SaveLab(s)
+		}})
+	if err != nil {
+		return err
+	}
+	_ = r // leaving a lab half-way is not a failure: its progress is kept
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cloudlab/cloudlab/internal/course"
 	"github.com/cloudlab/cloudlab/internal/lab"
+	plainlab "github.com/cloudlab/cloudlab/internal/lab/plain"
 	"github.com/cloudlab/cloudlab/internal/render"
 	"github.com/cloudlab/cloudlab/internal/tui"
 	"github.com/cloudlab/cloudlab/internal/tui/labui"
@@ -187,5 +188,40 @@ func TestLabScreenGolden(t *testing.T) {
 		if got != string(want) {
 			t.Errorf("%s differs (run with -update after checking the new screens):\n%s", name, got)
 		}
+	}
+}
+
+// TestEveryLabInPlainMode does every lab in the line-based mode (what a
+// screen reader uses), from a script of its solution lines with an empty
+// line (next) after each step: every step passes.
+func TestEveryLabInPlainMode(t *testing.T) {
+	c, _ := course.Load(course.Embedded())
+	for _, lf := range c.Labs {
+		l, probs := lab.FromFile(lf)
+		if len(probs) > 0 {
+			t.Fatal(probs)
+		}
+		t.Run(l.ID, func(t *testing.T) {
+			// ${...} in a solution is expanded by the runner against the
+			// live state, as for a typed line.
+			var out strings.Builder
+			var in strings.Builder
+			for _, st := range l.Steps {
+				for _, line := range st.Solution {
+					in.WriteString(line + "\n")
+				}
+				in.WriteString("\n")
+			}
+			r, err := plainlab.Run(l, plainlab.Options{In: strings.NewReader(in.String()), Out: &out})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !r.Done() {
+				t.Fatalf("%d of %d steps passed:\n%s", r.PassedCount(), len(l.Steps), out.String())
+			}
+			if !strings.Contains(out.String(), "Lab complete") {
+				t.Errorf("no summary:\n%s", out.String())
+			}
+		})
 	}
 }

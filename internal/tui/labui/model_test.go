@@ -402,3 +402,51 @@ func TestInstanceCapacityIsWhatECSRegistered(t *testing.T) {
 		t.Errorf("pane draws mem %d/%d, want 0/%d", iv.memUsed, iv.memTotal, reg)
 	}
 }
+
+// exit leaves the lab with its progress saved; opening it again resumes at
+// the step where the learner left (the passed steps' solutions replayed).
+func TestExitAndResume(t *testing.T) {
+	st, err := progress.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	l, probs := lab.Parse([]byte(testLab), 1)
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	l.ID, l.Title = "lab-test", "Test lab"
+	deps := tui.Deps{Styles: theme.New(true, false), Store: st}
+	m, err := New(l, deps, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SetSize(80, 24)
+	run(m, m.Init())
+	typeLine(m, testSolution)
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("exit")})
+	run(m, cmd)
+	_, cmd = m.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	var back bool
+	for _, msg := range tuitest.Msgs(cmd) {
+		_, back = msg.(nav.Back)
+		if !back {
+			m.Update(msg)
+		}
+	}
+	if !back {
+		t.Fatal("exit did not leave the lab")
+	}
+	m2, err := New(l, deps, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2.SetSize(80, 24)
+	run(m2, m2.Init())
+	if m2.Runner().Current() != 1 || m2.Viewing() != 1 {
+		t.Fatalf("reopened at step %d (showing %d), want step 2", m2.Runner().Current()+1, m2.Viewing()+1)
+	}
+	if !strings.Contains(m2.View(), "Step 2 of 2") {
+		t.Errorf("the resumed lab does not show step 2:\n%s", m2.View())
+	}
+}
