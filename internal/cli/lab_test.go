@@ -74,7 +74,8 @@ func TestLabRunHeadless(t *testing.T) {
 		{"unknown lab", []string{"lab", "lab-nope", "--run", good}, "", 2, ""},
 		{"missing file", []string{"lab", "lab-first-invocation", "--run", filepath.Join(dir, "nope.txt")}, "", 1, ""},
 		{"json without run", []string{"lab", "lab-first-invocation", "--json"}, "", 2, ""},
-		{"no terminal", []string{"lab", "lab-first-invocation"}, "", 1, ""},
+		// Without a terminal the lab is line-based; the input ends at once.
+		{"no terminal", []string{"lab", "lab-first-invocation"}, "", 0, "Step 1 of 4: Create the function"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
