@@ -81,8 +81,12 @@ func TestExitCodes(t *testing.T) {
 		code int
 		err  string // substring of stderr
 	}{
-		{"unknown lesson", []string{"read", "no-such-lesson"}, 1, `no lesson "no-such-lesson"`},
-		{"unknown lesson in learn", []string{"learn", "nope"}, 1, `no lesson "nope"`},
+		// An unknown id is a usage error, like an unknown quiz or lab.
+		{"unknown lesson", []string{"read", "no-such-lesson"}, 2, `no lesson "no-such-lesson"`},
+		{"unknown lesson in learn", []string{"learn", "nope"}, 2, `no lesson "nope"`},
+		{"unknown quiz", []string{"quiz", "nope"}, 2, `no quiz "nope"`},
+		{"unknown lab", []string{"lab", "nope"}, 2, `no lab "nope"`},
+		{"zero time", []string{"quiz", "docker", "--mode", "exam", "--time", "0"}, 2, `--time "0"`},
 		{"wrong flag", []string{"lessons", "--bogus"}, 2, "unknown flag: --bogus"},
 		{"wrong global flag", []string{"--nope"}, 2, "unknown flag"},
 		{"unknown command", []string{"lesons"}, 2, `unknown command "lesons" (did you mean "lessons"?)`},
@@ -104,6 +108,10 @@ func TestExitCodes(t *testing.T) {
 			}
 			if tt.code == 1 && strings.Count(strings.TrimRight(r.errs, "\n"), "\n") != 0 {
 				t.Errorf("error is not one line: %q", r.errs)
+			}
+			// One convention: "cloudlab: <message>", the prefix once.
+			if !strings.HasPrefix(r.errs, "cloudlab: ") || strings.Contains(r.errs, "cloudlab: cloudlab") {
+				t.Errorf("stderr %q: want one cloudlab: prefix", r.errs)
 			}
 			if strings.Contains(r.errs, "goroutine") || strings.Contains(r.errs, "panic") {
 				t.Errorf("stack trace: %s", r.errs)

@@ -146,9 +146,9 @@ func (a *App) findLesson(id string) (*course.Lesson, error) {
 		}
 	}
 	if len(near) > 0 {
-		return nil, fmt.Errorf("no lesson %q (did you mean %s?)", id, strings.Join(near, ", "))
+		return nil, usagef("no lesson %q (did you mean %s?)", id, strings.Join(near, ", "))
 	}
-	return nil, fmt.Errorf("no lesson %q (see cloudlab lessons)", id)
+	return nil, usagef("no lesson %q (see cloudlab lessons)", id)
 }
 
 // completeIDs completes the first argument with the ids (and, as the

@@ -33,7 +33,7 @@ func usagef(format string, args ...any) error {
 func usageArgs(v cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if err := v(cmd, args); err != nil {
-			return &UsageError{fmt.Errorf("%s: %v", cmd.CommandPath(), err)}
+			return &UsageError{fmt.Errorf("%s: %v", strings.TrimPrefix(cmd.CommandPath(), "cloudlab "), err)}
 		}
 		return nil
 	}
