@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -192,11 +191,6 @@ func (a *App) printGuide(root *cobra.Command) error {
 	}
 	fmt.Fprint(w, "\nGlobal flags: --content DIR, --data DIR, --plain, --mouse,\n--style dark|light|notty|ascii. Run `cloudlab COMMAND --help` for details.\n")
 	return nil
-}
-
-func isFile(w io.Writer) (*os.File, bool) {
-	f, ok := w.(*os.File)
-	return f, ok
 }
 
 // flagChanged reports whether a flag was given on the command line.

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cloudlab/cloudlab/internal/tui/home"
+	"github.com/cloudlab/cloudlab/internal/tui/labsui"
 	"github.com/cloudlab/cloudlab/internal/tui/nav"
 	"github.com/cloudlab/cloudlab/internal/tui/reader"
 )
@@ -146,6 +147,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		s, err := m.f.Review(m.env)
 		return m, m.pushOrErr(s, err)
+	case nav.OpenLabs:
+		l := labsui.New(labsui.Deps{Course: m.env.Course, Store: m.env.Store, Styles: m.env.Styles}, msg.Lesson)
+		return m, m.push(&labsScreen{l})
+	case nav.Quit:
+		return m, m.Quit()
 	case nav.OpenLab:
 		if m.f.Lab == nil {
 			return m, m.unavailable("Labs")
@@ -299,6 +305,19 @@ func (s *homeScreen) View() string              { return s.m.View() }
 func (s *homeScreen) ShortHelp() []key.Binding  { return s.m.ShortHelp() }
 func (s *homeScreen) FullHelp() [][]key.Binding { return s.m.FullHelp() }
 func (s *homeScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	var cmd tea.Cmd
+	s.m, cmd = s.m.Update(msg)
+	return s, cmd
+}
+
+type labsScreen struct{ m *labsui.Model }
+
+func (s *labsScreen) Init() tea.Cmd             { return s.m.Init() }
+func (s *labsScreen) SetSize(w, h int)          { s.m.SetSize(w, h) }
+func (s *labsScreen) View() string              { return s.m.View() }
+func (s *labsScreen) ShortHelp() []key.Binding  { return s.m.ShortHelp() }
+func (s *labsScreen) FullHelp() [][]key.Binding { return s.m.FullHelp() }
+func (s *labsScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	var cmd tea.Cmd
 	s.m, cmd = s.m.Update(msg)
 	return s, cmd

@@ -155,7 +155,7 @@ func TestHomeListsLessons(t *testing.T) {
 // openAlpha moves from Continue down to the first lesson and opens it.
 func openAlpha(t *testing.T, m *Model) {
 	t.Helper()
-	send(t, m, keys("g", "j", "j", "j", "enter")...)
+	send(t, m, keys("g", "j", "j", "j", "j", "enter")...)
 	if m.Reader() == nil || m.Reader().Lesson().ID != "alpha" {
 		t.Fatalf("enter did not open alpha; view:\n%s", m.View())
 	}
@@ -246,9 +246,10 @@ func TestReadToEndMarksReadAndResumes(t *testing.T) {
 	if !strings.Contains(v, "✓ Alpha lesson") {
 		t.Errorf("home does not show alpha as read:\n%s", v)
 	}
-	// Once a lesson is finished, Continue offers the next one.
-	if !strings.Contains(v, "Next: Beta lesson") {
-		t.Errorf("Continue does not move on to the next lesson:\n%s", v)
+	// Once a lesson is finished, Continue offers the next unfinished
+	// thing: its quiz, never taken.
+	if !strings.Contains(v, "Continue: quiz Alpha quiz") {
+		t.Errorf("Continue does not move on to the lesson's quiz:\n%s", v)
 	}
 }
 
@@ -302,7 +303,7 @@ func TestMouseWheel(t *testing.T) {
 	wheel := func(b tea.MouseButton) tea.MouseMsg {
 		return tea.MouseMsg{Action: tea.MouseActionPress, Button: b}
 	}
-	send(t, m, wheel(tea.MouseButtonWheelDown), wheel(tea.MouseButtonWheelDown), wheel(tea.MouseButtonWheelDown))
+	send(t, m, wheel(tea.MouseButtonWheelDown), wheel(tea.MouseButtonWheelDown), wheel(tea.MouseButtonWheelDown), wheel(tea.MouseButtonWheelDown))
 	if sel := m.Home().Selected(); sel == nil || sel.ID != "alpha" {
 		t.Fatalf("wheel did not move the home selection to alpha: %v", sel)
 	}
@@ -367,7 +368,7 @@ func (f *fakeScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 func TestFactories(t *testing.T) {
 	t.Run("nil factories say not available", func(t *testing.T) {
 		m := start(t, testEnv(t), Factories{}, 80, 24)
-		send(t, m, keys("j", "j", "j", "q")...)
+		send(t, m, keys("j", "j", "j", "j", "Q")...)
 		if v := m.View(); !strings.Contains(v, "not available yet") {
 			t.Errorf("view:\n%s", v)
 		}
@@ -387,7 +388,7 @@ func TestFactories(t *testing.T) {
 			Lab:    func(msg nav.OpenLab, env Deps) (Screen, error) { return nil, errors.New("lab broke") },
 		}
 		m := start(t, testEnv(t), f, 80, 24)
-		send(t, m, keys("j", "j", "j", "q")...)
+		send(t, m, keys("j", "j", "j", "j", "Q")...)
 		if v := m.View(); v != "FAKE quiz alpha" {
 			t.Fatalf("view %q", v)
 		}
@@ -568,4 +569,38 @@ func TestStartScreens(t *testing.T) {
 			t.Errorf("after growing: %q", v)
 		}
 	})
+}
+
+// Home's keys: Q opens the lesson's quiz, L its lab (a picker when it has
+// several), b every lab, q quits, esc asks first.
+func TestHomeKeys(t *testing.T) {
+	var opened []string
+	f := Factories{
+		Quiz: func(msg nav.OpenQuiz, env Deps) (Screen, error) {
+			opened = append(opened, "quiz "+msg.ID)
+			return &fakeScreen{name: "quiz"}, nil
+		},
+	}
+	m := start(t, testEnv(t), f, 80, 24)
+	send(t, m, keys("j", "j", "j", "j", "Q", "esc")...)
+	if len(opened) != 1 || opened[0] != "quiz alpha" {
+		t.Errorf("Q opened %v", opened)
+	}
+	send(t, m, keys("b")...)
+	if !strings.Contains(m.View(), "Labs") {
+		t.Errorf("b did not open the Labs screen:\n%s", m.View())
+	}
+	send(t, m, keys("esc")...)
+	send(t, m, keys("esc")...)
+	if m.quit || !strings.Contains(m.View(), "Quit cloudlab? y/n") {
+		t.Fatalf("esc on home did not ask before quitting:\n%s", m.View())
+	}
+	send(t, m, keys("n")...)
+	if m.quit {
+		t.Fatal("n quit")
+	}
+	send(t, m, keys("q")...)
+	if !m.quit {
+		t.Error("q on home did not quit")
+	}
 }

@@ -36,7 +36,7 @@ type Deps struct {
 
 // KeyMap are the home screen's keys.
 type KeyMap struct {
-	Up, Down, Top, Bottom, Open, Quiz, Lab, Review, Exam, Help, Quit key.Binding
+	Up, Down, Top, Bottom, Open, Quiz, Lab, Labs, Review, Exam, Help, Quit, Esc, Yes, No key.Binding
 }
 
 // DefaultKeys returns the home keys.
@@ -47,12 +47,16 @@ func DefaultKeys() KeyMap {
 		Top:    key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/G", "first/last")),
 		Bottom: key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "last")),
 		Open:   key.NewBinding(key.WithKeys("enter", "right"), key.WithHelp("enter", "open")),
-		Quiz:   key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quiz")),
-		Lab:    key.NewBinding(key.WithKeys("l", "L"), key.WithHelp("l", "lab")),
+		Quiz:   key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "quiz")),
+		Lab:    key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "lab")),
+		Labs:   key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "all labs")),
 		Review: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "review")),
 		Exam:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "mock exam")),
 		Help:   key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:   key.NewBinding(key.WithKeys("esc", "ctrl+q"), key.WithHelp("esc", "quit")),
+		Quit:   key.NewBinding(key.WithKeys("q", "ctrl+q"), key.WithHelp("q", "quit")),
+		Esc:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "quit (asks)")),
+		Yes:    key.NewBinding(key.WithKeys("y", "Y", "enter"), key.WithHelp("y", "yes")),
+		No:     key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "no")),
 	}
 }
 
@@ -62,6 +66,7 @@ const (
 	rowContinue rowKind = iota
 	rowExam
 	rowReview
+	rowLabs
 	rowTrack
 	rowLesson
 	rowBlank
@@ -102,12 +107,13 @@ type Model struct {
 	st    State
 	full  bool
 	flash string
+	quit  bool // asking whether to quit
 }
 
 // New returns the home screen.
 func New(d Deps) *Model {
 	m := &Model{d: d, keys: DefaultKeys(), help: theme.NewHelp(d.Styles)}
-	m.rows = append(m.rows, row{kind: rowContinue}, row{kind: rowExam}, row{kind: rowReview})
+	m.rows = append(m.rows, row{kind: rowContinue}, row{kind: rowExam}, row{kind: rowReview}, row{kind: rowLabs})
 	for _, t := range d.Course.Tracks() {
 		m.rows = append(m.rows, row{kind: rowBlank}, row{kind: rowTrack, track: t.Name})
 		for _, l := range t.Lessons {
@@ -211,8 +217,15 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 func (m *Model) key(msg tea.KeyMsg) (*Model, tea.Cmd) {
 	k := m.keys
 	m.flash = ""
+	if m.quit {
+		m.quit = false
+		if key.Matches(msg, k.Yes) {
+			return m, nav.Cmd(nav.Quit{})
+		}
+		return m, nil
+	}
 	if m.full {
-		if key.Matches(msg, k.Help, k.Quit) || msg.String() == "q" {
+		if key.Matches(msg, k.Help, k.Esc) {
 			m.full = false
 		}
 		return m, nil
@@ -245,10 +258,16 @@ func (m *Model) key(msg tea.KeyMsg) (*Model, tea.Cmd) {
 			m.flash = "Select a lesson to open its lab."
 			return m, nil
 		}
-		if labs := m.d.Course.LabsFor(r.lesson.ID); len(labs) > 0 {
+		switch labs := m.d.Course.LabsFor(r.lesson.ID); len(labs) {
+		case 0:
+			m.flash = "No lab for this lesson."
+		case 1:
 			return m, nav.Cmd(nav.OpenLab{ID: labs[0].ID})
+		default:
+			return m, nav.Cmd(nav.OpenLabs{Lesson: r.lesson.ID})
 		}
-		m.flash = "No lab for this lesson."
+	case key.Matches(msg, k.Labs):
+		return m, nav.Cmd(nav.OpenLabs{})
 	case key.Matches(msg, k.Review):
 		return m, nav.Cmd(nav.OpenReview{})
 	case key.Matches(msg, k.Exam):
@@ -256,7 +275,9 @@ func (m *Model) key(msg tea.KeyMsg) (*Model, tea.Cmd) {
 	case key.Matches(msg, k.Help):
 		m.full = true
 	case key.Matches(msg, k.Quit):
-		return m, nav.Cmd(nav.Back{})
+		return m, nav.Cmd(nav.Quit{})
+	case key.Matches(msg, k.Esc):
+		m.quit = true
 	}
 	return m, nil
 }
@@ -281,65 +302,76 @@ func (m *Model) open(r row) tea.Cmd {
 		return nav.Cmd(MockExam())
 	case rowReview:
 		return nav.Cmd(nav.OpenReview{})
+	case rowLabs:
+		return nav.Cmd(nav.OpenLabs{})
 	case rowLesson:
 		return nav.Cmd(nav.OpenLesson{ID: r.lesson.ID})
 	}
 	return nil
 }
 
-// continueTarget is where Continue goes: the last location (or, when that
-// lesson has been read to the end, the next lesson not yet read), or the
-// first lesson not yet read.
+// continueTarget is where Continue goes: the last place when it is not
+// finished, else the next unfinished thing in course order from there: a
+// lesson not read, then its quiz if never taken, then its labs not done.
 func (m *Model) continueTarget() (kind, id string) {
+	c := m.d.Course
+	from := 0
 	if m.st.HasLast {
-		switch m.st.Last.Kind {
+		switch id := m.st.Last.ID; m.st.Last.Kind {
 		case "lesson":
-			if m.d.Course.Lesson(m.st.Last.ID) != nil {
-				if !m.st.Lessons[m.st.Last.ID].Read() {
-					return "lesson", m.st.Last.ID
+			if c.Lesson(id) != nil {
+				if !m.st.Lessons[id].Read() {
+					return "lesson", id
 				}
-				if next := m.nextUnread(m.st.Last.ID); next != "" {
-					return "lesson", next
-				}
-				return "lesson", m.st.Last.ID
+				from = c.Index(id)
 			}
 		case "quiz":
-			if m.d.Course.Quiz(m.st.Last.ID) != nil {
-				return "quiz", m.st.Last.ID
+			if q := c.Quiz(id); q != nil {
+				if _, taken := m.st.Quiz[id]; !taken {
+					return "quiz", id
+				}
+				from = max(0, c.Index(q.Lesson))
 			}
 		case "lab":
-			if m.d.Course.Lab(m.st.Last.ID) != nil {
-				return "lab", m.st.Last.ID
+			if l := c.Lab(id); l != nil {
+				if !m.st.Labs[id].Completed() {
+					return "lab", id
+				}
+				from = max(0, c.Index(l.Lesson))
 			}
 		}
 	}
-	for _, l := range m.d.Course.Lessons {
-		if !m.st.Lessons[l.ID].Read() {
-			return "lesson", l.ID
-		}
+	if kind, id := m.nextUnfinished(from); id != "" {
+		return kind, id
 	}
-	if len(m.d.Course.Lessons) > 0 {
-		return "lesson", m.d.Course.Lessons[0].ID
+	if len(c.Lessons) > 0 {
+		return "lesson", c.Lessons[0].ID
 	}
 	return "lesson", ""
 }
 
-// nextUnread is the first lesson after id, in course order and wrapping
-// round, that has not been read; "" when every lesson has been read.
-func (m *Model) nextUnread(id string) string {
+// nextUnfinished walks the lessons from index at (wrapping round) and
+// returns the first unfinished thing: the lesson, its quiz, or one of its
+// labs; "" when everything is done.
+func (m *Model) nextUnfinished(at int) (kind, id string) {
 	ls := m.d.Course.Lessons
-	at := 0
-	for i, l := range ls {
-		if l.ID == id {
-			at = i
+	for k := 0; k < len(ls); k++ {
+		l := ls[(at+k)%len(ls)]
+		if !m.st.Lessons[l.ID].Read() {
+			return "lesson", l.ID
+		}
+		if q := m.d.Course.QuizFor(l.ID); q != nil {
+			if _, taken := m.st.Quiz[q.ID]; !taken {
+				return "quiz", q.ID
+			}
+		}
+		for _, lb := range m.d.Course.LabsFor(l.ID) {
+			if !m.st.Labs[lb.ID].Completed() {
+				return "lab", lb.ID
+			}
 		}
 	}
-	for k := 1; k <= len(ls); k++ {
-		if l := ls[(at+k)%len(ls)]; !m.st.Lessons[l.ID].Read() {
-			return l.ID
-		}
-	}
-	return ""
+	return "", ""
 }
 
 func (m *Model) move(dir int) {
@@ -373,13 +405,13 @@ func (m *Model) scroll() {
 // ShortHelp is the footer's key help.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Up, k.Down, k.Open, k.Quiz, k.Lab, k.Review, k.Help, k.Quit}
+	return []key.Binding{k.Open, k.Quiz, k.Lab, k.Review, k.Help, k.Quit}
 }
 
 // FullHelp is the ? help.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Open, k.Quiz, k.Lab}, {k.Review, k.Exam, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Open, k.Quiz, k.Lab, k.Labs}, {k.Review, k.Exam, k.Help, k.Quit, k.Esc}}
 }
 
 // Percent is the share of lessons read.
@@ -432,7 +464,9 @@ func (m *Model) View() string {
 		}
 		b.WriteByte('\n')
 	}
-	if m.flash != "" {
+	if m.quit {
+		b.WriteString(ansi.Truncate(" "+s.Warning.Render("Quit cloudlab? y/n"), m.w, "…"))
+	} else if m.flash != "" {
 		b.WriteString(ansi.Truncate(" "+s.Warning.Render(m.flash), m.w, "…"))
 	} else {
 		b.WriteString(" " + theme.HelpLine(s, m.ShortHelp(), m.w-1))
@@ -495,6 +529,15 @@ func (m *Model) rowView(i int) string {
 		} else {
 			right = "nothing due"
 		}
+	case rowLabs:
+		mark, title = "▣", "Labs"
+		done := 0
+		for _, l := range m.d.Course.Labs {
+			if m.st.Labs[l.ID].Completed() {
+				done++
+			}
+		}
+		right = fmt.Sprintf("%d of %d done", done, len(m.d.Course.Labs))
 	case rowLesson:
 		l := r.lesson
 		p := m.st.Lessons[l.ID]

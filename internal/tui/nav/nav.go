@@ -28,6 +28,12 @@ type OpenLab struct {
 	Seed *uint64
 }
 
+// OpenLabs opens the Labs screen: every lab, or only Lesson's labs.
+type OpenLabs struct{ Lesson string }
+
+// Quit asks the root to end the program (home's q).
+type Quit struct{}
+
 // OpenReview opens the spaced-repetition review of due questions.
 type OpenReview struct{}
 
