@@ -22,6 +22,7 @@ import (
 
 	"github.com/cloudlab/cloudlab/internal/course"
 	"github.com/cloudlab/cloudlab/internal/progress"
+	"github.com/cloudlab/cloudlab/internal/quiz"
 	"github.com/cloudlab/cloudlab/internal/render"
 	"github.com/cloudlab/cloudlab/internal/tui/nav"
 	"github.com/cloudlab/cloudlab/internal/tui/theme"
@@ -44,7 +45,7 @@ type Deps struct {
 type KeyMap struct {
 	Down, Up, PageDown, PageUp, HalfDown, HalfUp, Top, Bottom       key.Binding
 	Search, Next, Prev, Outline, NextLesson, PrevLesson, Back, Help key.Binding
-	Select, Cancel                                                  key.Binding
+	Select, Cancel, Quiz, Labs                                      key.Binding
 }
 
 // DefaultKeys are the less-like keys.
@@ -62,11 +63,13 @@ func DefaultKeys() KeyMap {
 		Next:       key.NewBinding(key.WithKeys("n"), key.WithHelp("n/N", "next/prev match")),
 		Prev:       key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match")),
 		Outline:    key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "outline")),
-		NextLesson: key.NewBinding(key.WithKeys("]"), key.WithHelp("]/[", "next/prev lesson")),
+		NextLesson: key.NewBinding(key.WithKeys("]"), key.WithHelp("]/[", "lesson")),
 		PrevLesson: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous lesson")),
 		Back:       key.NewBinding(key.WithKeys("q", "esc"), key.WithHelp("q", "back")),
 		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Select:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "jump")),
+		Quiz:       key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "quiz")),
+		Labs:       key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "lab")),
 		Cancel:     key.NewBinding(key.WithKeys("esc", "q", "o"), key.WithHelp("esc", "close")),
 	}
 }
@@ -507,6 +510,23 @@ func (m *Model) key(msg tea.KeyMsg) (*Model, tea.Cmd) {
 			return m, nil
 		}
 		return m, tea.Batch(m.save(), nav.Cmd(nav.Back{}))
+	case key.Matches(msg, k.Quiz):
+		q := m.d.Course.QuizFor(m.lesson.ID)
+		if q == nil {
+			m.flash = "This lesson has no quiz."
+			return m, nil
+		}
+		return m, tea.Batch(m.save(), nav.Cmd(nav.OpenQuiz{Request: quiz.Request{ID: q.ID}}))
+	case key.Matches(msg, k.Labs):
+		switch labs := m.d.Course.LabsFor(m.lesson.ID); len(labs) {
+		case 0:
+			m.flash = "This lesson has no lab."
+			return m, nil
+		case 1:
+			return m, tea.Batch(m.save(), nav.Cmd(nav.OpenLab{ID: labs[0].ID}))
+		default:
+			return m, tea.Batch(m.save(), nav.Cmd(nav.OpenLabs{Lesson: m.lesson.ID}))
+		}
 	case key.Matches(msg, k.NextLesson, k.PrevLesson):
 		step := 1
 		if key.Matches(msg, k.PrevLesson) {
@@ -636,7 +656,8 @@ func (m *Model) Matches() int { return len(m.matches) }
 // ShortHelp is the footer's key help.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Down, k.PageDown, k.Outline, k.Search, k.Next, k.NextLesson, k.Back, k.Help}
+	// The most useful keys, within 80 columns; ? lists the rest.
+	return []key.Binding{k.PageDown, k.Outline, k.Search, k.NextLesson, k.Quiz, k.Labs, k.Back, k.Help}
 }
 
 // FullHelp is the ? help.
@@ -645,7 +666,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Down, k.Up, k.PageDown, k.PageUp, k.HalfDown, k.HalfUp, k.Top, k.Bottom},
 		{k.Search, k.Next, k.Prev, k.Outline},
-		{k.NextLesson, k.PrevLesson, k.Back, k.Help},
+		{k.NextLesson, k.PrevLesson, k.Quiz, k.Labs, k.Back, k.Help},
 	}
 }
 
