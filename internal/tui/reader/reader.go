@@ -657,7 +657,7 @@ func (m *Model) Matches() int { return len(m.matches) }
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	// The most useful keys, within 80 columns; ? lists the rest.
-	return []key.Binding{k.PageDown, k.Outline, k.Search, k.NextLesson, k.Quiz, k.Labs, k.Back, k.Help}
+	return []key.Binding{k.PageDown, k.Search, k.NextLesson, k.Quiz, k.Labs, k.Back, k.Help}
 }
 
 // FullHelp is the ? help.
