@@ -86,8 +86,8 @@ func writeProgress(a *App, st *progress.Store, c *course.Course, states map[stri
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(a.Out, "\n%d of %d lessons read · %d quiz sessions · %d labs completed · %d reviews due\n",
-		read, len(c.Lessons), sessions, done, due)
+	_, err = fmt.Fprintf(a.Out, "\n%d of %d lessons read · %d quiz session%s · %d lab%s completed · %d review%s due\n",
+		read, len(c.Lessons), sessions, plural(sessions), done, plural(done), due, plural(due))
 	return err
 }
 

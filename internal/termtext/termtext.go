@@ -77,6 +77,28 @@ func Clock(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d", m, s)
 }
 
+// InlineCode is Inline, with each `code span` passed through code (which
+// styles it) instead of keeping its backticks.
+func InlineCode(s string, code func(string) string) string {
+	s = Inline(s)
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '`')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i+1:], '`')
+		if j < 0 {
+			break
+		}
+		b.WriteString(s[:i])
+		b.WriteString(code(s[i+1 : i+1+j]))
+		s = s[i+2+j:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
 // Inline drops the emphasis markers of inline Markdown (** and __), which
 // read as noise in plain text; code spans keep their text.
 func Inline(s string) string {

@@ -23,6 +23,8 @@ func TestWidthsAreCells(t *testing.T) {
 		{"clock", Clock(75 * time.Second), "1:15"},
 		{"clock hours", Clock(time.Hour + 2*time.Second), "1:00:02"},
 		{"inline", Inline("**bold** and __this__"), "bold and this"},
+		{"inline code", InlineCode("run `aws lambda invoke` or **`x`**", func(c string) string { return "<" + c + ">" }), "run <aws lambda invoke> or <x>"},
+		{"unclosed code", InlineCode("a `b", func(c string) string { return "<" + c + ">" }), "a `b"},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {

@@ -155,7 +155,7 @@ func (m *Model) optionLine(it *quiz.Item, d int, chosen, cursor, reveal bool) st
 		cur = m.st.Accent.Render("› ")
 	}
 	head := fmt.Sprintf("%s %c) ", mark, 'A'+d)
-	text := termtext.WrapIndent(termtext.Inline(o.Text), m.width()-1, strings.Repeat(" ", 2+ansi.StringWidth(head)))
+	text := termtext.WrapIndent(termtext.InlineCode(o.Text, func(c string) string { return m.st.Code.Render(c) }), m.width()-1, strings.Repeat(" ", 2+ansi.StringWidth(head)))
 	text = strings.TrimLeft(text, " ")
 	tail := ""
 	if reveal {
@@ -190,6 +190,8 @@ func (m *Model) verdict(b *strings.Builder, it *quiz.Item) {
 	switch {
 	case !it.Answered:
 		b.WriteString("  " + m.st.Warning.Render("Not answered.") + " Right answer: " + it.RightAnswer() + "\n")
+	case it.Correct && it.Q.Kind == quiz.Numeric:
+		b.WriteString("  " + m.st.Success.Render("✓ Right.") + " Your answer: " + it.Given + " · accepted: " + quiz.FormatNumber(it.Q.Answer, it.Q.Tolerance) + "\n")
 	case it.Correct:
 		b.WriteString("  " + m.st.Success.Render("✓ Right.") + " Your answer: " + it.Given + "\n")
 	default:
@@ -197,16 +199,10 @@ func (m *Model) verdict(b *strings.Builder, it *quiz.Item) {
 	}
 }
 
-// feedbackMarkdown is the explanation of every option and of the question.
+// feedbackMarkdown is the explanation of every option and of the question
+// (the verdict line above it already says the right answer).
 func feedbackMarkdown(it *quiz.Item) string {
 	var b strings.Builder
-	if it.Q.Kind == quiz.Numeric {
-		fmt.Fprintf(&b, "Right answer: **%s**", quiz.FormatNumber(it.Q.Answer, it.Q.Tolerance))
-		if it.Answered {
-			fmt.Fprintf(&b, " (you answered %s)", it.Given)
-		}
-		b.WriteString("\n\n")
-	}
 	for d := range it.Order {
 		o := it.Option(d)
 		var tags []string

@@ -34,6 +34,7 @@ type Styles struct {
 	HelpDesc  lipgloss.Style // a key's description in the help line
 	Match     lipgloss.Style // a search match
 	Current   lipgloss.Style // the current search match
+	Code      lipgloss.Style // inline code in short texts (quiz options)
 }
 
 // palette holds the colours of one background.
@@ -72,6 +73,7 @@ func New(dark bool, noColor bool) Styles {
 		s.HelpDesc = lipgloss.NewStyle()
 		s.Match = lipgloss.NewStyle().Underline(true)
 		s.Current = lipgloss.NewStyle().Reverse(true)
+		s.Code = lipgloss.NewStyle()
 		return s
 	}
 	p := darkPalette
@@ -94,6 +96,7 @@ func New(dark bool, noColor bool) Styles {
 	s.HelpDesc = lipgloss.NewStyle().Foreground(p.muted)
 	s.Match = lipgloss.NewStyle().Background(p.match)
 	s.Current = lipgloss.NewStyle().Background(p.current).Foreground(p.selFg)
+	s.Code = lipgloss.NewStyle().Foreground(p.errc)
 	return s
 }
 
