@@ -305,7 +305,7 @@ func TestPracticeFeedbackAndRendering(t *testing.T) {
 	if !s.Item(2).Answered || !s.Item(2).Correct {
 		t.Fatalf("numeric: %+v", s.Item(2).Response)
 	}
-	v := checkFrame(t, m, 80, 24)
+	v = checkFrame(t, m, 80, 24)
 	mustContain(t, v, "✓ Right.", "0.6175 ± 0.0001")
 	if n := strings.Count(v, "0.6175 ± 0.0001"); n != 1 {
 		t.Errorf("the numeric answer is given %d times, want once:\n%s", n, v)
