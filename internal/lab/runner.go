@@ -325,3 +325,21 @@ func (r *Runner) ReplaySolutions(n int) error {
 	}
 	return nil
 }
+
+// Series returns a function's CloudWatch metric per simulated second over
+// the last n seconds (oldest first): what the lab screen's graphs plot.
+func (r *Runner) Series(function, metric string, n int) []float64 {
+	f, err := r.Acct.Lambda.Function(function)
+	if err != nil {
+		return nil
+	}
+	pts, err := f.Series(metric, time.Second, n)
+	if err != nil {
+		return nil
+	}
+	out := make([]float64, len(pts))
+	for i, p := range pts {
+		out[i] = p.Value
+	}
+	return out
+}

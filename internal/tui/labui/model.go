@@ -157,7 +157,6 @@ type Model struct {
 	hints    map[int][]string // hints shown, by step
 	sol      map[int][]string // solution shown, by step
 
-	charts *chartHistory
 	done   bool // every step passed and the learner saw it
 }
 
@@ -220,7 +219,6 @@ func New(l *lab.Lab, env tui.Deps, seed uint64) (*Model, error) {
 	if len(l.Setup) > 0 {
 		m.addLine(kindInfo, fmt.Sprintf("Setup ran %d command(s).", len(l.Setup)))
 	}
-	m.charts = newChartHistory()
 	m.refreshPanes()
 	return m, nil
 }
@@ -600,7 +598,6 @@ func (m *Model) resetStep() tea.Cmd {
 	}
 	m.runner = r
 	m.view, m.cardOff = min(m.view, cur), 0
-	m.charts = newChartHistory()
 	m.addLine(kindInfo, fmt.Sprintf("Step %d starts again: the simulation was rebuilt from the solutions of the steps before it (clock %s).", cur+1, r.Env().Clock))
 	m.refreshPanes()
 	return m.renderCard()
@@ -660,7 +657,6 @@ func (m *Model) afterProgress(passed []int) tea.Cmd {
 // refreshPanes rebuilds the live panes' data from the simulation.
 func (m *Model) refreshPanes() {
 	m.snap = buildSnapshot(m.runner)
-	m.charts.add(&m.snap)
 }
 
 func (m *Model) showHint() tea.Cmd {

@@ -25,7 +25,7 @@ type fnView struct {
 	name                                  string
 	initializing, idle, busy, provisioned int
 	invocations, throttles, cold, errors  int
-	conc, thr                             []int // samples (see chartHistory)
+	conc, thr                             []int // per simulated second, oldest first
 	concMax                               int
 	// nextExpiry is the keep-alive time left of the idle on-demand
 	// environment that expires first (0: none); oldest the oldest's age.
@@ -64,46 +64,9 @@ type serviceView struct {
 	deployments               int
 }
 
-// chartPoints is how many samples the concurrency chart keeps. A sample is
-// taken whenever the simulation moves (each tick of the clock, each command).
-const chartPoints = 120
-
-// chartHistory keeps per-function samples of busy environments and of
-// throttles since the previous sample.
-type chartHistory struct {
-	conc, thr map[string][]int
-	lastThr   map[string]int
-	lastAt    time.Duration
-}
-
-func newChartHistory() *chartHistory {
-	return &chartHistory{conc: map[string][]int{}, thr: map[string][]int{}, lastThr: map[string]int{}, lastAt: -1}
-}
-
-// add samples the snapshot's functions (once per simulated instant) and
-// fills the snapshot's chart series.
-func (h *chartHistory) add(s *snapshot) {
-	if s.now != h.lastAt {
-		h.lastAt = s.now
-		for _, f := range s.fns {
-			h.conc[f.name] = appendCapped(h.conc[f.name], f.busy)
-			h.thr[f.name] = appendCapped(h.thr[f.name], f.throttles-h.lastThr[f.name])
-			h.lastThr[f.name] = f.throttles
-		}
-	}
-	for i := range s.fns {
-		s.fns[i].conc = h.conc[s.fns[i].name]
-		s.fns[i].thr = h.thr[s.fns[i].name]
-	}
-}
-
-func appendCapped(xs []int, v int) []int {
-	xs = append(xs, v)
-	if len(xs) > chartPoints {
-		xs = append(xs[:0:0], xs[len(xs)-chartPoints:]...)
-	}
-	return xs
-}
+// chartSeconds is how many simulated seconds the graphs show: one bar per
+// second, from the function's per-second CloudWatch series.
+const chartSeconds = 120
 
 // buildSnapshot reads the runner's current state.
 func buildSnapshot(r *lab.Runner) snapshot {
@@ -113,7 +76,9 @@ func buildSnapshot(r *lab.Runner) snapshot {
 		v := fnView{name: f.FunctionName, initializing: f.Initializing, idle: f.Idle, busy: f.Busy,
 			provisioned: f.Provisioned, invocations: f.Invocations, throttles: f.Throttles, cold: f.ColdStarts,
 			errors: f.Errors, concMax: f.ConcurrentExecutionsMax,
-			nextExpiry: secs(f.NextExpirySeconds), oldest: secs(f.OldestEnvironmentSeconds)}
+			nextExpiry: secs(f.NextExpirySeconds), oldest: secs(f.OldestEnvironmentSeconds),
+			conc: ints(r.Series(f.FunctionName, "ConcurrentExecutions", chartSeconds)),
+			thr:  ints(r.Series(f.FunctionName, "Throttles", chartSeconds))}
 		s.fns = append(s.fns, v)
 	}
 	for _, l := range r.RecentLogs(8) {
@@ -216,3 +181,11 @@ func shortLog(l string) string {
 }
 
 func secs(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+func ints(xs []float64) []int {
+	out := make([]int, len(xs))
+	for i, x := range xs {
+		out[i] = int(x + 0.5)
+	}
+	return out
+}
