@@ -160,6 +160,8 @@ type Sim struct {
 	subs     []func(Event)
 	placer   Placer
 
+	account map[string]string // account settings changed from their defaults (eni.go)
+
 	targets    []*ScalableTarget
 	policies   []*ScalingPolicy
 	activities []*ScalingActivity
@@ -363,10 +365,11 @@ func (c *Cluster) Counts() (registered, running, pending, services int) {
 		}
 	}
 	for t := range c.active {
-		if t.LastStatus == "RUNNING" {
+		switch t.LastStatus {
+		case StRunning:
 			running++
-		} else if t.LastStatus != "STOPPED" {
-			pending++
+		case StProvisioning, StPending, StActivating:
+			pending++ // stopping tasks are neither
 		}
 	}
 	for _, sv := range c.svcOrder {

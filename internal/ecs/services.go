@@ -68,8 +68,10 @@ type Service struct {
 	CreatedAt          time.Duration
 	Deployments        []*Deployment // PRIMARY first
 	Events             []ServiceEvent
-	// Unplaced counts tasks the scheduler wanted but could not place; they
-	// are reported in pendingCount (FACTS.md: the task stays PENDING).
+	// Unplaced counts tasks the scheduler wanted but could not place. They
+	// were never created: they are in no count (not pendingCount either);
+	// the service logs "unable to place a task" and retries when capacity
+	// changes.
 	Unplaced      int
 	LastPlacement *Explanation
 
@@ -86,7 +88,11 @@ type Service struct {
 	metrics []MetricSample
 }
 
-// Counts: running, pending (pending includes Unplaced) of the service.
+// Counts: running and pending tasks of the service. Pending are the
+// launched tasks on their way to RUNNING (PROVISIONING, PENDING,
+// ACTIVATING); tasks that could not be placed do not exist and are not
+// counted (API_Service.html: pendingCount is "the number of tasks in the
+// cluster that are in the PENDING state").
 func (sv *Service) Counts() (running, pending int) {
 	for t := range sv.tasks {
 		if t.DesiredStatus != StRunning {
@@ -98,7 +104,7 @@ func (sv *Service) Counts() (running, pending int) {
 			pending++
 		}
 	}
-	return running, pending + sv.Unplaced
+	return running, pending
 }
 
 // Tasks returns the service's tasks not yet STOPPED, oldest first.
@@ -731,6 +737,8 @@ func unplacedMessage(e *Explanation, instances int) string {
 			return fmt.Sprintf("%s The closest matching container-instance %s has insufficient memory available. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.", base, id)
 		case ReasonPorts:
 			return fmt.Sprintf("%s The closest matching container-instance %s is already using a port required by your task. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.", base, id)
+		case ReasonENI:
+			return fmt.Sprintf("%s The closest matching container-instance %s encountered error \"RESOURCE:ENI\": no elastic network interface attachment point is free for an awsvpc task. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.", base, id)
 		case ReasonDistinctInstance:
 			return fmt.Sprintf("%s The closest matching container-instance %s encountered error \"DistinctInstance placement constraint unsatisfied.\". For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.", base, id)
 		case ReasonMemberOf:

@@ -96,8 +96,11 @@ func (td *TaskDefinition) ReservedMemory() int {
 }
 
 // HostPorts lists the fixed host ports the task needs and the number of
-// dynamic ones (bridge mode, hostPort 0). In host and awsvpc mode the host
-// port is the container port.
+// dynamic ones (bridge mode, hostPort 0). In host mode the host port is the
+// container port. An awsvpc task takes no host port: it gets its own
+// elastic network interface and its ports live there, so two awsvpc tasks
+// with the same container port fit on one instance (Request.ENIs counts
+// the interface instead; eni.go).
 func (td *TaskDefinition) HostPorts() (fixed []PortKey, dynamic int) {
 	for _, c := range td.Containers {
 		for _, p := range c.PortMappings {
@@ -106,13 +109,13 @@ func (td *TaskDefinition) HostPorts() (fixed []PortKey, dynamic int) {
 				proto = "tcp"
 			}
 			switch td.NetworkMode {
-			case "host", "awsvpc":
+			case "host":
 				hp := p.HostPort
 				if hp == 0 {
 					hp = p.ContainerPort
 				}
 				fixed = append(fixed, PortKey{hp, proto})
-			case "none":
+			case "none", "awsvpc":
 			default:
 				if p.HostPort == 0 {
 					dynamic++

@@ -17,7 +17,8 @@ func TestAWSExampleTaskDefinitionsRegisterUnchanged(t *testing.T) {
 		fixedPorts  int
 		networkMode string
 	}{
-		{"webserver-fargate.json", "fargate-task-definition", 256, 512, true, 1, "awsvpc"},
+		// awsvpc: the port is on the task's own network interface, no host port.
+		{"webserver-fargate.json", "fargate-task-definition", 256, 512, true, 0, "awsvpc"},
 		{"wordpress-awslogs.json", "awslogs-example", 20, 1000, false, 1, "bridge"},
 		{"sleep360.json", "sleep360", 10, 10, false, 0, "bridge"},
 		{"nginx-host.json", "nginx", 0, 512, false, 1, "host"},

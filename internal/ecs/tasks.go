@@ -260,8 +260,12 @@ func checkLaunchType(lt string, td *TaskDefinition) (string, error) {
 
 func (s *Sim) request(td *TaskDefinition, group string, cons []Constraint, strat []Strategy) Request {
 	fixed, dyn := td.HostPorts()
-	return Request{CPU: td.ReservedCPU(), Memory: td.ReservedMemory(), Ports: fixed, DynamicPorts: dyn,
+	r := Request{CPU: td.ReservedCPU(), Memory: td.ReservedMemory(), Ports: fixed, DynamicPorts: dyn,
 		Group: group, Constraints: cons, Strategies: strat}
+	if td.NetworkMode == "awsvpc" {
+		r.ENIs = 1 // its own elastic network interface (eni.go)
+	}
+	return r
 }
 
 func (s *Sim) newTask(c *Cluster, td *TaskDefinition, group, startedBy, lt string) *Task {
@@ -322,9 +326,11 @@ func (s *Sim) bindPorts(t *Task) {
 		for _, pm := range ct.def.PortMappings {
 			hp := pm.HostPort
 			switch t.TaskDef.NetworkMode {
-			case "host", "awsvpc":
+			case "host":
 				hp = pm.ContainerPort
-			case "none":
+			case "none", "awsvpc":
+				// awsvpc: the container port is on the task's own network
+				// interface; no host port is bound.
 				continue
 			default:
 				if hp == 0 && dyn < len(t.dynPorts) {
@@ -522,6 +528,7 @@ func (s *Sim) stopped(t *Task) {
 		cd := ci.Cand
 		cd.RemainingCPU += t.req.CPU
 		cd.RemainingMemory += t.req.Memory
+		cd.RemainingENI += t.req.ENIs
 		for _, p := range t.req.Ports {
 			delete(cd.UsedPorts, p)
 		}

@@ -263,6 +263,30 @@ func ecsCommands() []Command {
 			}
 			return Result{Output: map[string]any{"clusters": out, "failures": fails}}, nil
 		}),
+		ecsCmd("put-account-setting", "Change an account setting, e.g. --name awsvpcTrunking --value enabled (more network interfaces for awsvpc tasks on instances launched afterwards)", "", []OptSpec{
+			{Name: "name", Help: "(required) Setting name: awsvpcTrunking, containerInsights, ..."},
+			ecsOpt("value", "(required) enabled | disabled (containerInsights also enhanced)."),
+			ecsOpt("principal-arn", "The user or role (the simulator has one principal; accepted)."),
+		}, ecsPutAccountSetting),
+		ecsCmd("put-account-setting-default", "Change an account setting for every principal (same as put-account-setting here)", "", []OptSpec{
+			{Name: "name", Help: "(required) Setting name: awsvpcTrunking, containerInsights, ..."},
+			ecsOpt("value", "(required) enabled | disabled (containerInsights also enhanced)."),
+		}, ecsPutAccountSetting),
+		ecsCmd("list-account-settings", "List account settings (--name for one, --effective-settings accepted)", "", []OptSpec{
+			ecsOpt("name", "Only this setting."),
+			ecsOpt("value", "Only settings with this value."),
+			ecsOpt("principal-arn", "Accepted (one principal)."),
+			{Name: "effective-settings", Type: Bool, Help: "Accepted: the settings shown are the effective ones."},
+		}, func(ctx *Ctx, a Args) (Result, error) {
+			out := []ecs.AccountSetting{}
+			for _, st := range ctx.Acct.ECS.AccountSettings(a.Str("name")) {
+				if a.Has("value") && st.Value != a.Str("value") {
+					continue
+				}
+				out = append(out, st)
+			}
+			return Result{Output: map[string]any{"settings": out}}, nil
+		}),
 		ecsCmd("delete-cluster", "Delete a cluster (it must have no instances, services or tasks)", "", []OptSpec{
 			req("cluster", "Cluster name or ARN."),
 		}, func(ctx *Ctx, a Args) (Result, error) {
@@ -294,4 +318,12 @@ func optTime(m map[string]any, key string, d time.Duration) {
 	if d >= 0 {
 		m[key] = awsTime(d)
 	}
+}
+
+func ecsPutAccountSetting(ctx *Ctx, a Args) (Result, error) {
+	st, err := ctx.Acct.ECS.PutAccountSetting(a.Str("name"), a.Str("value"))
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Output: map[string]any{"setting": st}}, nil
 }

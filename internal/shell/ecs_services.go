@@ -283,9 +283,6 @@ func serviceJSON(ctx *Ctx, sv *ecs.Service) map[string]any {
 		dm := map[string]any{"id": d.ID, "status": d.Status, "taskDefinition": d.TaskDef.Arn, "desiredCount": d.DesiredCount,
 			"runningCount": dr, "pendingCount": dp, "failedTasks": d.FailedTasks, "createdAt": awsTime(d.CreatedAt),
 			"updatedAt": awsTime(d.UpdatedAt), "launchType": d.LaunchType, "rolloutState": d.RolloutState}
-		if d.Status == "PRIMARY" {
-			dm["pendingCount"] = dp + sv.Unplaced
-		}
 		if d.RolloutStateReason != "" {
 			dm["rolloutStateReason"] = d.RolloutStateReason
 		}
