@@ -102,6 +102,7 @@ type ScalableTarget struct {
 	MaxCapacity       int
 	CreatedAt         time.Duration
 	lastScaleOut      time.Duration
+	scaleOutTo        int // the desired count the last scale-out set
 	lastScaleIn       time.Duration
 	scaledOut         bool
 	scaledIn          bool
@@ -383,10 +384,16 @@ func (s *Sim) evaluate(p *ScalingPolicy) {
 		return fmt.Sprintf("monitor alarm %s in state ALARM triggered policy %s", alarm, p.PolicyName)
 	}
 	if p.highStreak >= s.Settings.ScaleOutDatapoints && want > sv.DesiredCount {
-		if t.scaledOut && now-t.lastScaleOut < p.ScaleOutCooldown {
+		// During the scale-out cooldown the capacity that scale-out added
+		// counts as part of the desired capacity: only a larger scale-out
+		// goes ahead (Application Auto Scaling API reference,
+		// TargetTrackingScalingPolicyConfiguration.ScaleOutCooldown: "won't
+		// increase the desired capacity again unless either a larger scale
+		// out is triggered or the cooldown period ends").
+		if t.scaledOut && now-t.lastScaleOut < p.ScaleOutCooldown && want <= t.scaleOutTo {
 			return
 		}
-		t.scaledOut, t.lastScaleOut = true, now
+		t.scaledOut, t.lastScaleOut, t.scaleOutTo = true, now, want
 		s.setDesired(sv, t, want, fmt.Sprintf("Setting desired count to %d.", want), cause(p.Alarms[0]))
 		p.highStreak = 0
 		return
@@ -396,7 +403,7 @@ func (s *Sim) evaluate(p *ScalingPolicy) {
 			return
 		}
 		if t.scaledOut && now-t.lastScaleOut < p.ScaleOutCooldown {
-			return // no scale-in right after a scale-out
+			return // no scale-in while a scale-out is taking effect
 		}
 		t.scaledIn, t.lastScaleIn = true, now
 		s.setDesired(sv, t, want, fmt.Sprintf("Setting desired count to %d.", want), cause(p.Alarms[1]))
