@@ -37,6 +37,10 @@ type ContainerDef struct {
 	// ExitAfter after it starts with ExitCode; ExitAfter < 0 = runs forever.
 	ExitAfter time.Duration
 	ExitCode  int
+	// LogDriver is logConfiguration.logDriver ("" when unset);
+	// PrivateRegistry is set when repositoryCredentials is given.
+	LogDriver       string
+	PrivateRegistry bool
 }
 
 // TaskDefinition is one registered revision.
@@ -52,6 +56,7 @@ type TaskDefinition struct {
 	Memory                  int // task-level MiB (0 = unset)
 	CPUString, MemoryString string
 	Arch                    string // X86_64 | ARM64
+	ExecutionRoleArn        string
 	Containers              []ContainerDef
 	PlacementConstraints    []Constraint
 	Raw                     map[string]any // the input JSON, kept
@@ -282,6 +287,9 @@ func TaskDefinitionFromMap(raw map[string]any) (*TaskDefinition, error) {
 			}
 		}
 	}
+	if td.ExecutionRoleArn, err = optString(raw, "executionRoleArn"); err != nil {
+		return nil, err
+	}
 	td.Arch = "X86_64"
 	if rp, ok := raw["runtimePlatform"].(map[string]any); ok {
 		if a, ok := rp["cpuArchitecture"].(string); ok && a != "" {
@@ -423,6 +431,12 @@ func parseContainer(obj map[string]any, i int) (ContainerDef, error) {
 			cd.PortMappings = append(cd.PortMappings, pm)
 		}
 	}
+	if lc, ok := obj["logConfiguration"].(map[string]any); ok {
+		cd.LogDriver, _ = lc["logDriver"].(string)
+	}
+	if _, ok := obj["repositoryCredentials"]; ok {
+		cd.PrivateRegistry = true
+	}
 	cd.Command = stringList(obj["command"])
 	cd.EntryPoint = stringList(obj["entryPoint"])
 	cd.ExitAfter, cd.ExitCode = commandBehaviour(append(append([]string{}, cd.EntryPoint...), cd.Command...))
@@ -480,25 +494,65 @@ func (td *TaskDefinition) validate() error {
 	if td.CPU > 0 && cpuSum > td.CPU {
 		return &ClientError{fmt.Sprintf("Invalid setting: the containers reserve %d CPU units in total, more than the task cpu of %d.", cpuSum, td.CPU)}
 	}
-	if fargate {
-		if td.NetworkMode != "awsvpc" {
-			return &ClientError{"Fargate only supports network mode 'awsvpc'."}
-		}
-		if td.CPU == 0 {
-			return &ClientError{"Fargate requires that 'cpu' be defined at the task level."}
-		}
-		if td.Memory == 0 {
-			return &ClientError{"Fargate requires that 'memory' be defined at the task level."}
-		}
-		if err := CheckFargateSize(td.CPU, td.Memory); err != nil {
-			return err
-		}
+	// A definition that requires FARGATE is refused at registration when it
+	// does not meet Fargate's requirements; any other definition is
+	// registered, and `compatibilities` lists FARGATE only when it meets
+	// them (RunTask and CreateService check the launch type against it).
+	fp := td.fargateProblem()
+	if fargate && fp != nil {
+		return fp
 	}
 	td.Compatibilities = []string{"EC2"}
-	if td.NetworkMode == "awsvpc" && td.CPU > 0 && td.Memory > 0 && CheckFargateSize(td.CPU, td.Memory) == nil {
+	if fp == nil {
 		td.Compatibilities = append(td.Compatibilities, "FARGATE")
 	}
 	return nil
+}
+
+// fargateProblem says why the definition cannot run on Fargate (nil when
+// it can):
+//   - the awsvpc network mode and task-level cpu and memory, a valid pair
+//     (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html,
+//     https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-cpu-memory-error.html);
+//   - an execution role when a container uses the awslogs log driver, an
+//     Amazon ECR image or private registry credentials: Fargate pulls the
+//     image and ships the logs with that role
+//     (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html).
+//     The awslogs and ECR messages are ECS's own; the private-registry one
+//     follows their pattern.
+func (td *TaskDefinition) fargateProblem() error {
+	if td.NetworkMode != "awsvpc" {
+		return &ClientError{"Fargate only supports network mode 'awsvpc'."}
+	}
+	if td.CPU == 0 {
+		return &ClientError{"Fargate requires that 'cpu' be defined at the task level."}
+	}
+	if td.Memory == 0 {
+		return &ClientError{"Fargate requires that 'memory' be defined at the task level."}
+	}
+	if err := CheckFargateSize(td.CPU, td.Memory); err != nil {
+		return err
+	}
+	if td.ExecutionRoleArn == "" {
+		for _, c := range td.Containers {
+			switch {
+			case c.LogDriver == "awslogs":
+				return &ClientError{"Fargate requires task definition to have execution role ARN to support log driver awslogs."}
+			case isECRImage(c.Image):
+				return &ClientError{"Fargate requires task definition to have execution role ARN to support ECR images."}
+			case c.PrivateRegistry:
+				return &ClientError{"Fargate requires task definition to have execution role ARN to support private registry authentication."}
+			}
+		}
+	}
+	return nil
+}
+
+// isECRImage reports a private Amazon ECR image (ACCOUNT.dkr.ecr.REGION.
+// amazonaws.com/...); the ECR Public gallery (public.ecr.aws) needs no role.
+func isECRImage(image string) bool {
+	host, _, ok := strings.Cut(image, "/")
+	return ok && strings.Contains(host, ".dkr.ecr.") && strings.Contains(host, ".amazonaws.com")
 }
 
 func (td *TaskDefinition) requires(c string) bool {
@@ -519,7 +573,11 @@ func (td *TaskDefinition) compatible(c string) bool {
 	return false
 }
 
-// CheckFargateSize validates a Fargate task size (FACTS.md "Fargate and EC2").
+// CheckFargateSize validates a Fargate task size. Any pair outside the
+// table is refused with the wording the ECS API and the AWS CLI print,
+// "Invalid 'cpu' setting for task." (some tools, such as Terraform, show
+// "No Fargate configuration exists for given values." instead):
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-cpu-memory-error.html
 func CheckFargateSize(cpu, mem int) error {
 	const g = 1024
 	var ok bool
@@ -542,7 +600,7 @@ func CheckFargateSize(cpu, mem int) error {
 		return &ClientError{"Invalid 'cpu' setting for task."}
 	}
 	if !ok {
-		return &ClientError{fmt.Sprintf("No Fargate configuration exists for given values: %d CPU, %d memory. See the Amazon ECS documentation for the valid values.", cpu, mem)}
+		return &ClientError{"Invalid 'cpu' setting for task."}
 	}
 	return nil
 }

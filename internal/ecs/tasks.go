@@ -198,8 +198,8 @@ func (s *Sim) StartTask(in RunInput) (*RunResult, error) {
 	if len(in.ContainerInstances) > 10 {
 		return nil, invalidf("Container instances cannot exceed 10.")
 	}
-	if td.requires("FARGATE") && !td.compatible("EC2") {
-		return nil, invalidf("StartTask does not support the FARGATE launch type.")
+	if !td.compatible("EC2") {
+		return nil, invalidf("Task definition does not support launch_type EC2.")
 	}
 	group := in.Group
 	if group == "" {
@@ -240,12 +240,14 @@ func (s *Sim) resolveForLaunch(ref string) (*TaskDefinition, error) {
 	return td, nil
 }
 
+// checkLaunchType: a launch type is accepted when the definition's
+// `compatibilities` (what ECS validated it against, shown by
+// describe-task-definition) lists it. Without --launch-type (and no
+// capacity provider) ECS uses EC2.
 func checkLaunchType(lt string, td *TaskDefinition) (string, error) {
 	switch lt {
 	case "", "EC2":
-		// Without --launch-type (and no capacity provider) ECS uses EC2; a
-		// FARGATE-only definition then needs --launch-type FARGATE.
-		if td.requires("FARGATE") && !td.requires("EC2") {
+		if !td.compatible("EC2") {
 			return "", invalidf("Task definition does not support launch_type EC2.")
 		}
 		return "EC2", nil
