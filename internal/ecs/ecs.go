@@ -160,7 +160,8 @@ type Sim struct {
 	subs     []func(Event)
 	placer   Placer
 
-	account map[string]string // account settings changed from their defaults (eni.go)
+	account   map[string]string     // account settings changed from their defaults (eni.go)
+	runTokens map[string]*RunResult // RunTask client tokens
 
 	targets    []*ScalableTarget
 	policies   []*ScalingPolicy
@@ -222,6 +223,8 @@ type Cluster struct {
 	Arn       string
 	Status    string // ACTIVE | INACTIVE
 	CreatedAt time.Duration
+	Tags      []Tag
+	Settings  []ClusterSetting // containerInsights (always listed)
 
 	instances []*ContainerInstance // registration order
 	tasks     []*Task              // every task ever started (stopped ones too)
@@ -254,18 +257,83 @@ func (c *Cluster) Services() []*Service {
 	return out
 }
 
+// Tag is a resource tag.
+type Tag struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// ClusterSetting is a cluster setting (containerInsights).
+type ClusterSetting struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// ClusterInput is CreateCluster's input.
+type ClusterInput struct {
+	Name     string
+	Tags     []Tag
+	Settings []ClusterSetting
+}
+
 // CreateCluster creates (or returns the existing) cluster.
 func (s *Sim) CreateCluster(name string) (*Cluster, error) {
+	return s.CreateClusterWith(ClusterInput{Name: name})
+}
+
+// checkTags validates tags as ECS does (API_Tag.html: up to 50, keys 1-128
+// characters, values up to 256, the aws: prefix reserved).
+func checkTags(tags []Tag) error {
+	if len(tags) > 50 {
+		return invalidf("Too many tags: at most 50 tags per resource.")
+	}
+	seen := map[string]bool{}
+	for _, t := range tags {
+		switch {
+		case t.Key == "" || len(t.Key) > 128:
+			return invalidf("Tag keys must be 1 to 128 characters.")
+		case len(t.Value) > 256:
+			return invalidf("Tag values can be at most 256 characters.")
+		case strings.HasPrefix(strings.ToLower(t.Key), "aws:"):
+			return invalidf("Tag keys with the aws: prefix are reserved for AWS use.")
+		case seen[t.Key]:
+			return invalidf("Duplicate tag key %q.", t.Key)
+		}
+		seen[t.Key] = true
+	}
+	return nil
+}
+
+// CreateClusterWith creates a cluster with tags and settings; an ACTIVE
+// cluster of that name is returned as it is (CreateCluster is idempotent).
+// containerInsights takes enabled, disabled or enhanced
+// (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ClusterSetting.html).
+func (s *Sim) CreateClusterWith(in ClusterInput) (*Cluster, error) {
+	name := in.Name
 	if name == "" {
 		name = "default"
 	}
 	if !familyRE.MatchString(name) {
 		return nil, invalidf("Cluster name can have up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.")
 	}
+	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
+	insights := s.accountSetting("containerInsights").Value
+	for _, st := range in.Settings {
+		if st.Name != "containerInsights" {
+			return nil, invalidf("Invalid cluster setting name %q: the only setting is containerInsights.", st.Name)
+		}
+		if st.Value != "enabled" && st.Value != "disabled" && st.Value != "enhanced" {
+			return nil, invalidf("Invalid value %q for containerInsights: must be enabled, disabled or enhanced.", st.Value)
+		}
+		insights = st.Value
+	}
 	if c, ok := s.clusters[name]; ok && c.Status == "ACTIVE" {
 		return c, nil
 	}
 	c := &Cluster{Name: name, Arn: arn("cluster", name), Status: "ACTIVE", CreatedAt: s.k.Now(),
+		Tags: append([]Tag(nil), in.Tags...), Settings: []ClusterSetting{{"containerInsights", insights}},
 		active: map[*Task]bool{}, services: map[string]*Service{}}
 	if old, ok := s.clusters[name]; ok {
 		// Re-creating a deleted cluster: the old one is gone from listings.

@@ -75,6 +75,7 @@ type Service struct {
 	Unplaced      int
 	LastPlacement *Explanation
 
+	clientToken    string
 	tasks          map[*Task]bool // tasks not yet STOPPED
 	reconcileEvt   sim.EventID
 	reconcileAt    time.Duration
@@ -138,6 +139,10 @@ type ServiceInput struct {
 	CircuitBreaker     *bool
 	Rollback           *bool
 	ForceNewDeployment bool
+	// ClientToken makes CreateService idempotent (API_CreateService.html:
+	// up to 36 ASCII characters): the same token for an existing service of
+	// the same name returns it.
+	ClientToken string
 }
 
 var serviceNameOK = familyRE
@@ -154,7 +159,13 @@ func (s *Sim) CreateService(in ServiceInput) (*Service, error) {
 	if !serviceNameOK.MatchString(in.ServiceName) {
 		return nil, invalidf("Service name can have up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.")
 	}
+	if len(in.ClientToken) > 36 {
+		return nil, invalidf("The client token can be at most 36 characters.")
+	}
 	if old, ok := c.services[in.ServiceName]; ok && old.Status != "INACTIVE" {
+		if in.ClientToken != "" && old.clientToken == in.ClientToken {
+			return old, nil
+		}
 		return nil, invalidf("Creation of service was not idempotent.")
 	}
 	td, err := s.resolveForLaunch(in.TaskDefinition)
@@ -173,7 +184,7 @@ func (s *Sim) CreateService(in ServiceInput) (*Service, error) {
 		return nil, invalidf("Invalid scheduling strategy %q: must be REPLICA or DAEMON.", sched)
 	}
 	sv := &Service{Name: in.ServiceName, Arn: arn("service", c.Name+"/"+in.ServiceName), Cluster: c, TaskDef: td,
-		LaunchType: lt, SchedulingStrategy: sched, Status: "ACTIVE", CreatedAt: s.k.Now(), tasks: map[*Task]bool{},
+		LaunchType: lt, SchedulingStrategy: sched, Status: "ACTIVE", CreatedAt: s.k.Now(), tasks: map[*Task]bool{}, clientToken: in.ClientToken,
 		Config: DeploymentConfiguration{MaximumPercent: 200, MinimumHealthyPercent: 100}}
 	if sched == "DAEMON" {
 		if lt == "FARGATE" {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -208,6 +209,101 @@ var containerKeys = []string{"name", "image", "repositoryCredentials", "cpu", "m
 	"interactive", "pseudoTerminal", "dockerLabels", "ulimits", "logConfiguration", "healthCheck",
 	"systemControls", "resourceRequirements", "firelensConfiguration", "credentialSpecs"}
 
+// paramProblems is the AWS CLI's parameter validation of the input: every
+// unknown key and every value of the wrong type, one line each, in one
+// "Parameter validation failed:" message (as botocore reports them).
+func paramProblems(raw map[string]any) []string {
+	var out []string
+	out = append(out, unknownKeys(raw, taskDefKeys, "input")...)
+	for _, k := range []string{"family", "taskRoleArn", "executionRoleArn", "networkMode", "pidMode", "ipcMode"} {
+		out = append(out, typeProblem(raw, k, k, "str")...)
+	}
+	for _, k := range []string{"containerDefinitions", "volumes", "placementConstraints", "requiresCompatibilities", "tags", "inferenceAccelerators"} {
+		out = append(out, typeProblem(raw, k, k, "list")...)
+	}
+	cds, _ := raw["containerDefinitions"].([]any)
+	for i, c := range cds {
+		where := fmt.Sprintf("containerDefinitions[%d]", i)
+		obj, ok := c.(map[string]any)
+		if !ok {
+			out = append(out, fmt.Sprintf("Invalid type for parameter %s, value: %v, type: %s, valid types: <class 'dict'>", where, c, pyType(c)))
+			continue
+		}
+		dropNulls(obj)
+		out = append(out, unknownKeys(obj, containerKeys, where)...)
+		for _, k := range []string{"name", "image", "hostname", "user", "workingDirectory"} {
+			out = append(out, typeProblem(obj, k, where+"."+k, "str")...)
+		}
+		for _, k := range []string{"cpu", "memory", "memoryReservation", "startTimeout", "stopTimeout"} {
+			out = append(out, typeProblem(obj, k, where+"."+k, "int")...)
+		}
+		for _, k := range []string{"essential", "privileged", "readonlyRootFilesystem", "interactive", "pseudoTerminal", "disableNetworking"} {
+			out = append(out, typeProblem(obj, k, where+"."+k, "bool")...)
+		}
+		for _, k := range []string{"portMappings", "command", "entryPoint", "environment", "mountPoints", "links", "secrets"} {
+			out = append(out, typeProblem(obj, k, where+"."+k, "list")...)
+		}
+		pms, _ := obj["portMappings"].([]any)
+		for j, p := range pms {
+			pm, ok := p.(map[string]any)
+			if !ok {
+				continue
+			}
+			pw := fmt.Sprintf("%s.portMappings[%d]", where, j)
+			out = append(out, unknownKeys(pm, portMappingKeys, pw)...)
+			for _, k := range []string{"containerPort", "hostPort"} {
+				out = append(out, typeProblem(pm, k, pw+"."+k, "int")...)
+			}
+			out = append(out, typeProblem(pm, "protocol", pw+".protocol", "str")...)
+		}
+	}
+	return out
+}
+
+var portMappingKeys = []string{"containerPort", "hostPort", "protocol", "name", "appProtocol", "containerPortRange"}
+
+// typeProblem checks one value against a botocore type (str, int, bool,
+// list); absent keys are fine.
+func typeProblem(m map[string]any, key, where, want string) []string {
+	v, ok := m[key]
+	if !ok || v == nil {
+		return nil
+	}
+	good := false
+	switch want {
+	case "str":
+		_, good = v.(string)
+	case "int":
+		switch n := v.(type) {
+		case json.Number:
+			_, err := strconv.Atoi(string(n))
+			good = err == nil
+		case float64:
+			good = n == math.Trunc(n)
+		}
+	case "bool":
+		_, good = v.(bool)
+	case "list":
+		_, good = v.([]any)
+	}
+	if good {
+		return nil
+	}
+	return []string{fmt.Sprintf("Invalid type for parameter %s, value: %v, type: %s, valid types: <class '%s'>", where, v, pyType(v), want)}
+}
+
+// unknownKeys lists every key of obj that is not known, sorted.
+func unknownKeys(obj map[string]any, known []string, where string) []string {
+	var out []string
+	for k := range obj {
+		if !slices.Contains(known, k) {
+			out = append(out, fmt.Sprintf("Unknown parameter in %s: %q, must be one of: %s", where, k, strings.Join(known, ", ")))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 func checkKeys(obj map[string]any, known []string, where string) error {
 	var unknown []string
 	for k := range obj {
@@ -247,8 +343,8 @@ var familyRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
 // TaskDefinitionFromMap validates a decoded RegisterTaskDefinition input.
 func TaskDefinitionFromMap(raw map[string]any) (*TaskDefinition, error) {
 	dropNulls(raw)
-	if err := checkKeys(raw, taskDefKeys, "input"); err != nil {
-		return nil, err
+	if probs := paramProblems(raw); len(probs) > 0 {
+		return nil, &ParamError{strings.Join(probs, "\n")}
 	}
 	td := &TaskDefinition{Raw: raw, Status: "ACTIVE"}
 	fam, ok := raw["family"]

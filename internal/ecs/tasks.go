@@ -102,6 +102,10 @@ type RunInput struct {
 	Strategies         []Strategy // nil = default random
 	Constraints        []Constraint
 	ContainerInstances []string // StartTask only
+	// ClientToken makes RunTask idempotent: a second call with the same
+	// token returns the first call's answer (API_RunTask.html: up to 64
+	// characters).
+	ClientToken string
 }
 
 // RunResult is RunTask's answer: tasks started and failures.
@@ -115,6 +119,23 @@ type RunResult struct {
 // RunTask places and starts up to 10 tasks (FACTS.md: RunTask without a
 // strategy places randomly). Unplaceable tasks become failures.
 func (s *Sim) RunTask(in RunInput) (*RunResult, error) {
+	if len(in.ClientToken) > 64 {
+		return nil, invalidf("The client token can be at most 64 characters.")
+	}
+	if res, ok := s.runTokens[in.ClientToken]; ok && in.ClientToken != "" {
+		return res, nil
+	}
+	res, err := s.runTask(in)
+	if err == nil && in.ClientToken != "" {
+		if s.runTokens == nil {
+			s.runTokens = map[string]*RunResult{}
+		}
+		s.runTokens[in.ClientToken] = res
+	}
+	return res, err
+}
+
+func (s *Sim) runTask(in RunInput) (*RunResult, error) {
 	c, err := s.Cluster(in.Cluster)
 	if err != nil {
 		return nil, err

@@ -193,6 +193,10 @@ func ecsTaskCommands() []Command {
 			OptSpec{Name: "placement-constraints", Type: List, Help: "type=distinctInstance type=memberOf,expression=\"...\" or JSON."},
 			OptSpec{Name: "network-configuration", Help: "awsvpcConfiguration={subnets=[...],securityGroups=[...]} (accepted)."},
 			OptSpec{Name: "platform-version", Help: "Fargate platform version (accepted)."},
+			OptSpec{Name: "client-token", Help: "Idempotency token (up to 64 characters): the same token returns the tasks the first call started."},
+			OptSpec{Name: "enable-ecs-managed-tags", Type: Bool, Help: "Accepted."},
+			OptSpec{Name: "propagate-tags", Help: "Accepted."},
+			OptSpec{Name: "enable-execute-command", Type: Bool, Help: "Accepted."},
 		), ecsRunTask),
 		ecsCmd("start-task", "Start tasks on the container instances you name (no scheduler)", "", append(runTaskOpts(),
 			OptSpec{Name: "container-instances", Type: List, Complete: "container-instance", Help: "(required) ARNs, ids or EC2 instance ids (up to 10)."},
@@ -487,7 +491,8 @@ func ecsRunTask(ctx *Ctx, a Args) (Result, error) {
 		return Result{}, err
 	}
 	res, err := ctx.Acct.ECS.RunTask(ecs.RunInput{Cluster: a.Str("cluster"), TaskDefinition: a.Str("task-definition"), Count: count,
-		LaunchType: lt, Group: a.Str("group"), StartedBy: a.Str("started-by"), Strategies: strat, Constraints: cons})
+		LaunchType: lt, Group: a.Str("group"), StartedBy: a.Str("started-by"), Strategies: strat, Constraints: cons,
+		ClientToken: a.Str("client-token")})
 	if err != nil {
 		return Result{}, err
 	}
