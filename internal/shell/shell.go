@@ -37,8 +37,8 @@ import (
 func builtins() []Command {
 	var cs []Command
 	cs = append(cs, verbCommands()...)
-	cs = append(cs, lambdaCommands()...)
-	cs = append(cs, ecsAllCommands()...) // ecs, ec2, application-autoscaling, fault, explain
+	cs = append(cs, qualifiedNames(lambdaCommands())...) // name:qualifier and ARNs (lambda_names.go)
+	cs = append(cs, ecsAllCommands()...)                 // ecs, ec2, application-autoscaling, fault, explain
 	return cs
 }
 
