@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -277,6 +278,9 @@ func ecsCommands() []Command {
 				if err != nil {
 					return Result{}, usagef("Error parsing parameter '--settings': %v", err)
 				}
+				if err := structKeys("settings", items, "name", "value"); err != nil {
+					return Result{}, err
+				}
 				for _, it := range items {
 					in.Settings = append(in.Settings, ecs.ClusterSetting{Name: str(it, "name"), Value: str(it, "value")})
 				}
@@ -391,6 +395,9 @@ func tagsArg(a Args) ([]ecs.Tag, error) {
 	if err != nil {
 		return nil, usagef("Error parsing parameter '--tags': %v", err)
 	}
+	if err := structKeys("tags", items, "key", "value"); err != nil {
+		return nil, err
+	}
 	var out []ecs.Tag
 	for i, it := range items {
 		if _, ok := it["key"]; !ok {
@@ -417,4 +424,27 @@ func ecsPutAccountSetting(ctx *Ctx, a Args) (Result, error) {
 		return Result{}, err
 	}
 	return Result{Output: map[string]any{"setting": st}}, nil
+}
+
+// structKeys is the CLI's parameter validation of a list of structures:
+// every unknown member is reported (settings containerInsights=enabled is
+// not name=containerInsights,value=enabled).
+func structKeys(param string, items []map[string]any, known ...string) error {
+	var probs []string
+	for i, it := range items {
+		keys := make([]string, 0, len(it))
+		for k := range it {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if !slices.Contains(known, k) {
+				probs = append(probs, fmt.Sprintf("Unknown parameter in %s[%d]: %q, must be one of: %s", param, i, k, strings.Join(known, ", ")))
+			}
+		}
+	}
+	if len(probs) > 0 {
+		return &UsageError{Msg: "Parameter validation failed:\n" + strings.Join(probs, "\n")}
+	}
+	return nil
 }

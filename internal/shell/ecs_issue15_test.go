@@ -89,6 +89,9 @@ func TestCreateClusterKeepsTagsAndSettings(t *testing.T) {
 	if err := r.fail("aws ecs create-cluster --cluster-name x --settings name=containerInsights,value=maybe"); awsCode(err) != "InvalidParameterException" {
 		t.Errorf("bad containerInsights value: %v", err)
 	}
+	if err := r.fail("aws ecs create-cluster --cluster-name x --settings containerInsights=enhanced"); !strings.Contains(err.Error(), `Unknown parameter in settings[0]: "containerInsights", must be one of: name, value`) {
+		t.Errorf("settings shorthand without name/value: %v", err)
+	}
 	if err := r.fail("aws ecs create-cluster --cluster-name x --tags key=aws:owner,value=me"); awsCode(err) != "InvalidParameterException" {
 		t.Errorf("aws: tag prefix: %v", err)
 	}
