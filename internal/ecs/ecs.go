@@ -63,8 +63,12 @@ type Settings struct {
 	StopGrace        time.Duration // containers exit after SIGTERM (2 s)
 	Deprovision      time.Duration // ENI detach for awsvpc / Fargate (3 s)
 
+	// Service throttle: tasks that keep failing to start (never RUNNING)
+	// are retried after a growing delay, up to about 27 minutes; AWS notes
+	// the figure may change
+	// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-throttle-logic.html).
 	RestartDelayBase time.Duration // first delay after a task fails to start (10 s)
-	RestartDelayMax  time.Duration // FACTS.md: up to 15 min
+	RestartDelayMax  time.Duration // the longest delay (27 min)
 
 	FargateZones []string // subnets' zones for Fargate tasks (a, b, c)
 
@@ -111,7 +115,7 @@ func DefaultSettings() Settings {
 		StopGrace:                2 * time.Second,
 		Deprovision:              3 * time.Second,
 		RestartDelayBase:         10 * time.Second,
-		RestartDelayMax:          15 * time.Minute,
+		RestartDelayMax:          27 * time.Minute,
 		FargateZones:             []string{"us-east-1a", "us-east-1b", "us-east-1c"},
 		FargateVCPUHour:          0.04048,
 		FargateGBHour:            0.004445,

@@ -120,7 +120,9 @@ func NewStrategy(typ, field string) (Strategy, error) {
 // instances (FACTS.md).
 var DefaultServiceStrategies = []Strategy{{"spread", "attribute:ecs.availability-zone"}, {"spread", "instanceId"}}
 
-// DefaultRunTaskStrategies: random (FACTS.md).
+// DefaultRunTaskStrategies: AWS documents no default strategy for RunTask
+// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-strategies.html);
+// the simulator models the choice as random and its explanations say so.
 var DefaultRunTaskStrategies = []Strategy{{"random", ""}}
 
 // Candidate is one container instance as placement sees it.

@@ -499,6 +499,7 @@ func (s *Sim) taskStopping(t *Task) {
 				delay = s.Settings.RestartDelayMax
 			}
 			sv.nextLaunch = s.k.Now() + delay
+			defer s.event(sv, "is unable to consistently start tasks successfully. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.")
 		}
 	}
 	if d := t.Deployment; d != nil && d == sv.Primary() && d.RolloutState == "IN_PROGRESS" &&

@@ -178,6 +178,11 @@ func (s *Sim) runTask(in RunInput) (*RunResult, error) {
 	for n := 0; n < in.Count; n++ {
 		e := s.placer.Place(&req, c.candidates(), s.k.Rand())
 		exp := e.Clone()
+		if in.Strategies == nil {
+			// AWS documents no default strategy for RunTask; random is the
+			// simulator's model, and the explanation says so.
+			exp.Strategies = []string{"none given: AWS documents no default for RunTask; the simulator picks at random"}
+		}
 		res.Explanations = append(res.Explanations, exp)
 		c.LastPlacement = exp
 		if !e.Placed() {
