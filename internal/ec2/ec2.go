@@ -27,7 +27,8 @@ const (
 const DefaultImageID = "ami-0ecs5imu1a7ed0001"
 
 // Settings are the simulation parameters. Boot time is a teaching figure
-// (FACTS.md: a VM boots and registers in tens of seconds to minutes).
+// (a VM boots and registers in tens of seconds to minutes; AWS promises no
+// boot time).
 type Settings struct {
 	BootTime     sim.Dist      // pending -> running (default 40 s)
 	ShutdownTime time.Duration // shutting-down -> terminated, stopping -> stopped (default 5 s)

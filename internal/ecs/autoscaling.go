@@ -15,7 +15,8 @@ import (
 // CPUUtilization = max(idle, 100 x min(1, offered / (running x capacity))).
 // Requests beyond the capacity are dropped (counted, not queued).
 //
-// Target tracking (FACTS.md): AWS does not publish the formula; we model
+// Target tracking (https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html):
+// AWS does not publish the formula; we model
 // desired = ceil(running x metric / target), clamped to min..max, after the
 // metric is above the target for ScaleOutDatapoints periods (scale out) or
 // below ScaleInThreshold x target for ScaleInDatapoints periods (scale in),
@@ -337,7 +338,8 @@ func (s *Sim) hasPolicy(sv *Service) bool {
 
 func round2(f float64) float64 { return math.Round(f*100) / 100 }
 
-// TargetTrackingDesired is the modelled target-tracking answer (FACTS.md):
+// TargetTrackingDesired is the modelled target-tracking answer (a model:
+// AWS does not publish the formula):
 // ceil(running x metric / target) clamped to min..max.
 func TargetTrackingDesired(running int, metric, target float64, minCap, maxCap int) int {
 	n := int(math.Ceil(float64(running) * metric / target))

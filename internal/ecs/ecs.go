@@ -5,7 +5,8 @@
 // their reconcile loop, deployments, the circuit breaker, daemon services,
 // draining, Fargate, Service Auto Scaling and a simple load model.
 //
-// Rules and numbers follow shared/FACTS.md. Placement (placement.go) and
+// Rules and numbers follow the AWS documentation pages cited next to them.
+// Placement (placement.go) and
 // reconcile (reconcile.go) policy are plain functions of state.
 //
 // For a UI (the lab screen):
@@ -42,8 +43,8 @@ func arn(kind, rest string) string {
 	return "arn:aws:ecs:" + Region + ":" + AccountID + ":" + kind + "/" + rest
 }
 
-// Settings are the simulation parameters (teaching figures; FACTS.md asks
-// for parameters where AWS documents nothing).
+// Settings are the simulation parameters (teaching figures, made
+// parameters where AWS documents nothing).
 type Settings struct {
 	AgentRegisterDelay time.Duration // instance running -> agent registered (10 s)
 	// RegisteredMemoryFraction: instances register a little less memory
@@ -72,7 +73,8 @@ type Settings struct {
 
 	FargateZones []string // subnets' zones for Fargate tasks (a, b, c)
 
-	// Fargate prices (FACTS.md, us-east-1): per vCPU-hour and GB-hour.
+	// Fargate prices (https://aws.amazon.com/fargate/pricing/, us-east-1):
+	// per vCPU-hour and GB-hour.
 	FargateVCPUHour, FargateGBHour       float64
 	FargateVCPUHourARM, FargateGBHourARM float64
 	FargateMinBilled                     time.Duration

@@ -9,7 +9,8 @@ import (
 )
 
 // Placement policy: plain functions of state (DESIGN.md). The order is
-// FACTS.md's: (1) drop instances without enough CPU, memory or ports;
+// ECS's (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement.html):
+// (1) drop instances without enough CPU, memory, ports or network interfaces;
 // (2) apply constraints; (3) score with the strategies in the order given;
 // (4) pick the best (ties: the earlier-registered instance).
 
@@ -19,7 +20,8 @@ type PortKey struct {
 	Proto string
 }
 
-// Reserved ports on every container instance (FACTS.md): SSH, the Docker
+// Reserved ports on every container instance (API_PortMapping.html,
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html): SSH, the Docker
 // daemon and the ECS agent.
 var ReservedPorts = []int{22, 2375, 2376, 51678, 51679, 51680}
 
@@ -117,7 +119,7 @@ func NewStrategy(typ, field string) (Strategy, error) {
 }
 
 // DefaultServiceStrategies: spread across Availability Zones, then across
-// instances (FACTS.md).
+// instances (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-strategies.html).
 var DefaultServiceStrategies = []Strategy{{"spread", "attribute:ecs.availability-zone"}, {"spread", "instanceId"}}
 
 // DefaultRunTaskStrategies: AWS documents no default strategy for RunTask
@@ -633,7 +635,8 @@ type TaskView struct {
 	CreatedSeq int // creation order
 }
 
-// ChooseToStop picks n tasks to stop for scale-in (FACTS.md): for binpack
+// ChooseToStop picks n tasks to stop for scale-in (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html,
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-strategies.html): for binpack
 // services from the instance that will have the most free resources;
 // otherwise from the AZ with the most tasks, then the instance with the
 // most; ties: a task not yet running, then the newest.

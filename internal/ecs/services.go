@@ -209,7 +209,7 @@ func (s *Sim) CreateService(in ServiceInput) (*Service, error) {
 		sv.DesiredCount = *in.DesiredCount
 	}
 	if lt == "EC2" {
-		// Fargate ignores strategies and constraints (FACTS.md).
+		// Fargate ignores strategies and constraints (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement.html).
 		sv.Strategies = in.Strategies
 		sv.Constraints = in.Constraints
 	}

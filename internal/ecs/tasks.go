@@ -9,7 +9,7 @@ import (
 	"github.com/cloudlab/cloudlab/internal/sim"
 )
 
-// Task lifecycle states (FACTS.md).
+// Task lifecycle states (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-lifecycle-explanation.html).
 const (
 	StProvisioning   = "PROVISIONING"
 	StPending        = "PENDING"
@@ -21,7 +21,7 @@ const (
 	StStopped        = "STOPPED"
 )
 
-// Stop codes (FACTS.md).
+// Stop codes (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html, stopCode).
 const (
 	StopTaskFailedToStart         = "TaskFailedToStart"
 	StopEssentialContainerExited  = "EssentialContainerExited"
@@ -116,8 +116,9 @@ type RunResult struct {
 	Explanations []*Explanation
 }
 
-// RunTask places and starts up to 10 tasks (FACTS.md: RunTask without a
-// strategy places randomly). Unplaceable tasks become failures.
+// RunTask places and starts up to 10 tasks. Without a strategy the
+// simulator picks at random (a model: AWS documents no default for
+// RunTask). Unplaceable tasks become failures.
 func (s *Sim) RunTask(in RunInput) (*RunResult, error) {
 	if len(in.ClientToken) > 64 {
 		return nil, invalidf("The client token can be at most 64 characters.")
@@ -161,7 +162,7 @@ func (s *Sim) runTask(in RunInput) (*RunResult, error) {
 	res := &RunResult{}
 	if lt == "FARGATE" {
 		// Fargate ignores placement strategies and constraints and spreads
-		// tasks across Availability Zones (FACTS.md).
+		// tasks across Availability Zones (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement.html).
 		for n := 0; n < in.Count; n++ {
 			res.Tasks = append(res.Tasks, s.launchFargate(c, td, group, in.StartedBy, nil, nil))
 		}
@@ -709,7 +710,7 @@ func (s *Sim) DescribeTasks(cluster string, refs []string) ([]*Task, []Failure, 
 }
 
 // fargateTaskCost: billed from the start of the image pull until the task
-// stops, per second, 1-minute minimum (FACTS.md).
+// stops, per second, 1-minute minimum (https://aws.amazon.com/fargate/pricing/).
 func (s *Sim) fargateTaskCost(t *Task) float64 {
 	if t.PullStartedAt < 0 {
 		return 0
