@@ -36,6 +36,9 @@ func TestAwsvpcTasksOnEC2NeedOneENIEach(t *testing.T) {
 			t.Errorf("awsvpc task took host ports: %+v %+v", tk.req.Ports, tk.Containers[0].NetworkBindings)
 		}
 	}
+	if a, b := res.Tasks[0], res.Tasks[1]; a.ENI == "" || a.ENI == b.ENI || a.PrivateIP == b.PrivateIP {
+		t.Errorf("each awsvpc task needs its own network interface and address: %s %s, %s %s", a.ENI, a.PrivateIP, b.ENI, b.PrivateIP)
+	}
 	text := res.Explanations[2].Text()
 	for _, want := range []string{"rejected", "RESOURCE:ENI", "2 of 2 in use", "a t3.medium has 3, the primary one included"} {
 		if !strings.Contains(text, want) {

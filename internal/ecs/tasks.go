@@ -67,6 +67,9 @@ type Task struct {
 	Containers    []*Container
 	Service       *Service
 	Deployment    *Deployment
+	// ENI is the task's own elastic network interface (awsvpc tasks, on
+	// EC2 and Fargate) and PrivateIP its address; empty otherwise.
+	ENI, PrivateIP string
 
 	CreatedAt, PullStartedAt, PullStoppedAt, StartedAt, StoppingAt, StoppedAt, ExecutionStoppedAt time.Duration
 	wasRunning                                                                                    bool
@@ -305,6 +308,10 @@ func (s *Sim) newTask(c *Cluster, td *TaskDefinition, group, startedBy, lt strin
 		ExecutionStoppedAt: -1, seq: s.nextSeq()}
 	for _, cd := range td.Containers {
 		t.Containers = append(t.Containers, &Container{Name: cd.Name, Image: cd.Image, LastStatus: "PENDING", Essential: cd.Essential, def: cd})
+	}
+	if td.NetworkMode == "awsvpc" {
+		t.ENI = "eni-" + s.hexID(17)
+		t.PrivateIP = fmt.Sprintf("10.0.%d.%d", 128+(t.seq/250)%128, 4+t.seq%250)
 	}
 	c.tasks = append(c.tasks, t)
 	c.active[t] = true

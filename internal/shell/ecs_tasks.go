@@ -548,7 +548,11 @@ func taskJSON(t *ecs.Task) map[string]any {
 		m["platformFamily"] = "Linux"
 	}
 	if t.TaskDef.NetworkMode == "awsvpc" {
-		m["attachments"] = []any{map[string]any{"type": "ElasticNetworkInterface", "status": eniStatus(t.LastStatus)}}
+		m["attachments"] = []any{map[string]any{"id": t.ID[:8] + "-eni", "type": "ElasticNetworkInterface", "status": eniStatus(t.LastStatus),
+			"details": []any{
+				map[string]string{"name": "networkInterfaceId", "value": t.ENI},
+				map[string]string{"name": "privateIPv4Address", "value": t.PrivateIP},
+			}}}
 	}
 	optTime(m, "pullStartedAt", t.PullStartedAt)
 	optTime(m, "pullStoppedAt", t.PullStoppedAt)
@@ -575,7 +579,7 @@ func taskJSON(t *ecs.Task) map[string]any {
 		}
 		if t.TaskDef.NetworkMode == "awsvpc" {
 			delete(cm, "networkBindings")
-			cm["networkInterfaces"] = []any{}
+			cm["networkInterfaces"] = []any{map[string]string{"attachmentId": t.ID[:8] + "-eni", "privateIpv4Address": t.PrivateIP}}
 		}
 		if c.ExitCode != nil {
 			cm["exitCode"] = *c.ExitCode
