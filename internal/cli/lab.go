@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cloudlab/cloudlab/internal/lab"
+	"github.com/cloudlab/cloudlab/internal/shell"
 	"github.com/cloudlab/cloudlab/internal/tui"
 	"github.com/cloudlab/cloudlab/internal/tui/nav"
 )
@@ -165,7 +167,9 @@ machine-readable output). The exit status is 0 only if every step passed.`,
 
 func (a *App) runLabHeadless(l *lab.Lab, file string, asJSON bool, seed uint64) error {
 	in := a.In
+	dir := "." // file:// paths in the script resolve against its folder
 	if file != "-" {
+		dir = filepath.Dir(file)
 		f, err := openRegular(file)
 		if err != nil {
 			return err
@@ -173,7 +177,7 @@ func (a *App) runLabHeadless(l *lab.Lab, file string, asJSON bool, seed uint64) 
 		defer f.Close()
 		in = f
 	}
-	r, err := lab.NewRunner(l, lab.WithSeed(seed))
+	r, err := lab.NewRunner(l, lab.WithSeed(seed), lab.WithShellOptions(shell.WithDir(dir)))
 	if err != nil {
 		return err
 	}

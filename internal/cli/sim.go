@@ -30,7 +30,8 @@ func newSimCmd(a *App) *cobra.Command {
 AWS account. '#' starts a comment; a line ending in '\' continues. A bad line
 is reported as FILE:LINE: message and the script carries on; the exit status
 is 1 if any line failed. The same script and --seed give identical output.
-file:// arguments are read relative to the script's folder.`,
+file:// and fileb:// paths are read relative to the script's folder (absolute
+paths and ../ work too).`,
 		Example: "  cloudlab sim run burst.txt --seed 7 --json",
 		Args:    usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -47,7 +48,7 @@ file:// arguments are read relative to the script's folder.`,
 				dir = filepath.Dir(name)
 			}
 			err := simrun.Run(r, a.Out, simrun.Options{
-				Seed: seed, JSON: asJSON, Name: name, Err: a.Err, FS: os.DirFS(dir),
+				Seed: seed, JSON: asJSON, Name: name, Err: a.Err, Dir: dir,
 			})
 			var fe *simrun.FailedError
 			if errors.As(err, &fe) {

@@ -15,7 +15,8 @@ import (
 // CPUUtilization = max(idle, 100 x min(1, offered / (running x capacity))).
 // Requests beyond the capacity are dropped (counted, not queued).
 //
-// Target tracking (FACTS.md): AWS does not publish the formula; we model
+// Target tracking (https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html):
+// AWS does not publish the formula; we model
 // desired = ceil(running x metric / target), clamped to min..max, after the
 // metric is above the target for ScaleOutDatapoints periods (scale out) or
 // below ScaleInThreshold x target for ScaleInDatapoints periods (scale in),
@@ -102,6 +103,7 @@ type ScalableTarget struct {
 	MaxCapacity       int
 	CreatedAt         time.Duration
 	lastScaleOut      time.Duration
+	scaleOutTo        int // the desired count the last scale-out set
 	lastScaleIn       time.Duration
 	scaledOut         bool
 	scaledIn          bool
@@ -336,7 +338,8 @@ func (s *Sim) hasPolicy(sv *Service) bool {
 
 func round2(f float64) float64 { return math.Round(f*100) / 100 }
 
-// TargetTrackingDesired is the modelled target-tracking answer (FACTS.md):
+// TargetTrackingDesired is the modelled target-tracking answer (a model:
+// AWS does not publish the formula):
 // ceil(running x metric / target) clamped to min..max.
 func TargetTrackingDesired(running int, metric, target float64, minCap, maxCap int) int {
 	n := int(math.Ceil(float64(running) * metric / target))
@@ -383,10 +386,16 @@ func (s *Sim) evaluate(p *ScalingPolicy) {
 		return fmt.Sprintf("monitor alarm %s in state ALARM triggered policy %s", alarm, p.PolicyName)
 	}
 	if p.highStreak >= s.Settings.ScaleOutDatapoints && want > sv.DesiredCount {
-		if t.scaledOut && now-t.lastScaleOut < p.ScaleOutCooldown {
+		// During the scale-out cooldown the capacity that scale-out added
+		// counts as part of the desired capacity: only a larger scale-out
+		// goes ahead (Application Auto Scaling API reference,
+		// TargetTrackingScalingPolicyConfiguration.ScaleOutCooldown: "won't
+		// increase the desired capacity again unless either a larger scale
+		// out is triggered or the cooldown period ends").
+		if t.scaledOut && now-t.lastScaleOut < p.ScaleOutCooldown && want <= t.scaleOutTo {
 			return
 		}
-		t.scaledOut, t.lastScaleOut = true, now
+		t.scaledOut, t.lastScaleOut, t.scaleOutTo = true, now, want
 		s.setDesired(sv, t, want, fmt.Sprintf("Setting desired count to %d.", want), cause(p.Alarms[0]))
 		p.highStreak = 0
 		return
@@ -396,7 +405,7 @@ func (s *Sim) evaluate(p *ScalingPolicy) {
 			return
 		}
 		if t.scaledOut && now-t.lastScaleOut < p.ScaleOutCooldown {
-			return // no scale-in right after a scale-out
+			return // no scale-in while a scale-out is taking effect
 		}
 		t.scaledIn, t.lastScaleIn = true, now
 		s.setDesired(sv, t, want, fmt.Sprintf("Setting desired count to %d.", want), cause(p.Alarms[1]))

@@ -5,7 +5,8 @@
 // their reconcile loop, deployments, the circuit breaker, daemon services,
 // draining, Fargate, Service Auto Scaling and a simple load model.
 //
-// Rules and numbers follow shared/FACTS.md. Placement (placement.go) and
+// Rules and numbers follow the AWS documentation pages cited next to them.
+// Placement (placement.go) and
 // reconcile (reconcile.go) policy are plain functions of state.
 //
 // For a UI (the lab screen):
@@ -42,8 +43,8 @@ func arn(kind, rest string) string {
 	return "arn:aws:ecs:" + Region + ":" + AccountID + ":" + kind + "/" + rest
 }
 
-// Settings are the simulation parameters (teaching figures; FACTS.md asks
-// for parameters where AWS documents nothing).
+// Settings are the simulation parameters (teaching figures, made
+// parameters where AWS documents nothing).
 type Settings struct {
 	AgentRegisterDelay time.Duration // instance running -> agent registered (10 s)
 	// RegisteredMemoryFraction: instances register a little less memory
@@ -63,12 +64,17 @@ type Settings struct {
 	StopGrace        time.Duration // containers exit after SIGTERM (2 s)
 	Deprovision      time.Duration // ENI detach for awsvpc / Fargate (3 s)
 
+	// Service throttle: tasks that keep failing to start (never RUNNING)
+	// are retried after a growing delay, up to about 27 minutes; AWS notes
+	// the figure may change
+	// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-throttle-logic.html).
 	RestartDelayBase time.Duration // first delay after a task fails to start (10 s)
-	RestartDelayMax  time.Duration // FACTS.md: up to 15 min
+	RestartDelayMax  time.Duration // the longest delay (27 min)
 
 	FargateZones []string // subnets' zones for Fargate tasks (a, b, c)
 
-	// Fargate prices (FACTS.md, us-east-1): per vCPU-hour and GB-hour.
+	// Fargate prices (https://aws.amazon.com/fargate/pricing/, us-east-1):
+	// per vCPU-hour and GB-hour.
 	FargateVCPUHour, FargateGBHour       float64
 	FargateVCPUHourARM, FargateGBHourARM float64
 	FargateMinBilled                     time.Duration
@@ -111,7 +117,7 @@ func DefaultSettings() Settings {
 		StopGrace:                2 * time.Second,
 		Deprovision:              3 * time.Second,
 		RestartDelayBase:         10 * time.Second,
-		RestartDelayMax:          15 * time.Minute,
+		RestartDelayMax:          27 * time.Minute,
 		FargateZones:             []string{"us-east-1a", "us-east-1b", "us-east-1c"},
 		FargateVCPUHour:          0.04048,
 		FargateGBHour:            0.004445,
@@ -159,6 +165,9 @@ type Sim struct {
 	eventSeq int
 	subs     []func(Event)
 	placer   Placer
+
+	account   map[string]string     // account settings changed from their defaults (eni.go)
+	runTokens map[string]*RunResult // RunTask client tokens
 
 	targets    []*ScalableTarget
 	policies   []*ScalingPolicy
@@ -220,6 +229,8 @@ type Cluster struct {
 	Arn       string
 	Status    string // ACTIVE | INACTIVE
 	CreatedAt time.Duration
+	Tags      []Tag
+	Settings  []ClusterSetting // containerInsights (always listed)
 
 	instances []*ContainerInstance // registration order
 	tasks     []*Task              // every task ever started (stopped ones too)
@@ -252,18 +263,83 @@ func (c *Cluster) Services() []*Service {
 	return out
 }
 
+// Tag is a resource tag.
+type Tag struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// ClusterSetting is a cluster setting (containerInsights).
+type ClusterSetting struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// ClusterInput is CreateCluster's input.
+type ClusterInput struct {
+	Name     string
+	Tags     []Tag
+	Settings []ClusterSetting
+}
+
 // CreateCluster creates (or returns the existing) cluster.
 func (s *Sim) CreateCluster(name string) (*Cluster, error) {
+	return s.CreateClusterWith(ClusterInput{Name: name})
+}
+
+// checkTags validates tags as ECS does (API_Tag.html: up to 50, keys 1-128
+// characters, values up to 256, the aws: prefix reserved).
+func checkTags(tags []Tag) error {
+	if len(tags) > 50 {
+		return invalidf("Too many tags: at most 50 tags per resource.")
+	}
+	seen := map[string]bool{}
+	for _, t := range tags {
+		switch {
+		case t.Key == "" || len(t.Key) > 128:
+			return invalidf("Tag keys must be 1 to 128 characters.")
+		case len(t.Value) > 256:
+			return invalidf("Tag values can be at most 256 characters.")
+		case strings.HasPrefix(strings.ToLower(t.Key), "aws:"):
+			return invalidf("Tag keys with the aws: prefix are reserved for AWS use.")
+		case seen[t.Key]:
+			return invalidf("Duplicate tag key %q.", t.Key)
+		}
+		seen[t.Key] = true
+	}
+	return nil
+}
+
+// CreateClusterWith creates a cluster with tags and settings; an ACTIVE
+// cluster of that name is returned as it is (CreateCluster is idempotent).
+// containerInsights takes enabled, disabled or enhanced
+// (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ClusterSetting.html).
+func (s *Sim) CreateClusterWith(in ClusterInput) (*Cluster, error) {
+	name := in.Name
 	if name == "" {
 		name = "default"
 	}
 	if !familyRE.MatchString(name) {
 		return nil, invalidf("Cluster name can have up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.")
 	}
+	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
+	insights := s.accountSetting("containerInsights").Value
+	for _, st := range in.Settings {
+		if st.Name != "containerInsights" {
+			return nil, invalidf("Invalid cluster setting name %q: the only setting is containerInsights.", st.Name)
+		}
+		if st.Value != "enabled" && st.Value != "disabled" && st.Value != "enhanced" {
+			return nil, invalidf("Invalid value %q for containerInsights: must be enabled, disabled or enhanced.", st.Value)
+		}
+		insights = st.Value
+	}
 	if c, ok := s.clusters[name]; ok && c.Status == "ACTIVE" {
 		return c, nil
 	}
 	c := &Cluster{Name: name, Arn: arn("cluster", name), Status: "ACTIVE", CreatedAt: s.k.Now(),
+		Tags: append([]Tag(nil), in.Tags...), Settings: []ClusterSetting{{"containerInsights", insights}},
 		active: map[*Task]bool{}, services: map[string]*Service{}}
 	if old, ok := s.clusters[name]; ok {
 		// Re-creating a deleted cluster: the old one is gone from listings.
@@ -363,10 +439,11 @@ func (c *Cluster) Counts() (registered, running, pending, services int) {
 		}
 	}
 	for t := range c.active {
-		if t.LastStatus == "RUNNING" {
+		switch t.LastStatus {
+		case StRunning:
 			running++
-		} else if t.LastStatus != "STOPPED" {
-			pending++
+		case StProvisioning, StPending, StActivating:
+			pending++ // stopping tasks are neither
 		}
 	}
 	for _, sv := range c.svcOrder {

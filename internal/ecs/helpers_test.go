@@ -111,11 +111,14 @@ func (w *world) checkInvariants() {
 	w.t.Helper()
 	for _, c := range w.ecs.Clusters() {
 		for _, ci := range c.instances {
-			cpu, mem, running := 0, 0, 0
+			cpu, mem, running, enis := 0, 0, 0, 0
 			groups := map[string]int{}
 			for _, t := range ci.Tasks() {
 				cpu += t.CPU
 				mem += t.Memory
+				if t.TaskDef.NetworkMode == "awsvpc" {
+					enis++
+				}
 				if t.LastStatus == StRunning {
 					running++
 				}
@@ -126,6 +129,9 @@ func (w *world) checkInvariants() {
 			cd := ci.Cand
 			if cd.RemainingCPU != ci.RegisteredCPU-cpu || cd.RemainingMemory != ci.RegisteredMemory-mem {
 				w.t.Errorf("%s: remaining %d CPU %d MiB, tasks reserve %d %d of %d %d", ci.EC2.ID, cd.RemainingCPU, cd.RemainingMemory, cpu, mem, ci.RegisteredCPU, ci.RegisteredMemory)
+			}
+			if cd.RemainingENI != cd.ENILimit-enis || cd.RemainingENI < 0 {
+				w.t.Errorf("%s: %d of %d network interfaces free, %d awsvpc tasks", ci.EC2.ID, cd.RemainingENI, cd.ENILimit, enis)
 			}
 			if cd.Running != running {
 				w.t.Errorf("%s: runningTasksCount %d, %d tasks RUNNING", ci.EC2.ID, cd.Running, running)

@@ -161,6 +161,14 @@ func (s *Sim) register(inst *ec2.Instance) *ContainerInstance {
 		},
 	}
 	ci.Cand.ci = ci
+	// awsvpc tasks need one network interface each; ENI trunking applies
+	// to instances registered after the account setting was turned on.
+	ci.Cand.ENILimit, ci.Cand.Trunked = AwsvpcTaskLimit(inst.Type, s.Trunking())
+	ci.Cand.RemainingENI = ci.Cand.ENILimit
+	if ci.Cand.Trunked {
+		ci.Cand.Attrs["ecs.awsvpc-trunk-id"] = "eni-" + s.hexID(17)
+		ci.custom = append(ci.custom, "ecs.awsvpc-trunk-id")
+	}
 	for _, p := range ReservedPorts {
 		ci.Cand.UsedPorts[PortKey{p, "tcp"}] = true
 	}

@@ -9,7 +9,8 @@ import (
 )
 
 // Placement policy: plain functions of state (DESIGN.md). The order is
-// FACTS.md's: (1) drop instances without enough CPU, memory or ports;
+// ECS's (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement.html):
+// (1) drop instances without enough CPU, memory, ports or network interfaces;
 // (2) apply constraints; (3) score with the strategies in the order given;
 // (4) pick the best (ties: the earlier-registered instance).
 
@@ -19,14 +20,23 @@ type PortKey struct {
 	Proto string
 }
 
-// Reserved ports on every container instance (FACTS.md): SSH, the Docker
+// Reserved ports on every container instance (API_PortMapping.html,
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html): SSH, the Docker
 // daemon and the ECS agent.
 var ReservedPorts = []int{22, 2375, 2376, 51678, 51679, 51680}
 
-// Dynamic host ports for bridge mode hostPort 0 (FACTS.md).
+// Dynamic host ports for bridge mode hostPort 0 come from the instance's
+// ephemeral port range, /proc/sys/net/ipv4/ip_local_port_range; ECS falls
+// back to 49153-65535 only when it cannot read that setting
+// (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html).
+// The simulated instances run the Linux default, 32768-60999 (the kernel's
+// ip_local_port_range default, kept by the Amazon Linux ECS-optimized AMIs).
 const (
-	DynamicPortMin = 49153
-	DynamicPortMax = 65535
+	DynamicPortMin = 32768
+	DynamicPortMax = 60999
+	// FallbackPortMin and FallbackPortMax are ECS's fallback range.
+	FallbackPortMin = 49153
+	FallbackPortMax = 65535
 )
 
 // AWS's RunTask failure reasons.
@@ -109,10 +119,12 @@ func NewStrategy(typ, field string) (Strategy, error) {
 }
 
 // DefaultServiceStrategies: spread across Availability Zones, then across
-// instances (FACTS.md).
+// instances (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-strategies.html).
 var DefaultServiceStrategies = []Strategy{{"spread", "attribute:ecs.availability-zone"}, {"spread", "instanceId"}}
 
-// DefaultRunTaskStrategies: random (FACTS.md).
+// DefaultRunTaskStrategies: AWS documents no default strategy for RunTask
+// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-strategies.html);
+// the simulator models the choice as random and its explanations say so.
 var DefaultRunTaskStrategies = []Strategy{{"random", ""}}
 
 // Candidate is one container instance as placement sees it.
@@ -128,7 +140,12 @@ type Candidate struct {
 	Running         int              // runningTasksCount
 	Groups          map[string]int   // active tasks per task group
 	Connected       bool
-	ci              *ContainerInstance // owner (nil in pure policy tests)
+	// ENILimit is how many awsvpc tasks the instance can hold (one network
+	// interface each; see eni.go); RemainingENI how many more fit now.
+	ENILimit     int
+	RemainingENI int
+	Trunked      bool               // registered with ENI trunking
+	ci           *ContainerInstance // owner (nil in pure policy tests)
 }
 
 // Attribute implements Target.
@@ -151,6 +168,7 @@ type Request struct {
 	CPU, Memory  int
 	Ports        []PortKey // fixed host ports
 	DynamicPorts int
+	ENIs         int // network interfaces (1 for an awsvpc task on EC2)
 	Group        string
 	Constraints  []Constraint
 	Strategies   []Strategy
@@ -181,6 +199,8 @@ func (r Rejection) detail() string {
 		return fmt.Sprintf("host port %d already in use", r.need)
 	case "dynamic":
 		return "no free dynamic host port"
+	case "eni":
+		return fmt.Sprintf("no free network interface for an awsvpc task: %d of %d in use", r.need, r.have)
 	}
 	return r.what
 }
@@ -427,7 +447,11 @@ func (p *Placer) Place(req *Request, cands []*Candidate, rng *rand.Rand) *Explan
 	best := -1
 	for idx, c := range cands {
 		if r, w, need, have := filterResources(req, c); r != "" {
-			p.reject(c, Rejection{Reason: r, what: w, need: need, have: have})
+			rej := Rejection{Reason: r, what: w, need: need, have: have}
+			if r == ReasonENI && c.Attrs["ecs.instance-type"] != "" {
+				rej.Detail = eniDetail(c)
+			}
+			p.reject(c, rej)
 			continue
 		}
 		if r, d := filterConstraints(req, c, p.groupN[idx]); r != "" {
@@ -470,7 +494,7 @@ func (p *Placer) failureReason() string {
 		}
 	}
 	best, n := "", 0
-	for _, r := range []string{ReasonCPU, ReasonMemory, ReasonPorts} {
+	for _, r := range []string{ReasonCPU, ReasonMemory, ReasonPorts, ReasonENI} {
 		if p.reasonsN[r] > n {
 			best, n = r, p.reasonsN[r]
 		}
@@ -478,8 +502,8 @@ func (p *Placer) failureReason() string {
 	return best
 }
 
-// filterResources checks CPU, then memory, then ports. It returns the AWS
-// reason, what was short, and the numbers.
+// filterResources checks CPU, then memory, then ports, then network
+// interfaces. It returns the AWS reason, what was short, and the numbers.
 func filterResources(req *Request, c *Candidate) (string, string, int, int) {
 	if req.CPU > c.RemainingCPU {
 		return ReasonCPU, "cpu", req.CPU, c.RemainingCPU
@@ -497,6 +521,9 @@ func filterResources(req *Request, c *Candidate) (string, string, int, int) {
 	}
 	if req.DynamicPorts > 0 && c.DynamicUsed+req.DynamicPorts > DynamicPortMax-DynamicPortMin+1 {
 		return ReasonPorts, "dynamic", 0, 0
+	}
+	if req.ENIs > 0 && c.RemainingENI < req.ENIs {
+		return ReasonENI, "eni", c.ENILimit - c.RemainingENI, c.ENILimit
 	}
 	return "", "", 0, 0
 }
@@ -557,6 +584,7 @@ func strategyScore(s Strategy, req *Request, c *Candidate, groupN int, counts *v
 func (c *Candidate) Take(req *Request) []int {
 	c.RemainingCPU -= req.CPU
 	c.RemainingMemory -= req.Memory
+	c.RemainingENI -= req.ENIs
 	if c.UsedPorts == nil {
 		c.UsedPorts = map[PortKey]bool{}
 	}
@@ -607,7 +635,8 @@ type TaskView struct {
 	CreatedSeq int // creation order
 }
 
-// ChooseToStop picks n tasks to stop for scale-in (FACTS.md): for binpack
+// ChooseToStop picks n tasks to stop for scale-in (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html,
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-strategies.html): for binpack
 // services from the instance that will have the most free resources;
 // otherwise from the AZ with the most tasks, then the instance with the
 // most; ties: a task not yet running, then the newest.

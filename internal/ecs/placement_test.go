@@ -186,7 +186,7 @@ func TestDynamicPortsAreAssignedFromTheEphemeralRange(t *testing.T) {
 	req := Request{CPU: 1, Memory: 1, Group: "g", DynamicPorts: 2}
 	got := c.Take(&req)
 	got = append(got, c.Take(&req)...)
-	want := []int{49153, 49154, 49155, 49156}
+	want := []int{32768, 32769, 32770, 32771} // ip_local_port_range 32768-60999
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("dynamic ports %v, want %v", got, want)
 	}

@@ -23,7 +23,8 @@ type Plan struct {
 	Stop    []string // task ids to stop
 }
 
-// Bounds returns the rolling-update bounds (FACTS.md): at most
+// Bounds returns the rolling-update bounds
+// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html): at most
 // floor(desired x max / 100) tasks RUNNING or PENDING, at least
 // ceil(desired x min / 100) healthy.
 func Bounds(desired, maxPercent, minHealthy int) (upper, lower int) {
@@ -33,7 +34,8 @@ func Bounds(desired, maxPercent, minHealthy int) (upper, lower int) {
 }
 
 // CircuitBreakerThreshold is the failed-task count that fails a deployment:
-// ceil(0.5 x desired), at least 3 and at most 200 (FACTS.md).
+// ceil(0.5 x desired), at least 3 and at most 200
+// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html).
 func CircuitBreakerThreshold(desired int) int {
 	n := (desired + 1) / 2
 	if n < 3 {

@@ -279,7 +279,13 @@ func TestInstanceFailureReplacesTasks(t *testing.T) {
 	}
 }
 
-func TestUnplaceableServiceTaskStaysPending(t *testing.T) {
+// TestPendingCountExcludesUnplaceableTasks: a task the service scheduler
+// cannot place is never created: it is not PENDING and stays out of
+// runningCount and pendingCount; the service logs "unable to place a task"
+// and keeps trying.
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Service.html (pendingCount)
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages-list.html
+func TestPendingCountExcludesUnplaceableTasks(t *testing.T) {
 	w := newWorld(t, 9)
 	w.cluster("c")
 	w.instances("c", "t3.micro", "us-east-1a")
@@ -287,8 +293,16 @@ func TestUnplaceableServiceTaskStaysPending(t *testing.T) {
 	sv := w.service(ServiceInput{Cluster: "c", ServiceName: "web", TaskDefinition: "web", DesiredCount: intp(3)})
 	w.advance(time.Minute)
 	r, p := sv.Counts()
-	if r != 2 || p != 1 {
-		t.Fatalf("running %d pending %d, want 2 and 1 (t3.micro registers %d MiB)", r, p, sv.Cluster.instances[0].RegisteredMemory)
+	if r != 2 || p != 0 || sv.Unplaced != 1 {
+		t.Fatalf("running %d pending %d unplaced %d, want 2, 0 and 1 (t3.micro registers %d MiB)", r, p, sv.Unplaced, sv.Cluster.instances[0].RegisteredMemory)
+	}
+	if _, _, pending, _ := sv.Cluster.Counts(); pending != 0 {
+		t.Errorf("cluster pendingTasksCount %d, want 0", pending)
+	}
+	for _, tk := range sv.Cluster.Tasks() {
+		if tk.LastStatus != StRunning {
+			t.Errorf("task %s is %s: an unplaceable task must not exist", tk.ID, tk.LastStatus)
+		}
 	}
 	found := false
 	for _, e := range sv.Events {
@@ -459,7 +473,7 @@ func TestTargetTrackingDesired(t *testing.T) {
 	}
 }
 
-// Property: after reconcile settles, running + pending == desired, and the
+// Property: after reconcile settles, running + pending + unplaced == desired, and the
 // tasks are balanced across AZs within one.
 func TestPropertyReconcileSettles(t *testing.T) {
 	for seed := uint64(1); seed <= 25; seed++ {
@@ -492,8 +506,8 @@ func TestPropertyReconcileSettles(t *testing.T) {
 			w.advance(10 * time.Minute)
 			w.checkInvariants()
 			run, pend := sv.Counts()
-			if run+pend != sv.DesiredCount {
-				t.Fatalf("running %d + pending %d != desired %d", run, pend, sv.DesiredCount)
+			if run+pend+sv.Unplaced != sv.DesiredCount {
+				t.Fatalf("running %d + pending %d + unplaced %d != desired %d", run, pend, sv.Unplaced, sv.DesiredCount)
 			}
 			az := azCounts(sv)
 			lo, hi := 1<<30, 0

@@ -68,11 +68,14 @@ type Service struct {
 	CreatedAt          time.Duration
 	Deployments        []*Deployment // PRIMARY first
 	Events             []ServiceEvent
-	// Unplaced counts tasks the scheduler wanted but could not place; they
-	// are reported in pendingCount (FACTS.md: the task stays PENDING).
+	// Unplaced counts tasks the scheduler wanted but could not place. They
+	// were never created: they are in no count (not pendingCount either);
+	// the service logs "unable to place a task" and retries when capacity
+	// changes.
 	Unplaced      int
 	LastPlacement *Explanation
 
+	clientToken    string
 	tasks          map[*Task]bool // tasks not yet STOPPED
 	reconcileEvt   sim.EventID
 	reconcileAt    time.Duration
@@ -86,7 +89,11 @@ type Service struct {
 	metrics []MetricSample
 }
 
-// Counts: running, pending (pending includes Unplaced) of the service.
+// Counts: running and pending tasks of the service. Pending are the
+// launched tasks on their way to RUNNING (PROVISIONING, PENDING,
+// ACTIVATING); tasks that could not be placed do not exist and are not
+// counted (API_Service.html: pendingCount is "the number of tasks in the
+// cluster that are in the PENDING state").
 func (sv *Service) Counts() (running, pending int) {
 	for t := range sv.tasks {
 		if t.DesiredStatus != StRunning {
@@ -98,7 +105,7 @@ func (sv *Service) Counts() (running, pending int) {
 			pending++
 		}
 	}
-	return running, pending + sv.Unplaced
+	return running, pending
 }
 
 // Tasks returns the service's tasks not yet STOPPED, oldest first.
@@ -132,6 +139,10 @@ type ServiceInput struct {
 	CircuitBreaker     *bool
 	Rollback           *bool
 	ForceNewDeployment bool
+	// ClientToken makes CreateService idempotent (API_CreateService.html:
+	// up to 36 ASCII characters): the same token for an existing service of
+	// the same name returns it.
+	ClientToken string
 }
 
 var serviceNameOK = familyRE
@@ -148,7 +159,13 @@ func (s *Sim) CreateService(in ServiceInput) (*Service, error) {
 	if !serviceNameOK.MatchString(in.ServiceName) {
 		return nil, invalidf("Service name can have up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.")
 	}
+	if len(in.ClientToken) > 36 {
+		return nil, invalidf("The client token can be at most 36 characters.")
+	}
 	if old, ok := c.services[in.ServiceName]; ok && old.Status != "INACTIVE" {
+		if in.ClientToken != "" && old.clientToken == in.ClientToken {
+			return old, nil
+		}
 		return nil, invalidf("Creation of service was not idempotent.")
 	}
 	td, err := s.resolveForLaunch(in.TaskDefinition)
@@ -167,7 +184,7 @@ func (s *Sim) CreateService(in ServiceInput) (*Service, error) {
 		return nil, invalidf("Invalid scheduling strategy %q: must be REPLICA or DAEMON.", sched)
 	}
 	sv := &Service{Name: in.ServiceName, Arn: arn("service", c.Name+"/"+in.ServiceName), Cluster: c, TaskDef: td,
-		LaunchType: lt, SchedulingStrategy: sched, Status: "ACTIVE", CreatedAt: s.k.Now(), tasks: map[*Task]bool{},
+		LaunchType: lt, SchedulingStrategy: sched, Status: "ACTIVE", CreatedAt: s.k.Now(), tasks: map[*Task]bool{}, clientToken: in.ClientToken,
 		Config: DeploymentConfiguration{MaximumPercent: 200, MinimumHealthyPercent: 100}}
 	if sched == "DAEMON" {
 		if lt == "FARGATE" {
@@ -192,7 +209,7 @@ func (s *Sim) CreateService(in ServiceInput) (*Service, error) {
 		sv.DesiredCount = *in.DesiredCount
 	}
 	if lt == "EC2" {
-		// Fargate ignores strategies and constraints (FACTS.md).
+		// Fargate ignores strategies and constraints (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement.html).
 		sv.Strategies = in.Strategies
 		sv.Constraints = in.Constraints
 	}
@@ -482,6 +499,7 @@ func (s *Sim) taskStopping(t *Task) {
 				delay = s.Settings.RestartDelayMax
 			}
 			sv.nextLaunch = s.k.Now() + delay
+			defer s.event(sv, "is unable to consistently start tasks successfully. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.")
 		}
 	}
 	if d := t.Deployment; d != nil && d == sv.Primary() && d.RolloutState == "IN_PROGRESS" &&
@@ -731,6 +749,8 @@ func unplacedMessage(e *Explanation, instances int) string {
 			return fmt.Sprintf("%s The closest matching container-instance %s has insufficient memory available. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.", base, id)
 		case ReasonPorts:
 			return fmt.Sprintf("%s The closest matching container-instance %s is already using a port required by your task. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.", base, id)
+		case ReasonENI:
+			return fmt.Sprintf("%s The closest matching container-instance %s encountered error \"RESOURCE:ENI\": no elastic network interface attachment point is free for an awsvpc task. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.", base, id)
 		case ReasonDistinctInstance:
 			return fmt.Sprintf("%s The closest matching container-instance %s encountered error \"DistinctInstance placement constraint unsatisfied.\". For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.", base, id)
 		case ReasonMemberOf:

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,6 +38,10 @@ type ContainerDef struct {
 	// ExitAfter after it starts with ExitCode; ExitAfter < 0 = runs forever.
 	ExitAfter time.Duration
 	ExitCode  int
+	// LogDriver is logConfiguration.logDriver ("" when unset);
+	// PrivateRegistry is set when repositoryCredentials is given.
+	LogDriver       string
+	PrivateRegistry bool
 }
 
 // TaskDefinition is one registered revision.
@@ -52,6 +57,7 @@ type TaskDefinition struct {
 	Memory                  int // task-level MiB (0 = unset)
 	CPUString, MemoryString string
 	Arch                    string // X86_64 | ARM64
+	ExecutionRoleArn        string
 	Containers              []ContainerDef
 	PlacementConstraints    []Constraint
 	Raw                     map[string]any // the input JSON, kept
@@ -96,8 +102,11 @@ func (td *TaskDefinition) ReservedMemory() int {
 }
 
 // HostPorts lists the fixed host ports the task needs and the number of
-// dynamic ones (bridge mode, hostPort 0). In host and awsvpc mode the host
-// port is the container port.
+// dynamic ones (bridge mode, hostPort 0). In host mode the host port is the
+// container port. An awsvpc task takes no host port: it gets its own
+// elastic network interface and its ports live there, so two awsvpc tasks
+// with the same container port fit on one instance (Request.ENIs counts
+// the interface instead; eni.go).
 func (td *TaskDefinition) HostPorts() (fixed []PortKey, dynamic int) {
 	for _, c := range td.Containers {
 		for _, p := range c.PortMappings {
@@ -106,13 +115,13 @@ func (td *TaskDefinition) HostPorts() (fixed []PortKey, dynamic int) {
 				proto = "tcp"
 			}
 			switch td.NetworkMode {
-			case "host", "awsvpc":
+			case "host":
 				hp := p.HostPort
 				if hp == 0 {
 					hp = p.ContainerPort
 				}
 				fixed = append(fixed, PortKey{hp, proto})
-			case "none":
+			case "none", "awsvpc":
 			default:
 				if p.HostPort == 0 {
 					dynamic++
@@ -200,6 +209,101 @@ var containerKeys = []string{"name", "image", "repositoryCredentials", "cpu", "m
 	"interactive", "pseudoTerminal", "dockerLabels", "ulimits", "logConfiguration", "healthCheck",
 	"systemControls", "resourceRequirements", "firelensConfiguration", "credentialSpecs"}
 
+// paramProblems is the AWS CLI's parameter validation of the input: every
+// unknown key and every value of the wrong type, one line each, in one
+// "Parameter validation failed:" message (as botocore reports them).
+func paramProblems(raw map[string]any) []string {
+	var out []string
+	out = append(out, unknownKeys(raw, taskDefKeys, "input")...)
+	for _, k := range []string{"family", "taskRoleArn", "executionRoleArn", "networkMode", "pidMode", "ipcMode"} {
+		out = append(out, typeProblem(raw, k, k, "str")...)
+	}
+	for _, k := range []string{"containerDefinitions", "volumes", "placementConstraints", "requiresCompatibilities", "tags", "inferenceAccelerators"} {
+		out = append(out, typeProblem(raw, k, k, "list")...)
+	}
+	cds, _ := raw["containerDefinitions"].([]any)
+	for i, c := range cds {
+		where := fmt.Sprintf("containerDefinitions[%d]", i)
+		obj, ok := c.(map[string]any)
+		if !ok {
+			out = append(out, fmt.Sprintf("Invalid type for parameter %s, value: %v, type: %s, valid types: <class 'dict'>", where, c, pyType(c)))
+			continue
+		}
+		dropNulls(obj)
+		out = append(out, unknownKeys(obj, containerKeys, where)...)
+		for _, k := range []string{"name", "image", "hostname", "user", "workingDirectory"} {
+			out = append(out, typeProblem(obj, k, where+"."+k, "str")...)
+		}
+		for _, k := range []string{"cpu", "memory", "memoryReservation", "startTimeout", "stopTimeout"} {
+			out = append(out, typeProblem(obj, k, where+"."+k, "int")...)
+		}
+		for _, k := range []string{"essential", "privileged", "readonlyRootFilesystem", "interactive", "pseudoTerminal", "disableNetworking"} {
+			out = append(out, typeProblem(obj, k, where+"."+k, "bool")...)
+		}
+		for _, k := range []string{"portMappings", "command", "entryPoint", "environment", "mountPoints", "links", "secrets"} {
+			out = append(out, typeProblem(obj, k, where+"."+k, "list")...)
+		}
+		pms, _ := obj["portMappings"].([]any)
+		for j, p := range pms {
+			pm, ok := p.(map[string]any)
+			if !ok {
+				continue
+			}
+			pw := fmt.Sprintf("%s.portMappings[%d]", where, j)
+			out = append(out, unknownKeys(pm, portMappingKeys, pw)...)
+			for _, k := range []string{"containerPort", "hostPort"} {
+				out = append(out, typeProblem(pm, k, pw+"."+k, "int")...)
+			}
+			out = append(out, typeProblem(pm, "protocol", pw+".protocol", "str")...)
+		}
+	}
+	return out
+}
+
+var portMappingKeys = []string{"containerPort", "hostPort", "protocol", "name", "appProtocol", "containerPortRange"}
+
+// typeProblem checks one value against a botocore type (str, int, bool,
+// list); absent keys are fine.
+func typeProblem(m map[string]any, key, where, want string) []string {
+	v, ok := m[key]
+	if !ok || v == nil {
+		return nil
+	}
+	good := false
+	switch want {
+	case "str":
+		_, good = v.(string)
+	case "int":
+		switch n := v.(type) {
+		case json.Number:
+			_, err := strconv.Atoi(string(n))
+			good = err == nil
+		case float64:
+			good = n == math.Trunc(n)
+		}
+	case "bool":
+		_, good = v.(bool)
+	case "list":
+		_, good = v.([]any)
+	}
+	if good {
+		return nil
+	}
+	return []string{fmt.Sprintf("Invalid type for parameter %s, value: %v, type: %s, valid types: <class '%s'>", where, v, pyType(v), want)}
+}
+
+// unknownKeys lists every key of obj that is not known, sorted.
+func unknownKeys(obj map[string]any, known []string, where string) []string {
+	var out []string
+	for k := range obj {
+		if !slices.Contains(known, k) {
+			out = append(out, fmt.Sprintf("Unknown parameter in %s: %q, must be one of: %s", where, k, strings.Join(known, ", ")))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 func checkKeys(obj map[string]any, known []string, where string) error {
 	var unknown []string
 	for k := range obj {
@@ -239,8 +343,8 @@ var familyRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
 // TaskDefinitionFromMap validates a decoded RegisterTaskDefinition input.
 func TaskDefinitionFromMap(raw map[string]any) (*TaskDefinition, error) {
 	dropNulls(raw)
-	if err := checkKeys(raw, taskDefKeys, "input"); err != nil {
-		return nil, err
+	if probs := paramProblems(raw); len(probs) > 0 {
+		return nil, &ParamError{strings.Join(probs, "\n")}
 	}
 	td := &TaskDefinition{Raw: raw, Status: "ACTIVE"}
 	fam, ok := raw["family"]
@@ -278,6 +382,9 @@ func TaskDefinitionFromMap(raw map[string]any) (*TaskDefinition, error) {
 				return nil, &ParamError{fmt.Sprintf("Invalid value for parameter requiresCompatibilities: %v, must be one of: EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES", v)}
 			}
 		}
+	}
+	if td.ExecutionRoleArn, err = optString(raw, "executionRoleArn"); err != nil {
+		return nil, err
 	}
 	td.Arch = "X86_64"
 	if rp, ok := raw["runtimePlatform"].(map[string]any); ok {
@@ -420,6 +527,12 @@ func parseContainer(obj map[string]any, i int) (ContainerDef, error) {
 			cd.PortMappings = append(cd.PortMappings, pm)
 		}
 	}
+	if lc, ok := obj["logConfiguration"].(map[string]any); ok {
+		cd.LogDriver, _ = lc["logDriver"].(string)
+	}
+	if _, ok := obj["repositoryCredentials"]; ok {
+		cd.PrivateRegistry = true
+	}
 	cd.Command = stringList(obj["command"])
 	cd.EntryPoint = stringList(obj["entryPoint"])
 	cd.ExitAfter, cd.ExitCode = commandBehaviour(append(append([]string{}, cd.EntryPoint...), cd.Command...))
@@ -477,25 +590,65 @@ func (td *TaskDefinition) validate() error {
 	if td.CPU > 0 && cpuSum > td.CPU {
 		return &ClientError{fmt.Sprintf("Invalid setting: the containers reserve %d CPU units in total, more than the task cpu of %d.", cpuSum, td.CPU)}
 	}
-	if fargate {
-		if td.NetworkMode != "awsvpc" {
-			return &ClientError{"Fargate only supports network mode 'awsvpc'."}
-		}
-		if td.CPU == 0 {
-			return &ClientError{"Fargate requires that 'cpu' be defined at the task level."}
-		}
-		if td.Memory == 0 {
-			return &ClientError{"Fargate requires that 'memory' be defined at the task level."}
-		}
-		if err := CheckFargateSize(td.CPU, td.Memory); err != nil {
-			return err
-		}
+	// A definition that requires FARGATE is refused at registration when it
+	// does not meet Fargate's requirements; any other definition is
+	// registered, and `compatibilities` lists FARGATE only when it meets
+	// them (RunTask and CreateService check the launch type against it).
+	fp := td.fargateProblem()
+	if fargate && fp != nil {
+		return fp
 	}
 	td.Compatibilities = []string{"EC2"}
-	if td.NetworkMode == "awsvpc" && td.CPU > 0 && td.Memory > 0 && CheckFargateSize(td.CPU, td.Memory) == nil {
+	if fp == nil {
 		td.Compatibilities = append(td.Compatibilities, "FARGATE")
 	}
 	return nil
+}
+
+// fargateProblem says why the definition cannot run on Fargate (nil when
+// it can):
+//   - the awsvpc network mode and task-level cpu and memory, a valid pair
+//     (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html,
+//     https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-cpu-memory-error.html);
+//   - an execution role when a container uses the awslogs log driver, an
+//     Amazon ECR image or private registry credentials: Fargate pulls the
+//     image and ships the logs with that role
+//     (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html).
+//     The awslogs and ECR messages are ECS's own; the private-registry one
+//     follows their pattern.
+func (td *TaskDefinition) fargateProblem() error {
+	if td.NetworkMode != "awsvpc" {
+		return &ClientError{"Fargate only supports network mode 'awsvpc'."}
+	}
+	if td.CPU == 0 {
+		return &ClientError{"Fargate requires that 'cpu' be defined at the task level."}
+	}
+	if td.Memory == 0 {
+		return &ClientError{"Fargate requires that 'memory' be defined at the task level."}
+	}
+	if err := CheckFargateSize(td.CPU, td.Memory); err != nil {
+		return err
+	}
+	if td.ExecutionRoleArn == "" {
+		for _, c := range td.Containers {
+			switch {
+			case c.LogDriver == "awslogs":
+				return &ClientError{"Fargate requires task definition to have execution role ARN to support log driver awslogs."}
+			case isECRImage(c.Image):
+				return &ClientError{"Fargate requires task definition to have execution role ARN to support ECR images."}
+			case c.PrivateRegistry:
+				return &ClientError{"Fargate requires task definition to have execution role ARN to support private registry authentication."}
+			}
+		}
+	}
+	return nil
+}
+
+// isECRImage reports a private Amazon ECR image (ACCOUNT.dkr.ecr.REGION.
+// amazonaws.com/...); the ECR Public gallery (public.ecr.aws) needs no role.
+func isECRImage(image string) bool {
+	host, _, ok := strings.Cut(image, "/")
+	return ok && strings.Contains(host, ".dkr.ecr.") && strings.Contains(host, ".amazonaws.com")
 }
 
 func (td *TaskDefinition) requires(c string) bool {
@@ -516,7 +669,11 @@ func (td *TaskDefinition) compatible(c string) bool {
 	return false
 }
 
-// CheckFargateSize validates a Fargate task size (FACTS.md "Fargate and EC2").
+// CheckFargateSize validates a Fargate task size. Any pair outside the
+// table is refused with the wording the ECS API and the AWS CLI print,
+// "Invalid 'cpu' setting for task." (some tools, such as Terraform, show
+// "No Fargate configuration exists for given values." instead):
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-cpu-memory-error.html
 func CheckFargateSize(cpu, mem int) error {
 	const g = 1024
 	var ok bool
@@ -539,7 +696,7 @@ func CheckFargateSize(cpu, mem int) error {
 		return &ClientError{"Invalid 'cpu' setting for task."}
 	}
 	if !ok {
-		return &ClientError{fmt.Sprintf("No Fargate configuration exists for given values: %d CPU, %d memory. See the Amazon ECS documentation for the valid values.", cpu, mem)}
+		return &ClientError{"Invalid 'cpu' setting for task."}
 	}
 	return nil
 }

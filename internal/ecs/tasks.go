@@ -9,7 +9,7 @@ import (
 	"github.com/cloudlab/cloudlab/internal/sim"
 )
 
-// Task lifecycle states (FACTS.md).
+// Task lifecycle states (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-lifecycle-explanation.html).
 const (
 	StProvisioning   = "PROVISIONING"
 	StPending        = "PENDING"
@@ -21,7 +21,7 @@ const (
 	StStopped        = "STOPPED"
 )
 
-// Stop codes (FACTS.md).
+// Stop codes (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html, stopCode).
 const (
 	StopTaskFailedToStart         = "TaskFailedToStart"
 	StopEssentialContainerExited  = "EssentialContainerExited"
@@ -67,6 +67,9 @@ type Task struct {
 	Containers    []*Container
 	Service       *Service
 	Deployment    *Deployment
+	// ENI is the task's own elastic network interface (awsvpc tasks, on
+	// EC2 and Fargate) and PrivateIP its address; empty otherwise.
+	ENI, PrivateIP string
 
 	CreatedAt, PullStartedAt, PullStoppedAt, StartedAt, StoppingAt, StoppedAt, ExecutionStoppedAt time.Duration
 	wasRunning                                                                                    bool
@@ -102,6 +105,10 @@ type RunInput struct {
 	Strategies         []Strategy // nil = default random
 	Constraints        []Constraint
 	ContainerInstances []string // StartTask only
+	// ClientToken makes RunTask idempotent: a second call with the same
+	// token returns the first call's answer (API_RunTask.html: up to 64
+	// characters).
+	ClientToken string
 }
 
 // RunResult is RunTask's answer: tasks started and failures.
@@ -112,9 +119,27 @@ type RunResult struct {
 	Explanations []*Explanation
 }
 
-// RunTask places and starts up to 10 tasks (FACTS.md: RunTask without a
-// strategy places randomly). Unplaceable tasks become failures.
+// RunTask places and starts up to 10 tasks. Without a strategy the
+// simulator picks at random (a model: AWS documents no default for
+// RunTask). Unplaceable tasks become failures.
 func (s *Sim) RunTask(in RunInput) (*RunResult, error) {
+	if len(in.ClientToken) > 64 {
+		return nil, invalidf("The client token can be at most 64 characters.")
+	}
+	if res, ok := s.runTokens[in.ClientToken]; ok && in.ClientToken != "" {
+		return res, nil
+	}
+	res, err := s.runTask(in)
+	if err == nil && in.ClientToken != "" {
+		if s.runTokens == nil {
+			s.runTokens = map[string]*RunResult{}
+		}
+		s.runTokens[in.ClientToken] = res
+	}
+	return res, err
+}
+
+func (s *Sim) runTask(in RunInput) (*RunResult, error) {
 	c, err := s.Cluster(in.Cluster)
 	if err != nil {
 		return nil, err
@@ -140,7 +165,7 @@ func (s *Sim) RunTask(in RunInput) (*RunResult, error) {
 	res := &RunResult{}
 	if lt == "FARGATE" {
 		// Fargate ignores placement strategies and constraints and spreads
-		// tasks across Availability Zones (FACTS.md).
+		// tasks across Availability Zones (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement.html).
 		for n := 0; n < in.Count; n++ {
 			res.Tasks = append(res.Tasks, s.launchFargate(c, td, group, in.StartedBy, nil, nil))
 		}
@@ -157,6 +182,11 @@ func (s *Sim) RunTask(in RunInput) (*RunResult, error) {
 	for n := 0; n < in.Count; n++ {
 		e := s.placer.Place(&req, c.candidates(), s.k.Rand())
 		exp := e.Clone()
+		if in.Strategies == nil {
+			// AWS documents no default strategy for RunTask; random is the
+			// simulator's model, and the explanation says so.
+			exp.Strategies = []string{"none given: AWS documents no default for RunTask; the simulator picks at random"}
+		}
 		res.Explanations = append(res.Explanations, exp)
 		c.LastPlacement = exp
 		if !e.Placed() {
@@ -198,8 +228,8 @@ func (s *Sim) StartTask(in RunInput) (*RunResult, error) {
 	if len(in.ContainerInstances) > 10 {
 		return nil, invalidf("Container instances cannot exceed 10.")
 	}
-	if td.requires("FARGATE") && !td.compatible("EC2") {
-		return nil, invalidf("StartTask does not support the FARGATE launch type.")
+	if !td.compatible("EC2") {
+		return nil, invalidf("Task definition does not support launch_type EC2.")
 	}
 	group := in.Group
 	if group == "" {
@@ -240,12 +270,14 @@ func (s *Sim) resolveForLaunch(ref string) (*TaskDefinition, error) {
 	return td, nil
 }
 
+// checkLaunchType: a launch type is accepted when the definition's
+// `compatibilities` (what ECS validated it against, shown by
+// describe-task-definition) lists it. Without --launch-type (and no
+// capacity provider) ECS uses EC2.
 func checkLaunchType(lt string, td *TaskDefinition) (string, error) {
 	switch lt {
 	case "", "EC2":
-		// Without --launch-type (and no capacity provider) ECS uses EC2; a
-		// FARGATE-only definition then needs --launch-type FARGATE.
-		if td.requires("FARGATE") && !td.requires("EC2") {
+		if !td.compatible("EC2") {
 			return "", invalidf("Task definition does not support launch_type EC2.")
 		}
 		return "EC2", nil
@@ -260,8 +292,12 @@ func checkLaunchType(lt string, td *TaskDefinition) (string, error) {
 
 func (s *Sim) request(td *TaskDefinition, group string, cons []Constraint, strat []Strategy) Request {
 	fixed, dyn := td.HostPorts()
-	return Request{CPU: td.ReservedCPU(), Memory: td.ReservedMemory(), Ports: fixed, DynamicPorts: dyn,
+	r := Request{CPU: td.ReservedCPU(), Memory: td.ReservedMemory(), Ports: fixed, DynamicPorts: dyn,
 		Group: group, Constraints: cons, Strategies: strat}
+	if td.NetworkMode == "awsvpc" {
+		r.ENIs = 1 // its own elastic network interface (eni.go)
+	}
+	return r
 }
 
 func (s *Sim) newTask(c *Cluster, td *TaskDefinition, group, startedBy, lt string) *Task {
@@ -272,6 +308,10 @@ func (s *Sim) newTask(c *Cluster, td *TaskDefinition, group, startedBy, lt strin
 		ExecutionStoppedAt: -1, seq: s.nextSeq()}
 	for _, cd := range td.Containers {
 		t.Containers = append(t.Containers, &Container{Name: cd.Name, Image: cd.Image, LastStatus: "PENDING", Essential: cd.Essential, def: cd})
+	}
+	if td.NetworkMode == "awsvpc" {
+		t.ENI = "eni-" + s.hexID(17)
+		t.PrivateIP = fmt.Sprintf("10.0.%d.%d", 128+(t.seq/250)%128, 4+t.seq%250)
 	}
 	c.tasks = append(c.tasks, t)
 	c.active[t] = true
@@ -322,9 +362,11 @@ func (s *Sim) bindPorts(t *Task) {
 		for _, pm := range ct.def.PortMappings {
 			hp := pm.HostPort
 			switch t.TaskDef.NetworkMode {
-			case "host", "awsvpc":
+			case "host":
 				hp = pm.ContainerPort
-			case "none":
+			case "none", "awsvpc":
+				// awsvpc: the container port is on the task's own network
+				// interface; no host port is bound.
 				continue
 			default:
 				if hp == 0 && dyn < len(t.dynPorts) {
@@ -522,6 +564,7 @@ func (s *Sim) stopped(t *Task) {
 		cd := ci.Cand
 		cd.RemainingCPU += t.req.CPU
 		cd.RemainingMemory += t.req.Memory
+		cd.RemainingENI += t.req.ENIs
 		for _, p := range t.req.Ports {
 			delete(cd.UsedPorts, p)
 		}
@@ -674,7 +717,7 @@ func (s *Sim) DescribeTasks(cluster string, refs []string) ([]*Task, []Failure, 
 }
 
 // fargateTaskCost: billed from the start of the image pull until the task
-// stops, per second, 1-minute minimum (FACTS.md).
+// stops, per second, 1-minute minimum (https://aws.amazon.com/fargate/pricing/).
 func (s *Sim) fargateTaskCost(t *Task) float64 {
 	if t.PullStartedAt < 0 {
 		return 0

@@ -70,6 +70,7 @@ type Runner struct {
 	current int
 	history []Command
 	env     *Env
+	shOpts  []shell.Option
 }
 
 // Option configures a Runner.
@@ -77,6 +78,12 @@ type Option func(*Runner)
 
 // WithSeed sets the simulation seed (default DefaultSeed).
 func WithSeed(seed uint64) Option { return func(r *Runner) { r.Seed = seed } }
+
+// WithShellOptions configures the lab's shell, for example where file://
+// paths are read (shell.WithDir of the script's folder).
+func WithShellOptions(opts ...shell.Option) Option {
+	return func(r *Runner) { r.shOpts = append(r.shOpts, opts...) }
+}
 
 // NewRunner creates a fresh simulated account, runs the lab's setup lines
 // and returns a runner at step 1. A failing setup line is an error naming
@@ -90,7 +97,7 @@ func NewRunner(l *Lab, opts ...Option) (*Runner, error) {
 		o(r)
 	}
 	r.Acct = cloud.New(r.Seed)
-	r.Shell = shell.New(r.Acct)
+	r.Shell = shell.New(r.Acct, r.shOpts...)
 	r.steps = make([]StepResult, len(l.Steps))
 	for i, s := range l.Steps {
 		r.steps[i].Title = s.Title

@@ -383,7 +383,7 @@ func (f *Function) complete(inv *Invocation) {
 	// Billing: duration rounded up; since Aug 2025 an on-demand cold start
 	// also bills its Init phase (setting "free" for the older rule).
 	billable := inv.Duration
-	if inv.Cold && e.pc == nil && s.settings.InitBilling == "billed" {
+	if inv.Cold && e.pc == nil && initBilled(s.settings.InitBilling, cfg) {
 		billable += inv.InitDuration
 	}
 	inv.Billed = BilledDuration(billable, s.settings.BillingGranularity)
@@ -480,6 +480,9 @@ func (inv *Invocation) LogLines() []string {
 		id, ms(inv.Duration), inv.Billed/time.Millisecond, inv.MemoryMB, inv.MaxMemoryMB)
 	if inv.Cold && inv.InitDuration > 0 {
 		rep += fmt.Sprintf("\tInit Duration: %.2f ms", ms(inv.InitDuration))
+	}
+	if inv.TimedOut {
+		rep += "\tStatus: timeout" // as AWS prints a timed-out invocation's REPORT
 	}
 	out = append(out, rep)
 	return out

@@ -60,6 +60,9 @@ func (f *Function) PutProvisionedConcurrency(qualifier string, n int) (Provision
 	if err != nil {
 		return ProvisionedConfig{}, err
 	}
+	if err := f.pcConflict(qualifier); err != nil {
+		return ProvisionedConfig{}, err
+	}
 	if n < 1 {
 		return ProvisionedConfig{}, validation(n, "provisionedConcurrentExecutions", "Member must have value greater than or equal to 1")
 	}

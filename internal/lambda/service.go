@@ -245,21 +245,11 @@ func (s *Service) Function(name string) (*Function, error) {
 	return f, nil
 }
 
-// baseName accepts a name, a partial ARN or a full ARN.
+// baseName accepts a name, name:qualifier, a partial ARN or a full ARN
+// (qualified or not): SplitFunctionName in qualifier.go.
 func baseName(name string) string {
-	const marker = ":function:"
-	for i := 0; i+len(marker) <= len(name); i++ {
-		if name[i:i+len(marker)] == marker {
-			rest := name[i+len(marker):]
-			for j := 0; j < len(rest); j++ {
-				if rest[j] == ':' {
-					return rest[:j]
-				}
-			}
-			return rest
-		}
-	}
-	return name
+	n, _ := SplitFunctionName(name)
+	return n
 }
 
 // CreateFunction creates a function with configuration c.
@@ -276,7 +266,9 @@ func (s *Service) CreateFunction(name string, c Config) (*Function, error) {
 	now := s.k.Now()
 	f := &Function{svc: s, Name: name, Created: now, aliases: map[string]*Alias{}, Reserved: -1,
 		pcs: map[string]*pcConfig{}, eic: map[string]*EventInvokeConfig{}, envs: map[int64]*Env{}, dirty: true, revision: 1}
-	c.CodeSHA256 = codeSHA(name, 1)
+	if c.CodeSHA256 == "" { // no package file: a deterministic stand-in
+		c.CodeSHA256 = codeSHA(name, 1)
+	}
 	f.latest = &Version{fn: f, Name: "$LATEST", Cfg: c, LastModified: now}
 	f.latest.pool = newPool(f.latest)
 	f.st.init()

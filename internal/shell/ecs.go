@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -152,6 +153,12 @@ func mergeInputJSON(a *Args, cmd *Command, text string) error {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	// Like the AWS CLI's parameter validation, report every unknown key and
+	// every wrong type at once, one line each.
+	var probs []string
+	bad := func(k string, v any, want string) {
+		probs = append(probs, fmt.Sprintf("Invalid type for parameter %s, value: %v, type: %s, valid types: <class '%s'>", k, v, pyTypeName(v), want))
+	}
 	for _, k := range keys {
 		v := m[k]
 		name := kebab(k)
@@ -163,34 +170,41 @@ func mergeInputJSON(a *Args, cmd *Command, text string) error {
 					names = append(names, camel(o.Name))
 				}
 			}
-			return &UsageError{Msg: fmt.Sprintf("Parameter validation failed:\nUnknown parameter in input: %q, must be one of: %s", k, strings.Join(names, ", "))}
+			probs = append(probs, fmt.Sprintf("Unknown parameter in input: %q, must be one of: %s", k, strings.Join(names, ", ")))
+			continue
 		}
 		if a.Has(name) || v == nil {
 			continue
 		}
 		switch sp.Type {
 		case Int:
-			n, err := strconv.ParseInt(fmt.Sprint(v), 10, 64)
-			if err != nil {
-				return usagef("Parameter validation failed:\nInvalid type for parameter %s, value: %v, valid types: <class 'int'>", k, v)
+			num, isNum := v.(json.Number)
+			n, err := strconv.ParseInt(string(num), 10, 64)
+			if !isNum || err != nil {
+				bad(k, v, "int")
+				continue
 			}
 			a.vals[name] = n
 		case Float:
-			f, err := strconv.ParseFloat(fmt.Sprint(v), 64)
-			if err != nil {
-				return usagef("Parameter validation failed:\nInvalid type for parameter %s, value: %v, valid types: <class 'float'>", k, v)
+			num, isNum := v.(json.Number)
+			f, err := strconv.ParseFloat(string(num), 64)
+			if !isNum || err != nil {
+				bad(k, v, "float")
+				continue
 			}
 			a.vals[name] = f
 		case Bool:
 			b, ok := v.(bool)
 			if !ok {
-				return usagef("Parameter validation failed:\nInvalid type for parameter %s, value: %v, valid types: <class 'bool'>", k, v)
+				bad(k, v, "bool")
+				continue
 			}
 			a.vals[name] = b
 		case List:
 			list, ok := v.([]any)
 			if !ok {
-				return usagef("Parameter validation failed:\nInvalid type for parameter %s, value: %v, valid types: <class 'list'>", k, v)
+				bad(k, v, "list")
+				continue
 			}
 			var items []string
 			allStrings := true
@@ -209,27 +223,73 @@ func mergeInputJSON(a *Args, cmd *Command, text string) error {
 		default:
 			if s, ok := v.(string); ok {
 				a.vals[name] = s
-			} else {
+			} else if _, isMap := v.(map[string]any); isMap || sp.Type == JSON {
 				b, _ := json.Marshal(v)
-				a.vals[name] = string(b)
+				a.vals[name] = string(b) // a structure, given as JSON
+			} else {
+				bad(k, v, "str")
 			}
 		}
 	}
+	if len(probs) > 0 {
+		return &UsageError{Msg: "Parameter validation failed:\n" + strings.Join(probs, "\n")}
+	}
 	return nil
+}
+
+// pyTypeName is the Python type the AWS CLI names for a JSON value.
+func pyTypeName(v any) string {
+	switch x := v.(type) {
+	case string:
+		return "<class 'str'>"
+	case json.Number:
+		if strings.ContainsAny(string(x), ".eE") {
+			return "<class 'float'>"
+		}
+		return "<class 'int'>"
+	case bool:
+		return "<class 'bool'>"
+	case []any:
+		return "<class 'list'>"
+	case map[string]any:
+		return "<class 'dict'>"
+	}
+	return "<class 'NoneType'>"
 }
 
 func ecsCommands() []Command {
 	return []Command{
 		ecsCmd("create-cluster", "Create a cluster", "", []OptSpec{
 			ecsOpt("cluster-name", "Cluster name (default: default)."),
-			ecsOpt("tags", "Tags (kept, not simulated)."),
-			ecsOpt("settings", "Cluster settings such as containerInsights (kept, not simulated)."),
+			{Name: "tags", Type: List, Help: "key=team,value=web key=env,value=prod ... or JSON (kept; describe-clusters --include TAGS shows them)."},
+			{Name: "settings", Type: List, Help: "name=containerInsights,value=enabled|disabled|enhanced (kept; describe-clusters --include SETTINGS shows it; metrics not simulated)."},
+			ecsOpt("configuration", "executeCommandConfiguration=... (accepted, not simulated)."),
+			{Name: "capacity-providers", Type: List, Help: "FARGATE FARGATE_SPOT (accepted; use --launch-type or --capacity-provider-strategy on run-task)."},
+			{Name: "default-capacity-provider-strategy", Type: List, Help: "Accepted, not simulated."},
+			ecsOpt("service-connect-defaults", "namespace=... (accepted, not simulated)."),
 		}, func(ctx *Ctx, a Args) (Result, error) {
-			c, err := ctx.Acct.ECS.CreateCluster(a.Str("cluster-name"))
+			in := ecs.ClusterInput{Name: a.Str("cluster-name")}
+			var err error
+			if in.Tags, err = tagsArg(a); err != nil {
+				return Result{}, err
+			}
+			if a.Has("settings") {
+				items, err := structList(a.List("settings"))
+				if err != nil {
+					return Result{}, usagef("Error parsing parameter '--settings': %v", err)
+				}
+				if err := structKeys("settings", items, "name", "value"); err != nil {
+					return Result{}, err
+				}
+				for _, it := range items {
+					in.Settings = append(in.Settings, ecs.ClusterSetting{Name: str(it, "name"), Value: str(it, "value")})
+				}
+			}
+			c, err := ctx.Acct.ECS.CreateClusterWith(in)
 			if err != nil {
 				return Result{}, err
 			}
-			return Result{Output: map[string]any{"cluster": clusterJSON(ctx, c)}}, nil
+			return Result{Output: map[string]any{"cluster": clusterJSON(ctx, c, "SETTINGS", "TAGS", "STATISTICS")}}, nil
 		}),
 		ecsCmd("list-clusters", "List cluster ARNs", "", nil, func(ctx *Ctx, a Args) (Result, error) {
 			arns := []string{}
@@ -241,7 +301,7 @@ func ecsCommands() []Command {
 		ecsCmd("describe-clusters", "Describe clusters", "", []OptSpec{
 			{Name: "clusters", Type: List, Complete: "cluster", Help: "Cluster names or ARNs (default: default)."},
 			{Name: "cluster", Type: List, Complete: "cluster", Help: "Same as --clusters (accepted for convenience)."},
-			{Name: "include", Type: List, Help: "Extra information (accepted, ignored)."},
+			{Name: "include", Type: List, Enum: []string{"ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"}, Help: "Also show SETTINGS, TAGS, STATISTICS (ATTACHMENTS and CONFIGURATIONS accepted)."},
 		}, func(ctx *Ctx, a Args) (Result, error) {
 			names := append(a.List("clusters"), a.List("cluster")...)
 			if len(names) == 0 {
@@ -259,9 +319,33 @@ func ecsCommands() []Command {
 					fails = append(fails, ecs.Failure{Arn: arn, Reason: "MISSING"})
 					continue
 				}
-				out = append(out, clusterJSON(ctx, c))
+				out = append(out, clusterJSON(ctx, c, a.List("include")...))
 			}
 			return Result{Output: map[string]any{"clusters": out, "failures": fails}}, nil
+		}),
+		ecsCmd("put-account-setting", "Change an account setting, e.g. --name awsvpcTrunking --value enabled (more network interfaces for awsvpc tasks on instances launched afterwards)", "", []OptSpec{
+			{Name: "name", Help: "(required) Setting name: awsvpcTrunking, containerInsights, ..."},
+			ecsOpt("value", "(required) enabled | disabled (containerInsights also enhanced)."),
+			ecsOpt("principal-arn", "The user or role (the simulator has one principal; accepted)."),
+		}, ecsPutAccountSetting),
+		ecsCmd("put-account-setting-default", "Change an account setting for every principal (same as put-account-setting here)", "", []OptSpec{
+			{Name: "name", Help: "(required) Setting name: awsvpcTrunking, containerInsights, ..."},
+			ecsOpt("value", "(required) enabled | disabled (containerInsights also enhanced)."),
+		}, ecsPutAccountSetting),
+		ecsCmd("list-account-settings", "List account settings (--name for one, --effective-settings accepted)", "", []OptSpec{
+			ecsOpt("name", "Only this setting."),
+			ecsOpt("value", "Only settings with this value."),
+			ecsOpt("principal-arn", "Accepted (one principal)."),
+			{Name: "effective-settings", Type: Bool, Help: "Accepted: the settings shown are the effective ones."},
+		}, func(ctx *Ctx, a Args) (Result, error) {
+			out := []ecs.AccountSetting{}
+			for _, st := range ctx.Acct.ECS.AccountSettings(a.Str("name")) {
+				if a.Has("value") && st.Value != a.Str("value") {
+					continue
+				}
+				out = append(out, st)
+			}
+			return Result{Output: map[string]any{"settings": out}}, nil
 		}),
 		ecsCmd("delete-cluster", "Delete a cluster (it must have no instances, services or tasks)", "", []OptSpec{
 			req("cluster", "Cluster name or ARN."),
@@ -270,20 +354,58 @@ func ecsCommands() []Command {
 			if err != nil {
 				return Result{}, err
 			}
-			return Result{Output: map[string]any{"cluster": clusterJSON(ctx, c)}}, nil
+			return Result{Output: map[string]any{"cluster": clusterJSON(ctx, c, "SETTINGS", "TAGS", "STATISTICS")}}, nil
 		}),
 	}
 }
 
-func clusterJSON(ctx *Ctx, c *ecs.Cluster) map[string]any {
+// clusterJSON is the API's Cluster object. Settings, tags and statistics
+// appear only when included (DescribeClusters --include; CreateCluster and
+// DeleteCluster return them).
+func clusterJSON(ctx *Ctx, c *ecs.Cluster, include ...string) map[string]any {
 	reg, run, pend, svcs := c.Counts()
-	return map[string]any{
+	m := map[string]any{
 		"clusterArn": c.Arn, "clusterName": c.Name, "status": c.Status,
 		"registeredContainerInstancesCount": reg, "runningTasksCount": run, "pendingTasksCount": pend,
-		"activeServicesCount": svcs, "statistics": []any{}, "tags": []any{},
-		"settings":          []any{map[string]string{"name": "containerInsights", "value": "disabled"}},
-		"capacityProviders": []any{}, "defaultCapacityProviderStrategy": []any{},
+		"activeServicesCount": svcs, "capacityProviders": []any{}, "defaultCapacityProviderStrategy": []any{},
 	}
+	for _, inc := range include {
+		switch inc {
+		case "SETTINGS":
+			m["settings"] = c.Settings
+		case "TAGS":
+			tags := c.Tags
+			if tags == nil {
+				tags = []ecs.Tag{}
+			}
+			m["tags"] = tags
+		case "STATISTICS":
+			m["statistics"] = []any{}
+		}
+	}
+	return m
+}
+
+// tagsArg parses --tags key=K,value=V ... (or a JSON list).
+func tagsArg(a Args) ([]ecs.Tag, error) {
+	if !a.Has("tags") {
+		return nil, nil
+	}
+	items, err := structList(a.List("tags"))
+	if err != nil {
+		return nil, usagef("Error parsing parameter '--tags': %v", err)
+	}
+	if err := structKeys("tags", items, "key", "value"); err != nil {
+		return nil, err
+	}
+	var out []ecs.Tag
+	for i, it := range items {
+		if _, ok := it["key"]; !ok {
+			return nil, usagef("Parameter validation failed:\nMissing required parameter in tags[%d]: \"key\"", i)
+		}
+		out = append(out, ecs.Tag{Key: str(it, "key"), Value: str(it, "value")})
+	}
+	return out, nil
 }
 
 func awsTime(d time.Duration) string { return sim.Timestamp(d) }
@@ -292,4 +414,35 @@ func optTime(m map[string]any, key string, d time.Duration) {
 	if d >= 0 {
 		m[key] = awsTime(d)
 	}
+}
+
+func ecsPutAccountSetting(ctx *Ctx, a Args) (Result, error) {
+	st, err := ctx.Acct.ECS.PutAccountSetting(a.Str("name"), a.Str("value"))
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Output: map[string]any{"setting": st}}, nil
+}
+
+// structKeys is the CLI's parameter validation of a list of structures:
+// every unknown member is reported (settings containerInsights=enabled is
+// not name=containerInsights,value=enabled).
+func structKeys(param string, items []map[string]any, known ...string) error {
+	var probs []string
+	for i, it := range items {
+		keys := make([]string, 0, len(it))
+		for k := range it {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if !slices.Contains(known, k) {
+				probs = append(probs, fmt.Sprintf("Unknown parameter in %s[%d]: %q, must be one of: %s", param, i, k, strings.Join(known, ", ")))
+			}
+		}
+	}
+	if len(probs) > 0 {
+		return &UsageError{Msg: "Parameter validation failed:\n" + strings.Join(probs, "\n")}
+	}
+	return nil
 }

@@ -113,6 +113,7 @@ func ecsServiceCommands() []Command {
 			{Name: "launch-type", Enum: []string{"EC2", "FARGATE"}, Help: "EC2 (default) or FARGATE."},
 			{Name: "capacity-provider-strategy", Type: List, Help: "capacityProvider=FARGATE,base=2,weight=1 capacityProvider=FARGATE_SPOT,weight=3 (both run as Fargate)."},
 			{Name: "scheduling-strategy", Enum: []string{"REPLICA", "DAEMON"}, Help: "REPLICA (default) or DAEMON (one task per instance)."},
+			{Name: "client-token", Help: "Idempotency token (up to 36 characters): the same request with the same token returns the same service."},
 		}, serviceOpts()...), ecsCreateService),
 		ecsCmd("update-service", "Change desired count, task definition (a rolling deployment) or deployment settings", "", append([]OptSpec{
 			clusterOpt(),
@@ -247,7 +248,7 @@ func ecsCreateService(ctx *Ctx, a Args) (Result, error) {
 		return Result{}, err
 	}
 	in := ecs.ServiceInput{Cluster: a.Str("cluster"), ServiceName: a.Str("service-name"), TaskDefinition: a.Str("task-definition"),
-		LaunchType: lt, SchedulingStrategy: a.Str("scheduling-strategy")}
+		LaunchType: lt, SchedulingStrategy: a.Str("scheduling-strategy"), ClientToken: a.Str("client-token")}
 	if err := serviceInput(a, &in); err != nil {
 		return Result{}, err
 	}
@@ -283,9 +284,6 @@ func serviceJSON(ctx *Ctx, sv *ecs.Service) map[string]any {
 		dm := map[string]any{"id": d.ID, "status": d.Status, "taskDefinition": d.TaskDef.Arn, "desiredCount": d.DesiredCount,
 			"runningCount": dr, "pendingCount": dp, "failedTasks": d.FailedTasks, "createdAt": awsTime(d.CreatedAt),
 			"updatedAt": awsTime(d.UpdatedAt), "launchType": d.LaunchType, "rolloutState": d.RolloutState}
-		if d.Status == "PRIMARY" {
-			dm["pendingCount"] = dp + sv.Unplaced
-		}
 		if d.RolloutStateReason != "" {
 			dm["rolloutStateReason"] = d.RolloutStateReason
 		}

@@ -193,6 +193,10 @@ func ecsTaskCommands() []Command {
 			OptSpec{Name: "placement-constraints", Type: List, Help: "type=distinctInstance type=memberOf,expression=\"...\" or JSON."},
 			OptSpec{Name: "network-configuration", Help: "awsvpcConfiguration={subnets=[...],securityGroups=[...]} (accepted)."},
 			OptSpec{Name: "platform-version", Help: "Fargate platform version (accepted)."},
+			OptSpec{Name: "client-token", Help: "Idempotency token (up to 64 characters): the same token returns the tasks the first call started."},
+			OptSpec{Name: "enable-ecs-managed-tags", Type: Bool, Help: "Accepted."},
+			OptSpec{Name: "propagate-tags", Help: "Accepted."},
+			OptSpec{Name: "enable-execute-command", Type: Bool, Help: "Accepted."},
 		), ecsRunTask),
 		ecsCmd("start-task", "Start tasks on the container instances you name (no scheduler)", "", append(runTaskOpts(),
 			OptSpec{Name: "container-instances", Type: List, Complete: "container-instance", Help: "(required) ARNs, ids or EC2 instance ids (up to 10)."},
@@ -487,7 +491,8 @@ func ecsRunTask(ctx *Ctx, a Args) (Result, error) {
 		return Result{}, err
 	}
 	res, err := ctx.Acct.ECS.RunTask(ecs.RunInput{Cluster: a.Str("cluster"), TaskDefinition: a.Str("task-definition"), Count: count,
-		LaunchType: lt, Group: a.Str("group"), StartedBy: a.Str("started-by"), Strategies: strat, Constraints: cons})
+		LaunchType: lt, Group: a.Str("group"), StartedBy: a.Str("started-by"), Strategies: strat, Constraints: cons,
+		ClientToken: a.Str("client-token")})
 	if err != nil {
 		return Result{}, err
 	}
@@ -543,7 +548,11 @@ func taskJSON(t *ecs.Task) map[string]any {
 		m["platformFamily"] = "Linux"
 	}
 	if t.TaskDef.NetworkMode == "awsvpc" {
-		m["attachments"] = []any{map[string]any{"type": "ElasticNetworkInterface", "status": eniStatus(t.LastStatus)}}
+		m["attachments"] = []any{map[string]any{"id": t.ID[:8] + "-eni", "type": "ElasticNetworkInterface", "status": eniStatus(t.LastStatus),
+			"details": []any{
+				map[string]string{"name": "networkInterfaceId", "value": t.ENI},
+				map[string]string{"name": "privateIPv4Address", "value": t.PrivateIP},
+			}}}
 	}
 	optTime(m, "pullStartedAt", t.PullStartedAt)
 	optTime(m, "pullStoppedAt", t.PullStoppedAt)
@@ -570,7 +579,7 @@ func taskJSON(t *ecs.Task) map[string]any {
 		}
 		if t.TaskDef.NetworkMode == "awsvpc" {
 			delete(cm, "networkBindings")
-			cm["networkInterfaces"] = []any{}
+			cm["networkInterfaces"] = []any{map[string]string{"attachmentId": t.ID[:8] + "-eni", "privateIpv4Address": t.PrivateIP}}
 		}
 		if c.ExitCode != nil {
 			cm["exitCode"] = *c.ExitCode

@@ -37,7 +37,7 @@ func lambdaCommands() []Command {
 				OptSpec{Name: "runtime", Help: "Runtime label, e.g. python3.12, nodejs22.x, java21."},
 				OptSpec{Name: "role", Required: true, Help: "Execution role ARN (kept, not checked)."},
 				OptSpec{Name: "handler", Help: "Handler, e.g. app.handler (kept)."},
-				OptSpec{Name: "zip-file", Help: "Deployment package, e.g. fileb://function.zip (contents are not simulated)."},
+				OptSpec{Name: "zip-file", Help: "Deployment package, e.g. fileb://function.zip (its size and SHA-256 are reported; a package not on disk is simulated)."},
 				OptSpec{Name: "code", Help: "Code location: ZipFile=..., S3Bucket=...,S3Key=... or ImageUri=... (kept)."},
 				OptSpec{Name: "package-type", Enum: []string{"Zip", "Image"}, Default: "Zip", Help: "Zip or container Image."},
 				OptSpec{Name: "description", Help: "Description."},
@@ -70,7 +70,7 @@ func lambdaCommands() []Command {
 		{
 			Service: "lambda", Operation: "update-function-code", Summary: "Deploy new code to $LATEST (its environments are replaced)",
 			Options: []OptSpec{fnOpt(),
-				{Name: "zip-file", Help: "fileb://function.zip (contents are not simulated)."},
+				{Name: "zip-file", Help: "fileb://function.zip (its size and SHA-256 are reported; a package not on disk is simulated)."},
 				{Name: "s3-bucket", Help: "S3 bucket of the package."},
 				{Name: "s3-key", Help: "S3 key of the package."},
 				{Name: "image-uri", Help: "Container image URI."},
@@ -311,7 +311,11 @@ func lambdaCommands() []Command {
 				if err != nil {
 					return Result{}, err
 				}
-				return Result{Output: eicOut(f, a.Str("qualifier"), f.EventInvokeConfigFor(a.Str("qualifier")))}, nil
+				c, err := f.EventInvokeConfig(a.Str("qualifier")) // 404 when none was put
+				if err != nil {
+					return Result{}, err
+				}
+				return Result{Output: eicOut(f, a.Str("qualifier"), c)}, nil
 			},
 		},
 		{
@@ -548,6 +552,9 @@ func lambdaCreate(ctx *Ctx, a Args) (Result, error) {
 	if c.PackageType == "Zip" && !a.Has("zip-file") && !a.Has("code") {
 		return Result{}, &AWSError{Code: "InvalidParameterValueException", Message: "Please provide a source for function code (--zip-file fileb://function.zip or --code)."}
 	}
+	if pkg, ok := a.Blob("zip-file"); ok { // the package is on disk: its size and SHA-256
+		c.CodeSize, c.CodeSHA256 = lambda.PackageDigest(pkg)
+	}
 	f, err := ctx.Acct.Lambda.CreateFunction(a.Str("function-name"), c)
 	if err != nil {
 		return Result{}, err
@@ -593,7 +600,11 @@ func lambdaUpdateCode(ctx *Ctx, a Args) (Result, error) {
 			return Result{}, err
 		}
 	}
-	f.UpdateCode()
+	if pkg, ok := a.Blob("zip-file"); ok {
+		f.UpdateCodeFrom(pkg)
+	} else {
+		f.UpdateCode()
+	}
 	v := f.Latest()
 	if a.Bool("publish") {
 		v = f.PublishVersion("")
@@ -804,12 +815,18 @@ func lambdaSettings(ctx *Ctx, a Args) (Result, error) {
 // lambdaTraffic schedules invocations of a function.
 func lambdaTraffic(ctx *Ctx, a Args, p *Pattern) (Result, error) {
 	svc := ctx.Acct.Lambda
-	name := a.Str("function-name")
+	name, qual := lambda.SplitFunctionName(a.Str("function-name")) // hello:live works too
+	if err := lambda.QualifierConflict(qual, a.Str("qualifier")); err != nil {
+		return Result{}, err
+	}
+	if qual == "" {
+		qual = a.Str("qualifier")
+	}
 	f, err := svc.Function(name)
 	if err != nil {
 		return Result{}, err
 	}
-	if _, err := f.Resolve(a.Str("qualifier")); err != nil {
+	if _, err := f.Resolve(qual); err != nil {
 		return Result{}, err
 	}
 	typ := a.Str("invocation-type")
@@ -817,7 +834,7 @@ func lambdaTraffic(ctx *Ctx, a Args, p *Pattern) (Result, error) {
 		typ = lambda.TypeRequestResponse
 	}
 	payload := a.JSON("payload")
-	req := lambda.Request{Function: f.Name, Qualifier: a.Str("qualifier"), Type: typ, Payload: payload}
+	req := lambda.Request{Function: f.Name, Qualifier: qual, Type: typ, Payload: payload}
 	p.Start(ctx.Acct.Kernel, func() { _, _ = svc.Invoke(req) })
 	n := p.Expected()
 	text := fmt.Sprintf("traffic: %s to %s (%s, about %.0f invocations) from %s", p.Describe(), f.Name, typ, n, sim.FormatClock(ctx.Now()))

@@ -18,7 +18,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"path"
 	"slices"
 	"sort"
@@ -35,8 +34,8 @@ import (
 func builtins() []Command {
 	var cs []Command
 	cs = append(cs, verbCommands()...)
-	cs = append(cs, lambdaCommands()...)
-	cs = append(cs, ecsAllCommands()...) // ecs, ec2, application-autoscaling, fault, explain
+	cs = append(cs, qualifiedNames(lambdaCommands())...) // name:qualifier and ARNs (lambda_names.go)
+	cs = append(cs, ecsAllCommands()...)                 // ecs, ec2, application-autoscaling, fault, explain
 	return cs
 }
 
@@ -213,9 +212,14 @@ func toAWS(err error, op string) error {
 
 // Args holds a command's parsed options and positional arguments.
 type Args struct {
-	vals map[string]any // option name or positional arg name -> typed value
-	Pos  []string       // positional words as typed
+	vals  map[string]any    // option name or positional arg name -> typed value
+	blobs map[string][]byte // fileb:// contents read from disk, by option name
+	Pos   []string          // positional words as typed
 }
+
+// Blob returns the bytes of a fileb:// option when the file exists (a
+// deployment package that is not on disk is simulated: ok is false).
+func (a Args) Blob(name string) ([]byte, bool) { b, ok := a.blobs[name]; return b, ok }
 
 // Has reports whether the option (or positional argument) was given.
 func (a Args) Has(name string) bool { _, ok := a.vals[name]; return ok }
@@ -265,7 +269,7 @@ type Ctx struct {
 func (c *Ctx) Now() time.Duration { return c.Acct.Kernel.Now() }
 
 // ReadFile reads a file for file:// values: the in-memory files first, then
-// the shell's file system (WithFS).
+// the shell's file reader (files.go: WithDir, WithConfinedDir, WithFS).
 func (c *Ctx) ReadFile(name string) ([]byte, error) { return c.Shell.readFile(name) }
 
 // WriteFile stores an output file (such as invoke's outfile) in the shell's
@@ -276,7 +280,7 @@ func (c *Ctx) WriteFile(name string, data []byte) error { return c.Shell.writeFi
 type Shell struct {
 	acct    *cloud.Account
 	cmds    []Command
-	fsys    fs.FS
+	reader  fileReader
 	files   map[string][]byte
 	traffic map[string]TrafficFunc
 	maxArr  float64 // arrivals allowed per traffic command
@@ -284,11 +288,6 @@ type Shell struct {
 
 // Option configures a Shell.
 type Option func(*Shell)
-
-// WithFS lets file:// values (and traffic --trace) read files from fsys,
-// for example os.DirFS of the script's folder. Without it only in-memory
-// files can be read, which is what a shared server wants.
-func WithFS(fsys fs.FS) Option { return func(s *Shell) { s.fsys = fsys } }
 
 // New returns a shell over acct.
 func New(acct *cloud.Account, opts ...Option) *Shell {
@@ -315,18 +314,21 @@ func cleanName(name string) string {
 	return strings.TrimPrefix(path.Clean(strings.ReplaceAll(name, "\\", "/")), "./")
 }
 
+// readFile reads a text file (file://): an in-memory file written by a
+// command first, then the file reader. Errors are *FileError.
 func (s *Shell) readFile(name string) ([]byte, error) {
-	n := cleanName(name)
-	if b, ok := s.files[n]; ok {
+	if b, ok := s.files[cleanName(name)]; ok {
 		return b, nil
 	}
-	if s.fsys != nil && fs.ValidPath(n) {
-		b, err := fs.ReadFile(s.fsys, n)
-		if err == nil {
-			return b, nil
-		}
+	return s.reader.read(name, false)
+}
+
+// readBinary reads a fileb:// file (50 MB cap).
+func (s *Shell) readBinary(name string) ([]byte, error) {
+	if b, ok := s.files[cleanName(name)]; ok {
+		return b, nil
 	}
-	return nil, fmt.Errorf("Error parsing parameter: Unable to load paramfile %s: [Errno 2] No such file or directory: '%s'", name, name)
+	return s.reader.read(name, true)
 }
 
 func (s *Shell) writeFile(name string, data []byte) error {
@@ -561,6 +563,22 @@ func parseArgs(s *Shell, cmd *Command, words []string) (Args, error) {
 			return a, err
 		}
 		a.vals[name] = v
+		if rest, ok := strings.CutPrefix(val, "fileb://"); ok && (spec.Type == "" || spec.Type == String) {
+			b, err := s.readBinary(rest)
+			var fe *FileError
+			switch {
+			case err == nil:
+				if a.blobs == nil {
+					a.blobs = map[string][]byte{}
+				}
+				a.blobs[name] = b
+			case errors.As(err, &fe) && (fe.Problem == "not-found" || fe.Problem == "no-files"):
+				// A package that is not on disk is simulated (the labs'
+				// fileb://hello.zip): Blob reports it absent.
+			default:
+				return a, usagef("Error parsing parameter '--%s': Unable to load paramfile %s: %v", name, val, err)
+			}
+		}
 	}
 	if len(unknown) > 0 {
 		var names []string
@@ -624,12 +642,12 @@ func convert(s *Shell, name, val string, t OptType, enum []string) (any, error) 
 	if rest, ok := strings.CutPrefix(val, "file://"); ok && (t == String || t == JSON) {
 		b, err := s.readFile(rest)
 		if err != nil {
-			return nil, &UsageError{Msg: err.Error()}
+			return nil, usagef("Error parsing parameter '%s': Unable to load paramfile %s: %v", name, val, err)
 		}
 		val = string(b)
 	}
-	// fileb:// (binary files such as deployment zips) is accepted as is: the
-	// simulation never looks inside a deployment package.
+	// fileb:// values (deployment packages) stay as typed here; parseArgs
+	// reads the bytes into Args.Blob.
 	if err := checkEnum(name, val, enum); err != nil {
 		return nil, err
 	}

@@ -105,7 +105,7 @@ func TestParseOptions(t *testing.T) {
 		{"bad int", `aws test do-thing --name f --count x`, "invalid int value"},
 		{"bad enum", `aws test do-thing --name f --mode Evnt`, "did you mean 'Event'"},
 		{"bad json", `aws test do-thing --name f --doc '{x'`, "Invalid JSON"},
-		{"missing file", `aws test do-thing --name f --doc file://nope.json`, "Unable to load paramfile nope.json"},
+		{"missing file", `aws test do-thing --name f --doc file://nope.json`, "Unable to load paramfile file://nope.json: cannot read nope.json"},
 		{"missing value", `aws test do-thing --name`, "expected one argument"},
 		{"duplicate", `aws test do-thing --name a --name b`, "more than once"},
 		{"extra positional", `aws test do-thing --name a x y`, "unexpected argument 'y'"},

@@ -67,7 +67,7 @@ func verbCommands() []Command {
 			Run: func(ctx *Ctx, a Args) (Result, error) {
 				b, err := ctx.ReadFile(a.Str("file"))
 				if err != nil {
-					return Result{}, fmt.Errorf("cat: %s: no such file", a.Str("file"))
+					return Result{}, fmt.Errorf("cat: %v", err)
 				}
 				return Result{Text: strings.TrimRight(string(b), "\n")}, nil
 			},

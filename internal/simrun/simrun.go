@@ -39,6 +39,12 @@ type Options struct {
 	Name string    // script name used in "NAME:LINE: message" (default "script")
 	Err  io.Writer // plain mode: where errors go (default: w)
 	FS   fs.FS     // where file:// and traffic --trace read files (nil: none)
+	// Dir: read files from disk, relative paths against Dir (the script's
+	// folder); absolute paths and ../ work, as on a learner's machine.
+	// With Confine, only files inside Dir can be read (a shared server).
+	// Dir wins over FS.
+	Dir     string
+	Confine bool
 }
 
 // FailedError reports how many commands failed.
@@ -70,7 +76,12 @@ func Run(r io.Reader, w io.Writer, opts Options) error {
 		errw = w
 	}
 	var shOpts []shell.Option
-	if opts.FS != nil {
+	switch {
+	case opts.Dir != "" && opts.Confine:
+		shOpts = append(shOpts, shell.WithConfinedDir(opts.Dir))
+	case opts.Dir != "":
+		shOpts = append(shOpts, shell.WithDir(opts.Dir))
+	case opts.FS != nil:
 		shOpts = append(shOpts, shell.WithFS(opts.FS))
 	}
 	acct := cloud.New(opts.Seed)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -159,5 +160,35 @@ func BenchmarkMillionInvocations(b *testing.B) {
 		if err := Run(bytes.NewReader(src), &out, Options{Seed: 1}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestScriptFilePathsResolveAgainstTheScriptFolder: in `sim run`, file://
+// paths resolve against the script's folder; ../ and absolute paths work as
+// with the AWS CLI on one's own machine; a missing file is named plainly.
+func TestScriptFilePathsResolveAgainstTheScriptFolder(t *testing.T) {
+	base := t.TempDir()
+	dir := filepath.Join(base, "scripts")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(base, "ev.json"), []byte(`{"from": "parent"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script := "aws lambda create-function --function-name f --role r --zip-file fileb://x\n" +
+		"aws lambda invoke --function-name f --payload file://../ev.json o\ncat o\n" +
+		"aws lambda invoke --function-name f --payload file://" + filepath.Join(base, "ev.json") + " o2\ncat o2\n" +
+		"aws lambda invoke --function-name f --payload file://" + filepath.Join(base, "missing.json") + " o3\n"
+	var out bytes.Buffer
+	err := Run(strings.NewReader(script), &out, Options{Seed: 1, Name: "x", Dir: dir})
+	var fe *FailedError
+	if !errors.As(err, &fe) || fe.Failed != 1 {
+		t.Fatalf("err %v, want one failed command\n%s", err, out.String())
+	}
+	if strings.Count(out.String(), `"from": "parent"`) != 2 {
+		t.Errorf("output:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "file not found: "+filepath.Join(base, "missing.json")) || strings.Contains(out.String(), "Errno") {
+		t.Errorf("missing file message:\n%s", out.String())
 	}
 }
