@@ -180,21 +180,30 @@ func (m *Model) View() string {
 	} else if len(m.items) == 0 {
 		body = append(body, s.Muted.Render(" No labs here."))
 	}
+	// Columns: mark and title (what is left), status, lesson.
+	lessonW := 0
+	for _, it := range m.items {
+		lessonW = max(lessonW, len(it.lesson))
+	}
+	lessonW = min(lessonW, 24)
+	const statusW = 12
+	titleW := m.w - 3 - 2 - statusW - 2 - lessonW - 1
+	if titleW < 20 {
+		lessonW = 0
+		titleW = m.w - 3 - 2 - statusW - 1
+	}
 	for i := m.top; !m.full && i < len(m.items) && i < m.top+m.bodyHeight(); i++ {
 		it := m.items[i]
 		mark, st := m.status(it)
-		right := fmt.Sprintf("  %-12s %s", st, it.lesson)
-		line := fmt.Sprintf(" %s %s", mark, it.title)
-		room := m.w - len([]rune(right)) - 1
-		if room < 20 {
-			right = "  " + st
-			room = m.w - len([]rune(right)) - 1
-		}
-		line = termtext.Pad(line, max(10, room)) + s.Muted.Render(right)
+		title := termtext.Pad(it.title, max(5, titleW))
 		if i == m.sel {
-			line = s.Selected.Render(termtext.Pad(" "+mark+" "+it.title, max(10, room))) + s.Muted.Render(right)
+			title = s.Selected.Render(title)
 		}
-		body = append(body, termtext.Truncate(line, m.w))
+		right := "  " + termtext.Pad(st, statusW)
+		if lessonW > 0 {
+			right += "  " + termtext.Truncate(it.lesson, lessonW)
+		}
+		body = append(body, termtext.Truncate(" "+mark+" "+title+s.Muted.Render(right), m.w))
 	}
 	for i := 0; i < m.bodyHeight(); i++ {
 		if i < len(body) {
