@@ -227,9 +227,14 @@ func (m *Model) lambdaLines(w, h int) []string {
 		m.st.Warning.Render("◌") + " init " + m.st.Success.Render("◆") + " provisioned"
 	ls = append(ls, termtext.Pad(legend, w))
 	for _, f := range m.snap.fns {
-		head := fmt.Sprintf("%s  envs %d  inv %d  cold %d  thr %d  err %d",
-			f.name, f.initializing+f.idle+f.busy, f.invocations, f.cold, f.throttles, f.errors)
-		ls = append(ls, m.st.Subtitle.Render(termtext.Pad(head, w)))
+		stats := fmt.Sprintf("envs %d inv %d cold %d thr %d err %d",
+			f.initializing+f.idle+f.busy, f.invocations, f.cold, f.throttles, f.errors)
+		if head := f.name + "  " + stats; ansi.StringWidth(head) <= w {
+			ls = append(ls, m.st.Subtitle.Render(termtext.Pad(head, w)))
+		} else {
+			// A narrow pane: the name, then the counters on their own line.
+			ls = append(ls, m.st.Subtitle.Render(termtext.Pad(f.name, w)), termtext.Pad(stats, w))
+		}
 		ls = append(ls, m.cells(f, w, 3)...)
 		if f.oldest > 0 {
 			age := "oldest env " + f.oldest.Truncate(time.Second).String()
