@@ -215,6 +215,12 @@ func New(l *lab.Lab, env tui.Deps, seed uint64) (*Model, error) {
 		input: in, rendered: map[cardKey]string{}, pending: map[cardKey]bool{},
 		hints: map[int][]string{}, sol: map[int][]string{}, w: 80, h: 24}
 	m.input.PromptStyle = m.st.Accent
+	// Theme styles only: bubbles' defaults carry colours, which NO_COLOR
+	// must not get.
+	m.input.PlaceholderStyle = m.st.Muted
+	m.input.TextStyle = m.st.Text
+	m.input.Cursor.Style = m.st.Selected
+	m.input.Cursor.TextStyle = m.st.Text
 	m.addLine(kindInfo, fmt.Sprintf("Lab: %s. The clock starts with your first command. Type help for the lab's commands.", l.Title))
 	if len(l.Setup) > 0 {
 		m.addLine(kindInfo, fmt.Sprintf("Setup ran %d command(s).", len(l.Setup)))

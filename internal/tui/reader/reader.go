@@ -152,6 +152,9 @@ func New(d Deps, l *course.Lesson) *Model {
 	in.Prompt = "/"
 	in.Placeholder = "search"
 	in.CharLimit = 100
+	// Theme styles only: bubbles' defaults carry colours (NO_COLOR).
+	in.PromptStyle, in.TextStyle, in.PlaceholderStyle = d.Styles.Accent, d.Styles.Text, d.Styles.Muted
+	in.Cursor.Style, in.Cursor.TextStyle = d.Styles.Selected, d.Styles.Text
 	return &Model{d: d, lesson: l, keys: DefaultKeys(), help: theme.NewHelp(d.Styles), input: in}
 }
 
