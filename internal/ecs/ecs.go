@@ -21,7 +21,7 @@
 //   - Explanation.Text() renders a placement decision (rejected instances
 //     with reasons, candidate scores per strategy, the choice); Ranked()
 //     orders the candidates.
-//   - Report() is the `report --json` part (field names from issue 5).
+//   - Report() is the `report --json` part (field names as docs/lab-checks.md lists them).
 package ecs
 
 import (

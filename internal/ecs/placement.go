@@ -8,7 +8,8 @@ import (
 	"strings"
 )
 
-// Placement policy: plain functions of state (DESIGN.md). The order is
+// Placement policy: plain functions of state, so the simulator and any other
+// data plane share them. The order is
 // ECS's (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement.html):
 // (1) drop instances without enough CPU, memory, ports or network interfaces;
 // (2) apply constraints; (3) score with the strategies in the order given;

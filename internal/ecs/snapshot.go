@@ -147,7 +147,7 @@ func (s *Sim) ClusterCostUSD(c *Cluster) float64 {
 	return s.EC2CostUSD(c) + s.FargateCostUSD(c)
 }
 
-// Report is the ecs part of `report --json` (field names from issue 5).
+// Report is the ecs part of `report --json` (field names as docs/lab-checks.md lists them).
 type Report struct {
 	Clusters []ClusterReport `json:"clusters"`
 }
