@@ -10,6 +10,7 @@ import (
 	"github.com/cloudlab/cloudlab/internal/course"
 	plainlab "github.com/cloudlab/cloudlab/internal/lab/plain"
 	"github.com/cloudlab/cloudlab/internal/progress"
+	"github.com/cloudlab/cloudlab/internal/termtext"
 
 	"github.com/spf13/cobra"
 
@@ -199,14 +200,14 @@ func (a *App) runLabHeadless(l *lab.Lab, file string, asJSON bool, seed uint64) 
 		fmt.Fprintf(a.Out, "%s: %d of %d steps passed (%d commands, simulated time %s)\n", l.ID, passed, len(res.Steps), res.Commands, res.Clock)
 		for i, s := range res.Steps {
 			if s.Passed {
-				fmt.Fprintf(a.Out, "  ✓ %d. %s (after command %d: %s)\n", i+1, s.Title, s.Command, s.Line)
+				fmt.Fprintf(a.Out, "  ✓ %d. %s (after command %d: %s)\n", i+1, s.Title, s.Command, termtext.Sanitize(s.Line))
 			} else {
 				fmt.Fprintf(a.Out, "  ✗ %d. %s\n", i+1, s.Title)
 			}
 		}
 		for i, h := range r.History() {
 			if !h.OK {
-				fmt.Fprintf(a.Out, "  command %d failed: %s: %s\n", i+1, h.Line, strings.TrimSpace(h.Error))
+				fmt.Fprintf(a.Out, "  command %d failed: %s: %s\n", i+1, termtext.Sanitize(h.Line), termtext.Sanitize(strings.TrimSpace(h.Error)))
 			}
 		}
 	}

@@ -54,7 +54,9 @@ func (a *App) Run(args []string) int {
 	if err == nil {
 		return 0
 	}
-	msg := strings.Join(strings.Fields(err.Error()), " ")
+	// One line, and nothing a terminal would act on (errors echo what the
+	// user or a file gave).
+	msg := strings.Join(strings.Fields(termtext.Sanitize(err.Error())), " ")
 	var ue *UsageError
 	if errors.As(err, &ue) {
 		fmt.Fprintf(a.Err, "cloudlab: %s\nRun 'cloudlab --help' for usage.\n", msg)

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/cloudlab/cloudlab/internal/termtext"
 )
 
 // Folders of a course, inside its fs.FS.
@@ -62,6 +64,13 @@ func Load(fsys fs.FS) (*Course, []Problem) {
 			if err != nil {
 				probs = append(probs, Problem{File: p, Msg: "cannot read: " + oneLine(err)})
 				continue
+			}
+			// Content is printed to terminals: whatever a terminal would act
+			// on (escape sequences, control characters) is removed here, once,
+			// and reported; line numbers stay as they were.
+			if clean := termtext.Sanitize(string(src)); clean != string(src) {
+				probs = append(probs, Problem{File: p, Line: firstUnclean(src), Msg: "control characters or invalid UTF-8 (escape sequences, BEL, NUL...) removed: a terminal would act on them"})
+				src = []byte(clean)
 			}
 			switch dir {
 			case LessonsDir:
@@ -137,6 +146,20 @@ func Load(fsys fs.FS) (*Course, []Problem) {
 	c.sort()
 	SortProblems(probs)
 	return c, probs
+}
+
+// firstUnclean is the 1-based line of the first character Sanitize
+// removes or replaces.
+func firstUnclean(src []byte) int {
+	line := 1
+	for _, l := range strings.SplitAfter(string(src), "\n") {
+		body := strings.TrimSuffix(strings.TrimSuffix(l, "\n"), "\r")
+		if termtext.Sanitize(body) != body {
+			return line
+		}
+		line++
+	}
+	return 1
 }
 
 // mdFiles lists the Markdown files of a folder, sorted, skipping README.md

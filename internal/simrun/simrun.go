@@ -30,6 +30,7 @@ import (
 	"github.com/cloudlab/cloudlab/internal/cloud"
 	"github.com/cloudlab/cloudlab/internal/shell"
 	"github.com/cloudlab/cloudlab/internal/sim"
+	"github.com/cloudlab/cloudlab/internal/termtext"
 )
 
 // Options configure Run.
@@ -128,7 +129,7 @@ func Run(r io.Reader, w io.Writer, opts Options) error {
 			continue
 		}
 		if s := res.String(); s != "" {
-			fmt.Fprintln(bw, s)
+			fmt.Fprintln(bw, termtext.Sanitize(s))
 		}
 	}
 	if failed > 0 {
@@ -150,6 +151,6 @@ func report(bw *bufio.Writer, errw io.Writer, asJSON bool, rec record) {
 		return
 	}
 	if rec.Error != nil {
-		fmt.Fprintln(errw, *rec.Error)
+		fmt.Fprintln(errw, termtext.Sanitize(*rec.Error))
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -104,4 +105,119 @@ func InlineCode(s string, code func(string) string) string {
 func Inline(s string) string {
 	s = strings.ReplaceAll(s, "**", "")
 	return strings.ReplaceAll(s, "__", "")
+}
+
+// Sanitize removes from text that came from a file or a client everything
+// a terminal would act on instead of print: escape sequences (CSI, OSC such
+// as clipboard writes and window titles, and the rest), C0 controls but tab
+// and newline (a carriage return before a newline stays), DEL and C1
+// controls; invalid UTF-8 becomes U+FFFD. Apply it to content before
+// styling it, never to styled output.
+func Sanitize(s string) string {
+	if isClean(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			b.WriteRune('\uFFFD')
+			i++
+			continue
+		case r == 0x1b || r == 0x9b || r == 0x9d || r == 0x90 || r == 0x9e || r == 0x9f:
+			i += escapeLen(s[i:], r, size)
+			continue
+		case r == '\t' || r == '\n':
+		case r == '\r':
+			if i+1 < len(s) && s[i+1] == '\n' {
+				break
+			}
+			i += size
+			continue
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			i += size
+			continue
+		}
+		b.WriteString(s[i : i+size])
+		i += size
+	}
+	return b.String()
+}
+
+// isClean reports whether s has nothing Sanitize would change.
+func isClean(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 && c != '\t' && c != '\n' || c == 0x7f || c >= 0x80 {
+			if c >= 0x80 {
+				r, size := utf8.DecodeRuneInString(s[i:])
+				if r == utf8.RuneError || (r >= 0x80 && r < 0xa0) {
+					return false
+				}
+				i += size - 1
+				continue
+			}
+			return false
+		}
+	}
+	return true
+}
+
+// escapeLen is the length of the escape sequence at the start of s, which
+// starts with ESC or an 8-bit introducer r (size bytes long).
+func escapeLen(s string, r rune, size int) int {
+	i := size
+	kind := r
+	if r == 0x1b {
+		if i >= len(s) {
+			return i
+		}
+		switch s[i] {
+		case '[':
+			kind = 0x9b
+		case ']':
+			kind = 0x9d
+		case 'P', '^', '_', 'X':
+			kind = 0x90
+		default:
+			// A two-byte sequence (ESC c, ESC 7, ...), or ESC with
+			// intermediates: skip them and the final byte.
+			for i < len(s) && s[i] >= 0x20 && s[i] <= 0x2f {
+				i++
+			}
+			if i < len(s) {
+				i++
+			}
+			return i
+		}
+		i++
+	}
+	switch kind {
+	case 0x9b: // CSI: parameters and intermediates, then a final byte
+		for i < len(s) && s[i] >= 0x20 && s[i] <= 0x3f {
+			i++
+		}
+		for i < len(s) && s[i] >= 0x20 && s[i] <= 0x2f {
+			i++
+		}
+		if i < len(s) && s[i] >= 0x40 && s[i] <= 0x7e {
+			i++
+		}
+		return i
+	default: // OSC, DCS, PM, APC, SOS: up to BEL or ST (ESC \ or 0x9c)
+		for i < len(s) {
+			switch {
+			case s[i] == 0x07:
+				return i + 1
+			case s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\':
+				return i + 2
+			case strings.HasPrefix(s[i:], "\u009c"):
+				return i + len("\u009c")
+			}
+			i++
+		}
+		return i
+	}
 }

@@ -41,3 +41,46 @@ func TestClock(t *testing.T) {
 		}
 	}
 }
+
+func TestSanitize(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"plain", "hello\tworld\n", "hello\tworld\n"},
+		{"unicode", "café · 日本 ✓", "café · 日本 ✓"},
+		{"osc 52 clipboard", "a\x1b]52;c;aGVsbG8=\x07b", "ab"},
+		{"osc 0 title st", "a\x1b]0;pwned\x1b\\b", "ab"},
+		{"osc 8 link", "\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", "link"},
+		{"csi clear", "a\x1b[2Jb\x1b[31mred\x1b[0m", "abred"},
+		{"bel bs nul", "a\x07b\x08c\x00d", "abcd"},
+		{"lone cr", "a\rb", "ab"},
+		{"crlf", "a\r\nb", "a\r\nb"},
+		{"del", "a\x7fb", "ab"},
+		{"c1 csi", "a\u009b2Jb", "ab"},
+		{"c1 control", "a\u0085b", "ab"},
+		{"invalid utf8", "a\xffb", "a\uFFFDb"},
+		{"esc at end", "a\x1b", "a"},
+		{"unterminated osc", "a\x1b]52;c;AAAA", "a"},
+		{"two-byte esc", "a\x1bcb", "ab"},
+	}
+	for _, tc := range tests {
+		if got := Sanitize(tc.in); got != tc.want {
+			t.Errorf("%s: Sanitize(%q) = %q, want %q", tc.name, tc.in, got, tc.want)
+		}
+	}
+}
+
+func FuzzSanitize(f *testing.F) {
+	for _, s := range []string{"a\x1b]52;c;x\x07", "\x1b[31m", "\u009b", "ok\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := Sanitize(s)
+		for _, r := range out {
+			if r == 0x1b || r == 0x07 || r == 0x7f || (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || (r >= 0x80 && r < 0xa0) {
+				t.Fatalf("Sanitize(%q) = %q keeps %U", s, out, r)
+			}
+		}
+		if Sanitize(out) != out {
+			t.Fatalf("not idempotent on %q", s)
+		}
+	})
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cloudlab/cloudlab/internal/lab"
 	"github.com/cloudlab/cloudlab/internal/shell"
+	"github.com/cloudlab/cloudlab/internal/termtext"
 )
 
 // Options configure Run.
@@ -87,7 +88,11 @@ func Run(l *lab.Lab, o Options) (*lab.Runner, error) {
 	}
 }
 
-func (s *session) printf(format string, a ...any) { fmt.Fprintf(s.o.Out, format, a...) }
+// printf writes to the terminal; everything is sanitised, since command
+// output and lab text can hold control sequences.
+func (s *session) printf(format string, a ...any) {
+	fmt.Fprint(s.o.Out, termtext.Sanitize(fmt.Sprintf(format, a...)))
+}
 
 func (s *session) text(md string) string {
 	if s.o.Render != nil {

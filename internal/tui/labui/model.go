@@ -30,6 +30,7 @@ import (
 
 	"github.com/cloudlab/cloudlab/internal/lab"
 	"github.com/cloudlab/cloudlab/internal/progress"
+	"github.com/cloudlab/cloudlab/internal/termtext"
 	"github.com/cloudlab/cloudlab/internal/tui"
 	"github.com/cloudlab/cloudlab/internal/tui/nav"
 	"github.com/cloudlab/cloudlab/internal/tui/theme"
@@ -157,7 +158,7 @@ type Model struct {
 	hints    map[int][]string // hints shown, by step
 	sol      map[int][]string // solution shown, by step
 
-	done   bool // every step passed and the learner saw it
+	done bool // every step passed and the learner saw it
 }
 
 type cardKey struct {
@@ -806,7 +807,9 @@ func commonPrefix(ss []string) string {
 }
 
 func (m *Model) addLine(k lineKind, text string) {
-	m.scroll = append(m.scroll, scrollLine{kind: k, text: strings.ReplaceAll(text, "\t", "    ")})
+	// Command output can hold anything a learner or a file put there (say
+	// --output text of a payload with \u001b): sanitised before styling.
+	m.scroll = append(m.scroll, scrollLine{kind: k, text: termtext.Sanitize(strings.ReplaceAll(text, "\t", "    "))})
 	if len(m.scroll) > maxScroll {
 		m.scroll = append(m.scroll[:0:0], m.scroll[len(m.scroll)-maxScroll:]...)
 	}

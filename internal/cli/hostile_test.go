@@ -1,0 +1,86 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/cloudlab/cloudlab/internal/tui"
+)
+
+// hostile is text a terminal would act on: a clipboard write (OSC 52), a
+// window title (OSC 0), a hyperlink (OSC 8), clear screen, BEL, an 8-bit
+// CSI, NUL, backspace and a lone carriage return.
+const hostile = "\x1b]52;c;cHduZWQ=\x07\x1b]0;pwned\x1b\\\x1b]8;;http://x\x1b\\L\x1b]8;;\x1b\\\x1b[2J\x07\u009b2J\x00\x08\r"
+
+// hostileCourse writes a course whose titles, questions, options,
+// explanations, lesson text and lab steps all carry hostile sequences.
+func hostileCourse(t *testing.T) string {
+	dir := t.TempDir()
+	files := map[string]string{
+		"lessons/01-evil.md": "---\nid: evil\ntitle: \"Evil " + hostile + " lesson\"\ntrack: T\norder: 1\nminutes: 1\nquiz: evil\nlab: lab-evil\n---\n# Evil\n\nText " + hostile + " here.\n",
+		"quizzes/evil.md":    "---\nid: evil\ntitle: Evil quiz " + hostile + "\nlesson: evil\n---\n## Which " + hostile + " one?\n\n- [x] Right " + hostile + "\n  Because " + hostile + "\n- [ ] Wrong\n\n> Explained " + hostile + "\n",
+		"labs/lab-evil.md":   "---\nid: lab-evil\ntitle: Evil lab " + hostile + "\nlesson: evil\n---\nIntro " + hostile + "\n\n## Step " + hostile + "\n\nDo " + hostile + " it.\n\n```check\n# Passes when " + hostile + " time passed.\nnow >= 1\n```\n```hint\nHint " + hostile + "\n```\n```solution\nclock advance 1s\n```\n",
+	}
+	for name, src := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		// The hostile bytes are generated; the lone CR is written raw.
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+var sgr = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+// TestHostileCourseReachesNoTerminal feeds every output mode a course full
+// of control sequences: none survives, and check reports them at file:line.
+func TestHostileCourseReachesNoTerminal(t *testing.T) {
+	dir := hostileCourse(t)
+	script := filepath.Join(t.TempDir(), "s.txt")
+	if err := os.WriteFile(script, []byte("clock advance 1s\necho "+hostile+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	modes := [][]string{
+		{"lessons"}, {"quizzes"}, {"labs"}, {"lessons", "--json"},
+		{"read", "evil", "--style", "dark"}, {"read", "evil", "--plain"}, {"read", "evil"},
+		{"quiz", "evil", "--plain"}, {"lab", "lab-evil", "--run", script}, {"lab", "lab-evil", "--plain"},
+		{"sim", "run", script}, {"check"}, {"read", "nosuch" + hostile},
+	}
+	for _, args := range modes {
+		r := run(t, nil, append([]string{"--content", dir}, args...)...)
+		for _, out := range []string{r.stdout, r.errs} {
+			if strings.ContainsAny(sgr.ReplaceAllString(out, ""), "\x1b\x07\x00\x08\u009b") || strings.Contains(strings.ReplaceAll(out, "\r\n", ""), "\r") {
+				t.Errorf("%v printed a control sequence: %q", args, out)
+			}
+		}
+	}
+	// The content itself is shown, without the sequences.
+	if r := run(t, nil, "--content", dir, "read", "evil", "--plain"); !strings.Contains(r.stdout, "Text L here.") {
+		t.Errorf("the lesson text is not shown whole: %q", r.stdout)
+	}
+	if r := run(t, nil, "--content", dir, "quiz", "evil", "--plain"); !strings.Contains(r.stdout, "Right L") || !strings.Contains(r.stdout, "Which L one?") {
+		t.Errorf("the quiz is not shown: %q", r.stdout)
+	}
+	r := run(t, nil, "check", dir)
+	if r.code != 1 || !strings.Contains(r.stdout, "lessons/01-evil.md:3: control characters") {
+		t.Errorf("check does not report the control characters at file:line (exit %d):\n%s", r.code, r.stdout)
+	}
+	// The full-screen app: home, the lesson, the quiz and the lab.
+	for _, args := range [][]string{{"learn", "evil"}, {"quiz", "evil"}, {"lab", "lab-evil"}, {}} {
+		code, errs, ran := runInTerminal(t, t.TempDir(), func(t *testing.T, _ tui.Start, m *tui.Model) {
+			if v := sgr.ReplaceAllString(m.View(), ""); strings.ContainsAny(v, "\x1b\x07\x00\x08\u009b\r") {
+				t.Errorf("%v: the screen has a control sequence: %q", args, v)
+			}
+		}, append([]string{"--content", dir}, args...)...)
+		if code != 0 || !ran {
+			t.Errorf("%v: exit %d, ran %v: %s", args, code, ran, errs)
+		}
+	}
+}
