@@ -72,6 +72,9 @@ func Load(fsys fs.FS) (*Course, []Problem) {
 				probs = append(probs, Problem{File: p, Line: firstUnclean(src), Msg: "control characters or invalid UTF-8 (escape sequences, BEL, NUL...) removed: a terminal would act on them"})
 				src = []byte(clean)
 			}
+			if line, msg, ok := CheckLimits(src); !ok {
+				probs = append(probs, Problem{File: p, Line: line, Msg: msg + " (the app refuses to render it)"})
+			}
 			switch dir {
 			case LessonsDir:
 				l, lines, ps := parseLesson(p, src)

@@ -95,6 +95,11 @@ func (r *Renderer) Render(doc []byte, width int, style string) (string, error) {
 		return "", fmt.Errorf("unknown style %q (want %s)", style, strings.Join(Styles, ", "))
 	}
 	width = max(MinWidth, min(width, MaxWidth))
+	// A document past the limits could take the renderer minutes or blow
+	// its stack: refuse it with the reason (cloudlab check names the line).
+	if _, msg, ok := course.CheckLimits(doc); !ok {
+		return "", fmt.Errorf("this text cannot be shown safely: %s (cloudlab check names the file and line)", msg)
+	}
 	k := key{sha256.Sum256(doc), width, style}
 	r.mu.Lock()
 	if s, ok := r.cache[k]; ok {

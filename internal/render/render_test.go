@@ -246,3 +246,33 @@ func TestWideDiagramsAreClipped(t *testing.T) {
 		t.Error("a document that fits was changed")
 	}
 }
+
+// Documents built to exhaust glamour are refused before rendering, quickly
+// and with the reason (a stack overflow would kill the whole app).
+func TestRenderRefusesDocumentsPastTheLimits(t *testing.T) {
+	r := New(Options{NoColor: true})
+	for _, doc := range []string{
+		strings.Repeat("*", 100000) + "x" + strings.Repeat("*", 100000),
+		strings.Repeat("a", 200000),
+		strings.Repeat("> ", 5000) + "x",
+	} {
+		if _, err := r.Render([]byte(doc), 80, "notty"); err == nil || !strings.Contains(err.Error(), "cannot be shown safely") {
+			t.Errorf("rendered a %d-byte bomb: %v", len(doc), err)
+		}
+	}
+}
+
+// FuzzRender renders any bytes: it must return (text or a refusal), never
+// panic or run away.
+func FuzzRender(f *testing.F) {
+	for _, s := range []string{"# T\n\n*a* **b** `c`\n", "> q\n> > r\n", "- a\n  - b\n", "```\ncode\n```\n", "[x](y) ![i](j)\n", "| a |\n|---|\n| b |\n"} {
+		f.Add([]byte(s))
+	}
+	r := New(Options{NoColor: true, CacheSize: 1})
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		if len(doc) > 4096 {
+			return
+		}
+		_, _ = r.Render(doc, 60, "notty")
+	})
+}
