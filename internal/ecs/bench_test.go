@@ -74,3 +74,39 @@ func BenchmarkPlanReconcile1000Services(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkService5000 is the largest service the default quota allows: a
+// 5,000-task service on 1,000 instances is placed, scaled in to 2,500,
+// loses an instance and heals. The cost must follow what changed, not
+// what exists.
+func BenchmarkService5000(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		w := newWorld(b, 1)
+		w.cluster("c")
+		insts, err := w.ec2.RunInstances(ec2.RunInput{InstanceType: "m5.4xlarge", Count: 1000, UserData: "ECS_CLUSTER=c"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		w.advance(time.Minute)
+		w.taskdef(webTD("web", 128, 256, ""))
+		b.StartTimer()
+		sv, err := w.ecs.CreateService(ServiceInput{Cluster: "c", ServiceName: "web", TaskDefinition: "web", DesiredCount: intp(MaxTasksPerService)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		w.advance(5 * time.Minute)
+		if _, err := w.ecs.UpdateService(ServiceInput{Cluster: "c", ServiceName: "web", DesiredCount: intp(MaxTasksPerService / 2)}); err != nil {
+			b.Fatal(err)
+		}
+		w.advance(5 * time.Minute)
+		if _, err := w.ec2.TerminateInstances([]string{insts[0].ID}); err != nil {
+			b.Fatal(err)
+		}
+		w.advance(5 * time.Minute)
+		b.StopTimer()
+		if running, _ := sv.Counts(); !sv.Steady() || running != MaxTasksPerService/2 {
+			b.Fatalf("service not steady at %d: %d running", MaxTasksPerService/2, running)
+		}
+	}
+}

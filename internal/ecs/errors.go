@@ -85,3 +85,18 @@ func serviceNotFound() error { return &NotFound{"ServiceNotFoundException", "Ser
 func invalidf(format string, args ...any) error { return &InvalidParam{fmt.Sprintf(format, args...)} }
 
 func clientf(format string, args ...any) error { return &ClientError{fmt.Sprintf(format, args...)} }
+
+// LimitExceeded is ECS's LimitExceededException: a quota would be passed.
+type LimitExceeded struct{ Msg string }
+
+func (e *LimitExceeded) Error() string { return e.Msg }
+
+// AWSCode is the AWS error code.
+func (e *LimitExceeded) AWSCode() string { return "LimitExceededException" }
+
+// ErrorCode, ErrorMessage, ErrorReason and HTTPStatus describe the error
+// the way the endpoint sends it.
+func (e *LimitExceeded) ErrorCode() string    { return e.AWSCode() }
+func (e *LimitExceeded) ErrorMessage() string { return e.Msg }
+func (e *LimitExceeded) ErrorReason() string  { return "" }
+func (e *LimitExceeded) HTTPStatus() int      { return 400 }

@@ -133,6 +133,11 @@ func (s *Sim) onEC2(e ec2.Event) {
 
 func (s *Sim) register(inst *ec2.Instance) *ContainerInstance {
 	c := s.clusters[agentCluster(inst)]
+	if n := len(c.instances); n >= MaxInstancesPerCluster {
+		s.emit(Event{Kind: "instance", Cluster: c.Name, Instance: inst.ID, Message: fmt.Sprintf(
+			"ECS agent on %s cannot register: cluster %s has %d container instances, the quota per cluster", inst.ID, c.Name, n)})
+		return nil
+	}
 	id := s.hexID(32)
 	mem := int(float64(inst.Type.MemoryMiB())*s.Settings.RegisteredMemoryFraction) - s.Settings.ReservedMemory -
 		ec2.ReservedMemoryFromUserData(inst.UserData)

@@ -652,47 +652,69 @@ func ChooseToStop(tasks []TaskView, n int, strategies []Strategy) []string {
 			break
 		}
 	}
-	left := append([]TaskView(nil), tasks...)
+	// Index the AZs and instances once: the choice below compares counts
+	// in slices, and each stop updates two counters, so scaling a service
+	// in by k of n tasks costs O(k x n) comparisons without map lookups.
+	azIdx, instIdx := map[string]int{}, map[string]int{}
+	type cand struct {
+		t           TaskView
+		az, inst    int
+		free, freeM int
+	}
+	freeCPU, freeMem := map[string]int{}, map[string]int{}
+	for _, t := range tasks {
+		freeCPU[t.Instance] = t.RemainCPU
+		freeMem[t.Instance] = t.RemainMem
+	}
+	left := make([]cand, 0, len(tasks))
+	for _, t := range tasks {
+		az, ok := azIdx[t.AZ]
+		if !ok {
+			az = len(azIdx)
+			azIdx[t.AZ] = az
+		}
+		in, ok := instIdx[t.Instance]
+		if !ok {
+			in = len(instIdx)
+			instIdx[t.Instance] = in
+		}
+		left = append(left, cand{t: t, az: az, inst: in, free: freeCPU[t.Instance], freeM: freeMem[t.Instance]})
+	}
+	perAZ, perInst := make([]int, len(azIdx)), make([]int, len(instIdx))
+	for _, c := range left {
+		perAZ[c.az]++
+		perInst[c.inst]++
+	}
+	better := func(a, b *cand) bool {
+		if binpack == "cpu" && a.free != b.free {
+			return a.free > b.free
+		}
+		if binpack == "memory" && a.freeM != b.freeM {
+			return a.freeM > b.freeM
+		}
+		if perAZ[a.az] != perAZ[b.az] {
+			return perAZ[a.az] > perAZ[b.az]
+		}
+		if perInst[a.inst] != perInst[b.inst] {
+			return perInst[a.inst] > perInst[b.inst]
+		}
+		if a.t.Running != b.t.Running {
+			return !a.t.Running
+		}
+		return a.t.CreatedSeq > b.t.CreatedSeq
+	}
 	var out []string
 	for len(out) < n && len(left) > 0 {
-		perAZ := map[string]int{}
-		perInst := map[string]int{}
-		freeCPU := map[string]int{}
-		freeMem := map[string]int{}
-		for _, t := range left {
-			perAZ[t.AZ]++
-			perInst[t.Instance]++
-		}
-		for _, t := range tasks {
-			freeCPU[t.Instance] = t.RemainCPU
-			freeMem[t.Instance] = t.RemainMem
-		}
 		best := 0
-		better := func(a, b TaskView) bool {
-			if binpack == "cpu" && freeCPU[a.Instance] != freeCPU[b.Instance] {
-				return freeCPU[a.Instance] > freeCPU[b.Instance]
-			}
-			if binpack == "memory" && freeMem[a.Instance] != freeMem[b.Instance] {
-				return freeMem[a.Instance] > freeMem[b.Instance]
-			}
-			if perAZ[a.AZ] != perAZ[b.AZ] {
-				return perAZ[a.AZ] > perAZ[b.AZ]
-			}
-			if perInst[a.Instance] != perInst[b.Instance] {
-				return perInst[a.Instance] > perInst[b.Instance]
-			}
-			if a.Running != b.Running {
-				return !a.Running
-			}
-			return a.CreatedSeq > b.CreatedSeq
-		}
 		for i := 1; i < len(left); i++ {
-			if better(left[i], left[best]) {
+			if better(&left[i], &left[best]) {
 				best = i
 			}
 		}
-		out = append(out, left[best].ID)
-		// Account for the freed resources of the stopped task's instance.
+		c := left[best]
+		out = append(out, c.t.ID)
+		perAZ[c.az]--
+		perInst[c.inst]--
 		left = append(left[:best], left[best+1:]...)
 	}
 	return out

@@ -1,6 +1,7 @@
 package ecs
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -251,5 +252,22 @@ func TestStoppedInstanceDisconnectsAndReconnects(t *testing.T) {
 	// billed as the 60 s minimum).
 	if got := w.ec2.BilledSeconds(insts[0]); got != 140 {
 		t.Errorf("billed %v s", got)
+	}
+}
+
+// The default quotas (tasks per service, services per cluster) refuse with
+// LimitExceededException; a huge desired count can no longer overflow the
+// rolling-update arithmetic or run away with the simulation.
+// https://docs.aws.amazon.com/general/latest/gr/ecs-service.html
+func TestServiceQuotasRefuseRunawayCounts(t *testing.T) {
+	for _, n := range []int{MaxTasksPerService + 1, 100000, math.MaxInt} {
+		if err := checkDesired(n); err == nil {
+			t.Errorf("desired count %d accepted", n)
+		} else if le, ok := err.(*LimitExceeded); !ok || le.AWSCode() != "LimitExceededException" {
+			t.Errorf("desired count %d: %T %v", n, err, err)
+		}
+	}
+	if err := checkDesired(MaxTasksPerService); err != nil {
+		t.Errorf("the quota itself is refused: %v", err)
 	}
 }

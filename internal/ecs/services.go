@@ -162,6 +162,15 @@ func (s *Sim) CreateService(in ServiceInput) (*Service, error) {
 	if len(in.ClientToken) > 36 {
 		return nil, invalidf("The client token can be at most 36 characters.")
 	}
+	active := 0
+	for _, x := range c.services {
+		if x.Status != "INACTIVE" {
+			active++
+		}
+	}
+	if active >= MaxServicesPerCluster {
+		return nil, &LimitExceeded{fmt.Sprintf("Cluster %s already has %d services, the quota per cluster.", c.Name, MaxServicesPerCluster)}
+	}
 	if old, ok := c.services[in.ServiceName]; ok && old.Status != "INACTIVE" {
 		if in.ClientToken != "" && old.clientToken == in.ClientToken {
 			return old, nil
@@ -203,8 +212,8 @@ func (s *Sim) CreateService(in ServiceInput) (*Service, error) {
 			// is REPLICA or isn't specified".
 			return nil, invalidf("desiredCount is required for a service that uses the REPLICA scheduling strategy.")
 		}
-		if *in.DesiredCount < 0 {
-			return nil, invalidf("Desired count must be greater than or equal to 0.")
+		if err := checkDesired(*in.DesiredCount); err != nil {
+			return nil, err
 		}
 		sv.DesiredCount = *in.DesiredCount
 	}
@@ -284,6 +293,29 @@ func (s *Sim) Service(cluster, name string) (*Service, error) {
 	return s.ServiceByName(c, name)
 }
 
+// Quotas of one account and Region, as AWS sets them by default
+// (https://docs.aws.amazon.com/general/latest/gr/ecs-service.html and
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/operating-at-scale-service-quotas.html).
+// They also keep a simulation within bounds: no command can ask for a
+// million tasks.
+const (
+	MaxTasksPerService     = 5000
+	MaxServicesPerCluster  = 5000
+	MaxInstancesPerCluster = 5000
+)
+
+// checkDesired refuses a desired count below zero or above the quota, so
+// the rolling-update arithmetic (desired x maximumPercent) never overflows.
+func checkDesired(n int) error {
+	switch {
+	case n < 0:
+		return invalidf("Desired count must be greater than or equal to 0.")
+	case n > MaxTasksPerService:
+		return &LimitExceeded{fmt.Sprintf("The desired count %d is above the quota of %d tasks per service (a default quota; AWS raises it on request).", n, MaxTasksPerService)}
+	}
+	return nil
+}
+
 // UpdateService changes desired count, task definition (a new deployment),
 // deployment configuration or placement.
 func (s *Sim) UpdateService(in ServiceInput) (*Service, error) {
@@ -315,8 +347,8 @@ func (s *Sim) UpdateService(in ServiceInput) (*Service, error) {
 		if sv.SchedulingStrategy == "DAEMON" {
 			return nil, invalidf("The daemon scheduling strategy does not support a desired count for services.")
 		}
-		if *in.DesiredCount < 0 {
-			return nil, invalidf("Desired count must be greater than or equal to 0.")
+		if err := checkDesired(*in.DesiredCount); err != nil {
+			return nil, err
 		}
 	}
 	sv.Config = cfg

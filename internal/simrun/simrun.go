@@ -121,6 +121,7 @@ func Run(r io.Reader, w io.Writer, opts Options) error {
 		}
 		if opts.JSON {
 			report(bw, errw, true, rec)
+			bw.Flush()
 			continue
 		}
 		if rerr != nil {
@@ -131,6 +132,9 @@ func Run(r io.Reader, w io.Writer, opts Options) error {
 		if s := res.String(); s != "" {
 			fmt.Fprintln(bw, termtext.Sanitize(s))
 		}
+		// Each command's output as soon as it completes: a long script
+		// shows its progress, and a slow command is seen as the one running.
+		bw.Flush()
 	}
 	if failed > 0 {
 		return &FailedError{Failed: failed, Total: total}
