@@ -119,6 +119,16 @@ func (a *App) Store() (*progress.Store, error) {
 	if !a.storeSet {
 		a.storeSet = true
 		a.store, a.storeErr = progress.Open(a.DataDir())
+		if a.storeErr != nil && !errors.Is(a.storeErr, progress.ErrTooNew) {
+			// A folder that cannot be written (a read-only mount, another
+			// user's files) still shows progress; anything that would save
+			// says so when it tries.
+			if ro, err := progress.OpenReadOnly(a.DataDir()); err == nil {
+				fmt.Fprintf(a.Err, "cloudlab: progress is read-only (%s); nothing will be saved\n",
+					strings.Join(strings.Fields(a.storeErr.Error()), " "))
+				a.store, a.storeErr = ro, nil
+			}
+		}
 		if a.storeErr != nil {
 			a.storeErr = errors.New(strings.ReplaceAll(a.storeErr.Error(), "\n", " "))
 		}

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -93,6 +95,7 @@ func writeProgress(a *App, st *progress.Store, c *course.Course, states map[stri
 
 func newProgressCmd(a *App) *cobra.Command {
 	var asJSON, asCSV bool
+	var importFile string
 	cmd := &cobra.Command{
 		Use:   "progress",
 		Short: "Show progress and scores; --json exports everything, --csv lessons and quiz results",
@@ -104,6 +107,9 @@ func newProgressCmd(a *App) *cobra.Command {
 			st, err := a.Store()
 			if err != nil {
 				return err
+			}
+			if importFile != "" {
+				return a.importProgress(st, importFile)
 			}
 			if asJSON || asCSV {
 				e, err := st.Export()
@@ -137,6 +143,27 @@ func newProgressCmd(a *App) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "export all progress as JSON")
+	cmd.Flags().StringVar(&importFile, "import", "", "merge progress from `FILE` (a --json export or a recovery file)")
 	cmd.Flags().BoolVar(&asCSV, "csv", false, "export lessons and quiz results as one CSV table (columns: "+strings.Join(progress.CSVHeader, ", ")+")")
 	return cmd
+}
+
+// importProgress merges an export or a recovery file into the store.
+func (a *App) importProgress(st *progress.Store, file string) error {
+	f, err := openRegular(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var e progress.Export
+	dec := json.NewDecoder(io.LimitReader(f, 64<<20))
+	if err := dec.Decode(&e); err != nil {
+		return fmt.Errorf("%s: not a cloudlab progress export: %v", file, err)
+	}
+	if err := st.Import(e); err != nil {
+		return fmt.Errorf("%s: %v", file, err)
+	}
+	fmt.Fprintf(a.Out, "Imported %s: %d lessons, %d answers, %d results, %d cards, %d labs.\n", file,
+		len(e.Lessons), len(e.Attempts), len(e.Results), len(e.Cards), len(e.Labs))
+	return nil
 }

@@ -249,6 +249,11 @@ letters (A, AC or A,C) or a number; ? for help; f flags in exam mode.`,
 			if err != nil {
 				return err
 			}
+			// Before the first question: a quiz whose answers cannot be
+			// saved is not worth starting.
+			if err := st.CheckWritable(); err != nil {
+				return fmt.Errorf("progress cannot be saved, so the quiz would be lost: %v (fix the file, or use --data DIR for another folder)", err)
+			}
 			_ = st.SetLast("quiz", paper.ID)
 			if !a.plainMode() {
 				// The full app, with the quiz over the home screen: the

@@ -58,9 +58,12 @@ const busyTimeoutMs = 5000
 // multiple goroutines; several Stores (in one or several processes) may share
 // one file.
 type Store struct {
-	db   *sql.DB
-	path string
-	now  func() time.Time
+	db     *sql.DB
+	path   string
+	opened os.FileInfo // the file when opened, to notice it being replaced
+	// readOnly: opened by OpenReadOnly; writes fail with ErrReadOnly.
+	readOnly bool
+	now    func() time.Time
 	// wmu serialises this Store's write transactions, so goroutines of one
 	// process queue in Go and only other processes wait in SQLite's busy
 	// handler.
@@ -112,6 +115,7 @@ func Open(dir string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	s.opened, _ = os.Stat(path)
 	return s, nil
 }
 
@@ -318,6 +322,12 @@ func (s *Store) tooNew(have, know int) error {
 // tx runs fn in one write transaction (BEGIN IMMEDIATE), retrying a few times
 // if the database stays busy beyond the busy timeout.
 func (s *Store) tx(op string, fn func(*sql.Tx) error) error {
+	if s.readOnly {
+		return fmt.Errorf("%w: %s cannot be written", ErrReadOnly, s.path)
+	}
+	if err := s.sameFile(); err != nil {
+		return err
+	}
 	var err error
 	for try := 0; try < 3; try++ {
 		err = s.tryTx(fn)

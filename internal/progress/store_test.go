@@ -759,3 +759,56 @@ func FuzzImport(f *testing.F) {
 		}
 	})
 }
+
+// A store opened read-only reads what is there, creates no -wal or -shm
+// files and refuses writes plainly; CheckWritable says so before a quiz.
+func TestReadOnlyStore(t *testing.T) {
+	dir := t.TempDir()
+	st, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.MarkRead("l1"); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	for _, f := range []string{FileName + "-wal", FileName + "-shm"} {
+		os.Remove(filepath.Join(dir, f))
+	}
+	ro, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if ls, err := ro.Lessons(); err != nil || !ls["l1"].Read() {
+		t.Fatalf("read-only store lost the lesson: %v %v", ls, err)
+	}
+	if err := ro.MarkRead("l2"); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("write to a read-only store: %v", err)
+	}
+	if err := ro.CheckWritable(); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("CheckWritable on a read-only store: %v", err)
+	}
+	for _, f := range []string{FileName + "-wal", FileName + "-shm"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			t.Errorf("read-only open created %s", f)
+		}
+	}
+}
+
+// progress.db removed (or replaced) under a running store: writes refuse
+// with ErrReplaced instead of going to a file nobody will read.
+func TestReplacedFileIsNoticed(t *testing.T) {
+	dir := t.TempDir()
+	st, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := os.Remove(filepath.Join(dir, FileName)); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.MarkRead("l1"); !errors.Is(err, ErrReplaced) {
+		t.Errorf("write after the file was removed: %v", err)
+	}
+}

@@ -68,6 +68,9 @@ func (m *memStore) RecordSession(answers []progress.Answer, r *progress.QuizResu
 	}
 	return nil
 }
+func (m *memStore) SaveRecovery(path string, a []progress.Answer, r *progress.QuizResult, reason error) (string, error) {
+	return "", reason
+}
 func (m *memStore) DueCards(now time.Time) ([]progress.Card, error) { return nil, nil }
 
 func load(t *testing.T, file string) *quiz.Quiz {

@@ -5,6 +5,7 @@ package record
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/cloudlab/cloudlab/internal/progress"
@@ -15,6 +16,7 @@ import (
 // Store is the part of *progress.Store a session needs.
 type Store interface {
 	RecordSession(answers []progress.Answer, result *progress.QuizResult) error
+	SaveRecovery(path string, answers []progress.Answer, result *progress.QuizResult, reason error) (string, error)
 	DueCards(now time.Time) ([]progress.Card, error)
 }
 
@@ -39,6 +41,15 @@ type Recorder struct {
 	done   map[*quiz.Item]bool
 	result bool
 	finish bool
+
+	// Once the store fails, the session's answers go to a recovery file
+	// instead (Saves run in commands, so this is locked).
+	mu         sync.Mutex
+	failed     error
+	lost       []progress.Answer
+	lostResult *progress.QuizResult
+	recovery   string
+	told       bool
 }
 
 // New records a session of quizID into st. A nil st records nothing; an
@@ -58,8 +69,35 @@ func (r *Recorder) Answered(s *quiz.Session, i int, at time.Time) Save {
 	if !ok {
 		return nil
 	}
-	st := r.st
-	return func() error { return wrap(st.RecordSession([]progress.Answer{a}, nil)) }
+	return func() error { return r.save([]progress.Answer{a}, nil) }
+}
+
+// save writes to the store; once it has failed, to the recovery file. The
+// learner is told once, with the file's path.
+func (r *Recorder) save(answers []progress.Answer, res *progress.QuizResult) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.failed == nil {
+		err := r.st.RecordSession(answers, res)
+		if err == nil {
+			return nil
+		}
+		r.failed = err
+	}
+	r.lost = append(r.lost, answers...)
+	if res != nil {
+		r.lostResult = res
+	}
+	path, err := r.st.SaveRecovery(r.recovery, r.lost, r.lostResult, r.failed)
+	if err != nil {
+		return fmt.Errorf("saving quiz progress: %v; and no recovery file could be written: %v", r.failed, err)
+	}
+	r.recovery = path
+	if r.told {
+		return nil
+	}
+	r.told = true
+	return fmt.Errorf("progress cannot be saved (%v); your answers go to %s instead (cloudlab progress --import %s restores them)", r.failed, path, path)
 }
 
 func (r *Recorder) answer(s *quiz.Session, i int, at time.Time) (progress.Answer, bool) {
@@ -117,15 +155,7 @@ func (r *Recorder) Finish(s *quiz.Session, at time.Time) Save {
 	if len(answers) == 0 && res == nil {
 		return nil
 	}
-	st := r.st
-	return func() error { return wrap(st.RecordSession(answers, res)) }
-}
-
-func wrap(err error) error {
-	if err != nil {
-		return fmt.Errorf("saving quiz progress: %w", err)
-	}
-	return nil
+	return func() error { return r.save(answers, res) }
 }
 
 // Due returns the questions whose review cards are due at now, most

@@ -1,6 +1,11 @@
 package record
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,5 +116,48 @@ func TestNilStore(t *testing.T) {
 	s.Answer(0, "50", t0)
 	if err := New(nil, "x").Finish(s, t0).Run(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A store that breaks in the middle of an exam: the learner is told once
+// where the answers went, and the recovery file holds all of them in the
+// export format (progress --import restores them).
+func TestStoreFailureKeepsAnswersInARecoveryFile(t *testing.T) {
+	dir := t.TempDir()
+	st, err := progress.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s, _ := quiz.NewSession(questions(), quiz.Config{Mode: quiz.Exam, Start: t0})
+	rec := New(st, "qz")
+	// progress.db is removed under the running quiz.
+	if err := os.Remove(filepath.Join(dir, progress.FileName)); err != nil {
+		t.Fatal(err)
+	}
+	for i := range s.Items {
+		s.Answer(i, "7", t0)
+	}
+	s.Submit(t0)
+	err = rec.Finish(s, t0).Run()
+	if err == nil || !strings.Contains(err.Error(), "recovery-") || !strings.Contains(err.Error(), "progress --import") {
+		t.Fatalf("the learner is not told where the answers went: %v", err)
+	}
+	path := regexp.MustCompile(`\S+recovery-\S+\.json`).FindString(err.Error())
+	b, rerr := os.ReadFile(path)
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	var r progress.Recovery
+	if err := json.Unmarshal(b, &r); err != nil || len(r.Attempts) != len(s.Items) || len(r.Results) != 1 {
+		t.Fatalf("recovery file: %v, %d attempts, %d results", err, len(r.Attempts), len(r.Results))
+	}
+	st2, err := progress.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	if err := st2.Import(r.Export); err != nil {
+		t.Errorf("the recovery file does not import: %v", err)
 	}
 }
