@@ -63,7 +63,7 @@ type Store struct {
 	opened os.FileInfo // the file when opened, to notice it being replaced
 	// readOnly: opened by OpenReadOnly; writes fail with ErrReadOnly.
 	readOnly bool
-	now    func() time.Time
+	now      func() time.Time
 	// wmu serialises this Store's write transactions, so goroutines of one
 	// process queue in Go and only other processes wait in SQLite's busy
 	// handler.
