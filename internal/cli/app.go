@@ -57,6 +57,7 @@ type App struct {
 	course     *course.Course
 	problems   []course.Problem
 	courseErr  error
+	warned     bool
 
 	store    *progress.Store
 	storeErr error
@@ -92,6 +93,7 @@ func (a *App) Course() (*course.Course, error) {
 			fsys = os.DirFS(a.Content)
 		}
 		a.course, a.problems = course.Load(fsys)
+		a.course.DropUnnamed() // a file without a usable id cannot be listed or opened
 		if len(a.course.Lessons) == 0 {
 			msg := "the course has no lessons"
 			if len(a.problems) > 0 {
@@ -101,6 +103,24 @@ func (a *App) Course() (*course.Course, error) {
 		}
 	})
 	return a.course, a.courseErr
+}
+
+// warnProblems says on stderr, once, that some content files have
+// problems (listings show what loaded; check says what is wrong).
+func (a *App) warnProblems() {
+	if len(a.problems) == 0 || a.warned {
+		return
+	}
+	a.warned = true
+	files := map[string]bool{}
+	for _, p := range a.problems {
+		files[p.File] = true
+	}
+	where := ""
+	if a.Content != "" {
+		where = " " + a.Content
+	}
+	fmt.Fprintf(a.Err, "cloudlab: %d file%s %s problems: run cloudlab check%s\n", len(files), plural(len(files)), map[bool]string{true: "has", false: "have"}[len(files) == 1], where)
 }
 
 // DataDir is the folder holding progress.db.

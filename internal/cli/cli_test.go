@@ -87,6 +87,7 @@ func TestExitCodes(t *testing.T) {
 		{"unknown quiz", []string{"quiz", "nope"}, 2, `no quiz "nope"`},
 		{"unknown lab", []string{"lab", "nope"}, 2, `no lab "nope"`},
 		{"zero time", []string{"quiz", "docker", "--mode", "exam", "--time", "0"}, 2, `--time "0"`},
+		{"tiny time", []string{"quiz", "docker", "--mode", "exam", "--time", "1ns"}, 2, `at least 1m`},
 		{"wrong flag", []string{"lessons", "--bogus"}, 2, "unknown flag: --bogus"},
 		{"wrong global flag", []string{"--nope"}, 2, "unknown flag"},
 		{"unknown command", []string{"lesons"}, 2, `unknown command "lesons" (did you mean "lessons"?)`},

@@ -84,3 +84,20 @@ func TestHostileCourseReachesNoTerminal(t *testing.T) {
 		}
 	}
 }
+
+// Listings of a course with broken files show what loaded, never a blank
+// row, and say on stderr that check has more to say.
+func TestListingsOfBrokenContentWarn(t *testing.T) {
+	for _, cmd := range []string{"lessons", "quizzes", "labs"} {
+		r := run(t, nil, "--content", "../course/testdata/broken", cmd)
+		if r.code != 0 || !strings.Contains(r.errs, "have problems: run cloudlab check") {
+			t.Errorf("%s: exit %d, stderr %q", cmd, r.code, r.errs)
+		}
+		table, _, _ := strings.Cut(strings.TrimSpace(r.stdout), "\n\n")
+		for _, l := range strings.Split(table, "\n")[1:] {
+			if f := strings.Fields(l); len(f) < 2 {
+				t.Errorf("%s: blank row %q", cmd, l)
+			}
+		}
+	}
+}

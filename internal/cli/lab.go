@@ -85,6 +85,7 @@ func newLabsCmd(a *App) *cobra.Command {
 		Short: "List the hands-on labs: id, title, lesson, steps, status",
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			defer a.warnProblems()
 			infos, err := a.labInfos()
 			if err != nil {
 				return err

@@ -73,6 +73,7 @@ func newLessonsCmd(a *App) *cobra.Command {
 		Short: "List the lessons: id, title, track, minutes, status",
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			defer a.warnProblems()
 			infos, err := a.lessonInfos()
 			if err != nil {
 				return err

@@ -49,6 +49,7 @@ func newQuizzesCmd(a *App) *cobra.Command {
 		Short: "List the quizzes: id, questions, best score, title",
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			defer a.warnProblems()
 			c, err := a.Course()
 			if err != nil {
 				return err
@@ -208,6 +209,9 @@ letters (A, AC or A,C) or a number; ? for help; f flags in exam mode.`,
 				d, err := time.ParseDuration(strings.TrimSpace(timeLimit))
 				if err != nil || d <= 0 {
 					return usagef("--time %q: want a duration such as 30m or 1h30m", timeLimit)
+				}
+				if d < time.Minute {
+					return usagef("--time %q: an exam needs at least 1m", timeLimit)
 				}
 				if req.Mode != quiz.Exam {
 					return usagef("--time applies to --mode exam")

@@ -7,6 +7,7 @@ package course
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -20,12 +21,20 @@ type Problem struct {
 
 // String formats the problem as "file:line: msg" (or "file: msg" when the
 // line is unknown).
+// The message is one line, cut to maxProblemMsg characters: a problem
+// never echoes a whole fence or a megabyte line.
 func (p Problem) String() string {
-	if p.Line <= 0 {
-		return fmt.Sprintf("%s: %s", p.File, p.Msg)
+	msg := strings.Join(strings.Fields(p.Msg), " ")
+	if r := []rune(msg); len(r) > maxProblemMsg {
+		msg = string(r[:maxProblemMsg-1]) + "…"
 	}
-	return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+	if p.Line <= 0 {
+		return fmt.Sprintf("%s: %s", p.File, msg)
+	}
+	return fmt.Sprintf("%s:%d: %s", p.File, p.Line, msg)
 }
+
+const maxProblemMsg = 300
 
 // Doc is one content file.
 type Doc struct {
@@ -259,4 +268,12 @@ func IsHiddenBlock(info string) bool {
 		}
 	}
 	return false
+}
+
+// DropUnnamed removes the lessons, quizzes and labs whose file gave no
+// usable id (Load reported why): nothing can list or open them.
+func (c *Course) DropUnnamed() {
+	c.Lessons = slices.DeleteFunc(c.Lessons, func(l *Lesson) bool { return l.ID == "" })
+	c.Quizzes = slices.DeleteFunc(c.Quizzes, func(q *QuizFile) bool { return q.ID == "" })
+	c.Labs = slices.DeleteFunc(c.Labs, func(l *LabFile) bool { return l.ID == "" })
 }

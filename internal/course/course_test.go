@@ -381,3 +381,11 @@ func TestIsHiddenBlock(t *testing.T) {
 		})
 	}
 }
+
+func TestProblemIsOneClippedLine(t *testing.T) {
+	p := Problem{File: "a.md", Line: 3, Msg: "bad\nthing " + strings.Repeat("x", 100000)}
+	s := p.String()
+	if strings.Contains(s, "\n") || len([]rune(s)) > 320 || !strings.HasPrefix(s, "a.md:3: bad thing x") {
+		t.Errorf("problem string %d runes: %.80q", len([]rune(s)), s)
+	}
+}

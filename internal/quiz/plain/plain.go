@@ -132,6 +132,9 @@ func (r *runner) read() (string, bool) {
 	r.printf("> ")
 	if !r.sc.Scan() {
 		r.printf("\n")
+		if errors.Is(r.sc.Err(), bufio.ErrTooLong) {
+			r.printf("That answer line is over 1 MiB long; no answer is. The quiz stops here.\n")
+		}
 		return "", false
 	}
 	return strings.TrimSpace(r.sc.Text()), true
