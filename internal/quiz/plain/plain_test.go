@@ -316,3 +316,15 @@ func TestIndependentFilesGrade(t *testing.T) {
 		})
 	}
 }
+
+// An answer line over the 1 MiB limit is named as such, not taken for the
+// end of the input.
+func TestOverlongAnswerLine(t *testing.T) {
+	qz := load(t, "../testdata/instructor-mix.md")
+	s, _ := quiz.NewSession(qz.Questions, quiz.Config{Mode: quiz.Practice, Seed: 1, Start: t0})
+	var out strings.Builder
+	_, err := Run(s, Options{In: strings.NewReader(strings.Repeat("A", 2<<20) + "\n"), Out: &out, Now: fakeClock(time.Second), Title: "T"})
+	if !errors.Is(err, ErrEOF) || !strings.Contains(out.String(), "over 1 MiB") {
+		t.Errorf("err %v, output %.300q", err, out.String())
+	}
+}
