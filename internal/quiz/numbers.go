@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/cloudlab/cloudlab/internal/termtext"
 )
 
 var positional = regexp.MustCompile(`(?i)\b(all|none|any|each|either|neither|both)\s+(of\s+)?the\s+(above|others|options|answers|previous)\b|` +
@@ -27,7 +29,7 @@ func ParseNumberAnswer(s string) (value, tol float64, err error) {
 		return 0, 0, fmt.Errorf("empty; write a number such as 60 or 0.6175 ± 0.0001")
 	}
 	if strings.Contains(s, "\n") {
-		return 0, 0, fmt.Errorf("%q: write one number on one line", s)
+		return 0, 0, fmt.Errorf("%q: write one number on one line", termtext.Clip(s, 40))
 	}
 	num, tolText, hasTol := "", "", false
 	for _, sep := range []string{"±", "+/-", "+-"} {
@@ -41,7 +43,7 @@ func ParseNumberAnswer(s string) (value, tol float64, err error) {
 	}
 	value, err = ParseNumber(num)
 	if err != nil {
-		return 0, 0, fmt.Errorf("%q is not a number (write 60 or 0.6175 ± 0.0001)", s)
+		return 0, 0, fmt.Errorf("%q is not a number (write 60 or 0.6175 ± 0.0001)", termtext.Clip(s, 40))
 	}
 	if hasTol {
 		tol, err = ParseNumber(tolText)
@@ -68,12 +70,12 @@ func ParseNumber(s string) (float64, error) {
 	}
 	for _, r := range s {
 		if !(r >= '0' && r <= '9' || r == '.' || r == '-' || r == '+' || r == 'e' || r == 'E') {
-			return 0, fmt.Errorf("%q is not a number", s)
+			return 0, fmt.Errorf("%q is not a number", termtext.Clip(s, 40))
 		}
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not a number", s)
+		return 0, fmt.Errorf("%q is not a number", termtext.Clip(s, 40))
 	}
 	return v, nil
 }

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/cloudlab/cloudlab/internal/termtext"
 )
 
 // Mode is how a session runs.
@@ -389,7 +391,7 @@ func ParseChoice(input string, n int) ([]int, error) {
 				return nil, err
 			}
 		default:
-			return nil, fmt.Errorf("%q is not an option: answer with letters such as A or AC", tok)
+			return nil, fmt.Errorf("%q is not an option: answer with letters such as A or AC", termtext.Clip(tok, 40))
 		}
 	}
 	if len(out) == 0 {

@@ -27,6 +27,7 @@ import (
 
 	"github.com/cloudlab/cloudlab/internal/cloud"
 	"github.com/cloudlab/cloudlab/internal/sim"
+	"github.com/cloudlab/cloudlab/internal/termtext"
 )
 
 // builtins is the command registry. Each service contributes its commands
@@ -662,13 +663,13 @@ func convert(s *Shell, name, val string, t OptType, enum []string) (any, error) 
 	case Int:
 		n, err := strconv.ParseInt(val, 10, 64)
 		if err != nil {
-			return nil, usagef("aws: error: argument %s: invalid int value: '%s'", name, val)
+			return nil, usagef("aws: error: argument %s: invalid int value: '%s'", name, termtext.Clip(val, 40))
 		}
 		return n, nil
 	case Float:
 		f, err := strconv.ParseFloat(val, 64)
 		if err != nil || f != f {
-			return nil, usagef("aws: error: argument %s: invalid number: '%s'", name, val)
+			return nil, usagef("aws: error: argument %s: invalid number: '%s'", name, termtext.Clip(val, 40))
 		}
 		return f, nil
 	case Duration:

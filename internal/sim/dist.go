@@ -154,13 +154,13 @@ func ParseDuration(s string) (time.Duration, error) {
 	if strings.HasSuffix(s, "d") {
 		f, err := strconv.ParseFloat(strings.TrimSuffix(s, "d"), 64)
 		if err != nil || f < 0 || f > 365*100 {
-			return 0, fmt.Errorf("invalid duration %q", s)
+			return 0, fmt.Errorf("invalid duration %q", clip(s))
 		}
 		return time.Duration(f * float64(24*time.Hour)), nil
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		return 0, fmt.Errorf("invalid duration %q (examples: 250ms, 1.5s, 5m, 2h)", s)
+		return 0, fmt.Errorf("invalid duration %q (examples: 250ms, 1.5s, 5m, 2h)", clip(s))
 	}
 	if d < 0 {
 		return 0, fmt.Errorf("negative duration %q", s)
@@ -184,4 +184,12 @@ func FormatClock(d time.Duration) string {
 		out = fmt.Sprintf("%dd ", days) + out
 	}
 	return out
+}
+
+// clip shortens input echoed in an error to 40 runes.
+func clip(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:39]) + "…"
+	}
+	return s
 }

@@ -221,3 +221,12 @@ func escapeLen(s string, r rune, size int) int {
 		return i
 	}
 }
+
+// Clip cuts s to at most n runes, ending a cut string with …: for input
+// echoed in an error message (a 400-digit "number" stays readable).
+func Clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:max(0, n-1)]) + "…"
+	}
+	return s
+}
