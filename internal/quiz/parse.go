@@ -2,6 +2,8 @@ package quiz
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"regexp"
 	"strings"
@@ -55,7 +57,7 @@ type parse struct {
 	h      Header
 	lines  []int // offsets of line starts
 	probs  []course.Problem
-	seen   map[string]int
+	seen   map[string]seenQ
 	suffix map[string]int // next free "-N" suffix of a duplicated id
 	result *Quiz
 }
@@ -108,7 +110,7 @@ func (p *parse) run() (*Quiz, []course.Problem) {
 			p.lines = append(p.lines, i+1)
 		}
 	}
-	p.seen = map[string]int{}
+	p.seen = map[string]seenQ{}
 	p.suffix = map[string]int{}
 	q := &Quiz{ID: p.h.ID, Title: p.h.Title, Lesson: p.h.Lesson, Domain: p.h.Domain, File: p.file}
 	p.result = q
@@ -467,24 +469,6 @@ func (p *parse) build(title string, line int, id, domain string, blocks []ast.No
 	if !explicit {
 		q.ID = p.h.ID + "-" + slug(q.Title)
 	}
-	if prev, dup := p.seen[q.ID]; dup {
-		if explicit {
-			p.problem(line, "duplicate question id %q (also at line %d)", q.ID, prev)
-		} else {
-			p.problem(line, "duplicate question id %q derived from the heading (also at line %d); give one an explicit {#id}", q.ID, prev)
-		}
-		// Keep ids unique in the session and the review cards anyway.
-		base := q.ID
-		for n := max(2, p.suffix[base]); ; n++ {
-			id := fmt.Sprintf("%s-%d", base, n)
-			if _, taken := p.seen[id]; !taken {
-				q.ID = id
-				p.suffix[base] = n + 1
-				break
-			}
-		}
-	}
-	p.seen[q.ID] = line
 
 	var body []string
 	var list *ast.List
@@ -542,9 +526,57 @@ func (p *parse) build(title string, line int, id, domain string, blocks []ast.No
 	if q.Sim != "" && q.Kind != Numeric {
 		p.problem(q.SimLine-1, "a ```sim block belongs to a numeric question only")
 	}
+	p.uniqueID(q, line, explicit)
 	if q.Kind != 0 {
 		p.result.Questions = append(p.result.Questions, q)
 	}
+}
+
+// seenQ is a question id already given in this file: its line and what
+// the question says (heading and options), to tell a real duplicate from
+// two questions whose headings normalise alike.
+type seenQ struct {
+	line int
+	sig  string
+}
+
+// uniqueID keeps question ids unique in the file. Two questions that say
+// the same thing (heading and options) are a duplicate, reported once with
+// both lines. Two different questions whose derived ids collide (headings
+// that differ only in punctuation or case) are told apart by a short hash
+// of what they say; explicit ids must be unique.
+func (p *parse) uniqueID(q *Question, line int, explicit bool) {
+	sig := strings.Join(strings.Fields(strings.ToLower(q.Title)), " ")
+	for _, o := range q.Options {
+		sig += "\x00" + strings.Join(strings.Fields(strings.ToLower(o.Text)), " ")
+	}
+	prev, dup := p.seen[q.ID]
+	switch {
+	case !dup:
+	case prev.sig == sig:
+		p.problem(line, "duplicate question (same as line %d)", prev.line)
+	case explicit:
+		p.problem(line, "duplicate question id %q (also at line %d)", q.ID, prev.line)
+	default:
+		h := sha256.Sum256([]byte(sig))
+		if id := q.ID + "-" + hex.EncodeToString(h[:3]); p.seen[id].line == 0 {
+			q.ID = id
+			dup = false
+		}
+	}
+	if dup {
+		// Keep ids unique in the session and the review cards anyway.
+		base := q.ID
+		for n := max(2, p.suffix[base]); ; n++ {
+			id := fmt.Sprintf("%s-%d", base, n)
+			if _, taken := p.seen[id]; !taken {
+				q.ID = id
+				p.suffix[base] = n + 1
+				break
+			}
+		}
+	}
+	p.seen[q.ID] = seenQ{line, sig}
 }
 
 func attrString(v any) string {
@@ -717,14 +749,8 @@ func slug(s string) string {
 			dash = true
 		}
 	}
+	// The whole heading: a cut would make different questions collide.
 	out := strings.Trim(b.String(), "-")
-	if len(out) > 48 {
-		cut := strings.LastIndexByte(out[:49], '-')
-		if cut < 16 {
-			cut = 48
-		}
-		out = strings.Trim(out[:cut], "-")
-	}
 	if out == "" {
 		out = "q"
 	}

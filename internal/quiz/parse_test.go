@@ -144,7 +144,9 @@ func TestSlug(t *testing.T) {
 		{"  `code` and **bold**  ", "code-and-bold"},
 		{"Ünïcode ☃", "n-code"},
 		{"!!!", "q"},
-		{strings.Repeat("word ", 30), "word-word-word-word-word-word-word-word-word"},
+		// The whole heading, however long: a cut made different questions
+		// collide.
+		{strings.Repeat("word ", 30), strings.TrimSuffix(strings.Repeat("word-", 30), "-")},
 	}
 	for _, tt := range tests {
 		if got := slug(tt.in); got != tt.want {
@@ -374,4 +376,38 @@ func BenchmarkParseQuiz(b *testing.B) {
 			LoadFile("q.md", big)
 		}
 	})
+}
+
+// Public banks have hundreds of questions whose first words agree: 600
+// generated questions with the same first 60 characters get unique ids and
+// no duplicate problem; a real duplicate (same heading and options) is
+// reported once, with both lines; two headings that differ only in
+// punctuation get ids told apart by a hash.
+func TestDerivedIDsDoNotCollide(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("# Bank\n\n")
+	prefix := strings.Repeat("A company wants to run containers on AWS ", 2)[:60]
+	for i := 0; i < 600; i++ {
+		fmt.Fprintf(&b, "### %s and needs option %d?\n\n- [x] yes %d\n- [ ] no\n\n", prefix, i, i)
+	}
+	qz, probs := LoadFile("bank.md", []byte(b.String()))
+	if len(probs) > 0 {
+		t.Fatalf("%d problems, first %v", len(probs), probs[0])
+	}
+	ids := map[string]bool{}
+	for _, q := range qz.Questions {
+		ids[q.ID] = true
+	}
+	if len(qz.Questions) != 600 || len(ids) != 600 {
+		t.Fatalf("%d questions, %d ids", len(qz.Questions), len(ids))
+	}
+
+	dup := "# Bank\n\n### Same?\n\n- [x] a\n- [ ] b\n\n### Same?\n\n- [x] a\n- [ ] b\n\n### same!\n\n- [x] c\n- [ ] d\n"
+	qz, probs = LoadFile("dup.md", []byte(dup))
+	if len(probs) != 1 || !strings.Contains(probs[0].Msg, "duplicate question (same as line 3)") || probs[0].Line != 8 {
+		t.Fatalf("problems %v, want one duplicate at line 8 naming line 3", probs)
+	}
+	if len(qz.Questions) != 3 || qz.Questions[0].ID == qz.Questions[2].ID || qz.Questions[1].ID == qz.Questions[0].ID {
+		t.Errorf("ids %q %q %q", qz.Questions[0].ID, qz.Questions[1].ID, qz.Questions[2].ID)
+	}
 }
