@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -94,12 +95,24 @@ func (a *App) Course() (*course.Course, error) {
 		}
 		a.course, a.problems = course.Load(fsys)
 		a.course.DropUnnamed() // a file without a usable id cannot be listed or opened
-		if len(a.course.Lessons) == 0 {
-			msg := "the course has no lessons"
-			if len(a.problems) > 0 {
-				msg += ": " + a.problems[0].String()
+		// A pack may hold any of lessons, quizzes and labs.
+		c := a.course
+		if len(c.Lessons) == 0 && len(c.Quizzes) == 0 && len(c.Labs) == 0 {
+			msg := "the folder has no lessons/, quizzes/ or labs/ with Markdown files"
+			if errs := course.Errors(a.problems); len(errs) > 0 {
+				msg += ": " + errs[0].String()
 			}
 			a.courseErr = errors.New(msg)
+		}
+		// Lessons without a track are filed under the pack's name.
+		track := "Lessons"
+		if a.Content != "" {
+			track = filepath.Base(filepath.Clean(a.Content))
+		}
+		for _, l := range c.Lessons {
+			if l.Track == "" {
+				l.Track = track
+			}
 		}
 	})
 	return a.course, a.courseErr

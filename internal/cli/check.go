@@ -14,13 +14,18 @@ import (
 )
 
 func newCheckCmd(a *App) *cobra.Command {
-	return &cobra.Command{
+	var warnings bool
+	cmd := &cobra.Command{
 		Use:   "check [DIR]",
 		Short: "Validate a course folder (lessons/, quizzes/, labs/): file:line: message",
 		Long: `Validate a course folder: front matter, ids, references between lessons,
 quizzes and labs, and the deeper quiz and lab checks. Prints every problem as
 file:line: message and exits 1, or prints a one-line summary and exits 0.
-Without DIR it checks the --content folder, or the built-in course.`,
+Without DIR it checks the --content folder, or the built-in course.
+
+With --warnings it also lists what loading guessed or ignored (an id taken
+from the file name, a title from the first heading, a Jekyll key such as
+layout); warnings alone do not fail the check.`,
 		Args: usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := a.Content
@@ -45,20 +50,30 @@ Without DIR it checks the --content folder, or the built-in course.`,
 				probs = append(probs, v(c)...)
 			}
 			course.SortProblems(probs)
+			nwarn := len(probs) - len(course.Errors(probs))
 			for _, p := range probs {
+				if p.Warning && !warnings {
+					continue
+				}
 				if dir != "" {
 					p.File = filepath.Join(dir, p.File)
 				}
 				fmt.Fprintln(a.Out, p.String())
 			}
-			if len(probs) > 0 {
-				return fmt.Errorf("%s: %d problem%s", name, len(probs), plural(len(probs)))
+			if errs := course.Errors(probs); len(errs) > 0 {
+				return fmt.Errorf("%s: %d problem%s", name, len(errs), plural(len(errs)))
 			}
-			_, err := fmt.Fprintf(a.Out, "ok: %s has %d lessons, %d quizzes, %d labs, no problems\n",
-				name, len(c.Lessons), len(c.Quizzes), len(c.Labs))
+			note := ""
+			if nwarn > 0 && !warnings {
+				note = fmt.Sprintf(" (%d warning%s: check --warnings lists them)", nwarn, plural(nwarn))
+			}
+			_, err := fmt.Fprintf(a.Out, "ok: %s has %d lessons, %d quizzes, %d labs, no problems%s\n",
+				name, len(c.Lessons), len(c.Quizzes), len(c.Labs), note)
 			return err
 		},
 	}
+	cmd.Flags().BoolVar(&warnings, "warnings", false, "also list what loading guessed or ignored")
+	return cmd
 }
 
 func plural(n int) string {

@@ -165,7 +165,7 @@ func TestCheck(t *testing.T) {
 			t.Fatalf("exit %d, want 1", r.code)
 		}
 		for _, want := range []string{
-			"../course/testdata/broken/lessons/02-typo.md:3: unknown front-matter key \"tilte\"",
+			"../course/testdata/broken/lessons/09-minutes.md:6: minutes: want a whole number",
 			"../course/testdata/broken/lessons/01-bad-yaml.md:7: bad YAML",
 			"../course/testdata/broken/lessons/06-refs.md:7: quiz \"no-such-quiz\" does not exist",
 		} {

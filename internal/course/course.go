@@ -17,6 +17,10 @@ type Problem struct {
 	File string
 	Line int
 	Msg  string
+	// Warning: loading went on with a guess (a value derived from the file
+	// name or its text, an unknown front-matter key ignored); `cloudlab
+	// check --warnings` lists these, and they do not fail check.
+	Warning bool
 }
 
 // String formats the problem as "file:line: msg" (or "file: msg" when the
@@ -27,6 +31,9 @@ func (p Problem) String() string {
 	msg := strings.Join(strings.Fields(p.Msg), " ")
 	if r := []rune(msg); len(r) > maxProblemMsg {
 		msg = string(r[:maxProblemMsg-1]) + "…"
+	}
+	if p.Warning {
+		msg = "warning: " + msg
 	}
 	if p.Line <= 0 {
 		return fmt.Sprintf("%s: %s", p.File, msg)
@@ -60,6 +67,9 @@ type Lesson struct {
 type QuizFile struct {
 	Doc
 	ID, Title, Lesson, Domain string
+	// Exam names the certification exam a bank prepares for (CLF-C02,
+	// SAA-C03, DVA-C02): its pass mark, question count and time.
+	Exam string
 }
 
 // LabFile is the front matter of a lab file; the lab package parses the
@@ -276,4 +286,15 @@ func (c *Course) DropUnnamed() {
 	c.Lessons = slices.DeleteFunc(c.Lessons, func(l *Lesson) bool { return l.ID == "" })
 	c.Quizzes = slices.DeleteFunc(c.Quizzes, func(q *QuizFile) bool { return q.ID == "" })
 	c.Labs = slices.DeleteFunc(c.Labs, func(l *LabFile) bool { return l.ID == "" })
+}
+
+// Errors returns the problems that are not warnings.
+func Errors(probs []Problem) []Problem {
+	var out []Problem
+	for _, p := range probs {
+		if !p.Warning {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -87,8 +87,8 @@ func TestProblemString(t *testing.T) {
 		p    Problem
 		want string
 	}{
-		{"with line", Problem{"lessons/a.md", 3, "bad"}, "lessons/a.md:3: bad"},
-		{"no line", Problem{"lessons", 0, "missing"}, "lessons: missing"},
+		{"with line", Problem{File: "lessons/a.md", Line: 3, Msg: "bad"}, "lessons/a.md:3: bad"},
+		{"no line", Problem{File: "lessons", Line: 0, Msg: "missing"}, "lessons: missing"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,7 +106,8 @@ func TestParseLessonProblems(t *testing.T) {
 		want string // problems, one per line
 	}{
 		{"ok", "---\nid: x\ntitle: X\ntrack: T\norder: 1\nminutes: 2\n---\n# X\n", ""},
-		{"missing keys", "---\nid: x\n---\n", "lessons/01-x.md:1: missing front-matter key \"title\"\nlessons/01-x.md:1: missing front-matter key \"track\"\nlessons/01-x.md:1: missing front-matter key \"order\"\nlessons/01-x.md:1: missing front-matter key \"minutes\"\n"},
+		// Only what cannot be derived is required: the rest are warnings.
+		{"missing keys", "---\nid: x\n---\n", ""},
 		{"duplicate key", "---\nid: x\nid: x\ntitle: X\ntrack: T\norder: 1\nminutes: 2\n---\n", "lessons/01-x.md:3: front-matter key \"id\" appears twice\n"},
 		{"negative order", "---\nid: x\ntitle: X\ntrack: T\norder: -1\nminutes: 2\n---\n", "lessons/01-x.md:5: order: want a number above 0, got -1\n"},
 		{"list wanted", "---\nid: x\ntitle: X\ntrack: T\norder: 1\nminutes: 2\nobjectives: one\n---\n", "lessons/01-x.md:7: objectives: want a list (lines starting with \"- \")\n"},
@@ -121,7 +122,7 @@ func TestParseLessonProblems(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, probs := ParseLesson("lessons/01-x.md", []byte(tt.src))
-			if got := problemsText(probs); got != tt.want {
+			if got := problemsText(Errors(probs)); got != tt.want {
 				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
 			}
 		})
@@ -135,7 +136,8 @@ func TestLoadMissingFolders(t *testing.T) {
 		want string
 	}{
 		{"empty", fstest.MapFS{}, "lessons: cannot read folder: open lessons: file does not exist\n"},
-		{"no lessons", fstest.MapFS{"lessons/README.md": {Data: []byte("x")}}, "lessons: no lesson files (want lessons/NN-id.md)\n"},
+		{"no lessons", fstest.MapFS{"lessons/README.md": {Data: []byte("x")}}, ".: no lessons/, quizzes/ or labs/ with Markdown files\n"},
+		{"quizzes only", fstest.MapFS{"quizzes/q.md": {Data: []byte("# Q\n\n## A?\n\n- [x] a\n- [ ] b\n")}}, "lessons: cannot read folder: open lessons: file does not exist\n"},
 		{"lessons only", fstest.MapFS{"lessons/01-x.md": {Data: []byte("---\nid: x\ntitle: X\ntrack: T\norder: 1\nminutes: 2\n---\n")}}, ""},
 	}
 	for _, tt := range tests {
@@ -278,7 +280,7 @@ func TestBareQuiz(t *testing.T) {
 			}
 		})
 	}
-	t.Run("lessons and labs still need front matter", func(t *testing.T) {
+	t.Run("lessons and labs without front matter load with warnings", func(t *testing.T) {
 		fsys := fstest.MapFS{
 			"lessons/01-x.md":   {Data: lesson},
 			"lessons/02-y.md":   {Data: []byte("# Y\n")},
@@ -287,10 +289,11 @@ func TestBareQuiz(t *testing.T) {
 			"quizzes/README.md": {Data: []byte("# Not a quiz\n")},
 		}
 		c, probs := Load(fsys)
-		want := "labs/lab-z.md:1: missing front matter (the file must start with a --- line, then YAML keys, then ---)\n" +
-			"lessons/02-y.md:1: missing front matter (the file must start with a --- line, then YAML keys, then ---)\n"
-		if got := problemsText(probs); got != want {
-			t.Errorf("problems:\n%s\nwant:\n%s", got, want)
+		if errs := Errors(probs); len(errs) > 0 || len(probs) != 8 {
+			t.Errorf("errors %v; problems %v", errs, probs)
+		}
+		if c.Lesson("y") == nil || c.Lab("lab-z") == nil || c.Lab("lab-z").Title != "Z" {
+			t.Errorf("derived lesson and lab missing: %+v %+v", c.Lessons, c.Labs)
 		}
 		if len(c.Quizzes) != 1 || c.Quiz("x") == nil {
 			t.Errorf("quizzes %+v", c.Quizzes)
@@ -387,5 +390,20 @@ func TestProblemIsOneClippedLine(t *testing.T) {
 	s := p.String()
 	if strings.Contains(s, "\n") || len([]rune(s)) > 320 || !strings.HasPrefix(s, "a.md:3: bad thing x") {
 		t.Errorf("problem string %d runes: %.80q", len([]rune(s)), s)
+	}
+}
+
+// A lesson needs no front matter at all: id, title, order and minutes come
+// from the file name and the text, each a warning.
+func TestLessonFieldsAreDerived(t *testing.T) {
+	l, probs := ParseLesson("lessons/07-my-topic.md", []byte("# My topic\n\n"+strings.Repeat("word ", 450)+"\n"))
+	if len(Errors(probs)) > 0 {
+		t.Fatal(Errors(probs))
+	}
+	if l.ID != "my-topic" || l.Title != "My topic" || l.Order != 7 || l.Minutes != 3 {
+		t.Errorf("derived %q %q order %d minutes %d", l.ID, l.Title, l.Order, l.Minutes)
+	}
+	if len(probs) != 5 {
+		t.Errorf("want 5 warnings (front matter, id, title, order, minutes), got %v", probs)
 	}
 }

@@ -100,8 +100,8 @@ func Load(fsys fs.FS) (*Course, []Problem) {
 			}
 		}
 	}
-	if len(c.Lessons) == 0 && len(probs) == 0 {
-		probs = append(probs, Problem{File: LessonsDir, Msg: "no lesson files (want lessons/NN-id.md)"})
+	if len(c.Lessons) == 0 && len(c.Quizzes) == 0 && len(c.Labs) == 0 && len(probs) == 0 {
+		probs = append(probs, Problem{File: ".", Msg: "no lessons/, quizzes/ or labs/ with Markdown files"})
 	}
 
 	// Duplicates (files are visited in name order, so the later file is blamed).
@@ -112,7 +112,7 @@ func Load(fsys fs.FS) (*Course, []Problem) {
 		probs = dups.check(probs, "lesson", l.ID, l.Path, ln.Line("id"))
 		if l.Order > 0 {
 			if prev, ok := orders[l.Order]; ok {
-				probs = append(probs, Problem{l.Path, ln.Line("order"), fmt.Sprintf("order %d is also used by %s", l.Order, prev)})
+				probs = append(probs, Problem{File: l.Path, Line: ln.Line("order"), Msg: fmt.Sprintf("order %d is also used by %s", l.Order, prev)})
 			} else {
 				orders[l.Order] = l.Path
 			}
@@ -129,20 +129,20 @@ func Load(fsys fs.FS) (*Course, []Problem) {
 	for _, l := range c.Lessons {
 		ln := lessonLines[l]
 		if l.Quiz != "" && c.Quiz(l.Quiz) == nil {
-			probs = append(probs, Problem{l.Path, ln.Line("quiz"), fmt.Sprintf("quiz %q does not exist (want %s/%s.md)", l.Quiz, QuizzesDir, l.Quiz)})
+			probs = append(probs, Problem{File: l.Path, Line: ln.Line("quiz"), Msg: fmt.Sprintf("quiz %q does not exist (want %s/%s.md)", l.Quiz, QuizzesDir, l.Quiz)})
 		}
 		if l.Lab != "" && c.Lab(l.Lab) == nil {
-			probs = append(probs, Problem{l.Path, ln.Line("lab"), fmt.Sprintf("lab %q does not exist (want %s/%s.md)", l.Lab, LabsDir, l.Lab)})
+			probs = append(probs, Problem{File: l.Path, Line: ln.Line("lab"), Msg: fmt.Sprintf("lab %q does not exist (want %s/%s.md)", l.Lab, LabsDir, l.Lab)})
 		}
 	}
 	for _, q := range c.Quizzes {
 		if q.Lesson != "" && c.Lesson(q.Lesson) == nil {
-			probs = append(probs, Problem{q.Path, quizLines[q].Line("lesson"), fmt.Sprintf("lesson %q does not exist", q.Lesson)})
+			probs = append(probs, Problem{File: q.Path, Line: quizLines[q].Line("lesson"), Msg: fmt.Sprintf("lesson %q does not exist", q.Lesson)})
 		}
 	}
 	for _, l := range c.Labs {
 		if l.Lesson != "" && c.Lesson(l.Lesson) == nil {
-			probs = append(probs, Problem{l.Path, labLines[l].Line("lesson"), fmt.Sprintf("lesson %q does not exist", l.Lesson)})
+			probs = append(probs, Problem{File: l.Path, Line: labLines[l].Line("lesson"), Msg: fmt.Sprintf("lesson %q does not exist", l.Lesson)})
 		}
 	}
 
@@ -295,11 +295,11 @@ func parseFront(file string, src []byte, fields map[string]field, required []str
 	fm, fmLine, body, bodyLine, ok, msg := SplitFrontMatter(src)
 	if msg != "" {
 		doc.Body, doc.BodyLine = src, 1
-		return doc, lines, []Problem{{file, 1, msg}}
+		return doc, lines, []Problem{{File: file, Line: 1, Msg: msg}}
 	}
 	if !ok {
 		doc.Body, doc.BodyLine = src, 1
-		return doc, lines, []Problem{{file, 1, "missing front matter (the file must start with a --- line, then YAML keys, then ---)"}}
+		return doc, lines, []Problem{{File: file, Line: 1, Msg: "missing front matter (the file must start with a --- line, then YAML keys, then ---)"}}
 	}
 	doc.Body, doc.BodyLine = body, bodyLine
 	var probs []Problem
@@ -317,35 +317,36 @@ func parseFront(file string, src []byte, fields map[string]field, required []str
 				line++
 			}
 		}
-		return doc, lines, []Problem{{file, line, "bad YAML in front matter: " + m}}
+		return doc, lines, []Problem{{File: file, Line: line, Msg: "bad YAML in front matter: " + m}}
 	}
 	if len(root.Content) == 0 {
-		return doc, lines, []Problem{{file, 1, "empty front matter"}}
+		return doc, lines, []Problem{{File: file, Line: 1, Msg: "empty front matter"}}
 	}
 	m := root.Content[0]
 	if m.Kind != yaml.MappingNode {
-		return doc, lines, []Problem{{file, m.Line + fmLine - 1, "front matter must be YAML keys (key: value)"}}
+		return doc, lines, []Problem{{File: file, Line: m.Line + fmLine - 1, Msg: "front matter must be YAML keys (key: value)"}}
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		kl := k.Line + fmLine - 1
 		f, known := fields[k.Value]
 		if !known {
-			probs = append(probs, Problem{file, kl, fmt.Sprintf("unknown front-matter key %q (known: %s)", k.Value, knownKeys(fields))})
+			// Jekyll's layout, permalink, nav_order...: ignored, not fatal.
+			probs = append(probs, Problem{File: file, Line: kl, Msg: fmt.Sprintf("unknown front-matter key %q ignored (known: %s)", k.Value, knownKeys(fields)), Warning: true})
 			continue
 		}
 		if _, dup := lines[k.Value]; dup {
-			probs = append(probs, Problem{file, kl, fmt.Sprintf("front-matter key %q appears twice", k.Value)})
+			probs = append(probs, Problem{File: file, Line: kl, Msg: fmt.Sprintf("front-matter key %q appears twice", k.Value)})
 			continue
 		}
 		lines[k.Value] = kl
 		if msg := f(v); msg != "" {
-			probs = append(probs, Problem{file, v.Line + fmLine - 1, k.Value + ": " + msg})
+			probs = append(probs, Problem{File: file, Line: v.Line + fmLine - 1, Msg: k.Value + ": " + msg})
 		}
 	}
 	for _, r := range required {
 		if _, ok := lines[r]; !ok {
-			probs = append(probs, Problem{file, 1, fmt.Sprintf("missing front-matter key %q", r)})
+			probs = append(probs, Problem{File: file, Line: 1, Msg: fmt.Sprintf("missing front-matter key %q", r)})
 		}
 	}
 	probs = append(probs, checkFences(file, body, bodyLine)...)
@@ -387,7 +388,7 @@ func checkFences(file string, body []byte, bodyLine int) []Problem {
 		}
 	}
 	if open != "" {
-		return []Problem{{file, openLine, "code block opened with " + open + " is never closed"}}
+		return []Problem{{File: file, Line: openLine, Msg: "code block opened with " + open + " is never closed"}}
 	}
 	return nil
 }
@@ -412,7 +413,7 @@ func fenceRun(t string) string {
 
 func checkID(file string, lines KeyLines, id string) []Problem {
 	if id != "" && !idRe.MatchString(id) {
-		return []Problem{{file, lines.Line("id"), fmt.Sprintf("id %q must be lowercase words joined by - (like lambda-anatomy)", id)}}
+		return []Problem{{File: file, Line: lines.Line("id"), Msg: fmt.Sprintf("id %q must be lowercase words joined by - (like lambda-anatomy)", id)}}
 	}
 	return nil
 }
@@ -434,13 +435,42 @@ func parseLesson(file string, src []byte) (*Lesson, KeyLines, []Problem) {
 		"objectives": listField(&l.Objectives), "sources": listField(&l.Sources),
 		"quiz": strField(&l.Quiz), "lab": strField(&l.Lab),
 	}
-	doc, lines, probs := parseFront(file, src, fields, []string{"id", "title", "track", "order", "minutes"})
+	doc, lines, probs := parseFront(file, src, fields, nil)
 	l.Doc = doc
+	noFrontMatter(probs)
+	base := path.Base(file)
+	m := lessonNameRe.FindStringSubmatch(base)
+	guess := func(key, what string) {
+		probs = append(probs, Problem{File: file, Line: 1, Msg: fmt.Sprintf("no %s in the front matter: %s", key, what), Warning: true})
+	}
+	if _, ok := lines["id"]; !ok {
+		if m != nil {
+			l.ID = m[1]
+		} else {
+			l.ID = idFromName(strings.TrimSuffix(base, ".md"))
+		}
+		guess("id", fmt.Sprintf("using %q from the file name", l.ID))
+	}
+	if _, ok := lines["title"]; !ok {
+		if l.Title = firstTitle(doc.Body); l.Title == "" {
+			l.Title = l.ID
+		}
+		guess("title", fmt.Sprintf("using %q", l.Title))
+	}
+	if _, ok := lines["order"]; !ok {
+		if n, err := strconv.Atoi(strings.SplitN(base, "-", 2)[0]); err == nil {
+			l.Order = n
+		}
+		guess("order", fmt.Sprintf("using %d from the file name", l.Order))
+	}
+	if _, ok := lines["minutes"]; !ok {
+		l.Minutes = max(1, (len(strings.Fields(string(doc.Body)))+199)/200) // about 200 words a minute
+		guess("minutes", fmt.Sprintf("about %d from the word count", l.Minutes))
+	}
 	probs = append(probs, checkID(file, lines, l.ID)...)
-	if l.ID != "" && idRe.MatchString(l.ID) {
-		base := path.Base(file)
-		if m := lessonNameRe.FindStringSubmatch(base); m == nil || m[1] != l.ID {
-			probs = append(probs, Problem{file, lines.Line("id"), fmt.Sprintf("id %q does not match the file name %s (want NN-%s.md)", l.ID, base, l.ID)})
+	if _, given := lines["id"]; given && l.ID != "" && idRe.MatchString(l.ID) {
+		if m == nil || m[1] != l.ID {
+			probs = append(probs, Problem{File: file, Line: lines.Line("id"), Msg: fmt.Sprintf("id %q does not match the file name %s (want NN-%s.md)", l.ID, base, l.ID)})
 		}
 	}
 	if l.ID == "" && len(lines) == 0 && len(doc.Body) == len(src) {
@@ -456,13 +486,14 @@ func parseQuiz(file string, src []byte) (*QuizFile, KeyLines, []Problem) {
 	q := &QuizFile{}
 	fields := map[string]field{
 		"id": strField(&q.ID), "title": strField(&q.Title),
-		"lesson": strField(&q.Lesson), "domain": strField(&q.Domain),
+		"lesson": strField(&q.Lesson), "domain": strField(&q.Domain), "exam": strField(&q.Exam),
 	}
-	doc, lines, probs := parseFront(file, src, fields, []string{"id", "title"})
+	doc, lines, probs := parseFront(file, src, fields, nil)
 	q.Doc = doc
+	probs = append(probs, deriveIDTitle(file, lines, doc.Body, &q.ID, &q.Title)...)
 	probs = append(probs, checkID(file, lines, q.ID)...)
-	if q.ID != "" && path.Base(file) != q.ID+".md" {
-		probs = append(probs, Problem{file, lines.Line("id"), fmt.Sprintf("id %q does not match the file name %s (want %s.md)", q.ID, path.Base(file), q.ID)})
+	if _, given := lines["id"]; given && q.ID != "" && path.Base(file) != q.ID+".md" {
+		probs = append(probs, Problem{File: file, Line: lines.Line("id"), Msg: fmt.Sprintf("id %q does not match the file name %s (want %s.md)", q.ID, path.Base(file), q.ID)})
 	}
 	return q, lines, probs
 }
@@ -473,13 +504,43 @@ func parseLab(file string, src []byte) (*LabFile, KeyLines, []Problem) {
 		"id": strField(&l.ID), "title": strField(&l.Title), "lesson": strField(&l.Lesson),
 		"minutes": intField(&l.Minutes), "setup": listField(&l.Setup),
 	}
-	doc, lines, probs := parseFront(file, src, fields, []string{"id", "title"})
+	doc, lines, probs := parseFront(file, src, fields, nil)
 	l.Doc = doc
+	noFrontMatter(probs)
+	probs = append(probs, deriveIDTitle(file, lines, doc.Body, &l.ID, &l.Title)...)
 	probs = append(probs, checkID(file, lines, l.ID)...)
-	if l.ID != "" && path.Base(file) != l.ID+".md" {
-		probs = append(probs, Problem{file, lines.Line("id"), fmt.Sprintf("id %q does not match the file name %s (want %s.md)", l.ID, path.Base(file), l.ID)})
+	if _, given := lines["id"]; given && l.ID != "" && path.Base(file) != l.ID+".md" {
+		probs = append(probs, Problem{File: file, Line: lines.Line("id"), Msg: fmt.Sprintf("id %q does not match the file name %s (want %s.md)", l.ID, path.Base(file), l.ID)})
 	}
 	return l, lines, probs
+}
+
+// noFrontMatter turns "missing front matter" into a warning: a lesson or
+// lab without it loads, with everything derived.
+func noFrontMatter(probs []Problem) {
+	for i, p := range probs {
+		if strings.HasPrefix(p.Msg, "missing front matter") {
+			probs[i].Msg = "no front matter: everything is derived from the file name and text"
+			probs[i].Warning = true
+		}
+	}
+}
+
+// deriveIDTitle fills an id from the file name and a title from the first
+// # heading when the front matter has none, and says so as warnings.
+func deriveIDTitle(file string, lines KeyLines, body []byte, id, title *string) []Problem {
+	var probs []Problem
+	if _, ok := lines["id"]; !ok {
+		*id = idFromName(strings.TrimSuffix(path.Base(file), ".md"))
+		probs = append(probs, Problem{File: file, Line: 1, Msg: fmt.Sprintf("no id in the front matter: using %q from the file name", *id), Warning: true})
+	}
+	if _, ok := lines["title"]; !ok {
+		if *title = firstTitle(body); *title == "" {
+			*title = *id
+		}
+		probs = append(probs, Problem{File: file, Line: 1, Msg: fmt.Sprintf("no title in the front matter: using %q", *title), Warning: true})
+	}
+	return probs
 }
 
 // parseBareQuiz reads a quiz file without front matter, the way public
@@ -499,7 +560,7 @@ func parseBareQuiz(file string, src []byte) (*QuizFile, KeyLines, []Problem) {
 	}
 	probs := checkFences(file, body, 1)
 	if q.ID == "" {
-		probs = append(probs, Problem{file, 1, fmt.Sprintf("no quiz id can be made from the file name %q: rename the file (like aws-practice.md) or add front matter with id and title", path.Base(file))})
+		probs = append(probs, Problem{File: file, Line: 1, Msg: fmt.Sprintf("no quiz id can be made from the file name %q: rename the file (like aws-practice.md) or add front matter with id and title", path.Base(file))})
 	}
 	return q, KeyLines{}, probs
 }
@@ -574,7 +635,7 @@ func (d duplicates) check(probs []Problem, kind, id, path string, line int) []Pr
 	}
 	k := [2]string{kind, id}
 	if prev, ok := d[k]; ok {
-		return append(probs, Problem{path, line, fmt.Sprintf("duplicate %s id %q (also in %s)", kind, id, prev)})
+		return append(probs, Problem{File: path, Line: line, Msg: fmt.Sprintf("duplicate %s id %q (also in %s)", kind, id, prev)})
 	}
 	d[k] = path
 	return probs

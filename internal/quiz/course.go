@@ -11,7 +11,7 @@ import (
 
 // FromCourse parses the questions of a loaded quiz file.
 func FromCourse(qf *course.QuizFile) (*Quiz, []course.Problem) {
-	h := Header{ID: qf.ID, Title: qf.Title, Lesson: qf.Lesson, Domain: qf.Domain, Lines: qf.Keys}
+	h := Header{ID: qf.ID, Title: qf.Title, Lesson: qf.Lesson, Domain: qf.Domain, Exam: qf.Exam, Lines: qf.Keys}
 	bodyLine := qf.BodyLine
 	if bodyLine < 1 {
 		bodyLine = 1

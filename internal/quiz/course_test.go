@@ -13,7 +13,7 @@ func TestValidateCourse(t *testing.T) {
 	fsys := fstest.MapFS{
 		"lessons/01-l1.md": {Data: []byte(lesson)},
 		"quizzes/a.md":     {Data: []byte("---\nid: a\ntitle: A\nlesson: l1\n---\n\n## One {#same}\n\n- [x] y\n- [ ] n\n")},
-		"quizzes/b.md":     {Data: []byte("---\nid: b\ntitle: B\ndomain: bogus\n---\n\n## Two {#same}\n\n- [x] y\n- [ ] n\n\n## Three\n\n- [ ] y\n- [ ] n\n")},
+		"quizzes/b.md":     {Data: []byte("---\nid: b\ntitle: B\ndomain: saa-bogus\n---\n\n## Two {#same}\n\n- [x] y\n- [ ] n\n\n## Three\n\n- [ ] y\n- [ ] n\n")},
 	}
 	c, lp := course.Load(fsys)
 	for _, p := range lp {
@@ -25,7 +25,7 @@ func TestValidateCourse(t *testing.T) {
 		got = append(got, p.String())
 	}
 	want := []string{
-		`quizzes/b.md:4: unknown domain code "bogus"`,
+		`quizzes/b.md:4: unknown domain code "saa-bogus"`,
 		`quizzes/b.md:7: question id "same" is also used at quizzes/a.md:7`,
 		`quizzes/b.md:12: question has no right answer`,
 	}

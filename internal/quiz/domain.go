@@ -8,7 +8,10 @@
 // (internal/quiz/plain) only present what it decides.
 package quiz
 
-import "sort"
+import (
+	"sort"
+	"time"
+)
 
 // Domain is an exam domain that a question can be tagged with.
 type Domain struct {
@@ -61,17 +64,60 @@ const (
 	DefaultPass      = PassAssociate
 )
 
-// PassFor is the default pass mark for a set of questions: 700 when every
-// question is tagged with a CLF-C02 domain, else 720.
-func PassFor(qs []*Question) int {
+// ExamFormat is how a certification exam is sat (the exam guides; check
+// the current guide before relying on it): e.g.
+// https://docs.aws.amazon.com/aws-certification/latest/examguides/cloud-practitioner-02.html
+type ExamFormat struct {
+	Pass      int
+	Questions int
+	Time      time.Duration
+}
+
+// Exams are the formats of the exams a bank's `exam:` key may name.
+var Exams = map[string]ExamFormat{
+	"CLF-C02": {PassFoundational, 65, 90 * time.Minute},
+	"SAA-C03": {PassAssociate, 65, 130 * time.Minute},
+	"DVA-C02": {PassAssociate, 65, 130 * time.Minute},
+}
+
+// PassFor is the default pass mark for a set of questions, and why: the
+// exam their bank names; 700 when every question is from the Cloud
+// Practitioner exam; else 720, the Associate exams' mark.
+func PassFor(qs []*Question) (int, string) {
+	if len(qs) > 0 {
+		exam := qs[0].Exam
+		for _, q := range qs {
+			if q.Exam != exam {
+				exam = ""
+				break
+			}
+		}
+		if f, ok := Exams[exam]; ok {
+			return f.Pass, "the pass mark of " + exam + " (the bank's exam: key)"
+		}
+	}
 	if len(qs) == 0 {
-		return DefaultPass
+		return DefaultPass, "the Associate exams' pass mark"
 	}
 	for _, q := range qs {
 		d, ok := LookupDomain(q.Domain)
 		if !ok || d.Exam != "CLF-C02" {
-			return DefaultPass
+			return DefaultPass, "the Associate exams' pass mark (not every question is from the Cloud Practitioner exam)"
 		}
 	}
-	return PassFoundational
+	return PassFoundational, "every question is from the Cloud Practitioner exam (CLF-C02)"
+}
+
+// ExamOf is the exam every question's bank names ("" when they differ or
+// none does).
+func ExamOf(qs []*Question) string {
+	if len(qs) == 0 {
+		return ""
+	}
+	for _, q := range qs {
+		if q.Exam != qs[0].Exam {
+			return ""
+		}
+	}
+	return qs[0].Exam
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 
@@ -25,6 +26,7 @@ type Header struct {
 	Title  string `yaml:"title"`
 	Lesson string `yaml:"lesson"`
 	Domain string `yaml:"domain"`
+	Exam   string `yaml:"exam"`
 
 	// Lines of the front matter keys in the file, for problem positions.
 	Lines course.KeyLines `yaml:"-"`
@@ -114,9 +116,14 @@ func (p *parse) run() (*Quiz, []course.Problem) {
 	p.suffix = map[string]int{}
 	q := &Quiz{ID: p.h.ID, Title: p.h.Title, Lesson: p.h.Lesson, Domain: p.h.Domain, File: p.file}
 	p.result = q
-	if q.Domain != "" {
+	if q.Domain != "" && looksLikeCode(q.Domain) {
 		if _, ok := LookupDomain(q.Domain); !ok {
-			p.problem(p.h.line("domain", p.base-1), "unknown domain code %q in front matter (known: %s)", q.Domain, strings.Join(DomainCodes(), ", "))
+			p.problem(p.h.line("domain", p.base-1), "unknown domain code %q in front matter (known: %s; any other label, such as \"Networking\", is fine too)", q.Domain, strings.Join(DomainCodes(), ", "))
+		}
+	}
+	if p.h.Exam != "" {
+		if _, ok := Exams[p.h.Exam]; !ok {
+			p.problem(p.h.line("exam", p.base-1), "exam %q: cloudlab knows %s", p.h.Exam, strings.Join(examNames(), ", "))
 		}
 	}
 	doc := md.Parser().Parse(text.NewReader(p.src))
@@ -457,12 +464,13 @@ func (p *parse) build(title string, line int, id, domain string, blocks []ast.No
 		}
 	}
 	if domain != "" {
-		if _, known := LookupDomain(domain); !known {
-			p.problem(line, "unknown domain code %q (known: %s)", domain, strings.Join(DomainCodes(), ", "))
+		if _, known := LookupDomain(domain); !known && looksLikeCode(domain) {
+			p.problem(line, "unknown domain code %q (known: %s; any other label is fine too)", domain, strings.Join(DomainCodes(), ", "))
 		} else {
-			q.Domain = domain
+			q.Domain = domain // a known code, or a free-form label
 		}
 	}
+	q.Exam = p.h.Exam
 	if q.Title == "" {
 		p.problem(line, "question has no text")
 	}
@@ -754,5 +762,26 @@ func slug(s string) string {
 	if out == "" {
 		out = "q"
 	}
+	return out
+}
+
+// looksLikeCode reports whether a domain is meant as one of cloudlab's
+// codes (clf-..., saa-..., dva-...), so a typo is caught; anything else is
+// a free-form label, and the breakdown groups by it.
+func looksLikeCode(d string) bool {
+	for _, p := range []string{"clf-", "saa-", "dva-"} {
+		if strings.HasPrefix(d, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func examNames() []string {
+	var out []string
+	for k := range Exams {
+		out = append(out, k)
+	}
+	sort.Strings(out)
 	return out
 }

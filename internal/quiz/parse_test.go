@@ -239,7 +239,7 @@ func TestLoadFileFrontMatter(t *testing.T) {
 	tests := []struct {
 		name, src, want string
 	}{
-		{"unknown key", "---\nid: x\ntitle: X\ncolour: red\n---\n## Q\n\n- [x] a\n- [ ] b\n", "quizzes/x.md:4: unknown front-matter key \"colour\""},
+		{"unknown key", "---\nid: x\ntitle: X\ncolour: red\n---\n## Q\n\n- [x] a\n- [ ] b\n", "quizzes/x.md:4: warning: unknown front-matter key \"colour\""},
 		{"unclosed", "---\nid: x\n## Q\n", "quizzes/x.md:1: front matter opened with --- is never closed"},
 		{"no questions", "---\nid: x\ntitle: X\n---\nJust text.\n", "quizzes/x.md:5: quiz has no questions"},
 		{"empty file", "", "quizzes/x.md:1: quiz has no questions"},

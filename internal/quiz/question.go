@@ -37,6 +37,8 @@ type Option struct {
 
 // Question is one quiz question.
 type Question struct {
+	// Exam is the certification exam the question's bank names ("").
+	Exam        string
 	ID          string
 	Title       string // the heading text (inline Markdown, attributes removed)
 	Text        string // Markdown under the heading: paragraphs, code, tables

@@ -92,6 +92,7 @@ type Session struct {
 	Start     time.Time
 	Deadline  time.Time // zero when untimed
 	Pass      int
+	PassWhy   string // where the pass mark comes from (shown with the result)
 	Seed      uint64
 	Current   int
 	Submitted bool
@@ -139,7 +140,9 @@ func NewSession(qs []*Question, c Config) (*Session, error) {
 		s.Items = append(s.Items, it)
 	}
 	if s.Pass == 0 {
-		s.Pass = PassFor(picked)
+		s.Pass, s.PassWhy = PassFor(picked)
+	} else {
+		s.PassWhy = "set for this run (--pass)"
 	}
 	if c.Mode == Exam {
 		d := c.Time
@@ -459,6 +462,7 @@ type Score struct {
 	Percent        float64 // 0..100
 	Scaled         int     // 100..1000, see ScaledScore
 	Pass           int
+	PassWhy        string // where the pass mark comes from
 	Passed         bool
 	Domains        []Group // by exam domain, in exam-guide order; "" last
 	Lessons        []Group // by lesson, in order of first appearance
@@ -496,7 +500,7 @@ func ScaledScore(correct, total int) int {
 // Score computes the score now (unanswered questions count as wrong: AWS
 // has no penalty for guessing, so a blank is simply not right).
 func (s *Session) Score() Score {
-	sc := Score{Total: len(s.Items), Pass: s.Pass}
+	sc := Score{Total: len(s.Items), Pass: s.Pass, PassWhy: s.PassWhy}
 	dom := map[string]*Group{}
 	var lessonOrder []string
 	les := map[string]*Group{}
@@ -571,4 +575,12 @@ func (sc Score) ScaledLine() string {
 		verdict = "pass"
 	}
 	return fmt.Sprintf("Scaled score: %d (%s)", sc.Scaled, verdict)
+}
+
+// PassLine says which pass mark was used and why.
+func (sc Score) PassLine() string {
+	if sc.PassWhy == "" {
+		return fmt.Sprintf("Pass mark %d.", sc.Pass)
+	}
+	return fmt.Sprintf("Pass mark %d: %s.", sc.Pass, sc.PassWhy)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -285,8 +286,18 @@ func TestSessionConfigErrors(t *testing.T) {
 func TestPassFor(t *testing.T) {
 	clf := []*Question{{Domain: "clf-tech"}, {Domain: "clf-billing"}}
 	mixed := []*Question{{Domain: "clf-tech"}, {Domain: "saa-cost"}}
-	if PassFor(clf) != 700 || PassFor(mixed) != 720 || PassFor([]*Question{{}}) != 720 {
+	pass := func(qs []*Question) int { p, _ := PassFor(qs); return p }
+	if pass(clf) != 700 || pass(mixed) != 720 || pass([]*Question{{}}) != 720 {
 		t.Error("pass marks: CLF-C02 only is 700, else 720")
+	}
+	// A bank's exam: key wins, and the reason says so; free-form domain
+	// labels do not change the rule.
+	bank := []*Question{{Domain: "Networking", Exam: "CLF-C02"}, {Domain: "Security", Exam: "CLF-C02"}}
+	if p, why := PassFor(bank); p != 700 || !strings.Contains(why, "CLF-C02") {
+		t.Errorf("exam key: %d %q", p, why)
+	}
+	if p, why := PassFor([]*Question{{Domain: "Networking"}}); p != 720 || why == "" {
+		t.Errorf("free-form label: %d %q", p, why)
 	}
 }
 

@@ -338,7 +338,7 @@ func (r *runner) summary(sc quiz.Score) {
 	r.printf("\n%s\n", sc.ScoreLine())
 	if s.Mode == quiz.Exam {
 		r.printf("%s\n", sc.ScaledLine())
-		r.printf("Pass mark %d. The scaled score maps the raw score linearly onto 100-1000; AWS does not publish its own scaling.\n", sc.Pass)
+		r.printf("%s The scaled score maps the raw score linearly onto 100-1000; AWS does not publish its own scaling.\n", sc.PassLine())
 		if s.TimedOut {
 			r.printf("Submitted automatically when the time ran out.\n")
 		}

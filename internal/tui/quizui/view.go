@@ -276,6 +276,7 @@ func (m *Model) resultsBody(b *strings.Builder) {
 			verdict = m.st.Success.Render(sc.ScaledLine())
 		}
 		b.WriteString("  " + verdict + m.st.Muted.Render(fmt.Sprintf(" · pass mark %d", sc.Pass)) + "\n")
+		b.WriteString(termtext.WrapIndent(m.st.Muted.Render(sc.PassLine()), m.width()-2, "  ") + "\n")
 		b.WriteString(termtext.WrapIndent(m.st.Muted.Render("Scaled linearly from the raw score; AWS does not publish its own scaling."), m.width()-2, "  ") + "\n")
 	}
 	m.chart(b, "By domain", sc.Domains)
