@@ -39,17 +39,28 @@ type Env struct {
 	Logs []string `expr:"logs"`
 	// Report is the raw `report --json` object, for anything not modelled above.
 	Report map[string]any `expr:"report"`
+	// Step is what happened since the current step began: its start,
+	// the time spent in it and the commands run in it. Per-function
+	// counters since the step began are fn("x").Step.
+	Step StepInfo `expr:"step"`
+	// ScalableTargets and ScalingPolicies are Application Auto Scaling's
+	// state; ScalingActivities its activities, oldest first.
+	ScalableTargets   []*ScalableTarget  `expr:"scalableTargets"`
+	ScalingPolicies   []*ScalingPolicy   `expr:"scalingPolicies"`
+	ScalingActivities []*ScalingActivity `expr:"scalingActivities"`
 
 	// Functions a check may call (bound by bind; see docs/lab-checks.md).
-	FnF         func(name string) *Function         `expr:"fn"`
-	ClusterF    func(name string) *Cluster          `expr:"cluster"`
-	ServiceF    func(cluster, name string) *Service `expr:"service"`
-	RanF        func(prefix string) int             `expr:"ran"`
-	LoggedF     func(sub string) int                `expr:"logged"`
-	LastLogF    func(sub string) string             `expr:"lastLog"`
-	InstanceInF func(cluster, az string) string     `expr:"instanceIn"`
-	ThrottlesF  func(name, window string) int       `expr:"throttles"`
-	SecondsF    func(d string) float64              `expr:"seconds"`
+	FnF         func(name string) *Function             `expr:"fn"`
+	ClusterF    func(name string) *Cluster              `expr:"cluster"`
+	ServiceF    func(cluster, name string) *Service     `expr:"service"`
+	RanF        func(prefix string) int                 `expr:"ran"`
+	LoggedF     func(sub string) int                    `expr:"logged"`
+	LastLogF    func(sub string) string                 `expr:"lastLog"`
+	InstanceInF func(cluster, az string) string         `expr:"instanceIn"`
+	ThrottlesF  func(name, window string) int           `expr:"throttles"`
+	SecondsF    func(d string) float64                  `expr:"seconds"`
+	TargetF     func(resourceID string) *ScalableTarget `expr:"scalableTarget"`
+	StepRanF    func(prefix string) int                 `expr:"stepRan"`
 
 	window func(fn string, d time.Duration) Window
 }
@@ -71,6 +82,68 @@ type Command struct {
 	Text string `expr:"text"`
 	// At is the simulated time (seconds) when the command finished.
 	At float64 `expr:"at"`
+}
+
+// StepInfo describes the current step so far.
+type StepInfo struct {
+	// Number is the 1-based step number.
+	Number int `expr:"number"`
+	// Start is the simulated time (seconds) when the step began: when the
+	// previous step passed, or when the lab started.
+	Start float64 `expr:"start"`
+	// Elapsed is the simulated time spent in the step (seconds).
+	Elapsed float64 `expr:"elapsed"`
+	// History lists the learner's commands run during the step.
+	History []Command `expr:"history"`
+	// Commands is len(History).
+	Commands int `expr:"commands"`
+}
+
+// StepCounters are a function's counters since the current step began
+// (exact: the difference between the totals now and at the step's start).
+// AvgBusyEnvironments averages the busy execution environments over the
+// seconds of the step in which requests arrived (TrafficSeconds), so
+// idle time before or after the traffic does not dilute it.
+type StepCounters struct {
+	Requests, Invocations, Throttles, Errors, Timeouts, ColdStarts int
+	ThrottlesByReason                                              map[string]int
+	ProvisionedConcurrencyInvocations                              int
+	ProvisionedConcurrencySpilloverInvocations                     int
+	AsyncRetries, DeadLetters                                      int
+	DeadLettersByCondition                                         map[string]int
+	// ConcurrentExecutionsMax is the most environments busy at once in
+	// any second of the step (from the per-second series).
+	ConcurrentExecutionsMax int
+	// BusyEnvironmentSeconds is the integral of busy environments over
+	// the step; TrafficSeconds counts the step's seconds with requests.
+	BusyEnvironmentSeconds float64
+	TrafficSeconds         int
+	AvgBusyEnvironments    float64
+	CostUSD                float64
+}
+
+// ScalableTarget is an Application Auto Scaling scalable target.
+type ScalableTarget struct {
+	ResourceId               string
+	Exists                   bool
+	MinCapacity, MaxCapacity int
+}
+
+// ScalingPolicy is a scaling policy (target tracking).
+type ScalingPolicy struct {
+	PolicyName, ResourceId, PolicyType, PredefinedMetricType string
+	TargetValue                                              float64
+}
+
+// ScalingActivity is one change of a scalable target's desired count.
+type ScalingActivity struct {
+	ResourceId, Description, Cause string
+	// At is the simulated time (seconds); DesiredCount the count it set;
+	// Policy the policy that caused it ("" when registering the target
+	// with a new min or max forced it).
+	At           float64
+	DesiredCount int
+	Policy       string
 }
 
 // Function is one Lambda function: its configuration, its current
@@ -100,6 +173,9 @@ type Function struct {
 	DurationP50Ms, DurationP99Ms                                   float64
 	BilledDurationMs                                               float64
 	GBSeconds, CostUSD                                             float64
+	DeadLettersByCondition                                         map[string]int
+	// Step holds the counters since the current step began.
+	Step StepCounters
 
 	env *Env
 }
@@ -188,7 +264,8 @@ func (e *Env) fn(name string) *Function {
 			return f
 		}
 	}
-	return &Function{FunctionName: name, ReservedConcurrency: -1, ThrottlesByReason: map[string]int{}, env: e}
+	return &Function{FunctionName: name, ReservedConcurrency: -1, ThrottlesByReason: map[string]int{}, DeadLettersByCondition: map[string]int{},
+		Step: StepCounters{ThrottlesByReason: map[string]int{}, DeadLettersByCondition: map[string]int{}}, env: e}
 }
 
 func (e *Env) cluster(name string) *Cluster {
@@ -264,6 +341,24 @@ func (e *Env) bind() {
 	e.LastLogF = e.lastLog
 	e.InstanceInF = e.instanceIn
 	e.ThrottlesF = func(name, window string) int { return e.fn(name).Recent(window).Throttles }
+	e.TargetF = func(id string) *ScalableTarget {
+		for _, t := range e.ScalableTargets {
+			if t.ResourceId == id {
+				return t
+			}
+		}
+		return &ScalableTarget{ResourceId: id}
+	}
+	e.StepRanF = func(prefix string) int {
+		p := strings.Join(strings.Fields(prefix), " ")
+		n := 0
+		for _, c := range e.Step.History {
+			if c.OK && strings.HasPrefix(strings.Join(strings.Fields(c.Line), " "), p) {
+				n++
+			}
+		}
+		return n
+	}
 	e.SecondsF = func(d string) float64 {
 		v, err := sim.ParseDuration(d)
 		if err != nil {
@@ -311,6 +406,22 @@ func (s *Step) Eval(env *Env) (ok bool, err error) {
 	}()
 	env.bind()
 	v, err := expr.Run(s.program, env)
+	if err != nil {
+		return false, err
+	}
+	b, _ := v.(bool)
+	return b, nil
+}
+
+// runBool runs a compiled boolean program; a panic or a non-boolean
+// result is false with an error.
+func runBool(prog *vm.Program, env *Env) (ok bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ok, err = false, fmt.Errorf("check failed to run: %v", r)
+		}
+	}()
+	v, err := expr.Run(prog, env)
 	if err != nil {
 		return false, err
 	}

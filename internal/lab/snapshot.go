@@ -77,9 +77,82 @@ func (r *Runner) refresh() {
 		}
 	}
 	e.Instances = ec2Instances(r.Acct.EC2)
+	e.ScalableTargets, e.ScalingPolicies, e.ScalingActivities = autoScaling(r.Acct.ECS)
+	r.stepInfo(e)
 	sort.Slice(e.Functions, func(i, j int) bool { return e.Functions[i].FunctionName < e.Functions[j].FunctionName })
 	sort.Slice(e.Clusters, func(i, j int) bool { return e.Clusters[i].ClusterName < e.Clusters[j].ClusterName })
 	r.env = e
+}
+
+// stepInfo fills what happened since the current step began: the step
+// object and each function's Step counters (totals now minus totals at the
+// step's start).
+func (r *Runner) stepInfo(e *Env) {
+	now := r.Acct.Kernel.Now()
+	e.Step = StepInfo{Number: r.current + 1, Start: r.stepAt.Seconds(), Elapsed: (now - r.stepAt).Seconds()}
+	if r.stepCmd <= len(r.history) {
+		e.Step.History = r.history[r.stepCmd:]
+	}
+	e.Step.Commands = len(e.Step.History)
+	for _, f := range e.Functions {
+		b := r.stepBase[f.FunctionName]
+		d := func(now, then int) int { return max(0, now-then) }
+		c := StepCounters{
+			Requests: d(f.Requests, b.Requests), Invocations: d(f.Invocations, b.Invocations),
+			Throttles: d(f.Throttles, b.Throttles), Errors: d(f.Errors, b.Errors), Timeouts: d(f.Timeouts, b.Timeouts),
+			ColdStarts:                                 d(f.ColdStarts, b.ColdStarts),
+			ProvisionedConcurrencyInvocations:          d(f.ProvisionedConcurrencyInvocations, b.ProvisionedConcurrencyInvocations),
+			ProvisionedConcurrencySpilloverInvocations: d(f.ProvisionedConcurrencySpilloverInvocations, b.ProvisionedConcurrencySpilloverInvocations),
+			AsyncRetries:                               d(f.AsyncRetries, b.AsyncRetries), DeadLetters: d(f.DeadLetters, b.DeadLetters),
+			ThrottlesByReason: map[string]int{}, DeadLettersByCondition: map[string]int{},
+			CostUSD: max(0, f.CostUSD-b.CostUSD),
+		}
+		for k, v := range f.ThrottlesByReason {
+			if n := d(v, b.ThrottlesByReason[k]); n > 0 {
+				c.ThrottlesByReason[k] = n
+			}
+		}
+		for k, v := range f.DeadLettersByCondition {
+			if n := d(v, b.DeadLettersByCondition[k]); n > 0 {
+				c.DeadLettersByCondition[k] = n
+			}
+		}
+		// Busy environment-seconds: the report's time average times the
+		// elapsed time, now and at the step's start.
+		c.BusyEnvironmentSeconds = max(0, f.AvgBusyEnvironments*now.Seconds()-b.AvgBusyEnvironments*r.stepAt.Seconds())
+		c.ConcurrentExecutionsMax, c.TrafficSeconds = stepSeries(r.Acct, f.FunctionName, r.stepAt, now)
+		if c.TrafficSeconds > 0 {
+			c.AvgBusyEnvironments = c.BusyEnvironmentSeconds / float64(c.TrafficSeconds)
+		}
+		f.Step = c
+	}
+}
+
+// stepSeries reads the per-second series from the second the step began
+// to now: the most environments busy at once, and how many seconds had
+// requests.
+func stepSeries(acct *cloud.Account, name string, from, now time.Duration) (concMax, trafficSeconds int) {
+	if acct.Lambda == nil {
+		return 0, 0
+	}
+	f, err := acct.Lambda.Function(name)
+	if err != nil {
+		return 0, 0
+	}
+	n := int(now/time.Second-from/time.Second) + 1
+	if pts, err := f.Series("ConcurrentExecutions", time.Second, n); err == nil {
+		for _, p := range pts {
+			concMax = max(concMax, int(p.Value))
+		}
+	}
+	if pts, err := f.Series("Requests", time.Second, n); err == nil {
+		for _, p := range pts {
+			if p.Value > 0 {
+				trafficSeconds++
+			}
+		}
+	}
+	return concMax, trafficSeconds
 }
 
 // addLambdaDetail fills what the report does not carry: configuration and

@@ -115,7 +115,7 @@ func lambdaCommands() []Command {
 			Options: []OptSpec{fnOpt(),
 				{Name: "invocation-type", Enum: []string{"RequestResponse", "Event", "DryRun"}, Default: "RequestResponse", Help: "Synchronous, asynchronous (202) or a permission check (204)."},
 				{Name: "log-type", Enum: []string{"None", "Tail"}, Default: "None", Help: "Tail returns the last 4 KB of the log, base64-encoded, in LogResult."},
-				{Name: "payload", Help: "Event JSON (inline or file://)."},
+				{Name: "payload", Help: "Event JSON (inline or file://); base64 as the AWS CLI v2 sends it by default, or raw JSON with --cli-binary-format raw-in-base64-out."},
 				{Name: "qualifier", Help: "Version or alias."},
 				{Name: "client-context", Help: "Client context (kept)."},
 			},
@@ -665,9 +665,9 @@ type invokeOut struct {
 }
 
 func lambdaInvoke(ctx *Ctx, a Args) (Result, error) {
-	payload := a.Str("payload")
-	if strings.TrimSpace(payload) != "" && !json.Valid([]byte(payload)) {
-		return Result{}, &AWSError{Code: "InvalidRequestContentException", Message: "Could not parse request body into json: Could not parse payload into json: Unrecognized token: was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"}
+	payload, err := invokePayload(a)
+	if err != nil {
+		return Result{}, err
 	}
 	k := ctx.Acct.Kernel
 	inv, err := ctx.Acct.Lambda.Invoke(lambda.Request{Function: a.Str("function-name"), Qualifier: a.Str("qualifier"), Type: a.Str("invocation-type"), Payload: payload})
