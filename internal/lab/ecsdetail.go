@@ -60,7 +60,8 @@ func ecsClusters(svc *ecs.Sim) []*Cluster {
 		for _, sv := range c.Services() {
 			running, pending := sv.Counts()
 			s := &Service{ServiceName: sv.Name, Exists: sv.Status != "INACTIVE", Status: sv.Status, DesiredCount: sv.DesiredCount,
-				RunningCount: running, PendingCount: pending, Deployments: len(sv.Deployments), AZs: map[string]int{}}
+				RunningCount: running, PendingCount: pending, Deployments: len(sv.Deployments), AZs: map[string]int{},
+				MaximumPercent: sv.Config.MaximumPercent, MinimumHealthyPercent: sv.Config.MinimumHealthyPercent}
 			if sv.TaskDef != nil {
 				s.TaskDefinition = sv.TaskDef.FamilyRevision()
 			}

@@ -33,6 +33,9 @@ type Env struct {
 	Clusters []*Cluster `expr:"clusters"`
 	// Instances are the EC2 instances of the account.
 	Instances []*Instance `expr:"instances"`
+	// Invocations are the account's recent completed Lambda invocations
+	// (the ones whose logs are in Logs), oldest first.
+	Invocations []*Invocation `expr:"invocations"`
 	// Logs are the account's Lambda log lines (the log groups `aws logs
 	// tail` reads: START/END/REPORT ... of recent invocations), oldest
 	// first.
@@ -62,7 +65,8 @@ type Env struct {
 	TargetF     func(resourceID string) *ScalableTarget `expr:"scalableTarget"`
 	StepRanF    func(prefix string) int                 `expr:"stepRan"`
 
-	window func(fn string, d time.Duration) Window
+	window  func(fn string, d time.Duration) Window
+	seconds func(fn string, from float64) []Second
 }
 
 // Command is one command the learner ran and its outcome.
@@ -82,6 +86,27 @@ type Command struct {
 	Text string `expr:"text"`
 	// At is the simulated time (seconds) when the command finished.
 	At float64 `expr:"at"`
+}
+
+// Invocation is one completed Lambda invocation, read from its log lines.
+type Invocation struct {
+	FunctionName, RequestId, Version string
+	// End is the simulated time (seconds) it ended; Cold is true when its
+	// REPORT line has an Init Duration; SincePrevious is the time between
+	// the end of the function's previous invocation and this one's end
+	// (-1 for the first one seen).
+	End           float64
+	Cold          bool
+	SincePrevious float64
+}
+
+// Second is one second of a function's CloudWatch-style per-second series.
+type Second struct {
+	At                                                   float64
+	Requests, Invocations, Throttles, Errors, ColdStarts int
+	ProvisionedConcurrencyInvocations                    int
+	ProvisionedConcurrencySpilloverInvocations           int
+	ConcurrentExecutions                                 int
 }
 
 // StepInfo describes the current step so far.
@@ -109,7 +134,7 @@ type StepCounters struct {
 	ThrottlesByReason                                              map[string]int
 	ProvisionedConcurrencyInvocations                              int
 	ProvisionedConcurrencySpilloverInvocations                     int
-	AsyncRetries, DeadLetters                                      int
+	AsyncRetries, DeadLetters, AsyncEventsReceived                 int
 	DeadLettersByCondition                                         map[string]int
 	// ConcurrentExecutionsMax is the most environments busy at once in
 	// any second of the step (from the per-second series).
@@ -174,6 +199,15 @@ type Function struct {
 	BilledDurationMs                                               float64
 	GBSeconds, CostUSD                                             float64
 	DeadLettersByCondition                                         map[string]int
+	AsyncEventsReceived                                            int
+	// Aliases maps alias name -> version; ProvisionedConfigs maps the
+	// qualifier of each provisioned concurrency configuration -> the
+	// environments requested.
+	Aliases            map[string]string
+	ProvisionedConfigs map[string]int
+	// LastInvocationEnd is when the function's last completed invocation
+	// ended (seconds; -1 if none).
+	LastInvocationEnd float64
 	// Step holds the counters since the current step began.
 	Step StepCounters
 
@@ -199,6 +233,35 @@ func (f *Function) Recent(window string) Window {
 	return f.env.window(f.FunctionName, d)
 }
 
+// StepSeconds returns the function's per-second counters from the second
+// the current step began to now, oldest first, e.g.
+// any(fn("shop").StepSeconds(), .ProvisionedConcurrencyInvocations >= 10).
+func (f *Function) StepSeconds() []Second {
+	if f == nil || f.env == nil || f.env.seconds == nil {
+		return nil
+	}
+	return f.env.seconds(f.FunctionName, f.env.Step.Start)
+}
+
+// Since returns the function's counters from the simulated second holding
+// t (seconds, e.g. a command's at) to now.
+func (f *Function) Since(t float64) Window {
+	if f == nil || f.env == nil || f.env.seconds == nil {
+		return Window{}
+	}
+	w := Window{Seconds: f.env.Now - t}
+	for _, s := range f.env.seconds(f.FunctionName, t) {
+		w.Requests += s.Requests
+		w.Invocations += s.Invocations
+		w.Throttles += s.Throttles
+		w.Errors += s.Errors
+		w.ColdStarts += s.ColdStarts
+		w.ProvisionedConcurrencySpilloverInvocations += s.ProvisionedConcurrencySpilloverInvocations
+		w.ConcurrentExecutionsMax = max(w.ConcurrentExecutionsMax, s.ConcurrentExecutions)
+	}
+	return w
+}
+
 // Cluster is one ECS cluster.
 type Cluster struct {
 	ClusterName   string
@@ -209,7 +272,8 @@ type Cluster struct {
 	TasksByStatus map[string]int
 	// Running and Pending count the cluster's tasks in those states.
 	Running, Pending int
-	CostUSD          float64
+	// CostUSD is EC2CostUSD (instance time) plus FargateCostUSD (task time).
+	CostUSD, EC2CostUSD, FargateCostUSD float64
 }
 
 // ContainerInstance is an EC2 instance registered to a cluster.
@@ -239,6 +303,9 @@ type Service struct {
 	// rolling update); RolloutState is the primary deployment's state.
 	Deployments  int
 	RolloutState string
+	// MaximumPercent and MinimumHealthyPercent are the deployment
+	// configuration.
+	MaximumPercent, MinimumHealthyPercent int
 	// Events are the service event messages, oldest first.
 	Events []string
 	// AZs counts the service's running tasks per Availability Zone.

@@ -3,6 +3,7 @@ package lab
 import (
 	"encoding/json"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/cloudlab/cloudlab/internal/cloud"
@@ -21,8 +22,10 @@ type reportShape struct {
 	} `json:"lambda"`
 	ECS struct {
 		Clusters []struct {
-			ClusterName string  `json:"clusterName"`
-			CostUSD     float64 `json:"CostUSD"`
+			ClusterName    string  `json:"clusterName"`
+			CostUSD        float64 `json:"CostUSD"`
+			EC2CostUSD     float64 `json:"EC2CostUSD"`
+			FargateCostUSD float64 `json:"FargateCostUSD"`
 		} `json:"clusters"`
 	} `json:"ecs"`
 }
@@ -45,7 +48,8 @@ func reportOf(acct *cloud.Account) (map[string]any, *reportShape) {
 
 // refresh rebuilds the check environment from the account.
 func (r *Runner) refresh() {
-	e := &Env{window: func(name string, d time.Duration) Window { return windowOf(r.Acct, name, d) }}
+	e := &Env{window: func(name string, d time.Duration) Window { return windowOf(r.Acct, name, d) },
+		seconds: func(name string, from float64) []Second { return secondsOf(r.Acct, name, from) }}
 	now := r.Acct.Kernel.Now()
 	e.Now = now.Seconds()
 	e.Clock = sim.FormatClock(now)
@@ -55,6 +59,7 @@ func (r *Runner) refresh() {
 		e.Last = r.history[n-1]
 	}
 	e.Logs = r.RecentLogs(maxLogInvocations)
+	e.Invocations = invocationsOf(r.Acct)
 	m, rs := reportOf(r.Acct)
 	e.Report = m
 	for _, raw := range rs.Lambda.Functions {
@@ -73,7 +78,7 @@ func (r *Runner) refresh() {
 	e.Clusters = ecsClusters(r.Acct.ECS)
 	for _, c := range rs.ECS.Clusters {
 		if cl := e.cluster(c.ClusterName); cl.Exists {
-			cl.CostUSD = c.CostUSD
+			cl.CostUSD, cl.EC2CostUSD, cl.FargateCostUSD = c.CostUSD, c.EC2CostUSD, c.FargateCostUSD
 		}
 	}
 	e.Instances = ec2Instances(r.Acct.EC2)
@@ -188,8 +193,115 @@ func addLambdaDetail(acct *cloud.Account, e *Env) {
 		if lf, err := acct.Lambda.Function(fs.Name); err == nil && lf.Latest() != nil {
 			f.MemorySize = lf.Latest().Cfg.MemoryMB
 			f.Timeout = lf.Latest().Cfg.Timeout.Seconds()
+			f.Aliases, f.ProvisionedConfigs = map[string]string{}, map[string]int{}
+			for _, a := range lf.Aliases() {
+				f.Aliases[a.Name] = a.Version
+			}
+			for _, pc := range lf.ProvisionedConfigs() {
+				f.ProvisionedConfigs[pc.Qualifier] = pc.Requested
+			}
+		}
+		f.LastInvocationEnd = -1
+		for _, inv := range e.Invocations {
+			if inv.FunctionName == f.FunctionName {
+				f.LastInvocationEnd = inv.End
+			}
 		}
 	}
+}
+
+// invocationsOf reads the recent completed invocations from their log
+// lines: START gives the request id and version, REPORT whether Init ran.
+func invocationsOf(acct *cloud.Account) []*Invocation {
+	if acct.Lambda == nil {
+		return nil
+	}
+	var out []*Invocation
+	byID := map[string]*Invocation{}
+	lastEnd := map[string]float64{}
+	for _, ev := range acct.Lambda.RecentLogEvents(maxLogInvocations) {
+		f := strings.Fields(ev.Line)
+		if len(f) < 3 || f[1] != "RequestId:" {
+			continue
+		}
+		id := f[2]
+		inv := byID[id]
+		if inv == nil {
+			inv = &Invocation{FunctionName: ev.Function, RequestId: id, End: time.Duration(ev.End).Seconds(), SincePrevious: -1}
+			if t, ok := lastEnd[ev.Function]; ok {
+				inv.SincePrevious = inv.End - t
+			}
+			lastEnd[ev.Function] = inv.End
+			byID[id] = inv
+			out = append(out, inv)
+		}
+		switch f[0] {
+		case "START":
+			if len(f) >= 5 && f[3] == "Version:" {
+				inv.Version = f[4]
+			}
+		case "REPORT":
+			inv.Cold = strings.Contains(ev.Line, "Init Duration")
+		}
+	}
+	return out
+}
+
+// secondsOf returns a function's per-second counters from the second
+// holding from (seconds) to now.
+func secondsOf(acct *cloud.Account, name string, from float64) []Second {
+	if acct.Lambda == nil {
+		return nil
+	}
+	f, err := acct.Lambda.Function(name)
+	if err != nil {
+		return nil
+	}
+	now := acct.Kernel.Now()
+	start := time.Duration(max(0, from) * float64(time.Second))
+	n := min(3600, int(now/time.Second-start/time.Second)+1)
+	if n <= 0 {
+		return nil
+	}
+	metrics := []string{"Requests", "Invocations", "Throttles", "Errors", "ColdStarts", "ProvisionedConcurrencyInvocations",
+		"ProvisionedConcurrencySpilloverInvocations", "ConcurrentExecutions"}
+	var out []Second
+	for mi, m := range metrics {
+		pts, err := f.Series(m, time.Second, n)
+		if err != nil {
+			return nil
+		}
+		if mi == 0 {
+			out = make([]Second, len(pts))
+		}
+		for i, p := range pts {
+			if i >= len(out) {
+				break
+			}
+			s := &out[i]
+			s.At = p.At.Seconds()
+			v := int(p.Value + 0.5)
+			switch m {
+			case "Requests":
+				s.Requests = v
+			case "Invocations":
+				s.Invocations = v
+			case "Throttles":
+				s.Throttles = v
+			case "Errors":
+				s.Errors = v
+			case "ColdStarts":
+				s.ColdStarts = v
+			case "ProvisionedConcurrencyInvocations":
+				s.ProvisionedConcurrencyInvocations = v
+			case "ProvisionedConcurrencySpilloverInvocations":
+				s.ProvisionedConcurrencySpilloverInvocations = v
+			case "ConcurrentExecutions":
+				s.ConcurrentExecutions = v
+			}
+		}
+	}
+	return out
 }
 
 // placementLines explains the most recent ECS placement decision.
