@@ -65,8 +65,8 @@ type Env struct {
 	TargetF     func(resourceID string) *ScalableTarget `expr:"scalableTarget"`
 	StepRanF    func(prefix string) int                 `expr:"stepRan"`
 
-	window  func(fn string, d time.Duration) Window
-	seconds func(fn string, from float64) []Second
+	window    func(fn string, d time.Duration) Window
+	perSecond func(fn string, from float64) []Second
 }
 
 // Command is one command the learner ran and its outcome.
@@ -86,6 +86,10 @@ type Command struct {
 	Text string `expr:"text"`
 	// At is the simulated time (seconds) when the command finished.
 	At float64 `expr:"at"`
+
+	// totals are the functions' totals right after the command (for
+	// Function.After).
+	totals map[string]Function
 }
 
 // Invocation is one completed Lambda invocation, read from its log lines.
@@ -237,20 +241,20 @@ func (f *Function) Recent(window string) Window {
 // the current step began to now, oldest first, e.g.
 // any(fn("shop").StepSeconds(), .ProvisionedConcurrencyInvocations >= 10).
 func (f *Function) StepSeconds() []Second {
-	if f == nil || f.env == nil || f.env.seconds == nil {
+	if f == nil || f.env == nil || f.env.perSecond == nil {
 		return nil
 	}
-	return f.env.seconds(f.FunctionName, f.env.Step.Start)
+	return f.env.perSecond(f.FunctionName, f.env.Step.Start)
 }
 
 // Since returns the function's counters from the simulated second holding
 // t (seconds, e.g. a command's at) to now.
 func (f *Function) Since(t float64) Window {
-	if f == nil || f.env == nil || f.env.seconds == nil {
+	if f == nil || f.env == nil || f.env.perSecond == nil {
 		return Window{}
 	}
 	w := Window{Seconds: f.env.Now - t}
-	for _, s := range f.env.seconds(f.FunctionName, t) {
+	for _, s := range f.env.perSecond(f.FunctionName, t) {
 		w.Requests += s.Requests
 		w.Invocations += s.Invocations
 		w.Throttles += s.Throttles
@@ -258,6 +262,28 @@ func (f *Function) Since(t float64) Window {
 		w.ColdStarts += s.ColdStarts
 		w.ProvisionedConcurrencySpilloverInvocations += s.ProvisionedConcurrencySpilloverInvocations
 		w.ConcurrentExecutionsMax = max(w.ConcurrentExecutionsMax, s.ConcurrentExecutions)
+	}
+	return w
+}
+
+// After returns the function's counters since command c finished
+// (exact: totals now minus totals right after c; ConcurrentExecutionsMax
+// from the per-second series from c's second), e.g.
+// fn("api").After(filter(step.history, .line contains "delete-function-concurrency")[-1]).Throttles == 0.
+func (f *Function) After(c Command) Window {
+	if f == nil || f.env == nil {
+		return Window{}
+	}
+	b := c.totals[f.FunctionName]
+	d := func(now, then int) int { return max(0, now-then) }
+	w := Window{Seconds: f.env.Now - c.At,
+		Requests: d(f.Requests, b.Requests), Invocations: d(f.Invocations, b.Invocations), Throttles: d(f.Throttles, b.Throttles),
+		Errors: d(f.Errors, b.Errors), ColdStarts: d(f.ColdStarts, b.ColdStarts),
+		ProvisionedConcurrencySpilloverInvocations: d(f.ProvisionedConcurrencySpilloverInvocations, b.ProvisionedConcurrencySpilloverInvocations)}
+	if f.env.perSecond != nil {
+		for _, s := range f.env.perSecond(f.FunctionName, c.At) {
+			w.ConcurrentExecutionsMax = max(w.ConcurrentExecutionsMax, s.ConcurrentExecutions)
+		}
 	}
 	return w
 }

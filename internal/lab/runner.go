@@ -148,6 +148,8 @@ func (r *Runner) Exec(line string) Outcome {
 		cmd.Output = jsonValue(res.Output)
 	}
 	r.history = append(r.history, cmd)
+	r.refresh()
+	r.history[len(r.history)-1].totals = r.totals()
 	passed := r.evaluate()
 	return Outcome{Command: cmd, Result: res, Err: err, Passed: passed}
 }
@@ -203,18 +205,24 @@ func (r *Runner) evaluate() []int {
 	return passed
 }
 
+// totals copies every function's counters from the environment.
+func (r *Runner) totals() map[string]Function {
+	m := map[string]Function{}
+	for _, f := range r.env.Functions {
+		b := *f
+		b.env = nil
+		m[f.FunctionName] = b
+	}
+	return m
+}
+
 // beginStep records where the current step begins (now, the next command,
 // every function's totals) from the environment just refreshed, and
 // refreshes the environment so its step counters start at zero.
 func (r *Runner) beginStep() {
 	r.stepAt = r.Acct.Kernel.Now()
 	r.stepCmd = len(r.history)
-	r.stepBase = map[string]Function{}
-	for _, f := range r.env.Functions {
-		b := *f
-		b.env = nil
-		r.stepBase[f.FunctionName] = b
-	}
+	r.stepBase = r.totals()
 	r.refresh()
 }
 

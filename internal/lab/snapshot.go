@@ -49,7 +49,7 @@ func reportOf(acct *cloud.Account) (map[string]any, *reportShape) {
 // refresh rebuilds the check environment from the account.
 func (r *Runner) refresh() {
 	e := &Env{window: func(name string, d time.Duration) Window { return windowOf(r.Acct, name, d) },
-		seconds: func(name string, from float64) []Second { return secondsOf(r.Acct, name, from) }}
+		perSecond: func(name string, from float64) []Second { return secondsOf(r.Acct, name, from) }}
 	now := r.Acct.Kernel.Now()
 	e.Now = now.Seconds()
 	e.Clock = sim.FormatClock(now)
@@ -109,7 +109,8 @@ func (r *Runner) stepInfo(e *Env) {
 			ProvisionedConcurrencyInvocations:          d(f.ProvisionedConcurrencyInvocations, b.ProvisionedConcurrencyInvocations),
 			ProvisionedConcurrencySpilloverInvocations: d(f.ProvisionedConcurrencySpilloverInvocations, b.ProvisionedConcurrencySpilloverInvocations),
 			AsyncRetries:                               d(f.AsyncRetries, b.AsyncRetries), DeadLetters: d(f.DeadLetters, b.DeadLetters),
-			ThrottlesByReason: map[string]int{}, DeadLettersByCondition: map[string]int{},
+			AsyncEventsReceived: d(f.AsyncEventsReceived, b.AsyncEventsReceived),
+			ThrottlesByReason:   map[string]int{}, DeadLettersByCondition: map[string]int{},
 			CostUSD: max(0, f.CostUSD-b.CostUSD),
 		}
 		for k, v := range f.ThrottlesByReason {
