@@ -130,9 +130,10 @@ type StepInfo struct {
 
 // StepCounters are a function's counters since the current step began
 // (exact: the difference between the totals now and at the step's start).
-// AvgBusyEnvironments averages the busy execution environments over the
-// seconds of the step in which requests arrived (TrafficSeconds), so
-// idle time before or after the traffic does not dilute it.
+// AvgBusyEnvironments is the busy environments (the per-second
+// ConcurrentExecutions) averaged over the step's last 60 seconds that had
+// requests: idle time before or after the traffic does not dilute it, and
+// a wrong start is forgotten once a minute of the right traffic follows.
 type StepCounters struct {
 	Requests, Invocations, Throttles, Errors, Timeouts, ColdStarts int
 	ThrottlesByReason                                              map[string]int

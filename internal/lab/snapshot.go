@@ -126,39 +126,51 @@ func (r *Runner) stepInfo(e *Env) {
 		// Busy environment-seconds: the report's time average times the
 		// elapsed time, now and at the step's start.
 		c.BusyEnvironmentSeconds = max(0, f.AvgBusyEnvironments*now.Seconds()-b.AvgBusyEnvironments*r.stepAt.Seconds())
-		c.ConcurrentExecutionsMax, c.TrafficSeconds = stepSeries(r.Acct, f.FunctionName, r.stepAt, now)
-		if c.TrafficSeconds > 0 {
-			c.AvgBusyEnvironments = c.BusyEnvironmentSeconds / float64(c.TrafficSeconds)
-		}
+		c.ConcurrentExecutionsMax, c.TrafficSeconds, c.AvgBusyEnvironments = stepSeries(r.Acct, f.FunctionName, r.stepAt, now)
 		f.Step = c
 	}
 }
 
+// busyWindow is how many of the latest seconds with traffic
+// StepCounters.AvgBusyEnvironments averages over.
+const busyWindow = 60
+
 // stepSeries reads the per-second series from the second the step began
-// to now: the most environments busy at once, and how many seconds had
-// requests.
-func stepSeries(acct *cloud.Account, name string, from, now time.Duration) (concMax, trafficSeconds int) {
+// to now: the most environments busy at once, how many seconds had
+// requests, and the busy environments (ConcurrentExecutions, the maximum
+// of each second) averaged over the last busyWindow of those seconds.
+func stepSeries(acct *cloud.Account, name string, from, now time.Duration) (concMax, trafficSeconds int, avgBusy float64) {
 	if acct.Lambda == nil {
-		return 0, 0
+		return 0, 0, 0
 	}
 	f, err := acct.Lambda.Function(name)
 	if err != nil {
-		return 0, 0
+		return 0, 0, 0
 	}
-	n := int(now/time.Second-from/time.Second) + 1
-	if pts, err := f.Series("ConcurrentExecutions", time.Second, n); err == nil {
-		for _, p := range pts {
-			concMax = max(concMax, int(p.Value))
+	n := min(3600, int(now/time.Second-from/time.Second)+1)
+	conc, err1 := f.Series("ConcurrentExecutions", time.Second, n)
+	reqs, err2 := f.Series("Requests", time.Second, n)
+	if err1 != nil || err2 != nil || len(conc) != len(reqs) {
+		return 0, 0, 0
+	}
+	var busy []float64
+	for i := range conc {
+		concMax = max(concMax, int(conc[i].Value))
+		if reqs[i].Value > 0 {
+			trafficSeconds++
+			busy = append(busy, conc[i].Value)
 		}
 	}
-	if pts, err := f.Series("Requests", time.Second, n); err == nil {
-		for _, p := range pts {
-			if p.Value > 0 {
-				trafficSeconds++
-			}
-		}
+	if len(busy) > busyWindow {
+		busy = busy[len(busy)-busyWindow:]
 	}
-	return concMax, trafficSeconds
+	for _, b := range busy {
+		avgBusy += b
+	}
+	if len(busy) > 0 {
+		avgBusy /= float64(len(busy))
+	}
+	return concMax, trafficSeconds, avgBusy
 }
 
 // addLambdaDetail fills what the report does not carry: configuration and
