@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -153,6 +154,47 @@ func TestEveryLabThroughTheScreen(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestEveryLabWithPausesThroughTheScreen works through every lab in the
+// lab screen as a learner who reads for a while before each step: two
+// simulated minutes (clock advance 2m) pass before the step's solution,
+// and every step still passes. Checks look at what happened during the
+// step, not at idle time.
+func TestEveryLabWithPausesThroughTheScreen(t *testing.T) {
+	c, _ := course.Load(course.Embedded())
+	for _, lf := range c.Labs {
+		l, probs := lab.FromFile(lf)
+		if len(probs) > 0 {
+			t.Fatal(probs)
+		}
+		t.Run(l.ID, func(t *testing.T) {
+			m, send := labScreen(t, l, 80, 24)
+			for i, st := range l.Steps {
+				before := m.Runner().Acct.Kernel.Now()
+				typeLine(send, "clock advance 2m")
+				if got := m.Runner().Acct.Kernel.Now() - before; got < 2*time.Minute {
+					t.Fatalf("step %d: the pause moved the clock by %v", i+1, got)
+				}
+				if m.Runner().Current() != i {
+					t.Fatalf("step %d passed on the pause alone", i+1)
+				}
+				for _, line := range st.Solution {
+					if x, err := lab.Expand(line, m.Runner().Env()); err == nil {
+						line = x
+					}
+					typeLine(send, line)
+				}
+				if m.Runner().Current() <= i {
+					t.Fatalf("step %d (%s) did not pass with its solution after a 2-minute pause:\n%s", i+1, st.Title, m.View())
+				}
+				typeLine(send, "") // enter: next step
+			}
+			if v := m.View(); !strings.Contains(v, "Lab complete") {
+				t.Errorf("no summary at the end:\n%s", v)
+			}
+		})
 	}
 }
 

@@ -27,15 +27,24 @@ func invokePayload(a Args) (string, error) {
 	format := a.Str("cli-binary-format")
 	if format != "raw-in-base64-out" && !(format == "" && json.Valid([]byte(payload))) {
 		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(payload))
+		if err != nil && format == "" {
+			// Neither JSON nor base64: report it as the JSON it was
+			// probably meant to be.
+			return "", invalidPayload()
+		}
 		if err != nil {
 			return "", usagef("Invalid base64: %q (the AWS CLI v2 reads --payload as base64; add --cli-binary-format raw-in-base64-out to pass raw JSON)", clip(payload, 60))
 		}
 		payload = string(b)
 	}
 	if !json.Valid([]byte(payload)) {
-		return "", &AWSError{Code: "InvalidRequestContentException", Message: "Could not parse request body into json: Could not parse payload into json: Unrecognized token: was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"}
+		return "", invalidPayload()
 	}
 	return payload, nil
+}
+
+func invalidPayload() error {
+	return &AWSError{Code: "InvalidRequestContentException", Message: "Could not parse request body into json: Could not parse payload into json: Unrecognized token: was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"}
 }
 
 // ssmAMIs are the public SSM parameters for AMIs that run-instances
