@@ -273,3 +273,39 @@ func TestEveryLabInPlainMode(t *testing.T) {
 		})
 	}
 }
+
+// TestPlainLabSaysWhenStuck: in the plain lab, a wrong move that leaves a
+// step nothing to do (scaling in by hand) is named with the step's stuck
+// sentence, and reset step then lets the step's solution pass.
+func TestPlainLabSaysWhenStuck(t *testing.T) {
+	c, _ := course.Load(course.Embedded())
+	l, err := lab.Find(c, "lab-deploy-and-scale")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in strings.Builder
+	last := len(l.Steps) - 1
+	for _, st := range l.Steps[:last] {
+		for _, line := range st.Solution {
+			in.WriteString(line + "\n")
+		}
+		in.WriteString("\n")
+	}
+	in.WriteString("aws ecs update-service --cluster lab --service web --desired-count 2\nclock advance 1m\nreset step\n")
+	for _, line := range l.Steps[last].Solution {
+		in.WriteString(line + "\n")
+	}
+	var out strings.Builder
+	r, err := plainlab.Run(l, plainlab.Options{In: strings.NewReader(in.String()), Out: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := out.String()
+	want := fmt.Sprintf("Step %d cannot pass any more: %s", last+1, l.Steps[last].StuckWhy)
+	if !strings.Contains(o, want) || strings.Count(o, "cannot pass any more") != 1 {
+		t.Errorf("want %q once in:\n%s", want, o)
+	}
+	if !r.Done() {
+		t.Errorf("after reset step the solution does not pass:\n%s", o)
+	}
+}
