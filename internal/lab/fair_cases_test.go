@@ -176,6 +176,10 @@ var fairCases = []fairCase{
 		script: "aws lambda put-function-event-invoke-config --function-name worker --maximum-event-age-in-seconds 60 --destination-config '{\"OnFailure\": {\"Destination\": \"arn:aws:sqs:us-east-1:123456789012:failed-orders\"}}'\naws lambda put-function-concurrency --function-name worker --reserved-concurrent-executions 0\naws lambda invoke --function-name worker --invocation-type Event --payload eyJvcmRlciI6IDN9 out.json\nclock advance 5m\n"},
 	{name: "an event age of two minutes", lab: "lab-async", step: 3, valid: true,
 		script: "aws lambda put-function-concurrency --function-name worker --reserved-concurrent-executions 0\naws lambda put-function-event-invoke-config --function-name worker --maximum-event-age-in-seconds 120 --destination-config '{\"OnFailure\": {\"Destination\": \"arn:aws:sqs:us-east-1:123456789012:failed-orders\"}}'\ntraffic --function-name worker --invocation-type Event --burst 1\nclock advance 5m\n"},
+	{name: "only the age changed, with update-function-event-invoke-config", lab: "lab-async", step: 3, valid: true,
+		script: "aws lambda put-function-concurrency --function-name worker --reserved-concurrent-executions 0\naws lambda update-function-event-invoke-config --function-name worker --maximum-event-age-in-seconds 60\naws lambda invoke --function-name worker --invocation-type Event out.json\nclock advance 3m\n"},
+	{name: "put without the destination drops it: the aged event is lost", lab: "lab-async", step: 3,
+		script: "aws lambda put-function-concurrency --function-name worker --reserved-concurrent-executions 0\naws lambda put-function-event-invoke-config --function-name worker --maximum-event-age-in-seconds 60\naws lambda invoke --function-name worker --invocation-type Event out.json\nclock advance 3m\n"},
 	{name: "throttled event released by removing the cap, not aged out", lab: "lab-async", step: 3,
 		script: "aws lambda put-function-concurrency --function-name worker --reserved-concurrent-executions 0\naws lambda invoke --function-name worker --invocation-type Event out.json\nclock advance 30s\naws lambda delete-function-concurrency --function-name worker\nclock advance 3m\n"},
 

@@ -105,3 +105,24 @@ func TestSplitANSICQuoting(t *testing.T) {
 		t.Error("an unterminated $' quote is not an error")
 	}
 }
+
+// TestUpdateEventInvokeConfig: put replaces the whole configuration,
+// update changes only the options given and needs an existing one.
+func TestUpdateEventInvokeConfig(t *testing.T) {
+	sh := New(cloud.New(1))
+	mustRun(t, sh, createF)
+	if _, err := sh.Run("aws lambda update-function-event-invoke-config --function-name f --maximum-event-age-in-seconds 60"); err == nil {
+		t.Fatal("update without a configuration succeeded")
+	}
+	mustRun(t, sh, "aws lambda put-function-event-invoke-config --function-name f --maximum-retry-attempts 0 --destination-config OnFailure={Destination=arn:aws:sqs:us-east-1:123456789012:q}")
+	out := mustRun(t, sh, "aws lambda update-function-event-invoke-config --function-name f --maximum-event-age-in-seconds 60").String()
+	for _, want := range []string{`"MaximumEventAgeInSeconds": 60`, `"MaximumRetryAttempts": 0`, "arn:aws:sqs:us-east-1:123456789012:q"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("update output lacks %s:\n%s", want, out)
+		}
+	}
+	out = mustRun(t, sh, "aws lambda put-function-event-invoke-config --function-name f --maximum-event-age-in-seconds 120").String()
+	if strings.Contains(out, "arn:aws:sqs") || !strings.Contains(out, `"MaximumRetryAttempts": 2`) {
+		t.Errorf("put did not replace the whole configuration:\n%s", out)
+	}
+}

@@ -304,6 +304,14 @@ func lambdaCommands() []Command {
 			Run: lambdaPutEIC,
 		},
 		{
+			Service: "lambda", Operation: "update-function-event-invoke-config", Summary: "Change some async invocation settings, keeping the others",
+			Options: []OptSpec{fnOpt(), {Name: "qualifier", Help: "Version or alias."},
+				{Name: "maximum-retry-attempts", Type: Int, Help: "Retries after a function error (0-2)."},
+				{Name: "maximum-event-age-in-seconds", Type: Int, Help: "How long an event may wait (60-21600)."},
+				{Name: "destination-config", Help: `{"OnSuccess":{"Destination":"arn"},"OnFailure":{"Destination":"arn"}} or OnFailure={Destination=arn}.`}},
+			Run: lambdaUpdateEIC,
+		},
+		{
 			Service: "lambda", Operation: "get-function-event-invoke-config", Summary: "Show async invocation settings",
 			Options: []OptSpec{fnOpt(), {Name: "qualifier", Help: "Version or alias."}},
 			Run: func(ctx *Ctx, a Args) (Result, error) {
@@ -742,12 +750,24 @@ func eicOut(f *lambda.Function, qual string, c lambda.EventInvokeConfig) eicJSON
 	return o
 }
 
-func lambdaPutEIC(ctx *Ctx, a Args) (Result, error) {
+// lambdaPutEIC replaces the whole configuration (options left out take
+// their defaults); lambdaUpdateEIC changes only the options given
+// (https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionEventInvokeConfig.html).
+func lambdaPutEIC(ctx *Ctx, a Args) (Result, error) { return setEIC(ctx, a, false) }
+
+func lambdaUpdateEIC(ctx *Ctx, a Args) (Result, error) { return setEIC(ctx, a, true) }
+
+func setEIC(ctx *Ctx, a Args, update bool) (Result, error) {
 	f, err := ctx.Acct.Lambda.Function(a.Str("function-name"))
 	if err != nil {
 		return Result{}, err
 	}
 	c := lambda.EventInvokeConfig{MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600}
+	if update {
+		if c, err = f.EventInvokeConfig(a.Str("qualifier")); err != nil {
+			return Result{}, err
+		}
+	}
 	if a.Has("maximum-retry-attempts") {
 		c.MaximumRetryAttempts = int(max(min(a.Int("maximum-retry-attempts"), 1<<20), -1))
 	}
