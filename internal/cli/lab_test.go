@@ -69,7 +69,7 @@ func TestLabRunHeadless(t *testing.T) {
 	}{
 		{"passes", []string{"lab", "lab-first-invocation", "--run", good}, "", 0, "4 of 4 steps passed"},
 		{"stdin", []string{"lab", "lab-first-invocation", "--run", "-"}, firstInvocationScript, 0, "✓ 4."},
-		{"wrong attempt fails", []string{"lab", "lab-first-invocation", "--run", bad}, "", 1, "✗ 2."},
+		{"wrong attempt fails", []string{"lab", "lab-first-invocation", "--run", bad}, "", 1, "✗ 3."},
 		{"json", []string{"lab", "lab-first-invocation", "--run", good, "--json"}, "", 0, `"passed": true`},
 		{"unknown lab", []string{"lab", "lab-nope", "--run", good}, "", 2, ""},
 		{"missing file", []string{"lab", "lab-first-invocation", "--run", filepath.Join(dir, "nope.txt")}, "", 1, ""},

@@ -159,6 +159,10 @@ type ClusterReport struct {
 	Services      []ServiceReport  `json:"services"`
 	TasksByStatus map[string]int   `json:"tasksByStatus"`
 	CostUSD       float64          `json:"CostUSD"`
+	// EC2CostUSD and FargateCostUSD split CostUSD: instance time and
+	// Fargate task time.
+	EC2CostUSD     float64 `json:"EC2CostUSD"`
+	FargateCostUSD float64 `json:"FargateCostUSD"`
 }
 
 // InstanceReport is one container instance in the report.
@@ -189,7 +193,8 @@ func (s *Sim) Report() Report {
 	r := Report{Clusters: []ClusterReport{}}
 	for _, c := range s.Clusters() {
 		cr := ClusterReport{ClusterName: c.Name, Instances: []InstanceReport{}, Services: []ServiceReport{},
-			TasksByStatus: c.TasksByStatus(), CostUSD: math.Round(s.ClusterCostUSD(c)*1e6) / 1e6}
+			TasksByStatus: c.TasksByStatus(), CostUSD: math.Round(s.ClusterCostUSD(c)*1e6) / 1e6,
+			EC2CostUSD: math.Round(s.EC2CostUSD(c)*1e6) / 1e6, FargateCostUSD: math.Round(s.FargateCostUSD(c)*1e6) / 1e6}
 		for _, ci := range c.instances {
 			cr.Instances = append(cr.Instances, InstanceReport{ci.EC2.ID, ci.EC2.Type.Name, ci.EC2.AZ, ci.Status,
 				ci.Cand.Running, ci.Cand.RemainingCPU, ci.Cand.RemainingMemory})
@@ -214,8 +219,8 @@ func (s *Sim) ReportText() string {
 	}
 	for _, c := range s.Clusters() {
 		reg, run, pend, _ := c.Counts()
-		fmt.Fprintf(&b, "ecs cluster %s: %d container instances, %d tasks running, %d pending, cost $%.4f\n",
-			c.Name, reg, run, pend, s.ClusterCostUSD(c))
+		fmt.Fprintf(&b, "ecs cluster %s: %d container instances, %d tasks running, %d pending, cost $%.4f (EC2 instances $%.4f, Fargate tasks $%.4f)\n",
+			c.Name, reg, run, pend, s.ClusterCostUSD(c), s.EC2CostUSD(c), s.FargateCostUSD(c))
 		for _, sv := range c.Services() {
 			r, p := sv.Counts()
 			cpu, _, _ := s.Utilization(sv)

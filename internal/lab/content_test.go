@@ -111,3 +111,65 @@ func TestLabSolutionsPass(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryStepSaysWhatHappened: every step has a passed block, the "what
+// just happened" the lab screen shows once the step passes.
+func TestEveryStepSaysWhatHappened(t *testing.T) {
+	c := embeddedCourse(t)
+	for _, lf := range c.Labs {
+		l, _ := FromFile(lf)
+		for i, st := range l.Steps {
+			if len(strings.Fields(st.Passed)) < 15 {
+				t.Errorf("%s step %d %q: no passed block worth reading (%q)", l.ID, i+1, st.Title, st.Passed)
+			}
+		}
+	}
+}
+
+// TestLabCommandsWorkOnAWS lints every command a lab shows (setup,
+// solutions, hints and the steps' code blocks) for forms that would fail
+// on AWS: a raw JSON --payload without --cli-binary-format raw-in-base64-out
+// (CLI v2 reads it as base64), and a container instance launched without
+// an AMI, without the ECS instance profile, or with user data that is not
+// a script writing /etc/ecs/ecs.config.
+func TestLabCommandsWorkOnAWS(t *testing.T) {
+	c := embeddedCourse(t)
+	var payloads, launches int
+	for _, lf := range c.Labs {
+		l, _ := FromFile(lf)
+		var lines []string
+		lines = append(lines, l.Setup...)
+		for _, st := range l.Steps {
+			lines = append(lines, st.Solution...)
+			for _, h := range st.Hints {
+				lines = append(lines, strings.Split(h, "\n")...)
+			}
+			body := strings.ReplaceAll(st.Body, "\\\n", " ")
+			lines = append(lines, strings.Split(body, "\n")...)
+		}
+		for _, line := range lines {
+			line = strings.Join(strings.Fields(strings.Trim(strings.TrimSpace(line), "`")), " ")
+			if !strings.HasPrefix(line, "aws ") {
+				continue
+			}
+			if strings.HasPrefix(line, "aws lambda invoke ") && (strings.Contains(line, "--payload '{") || strings.Contains(line, `--payload "{`)) &&
+				!strings.Contains(line, "--cli-binary-format raw-in-base64-out") {
+				t.Errorf("%s: raw JSON payload without --cli-binary-format raw-in-base64-out: %s", l.ID, line)
+			}
+			if strings.Contains(line, "--payload") {
+				payloads++
+			}
+			if strings.HasPrefix(line, "aws ec2 run-instances ") && strings.Contains(line, "ECS_CLUSTER") {
+				launches++
+				for _, want := range []string{"--image-id ", "--iam-instance-profile Name=ecsInstanceRole", "#!/bin/bash", ">> /etc/ecs/ecs.config"} {
+					if !strings.Contains(line, want) {
+						t.Errorf("%s: run-instances without %q: %s", l.ID, want, line)
+					}
+				}
+			}
+		}
+	}
+	if payloads < 4 || launches < 8 {
+		t.Errorf("linted %d invoke payloads and %d container-instance launches: fewer than the labs show", payloads, launches)
+	}
+}

@@ -1,6 +1,8 @@
 package lab
 
 import (
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/cloudlab/cloudlab/internal/ec2"
@@ -58,7 +60,8 @@ func ecsClusters(svc *ecs.Sim) []*Cluster {
 		for _, sv := range c.Services() {
 			running, pending := sv.Counts()
 			s := &Service{ServiceName: sv.Name, Exists: sv.Status != "INACTIVE", Status: sv.Status, DesiredCount: sv.DesiredCount,
-				RunningCount: running, PendingCount: pending, Deployments: len(sv.Deployments), AZs: map[string]int{}}
+				RunningCount: running, PendingCount: pending, Deployments: len(sv.Deployments), AZs: map[string]int{},
+				MaximumPercent: sv.Config.MaximumPercent, MinimumHealthyPercent: sv.Config.MinimumHealthyPercent}
 			if sv.TaskDef != nil {
 				s.TaskDefinition = sv.TaskDef.FamilyRevision()
 			}
@@ -120,4 +123,40 @@ func lastPlacement(svc *ecs.Sim) []string {
 		return nil
 	}
 	return strings.Split(strings.TrimRight(exp.Text(), "\n"), "\n")
+}
+
+var (
+	desiredRE = regexp.MustCompile(`desired count to (\d+)`)
+	policyRE  = regexp.MustCompile(`triggered policy (\S+)`)
+)
+
+// autoScaling reads Application Auto Scaling's state: scalable targets,
+// policies and activities (oldest first).
+func autoScaling(svc *ecs.Sim) ([]*ScalableTarget, []*ScalingPolicy, []*ScalingActivity) {
+	if svc == nil {
+		return nil, nil, nil
+	}
+	var ts []*ScalableTarget
+	for _, t := range svc.ScalableTargets() {
+		ts = append(ts, &ScalableTarget{ResourceId: t.ResourceID, Exists: true, MinCapacity: t.MinCapacity, MaxCapacity: t.MaxCapacity})
+	}
+	var ps []*ScalingPolicy
+	for _, p := range svc.Policies() {
+		ps = append(ps, &ScalingPolicy{PolicyName: p.PolicyName, ResourceId: p.ResourceID, PolicyType: "TargetTrackingScaling",
+			PredefinedMetricType: p.MetricType, TargetValue: p.TargetValue})
+	}
+	var as []*ScalingActivity
+	acts := svc.ScalingActivities("")
+	for i := len(acts) - 1; i >= 0; i-- {
+		a := acts[i]
+		sa := &ScalingActivity{ResourceId: a.ResourceID, Description: a.Description, Cause: a.Cause, At: a.StartTime.Seconds()}
+		if m := desiredRE.FindStringSubmatch(a.Description); m != nil {
+			sa.DesiredCount, _ = strconv.Atoi(m[1])
+		}
+		if m := policyRE.FindStringSubmatch(a.Cause); m != nil {
+			sa.Policy = m[1]
+		}
+		as = append(as, sa)
+	}
+	return ts, ps, as
 }

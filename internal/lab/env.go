@@ -33,25 +33,40 @@ type Env struct {
 	Clusters []*Cluster `expr:"clusters"`
 	// Instances are the EC2 instances of the account.
 	Instances []*Instance `expr:"instances"`
+	// Invocations are the account's recent completed Lambda invocations
+	// (the ones whose logs are in Logs), oldest first.
+	Invocations []*Invocation `expr:"invocations"`
 	// Logs are the account's Lambda log lines (the log groups `aws logs
 	// tail` reads: START/END/REPORT ... of recent invocations), oldest
 	// first.
 	Logs []string `expr:"logs"`
 	// Report is the raw `report --json` object, for anything not modelled above.
 	Report map[string]any `expr:"report"`
+	// Step is what happened since the current step began: its start,
+	// the time spent in it and the commands run in it. Per-function
+	// counters since the step began are fn("x").Step.
+	Step StepInfo `expr:"step"`
+	// ScalableTargets and ScalingPolicies are Application Auto Scaling's
+	// state; ScalingActivities its activities, oldest first.
+	ScalableTargets   []*ScalableTarget  `expr:"scalableTargets"`
+	ScalingPolicies   []*ScalingPolicy   `expr:"scalingPolicies"`
+	ScalingActivities []*ScalingActivity `expr:"scalingActivities"`
 
 	// Functions a check may call (bound by bind; see docs/lab-checks.md).
-	FnF         func(name string) *Function         `expr:"fn"`
-	ClusterF    func(name string) *Cluster          `expr:"cluster"`
-	ServiceF    func(cluster, name string) *Service `expr:"service"`
-	RanF        func(prefix string) int             `expr:"ran"`
-	LoggedF     func(sub string) int                `expr:"logged"`
-	LastLogF    func(sub string) string             `expr:"lastLog"`
-	InstanceInF func(cluster, az string) string     `expr:"instanceIn"`
-	ThrottlesF  func(name, window string) int       `expr:"throttles"`
-	SecondsF    func(d string) float64              `expr:"seconds"`
+	FnF         func(name string) *Function             `expr:"fn"`
+	ClusterF    func(name string) *Cluster              `expr:"cluster"`
+	ServiceF    func(cluster, name string) *Service     `expr:"service"`
+	RanF        func(prefix string) int                 `expr:"ran"`
+	LoggedF     func(sub string) int                    `expr:"logged"`
+	LastLogF    func(sub string) string                 `expr:"lastLog"`
+	InstanceInF func(cluster, az string) string         `expr:"instanceIn"`
+	ThrottlesF  func(name, window string) int           `expr:"throttles"`
+	SecondsF    func(d string) float64                  `expr:"seconds"`
+	TargetF     func(resourceID string) *ScalableTarget `expr:"scalableTarget"`
+	StepRanF    func(prefix string) int                 `expr:"stepRan"`
 
-	window func(fn string, d time.Duration) Window
+	window    func(fn string, d time.Duration) Window
+	perSecond func(fn string, from float64) []Second
 }
 
 // Command is one command the learner ran and its outcome.
@@ -71,6 +86,94 @@ type Command struct {
 	Text string `expr:"text"`
 	// At is the simulated time (seconds) when the command finished.
 	At float64 `expr:"at"`
+
+	// totals are the functions' totals right after the command (for
+	// Function.After).
+	totals map[string]Function
+}
+
+// Invocation is one completed Lambda invocation, read from its log lines.
+type Invocation struct {
+	FunctionName, RequestId, Version string
+	// End is the simulated time (seconds) it ended; Cold is true when its
+	// REPORT line has an Init Duration; SincePrevious is the time between
+	// the end of the function's previous invocation and this one's end
+	// (-1 for the first one seen).
+	End           float64
+	Cold          bool
+	SincePrevious float64
+}
+
+// Second is one second of a function's CloudWatch-style per-second series.
+type Second struct {
+	At                                                   float64
+	Requests, Invocations, Throttles, Errors, ColdStarts int
+	ProvisionedConcurrencyInvocations                    int
+	ProvisionedConcurrencySpilloverInvocations           int
+	ConcurrentExecutions                                 int
+}
+
+// StepInfo describes the current step so far.
+type StepInfo struct {
+	// Number is the 1-based step number.
+	Number int `expr:"number"`
+	// Start is the simulated time (seconds) when the step began: when the
+	// previous step passed, or when the lab started.
+	Start float64 `expr:"start"`
+	// Elapsed is the simulated time spent in the step (seconds).
+	Elapsed float64 `expr:"elapsed"`
+	// History lists the learner's commands run during the step.
+	History []Command `expr:"history"`
+	// Commands is len(History).
+	Commands int `expr:"commands"`
+}
+
+// StepCounters are a function's counters since the current step began
+// (exact: the difference between the totals now and at the step's start).
+// AvgBusyEnvironments is the busy environments (the per-second
+// ConcurrentExecutions) averaged over the step's last 60 seconds that had
+// requests: idle time before or after the traffic does not dilute it, and
+// a wrong start is forgotten once a minute of the right traffic follows.
+type StepCounters struct {
+	Requests, Invocations, Throttles, Errors, Timeouts, ColdStarts int
+	ThrottlesByReason                                              map[string]int
+	ProvisionedConcurrencyInvocations                              int
+	ProvisionedConcurrencySpilloverInvocations                     int
+	AsyncRetries, DeadLetters, AsyncEventsReceived                 int
+	DeadLettersByCondition                                         map[string]int
+	// ConcurrentExecutionsMax is the most environments busy at once in
+	// any second of the step (from the per-second series).
+	ConcurrentExecutionsMax int
+	// BusyEnvironmentSeconds is the integral of busy environments over
+	// the step; TrafficSeconds counts the step's seconds with requests.
+	BusyEnvironmentSeconds float64
+	TrafficSeconds         int
+	AvgBusyEnvironments    float64
+	CostUSD                float64
+}
+
+// ScalableTarget is an Application Auto Scaling scalable target.
+type ScalableTarget struct {
+	ResourceId               string
+	Exists                   bool
+	MinCapacity, MaxCapacity int
+}
+
+// ScalingPolicy is a scaling policy (target tracking).
+type ScalingPolicy struct {
+	PolicyName, ResourceId, PolicyType, PredefinedMetricType string
+	TargetValue                                              float64
+}
+
+// ScalingActivity is one change of a scalable target's desired count.
+type ScalingActivity struct {
+	ResourceId, Description, Cause string
+	// At is the simulated time (seconds); DesiredCount the count it set;
+	// Policy the policy that caused it ("" when registering the target
+	// with a new min or max forced it).
+	At           float64
+	DesiredCount int
+	Policy       string
 }
 
 // Function is one Lambda function: its configuration, its current
@@ -100,6 +203,18 @@ type Function struct {
 	DurationP50Ms, DurationP99Ms                                   float64
 	BilledDurationMs                                               float64
 	GBSeconds, CostUSD                                             float64
+	DeadLettersByCondition                                         map[string]int
+	AsyncEventsReceived                                            int
+	// Aliases maps alias name -> version; ProvisionedConfigs maps the
+	// qualifier of each provisioned concurrency configuration -> the
+	// environments requested.
+	Aliases            map[string]string
+	ProvisionedConfigs map[string]int
+	// LastInvocationEnd is when the function's last completed invocation
+	// ended (seconds; -1 if none).
+	LastInvocationEnd float64
+	// Step holds the counters since the current step began.
+	Step StepCounters
 
 	env *Env
 }
@@ -123,6 +238,57 @@ func (f *Function) Recent(window string) Window {
 	return f.env.window(f.FunctionName, d)
 }
 
+// StepSeconds returns the function's per-second counters from the second
+// the current step began to now, oldest first, e.g.
+// any(fn("shop").StepSeconds(), .ProvisionedConcurrencyInvocations >= 10).
+func (f *Function) StepSeconds() []Second {
+	if f == nil || f.env == nil || f.env.perSecond == nil {
+		return nil
+	}
+	return f.env.perSecond(f.FunctionName, f.env.Step.Start)
+}
+
+// Since returns the function's counters from the simulated second holding
+// t (seconds, e.g. a command's at) to now.
+func (f *Function) Since(t float64) Window {
+	if f == nil || f.env == nil || f.env.perSecond == nil {
+		return Window{}
+	}
+	w := Window{Seconds: f.env.Now - t}
+	for _, s := range f.env.perSecond(f.FunctionName, t) {
+		w.Requests += s.Requests
+		w.Invocations += s.Invocations
+		w.Throttles += s.Throttles
+		w.Errors += s.Errors
+		w.ColdStarts += s.ColdStarts
+		w.ProvisionedConcurrencySpilloverInvocations += s.ProvisionedConcurrencySpilloverInvocations
+		w.ConcurrentExecutionsMax = max(w.ConcurrentExecutionsMax, s.ConcurrentExecutions)
+	}
+	return w
+}
+
+// After returns the function's counters since command c finished
+// (exact: totals now minus totals right after c; ConcurrentExecutionsMax
+// from the per-second series from c's second), e.g.
+// fn("api").After(filter(step.history, .line contains "delete-function-concurrency")[-1]).Throttles == 0.
+func (f *Function) After(c Command) Window {
+	if f == nil || f.env == nil {
+		return Window{}
+	}
+	b := c.totals[f.FunctionName]
+	d := func(now, then int) int { return max(0, now-then) }
+	w := Window{Seconds: f.env.Now - c.At,
+		Requests: d(f.Requests, b.Requests), Invocations: d(f.Invocations, b.Invocations), Throttles: d(f.Throttles, b.Throttles),
+		Errors: d(f.Errors, b.Errors), ColdStarts: d(f.ColdStarts, b.ColdStarts),
+		ProvisionedConcurrencySpilloverInvocations: d(f.ProvisionedConcurrencySpilloverInvocations, b.ProvisionedConcurrencySpilloverInvocations)}
+	if f.env.perSecond != nil {
+		for _, s := range f.env.perSecond(f.FunctionName, c.At) {
+			w.ConcurrentExecutionsMax = max(w.ConcurrentExecutionsMax, s.ConcurrentExecutions)
+		}
+	}
+	return w
+}
+
 // Cluster is one ECS cluster.
 type Cluster struct {
 	ClusterName   string
@@ -133,7 +299,8 @@ type Cluster struct {
 	TasksByStatus map[string]int
 	// Running and Pending count the cluster's tasks in those states.
 	Running, Pending int
-	CostUSD          float64
+	// CostUSD is EC2CostUSD (instance time) plus FargateCostUSD (task time).
+	CostUSD, EC2CostUSD, FargateCostUSD float64
 }
 
 // ContainerInstance is an EC2 instance registered to a cluster.
@@ -163,6 +330,9 @@ type Service struct {
 	// rolling update); RolloutState is the primary deployment's state.
 	Deployments  int
 	RolloutState string
+	// MaximumPercent and MinimumHealthyPercent are the deployment
+	// configuration.
+	MaximumPercent, MinimumHealthyPercent int
 	// Events are the service event messages, oldest first.
 	Events []string
 	// AZs counts the service's running tasks per Availability Zone.
@@ -188,7 +358,8 @@ func (e *Env) fn(name string) *Function {
 			return f
 		}
 	}
-	return &Function{FunctionName: name, ReservedConcurrency: -1, ThrottlesByReason: map[string]int{}, env: e}
+	return &Function{FunctionName: name, ReservedConcurrency: -1, ThrottlesByReason: map[string]int{}, DeadLettersByCondition: map[string]int{},
+		Step: StepCounters{ThrottlesByReason: map[string]int{}, DeadLettersByCondition: map[string]int{}}, env: e}
 }
 
 func (e *Env) cluster(name string) *Cluster {
@@ -264,6 +435,24 @@ func (e *Env) bind() {
 	e.LastLogF = e.lastLog
 	e.InstanceInF = e.instanceIn
 	e.ThrottlesF = func(name, window string) int { return e.fn(name).Recent(window).Throttles }
+	e.TargetF = func(id string) *ScalableTarget {
+		for _, t := range e.ScalableTargets {
+			if t.ResourceId == id {
+				return t
+			}
+		}
+		return &ScalableTarget{ResourceId: id}
+	}
+	e.StepRanF = func(prefix string) int {
+		p := strings.Join(strings.Fields(prefix), " ")
+		n := 0
+		for _, c := range e.Step.History {
+			if c.OK && strings.HasPrefix(strings.Join(strings.Fields(c.Line), " "), p) {
+				n++
+			}
+		}
+		return n
+	}
 	e.SecondsF = func(d string) float64 {
 		v, err := sim.ParseDuration(d)
 		if err != nil {
@@ -311,6 +500,22 @@ func (s *Step) Eval(env *Env) (ok bool, err error) {
 	}()
 	env.bind()
 	v, err := expr.Run(s.program, env)
+	if err != nil {
+		return false, err
+	}
+	b, _ := v.(bool)
+	return b, nil
+}
+
+// runBool runs a compiled boolean program; a panic or a non-boolean
+// result is false with an error.
+func runBool(prog *vm.Program, env *Env) (ok bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ok, err = false, fmt.Errorf("check failed to run: %v", r)
+		}
+	}()
+	v, err := expr.Run(prog, env)
 	if err != nil {
 		return false, err
 	}

@@ -61,9 +61,19 @@ type Step struct {
 	SolutionLine int
 	// SolutionLines are the file lines of the Solution commands.
 	SolutionLines []int
+	// StuckWhy is the sentence of the optional stuck block: why the step
+	// can no longer pass and what to do (Runner.Stuck); StuckCheck its
+	// expression.
+	StuckWhy   string
+	StuckCheck string
 
 	program *vm.Program
+	stuck   *vm.Program
 }
+
+// blockStuck is the optional block whose expression says the step's check
+// can no longer pass without starting the step again.
+const blockStuck = "stuck"
 
 var md = goldmark.New(goldmark.WithExtensions(extension.GFM))
 
@@ -142,7 +152,7 @@ func Parse(body []byte, bodyLine int) (*Lab, []course.Problem) {
 			}
 			info := strings.TrimSpace(string(n.Info.Segment.Value(body)))
 			word, _, _ := strings.Cut(info, " ")
-			if word != course.BlockCheck && word != course.BlockHint && word != course.BlockSolution && word != course.BlockPassed {
+			if word != course.BlockCheck && word != course.BlockHint && word != course.BlockSolution && word != course.BlockPassed && word != blockStuck {
 				return ast.WalkSkipChildren, nil
 			}
 			open := lines.line(n.Info.Segment.Start)
@@ -227,6 +237,23 @@ func Parse(body []byte, bodyLine int) (*Lab, []course.Problem) {
 					continue
 				}
 				st.program = prog
+			case blockStuck:
+				if st.stuck != nil || st.StuckCheck != "" {
+					add(s.first, "step %q has more than one stuck block", st.Title)
+					continue
+				}
+				why, src := splitGoal(s.content)
+				st.StuckWhy, st.StuckCheck = why, strings.TrimSpace(src)
+				if st.StuckCheck == "" || st.StuckWhy == "" {
+					add(s.first, "step %q: a stuck block needs a # sentence for the learner and an expression", st.Title)
+					continue
+				}
+				prog, cerr := compileCheck(src)
+				if cerr != nil {
+					add(s.contentLine+cerr.line-1, "step %q: stuck block does not compile: %s", st.Title, cerr.msg)
+					continue
+				}
+				st.stuck = prog
 			case course.BlockPassed:
 				if st.Passed != "" {
 					add(s.first, "step %q has more than one passed block", st.Title)

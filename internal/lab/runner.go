@@ -71,6 +71,12 @@ type Runner struct {
 	history []Command
 	env     *Env
 	shOpts  []shell.Option
+
+	// The current step began at stepAt, with command number stepCmd (an
+	// index into history) and these per-function totals.
+	stepAt   time.Duration
+	stepCmd  int
+	stepBase map[string]Function
 }
 
 // Option configures a Runner.
@@ -109,6 +115,7 @@ func NewRunner(l *Lab, opts ...Option) (*Runner, error) {
 		}
 	}
 	r.refresh()
+	r.beginStep()
 	return r, nil
 }
 
@@ -141,6 +148,8 @@ func (r *Runner) Exec(line string) Outcome {
 		cmd.Output = jsonValue(res.Output)
 	}
 	r.history = append(r.history, cmd)
+	r.refresh()
+	r.history[len(r.history)-1].totals = r.totals()
 	passed := r.evaluate()
 	return Outcome{Command: cmd, Result: res, Err: err, Passed: passed}
 }
@@ -191,8 +200,57 @@ func (r *Runner) evaluate() []int {
 		res.At = sim.FormatClock(r.Acct.Kernel.Now())
 		passed = append(passed, r.current)
 		r.current++
+		r.beginStep()
 	}
 	return passed
+}
+
+// totals copies every function's counters from the environment.
+func (r *Runner) totals() map[string]Function {
+	m := map[string]Function{}
+	for _, f := range r.env.Functions {
+		b := *f
+		b.env = nil
+		m[f.FunctionName] = b
+	}
+	return m
+}
+
+// beginStep records where the current step begins (now, the next command,
+// every function's totals) from the environment just refreshed, and
+// refreshes the environment so its step counters start at zero.
+func (r *Runner) beginStep() {
+	r.stepAt = r.Acct.Kernel.Now()
+	r.stepCmd = len(r.history)
+	r.stepBase = r.totals()
+	r.refresh()
+}
+
+// StepStart returns the simulated time at which the current step began.
+func (r *Runner) StepStart() time.Duration { return r.stepAt }
+
+// Stuck reports whether the current step's check can no longer pass
+// without starting the step again: the step's optional stuck block holds.
+// why is the block's sentence for the learner; the lab screen then offers
+// `reset step`. ok is false when the step is not stuck, has no stuck
+// block, or the lab is done.
+func (r *Runner) Stuck() (why string, ok bool) {
+	if r.Done() {
+		return "", false
+	}
+	st := r.Lab.Steps[r.current]
+	if st.stuck == nil {
+		return "", false
+	}
+	if r.env == nil {
+		r.refresh()
+	}
+	r.env.bind()
+	stuck, err := runBool(st.stuck, r.env)
+	if err != nil || !stuck {
+		return "", false
+	}
+	return st.StuckWhy, true
 }
 
 // Current is the index of the step being worked on (len(Steps) when done).

@@ -167,3 +167,66 @@ func TestRunScriptJoinsContinuedLines(t *testing.T) {
 		t.Fatalf("clock = %q after a continued `clock advance 90s`", res.Clock)
 	}
 }
+
+// A stuck block says when a step's check can no longer pass; Stuck
+// reports it with its sentence, and only for the current step.
+func TestRunnerStuck(t *testing.T) {
+	const body = "## Wait a minute, not more than two\n\n```check\n# Passes when a minute has passed in this step.\nstep.elapsed >= 60 && step.elapsed <= 120\n```\n" +
+		"```stuck\n# More than two minutes went by. Type `reset step`.\nstep.elapsed > 120\n```\n```solution\nclock advance 1m\n```\n"
+	l := mustParse(t, body)
+	if l.Steps[0].StuckWhy != "More than two minutes went by. Type `reset step`." {
+		t.Fatalf("StuckWhy = %q", l.Steps[0].StuckWhy)
+	}
+	r, err := NewRunner(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := r.Stuck(); ok {
+		t.Fatal("stuck at the start")
+	}
+	r.Exec("clock advance 3m")
+	why, ok := r.Stuck()
+	if !ok || !strings.Contains(why, "reset step") {
+		t.Fatalf("Stuck() = %q, %v after 3 minutes", why, ok)
+	}
+	r2, _ := NewRunner(l)
+	r2.Exec("clock advance 1m")
+	if !r2.Done() {
+		t.Fatal("the solution does not pass")
+	}
+	if _, ok := r2.Stuck(); ok {
+		t.Fatal("a finished lab is stuck")
+	}
+	if _, probs := Parse([]byte("## A\n```check\n# ok\nnow > 0\n```\n```stuck\nnow > 1\n```\n```solution\nclock advance 1s\n```\n"), 1); len(probs) != 1 || !strings.Contains(probs[0].Msg, "stuck block needs") {
+		t.Errorf("a stuck block without a sentence: problems %v", probs)
+	}
+}
+
+// Step counters start at zero when a step begins: what earlier steps did
+// does not count for the current one.
+func TestStepCountersStartAtZero(t *testing.T) {
+	const body = "## Invoke\n\n```check\n# Passes when f ran.\nfn(\"f\").Step.Invocations >= 1\n```\n```solution\naws lambda invoke --function-name f out.json\n```\n\n" +
+		"## Invoke again\n\n```check\n# Passes when f ran again in this step.\nfn(\"f\").Step.Invocations >= 1 && step.commands >= 1\n```\n```solution\naws lambda invoke --function-name f out.json\n```\n"
+	l := mustParse(t, body)
+	l.Setup = []string{"aws lambda create-function --function-name f --runtime python3.12 --role arn:aws:iam::123456789012:role/r --handler app.handler --zip-file fileb://f.zip"}
+	r, err := NewRunner(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Exec("aws lambda invoke --function-name f out.json")
+	if r.Current() != 1 {
+		t.Fatalf("step 1 did not pass")
+	}
+	env := r.Env()
+	if n := env.fn("f").Step.Invocations; n != 0 || env.Step.Number != 2 || env.Step.Commands != 0 {
+		t.Fatalf("at the start of step 2: Step.Invocations %d, step %+v", n, env.Step)
+	}
+	r.Exec("clock advance 30m")
+	if r.Current() != 1 {
+		t.Fatal("step 2 passed on a pause")
+	}
+	r.Exec("aws lambda invoke --function-name f out.json")
+	if !r.Done() {
+		t.Fatal("step 2 did not pass")
+	}
+}

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -225,5 +226,97 @@ func TestWeakChecksRejectWrongAttempts(t *testing.T) {
 				t.Errorf("the full solution no longer passes\n%s", describe(full))
 			}
 		})
+	}
+}
+
+// TestEveryStepFairly runs fairCases: every step of every lab has at least
+// two other valid answers that pass and a cheap wrong attempt that does not
+// pass; after a wrong attempt the step is not locked: either its fix (by
+// default the step's own solution) passes it, or its stuck block says so
+// (the learner is offered reset step).
+func TestEveryStepFairly(t *testing.T) {
+	c := embeddedCourse(t)
+	labs := map[string]*Lab{}
+	for _, lf := range c.Labs {
+		l, probs := FromFile(lf)
+		if len(probs) > 0 {
+			t.Fatalf("problems: %v", probs)
+		}
+		labs[l.ID] = l
+	}
+	type count struct{ valid, wrong int }
+	seen := map[string]map[int]*count{}
+	for _, tc := range fairCases {
+		l := labs[tc.lab]
+		if l == nil {
+			t.Fatalf("lab %s missing", tc.lab)
+		}
+		if seen[tc.lab] == nil {
+			seen[tc.lab] = map[int]*count{}
+		}
+		if seen[tc.lab][tc.step] == nil {
+			seen[tc.lab][tc.step] = &count{}
+		}
+		if tc.valid {
+			seen[tc.lab][tc.step].valid++
+		} else {
+			seen[tc.lab][tc.step].wrong++
+		}
+		kind := "wrong"
+		if tc.valid {
+			kind = "valid"
+		}
+		t.Run(fmt.Sprintf("%s/%d/%s/%s", tc.lab, tc.step+1, kind, tc.name), func(t *testing.T) {
+			r, err := NewRunner(l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := tc.before
+			if before == "" {
+				before = solutionsBefore(l, tc.step)
+			}
+			res := runScript(r, before)
+			if r.Current() != tc.step {
+				t.Fatalf("the script before the attempt should leave the lab at step %d\n%s", tc.step+1, describe(res))
+			}
+			res = runScript(r, tc.script)
+			passed := res.Steps[tc.step].Passed
+			if tc.valid {
+				if !passed {
+					t.Errorf("a valid answer does not pass step %d %q\n%s", tc.step+1, l.Steps[tc.step].Title, describe(res))
+				}
+				return
+			}
+			if passed {
+				t.Fatalf("a wrong attempt passes step %d %q\n%s", tc.step+1, l.Steps[tc.step].Title, describe(res))
+			}
+			why, stuck := r.Stuck()
+			if tc.stuck {
+				if !stuck {
+					t.Errorf("after this wrong attempt the step cannot pass, but Stuck() does not say so")
+				} else if why == "" || !strings.Contains(why, "reset step") {
+					t.Errorf("Stuck() gives no reason offering reset step: %q", why)
+				}
+				return
+			}
+			if stuck {
+				t.Errorf("Stuck() says %q after a wrong attempt the step can recover from", why)
+			}
+			fix := tc.fix
+			if fix == "" {
+				fix = strings.Join(l.Steps[tc.step].Solution, "\n") + "\n"
+			}
+			if res = runScript(r, fix); !res.Steps[tc.step].Passed {
+				t.Errorf("the step is locked: after the wrong attempt, %q does not pass it\n%s", fix, describe(res))
+			}
+		})
+	}
+	for id, l := range labs {
+		for i := range l.Steps {
+			n := seen[id][i]
+			if n == nil || n.valid < 2 || n.wrong < 1 {
+				t.Errorf("%s step %d %q: want at least 2 other valid answers and 1 wrong attempt in fairCases, have %+v", id, i+1, l.Steps[i].Title, n)
+			}
+		}
 	}
 }

@@ -15,7 +15,7 @@ func ec2Commands() []Command {
 		{
 			Service: "ec2", Operation: "run-instances", Summary: "Launch instances (pending for the boot time, then running; user data ECS_CLUSTER=name joins a cluster)",
 			Options: []OptSpec{
-				{Name: "image-id", Help: "AMI id (default: the simulated ECS-optimized Amazon Linux AMI)."},
+				{Name: "image-id", Help: "AMI id, or resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id (default: the simulated ECS-optimized Amazon Linux AMI)."},
 				{Name: "instance-type", Complete: "instance-type", Help: "Instance type, e.g. t3.micro, m5.large, c5.xlarge (default m5.large)."},
 				{Name: "count", Help: "How many: N or MIN:MAX (default 1)."},
 				{Name: "min-count", Type: Int, Help: "Minimum number to launch."},
@@ -130,7 +130,11 @@ func ec2RunInstances(ctx *Ctx, a Args) (Result, error) {
 		}
 		az = str(m, "AvailabilityZone")
 	}
-	insts, err := ctx.Acct.EC2.RunInstances(ec2.RunInput{ImageID: a.Str("image-id"), InstanceType: a.Str("instance-type"),
+	image, err := resolveImageID(a.Str("image-id"))
+	if err != nil {
+		return Result{}, err
+	}
+	insts, err := ctx.Acct.EC2.RunInstances(ec2.RunInput{ImageID: image, InstanceType: a.Str("instance-type"),
 		Count: count, AZ: az, UserData: a.Str("user-data")})
 	if err != nil {
 		return Result{}, err

@@ -115,7 +115,7 @@ func lambdaCommands() []Command {
 			Options: []OptSpec{fnOpt(),
 				{Name: "invocation-type", Enum: []string{"RequestResponse", "Event", "DryRun"}, Default: "RequestResponse", Help: "Synchronous, asynchronous (202) or a permission check (204)."},
 				{Name: "log-type", Enum: []string{"None", "Tail"}, Default: "None", Help: "Tail returns the last 4 KB of the log, base64-encoded, in LogResult."},
-				{Name: "payload", Help: "Event JSON (inline or file://)."},
+				{Name: "payload", Help: "Event JSON (inline or file://); base64 as the AWS CLI v2 sends it by default, or raw JSON with --cli-binary-format raw-in-base64-out."},
 				{Name: "qualifier", Help: "Version or alias."},
 				{Name: "client-context", Help: "Client context (kept)."},
 			},
@@ -302,6 +302,14 @@ func lambdaCommands() []Command {
 				{Name: "maximum-event-age-in-seconds", Type: Int, Default: "21600", Help: "How long an event may wait (60-21600)."},
 				{Name: "destination-config", Help: `{"OnSuccess":{"Destination":"arn"},"OnFailure":{"Destination":"arn"}} or OnFailure={Destination=arn}.`}},
 			Run: lambdaPutEIC,
+		},
+		{
+			Service: "lambda", Operation: "update-function-event-invoke-config", Summary: "Change some async invocation settings, keeping the others",
+			Options: []OptSpec{fnOpt(), {Name: "qualifier", Help: "Version or alias."},
+				{Name: "maximum-retry-attempts", Type: Int, Help: "Retries after a function error (0-2)."},
+				{Name: "maximum-event-age-in-seconds", Type: Int, Help: "How long an event may wait (60-21600)."},
+				{Name: "destination-config", Help: `{"OnSuccess":{"Destination":"arn"},"OnFailure":{"Destination":"arn"}} or OnFailure={Destination=arn}.`}},
+			Run: lambdaUpdateEIC,
 		},
 		{
 			Service: "lambda", Operation: "get-function-event-invoke-config", Summary: "Show async invocation settings",
@@ -665,9 +673,9 @@ type invokeOut struct {
 }
 
 func lambdaInvoke(ctx *Ctx, a Args) (Result, error) {
-	payload := a.Str("payload")
-	if strings.TrimSpace(payload) != "" && !json.Valid([]byte(payload)) {
-		return Result{}, &AWSError{Code: "InvalidRequestContentException", Message: "Could not parse request body into json: Could not parse payload into json: Unrecognized token: was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"}
+	payload, err := invokePayload(a)
+	if err != nil {
+		return Result{}, err
 	}
 	k := ctx.Acct.Kernel
 	inv, err := ctx.Acct.Lambda.Invoke(lambda.Request{Function: a.Str("function-name"), Qualifier: a.Str("qualifier"), Type: a.Str("invocation-type"), Payload: payload})
@@ -742,12 +750,24 @@ func eicOut(f *lambda.Function, qual string, c lambda.EventInvokeConfig) eicJSON
 	return o
 }
 
-func lambdaPutEIC(ctx *Ctx, a Args) (Result, error) {
+// lambdaPutEIC replaces the whole configuration (options left out take
+// their defaults); lambdaUpdateEIC changes only the options given
+// (https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionEventInvokeConfig.html).
+func lambdaPutEIC(ctx *Ctx, a Args) (Result, error) { return setEIC(ctx, a, false) }
+
+func lambdaUpdateEIC(ctx *Ctx, a Args) (Result, error) { return setEIC(ctx, a, true) }
+
+func setEIC(ctx *Ctx, a Args, update bool) (Result, error) {
 	f, err := ctx.Acct.Lambda.Function(a.Str("function-name"))
 	if err != nil {
 		return Result{}, err
 	}
 	c := lambda.EventInvokeConfig{MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600}
+	if update {
+		if c, err = f.EventInvokeConfig(a.Str("qualifier")); err != nil {
+			return Result{}, err
+		}
+	}
 	if a.Has("maximum-retry-attempts") {
 		c.MaximumRetryAttempts = int(max(min(a.Int("maximum-retry-attempts"), 1<<20), -1))
 	}

@@ -508,6 +508,14 @@ func parseArgs(s *Shell, cmd *Command, words []string) (Args, error) {
 						return a, usagef("aws: error: argument --%s: expected one argument", name)
 					}
 					i++
+					val = words[i]
+				}
+				if name == "cli-binary-format" {
+					// Kept: lambda invoke reads it (binaryformat.go).
+					if err := checkEnum("--cli-binary-format", val, []string{"base64", "raw-in-base64-out"}); err != nil {
+						return a, err
+					}
+					a.vals[name] = val
 				}
 				continue
 			}
@@ -718,6 +726,15 @@ func Split(line string) ([]string, error) {
 			}
 		case c == '#' && !inWord:
 			return words, nil
+		case c == '$' && i+1 < len(rs) && rs[i+1] == '\'':
+			// $'...': bash's ANSI-C quoting (\n, \t, \\, \' ...), how a
+			// one-line command passes a multi-line user-data script.
+			j, err := ansiCQuote(rs, i+2, &cur)
+			if err != nil {
+				return nil, err
+			}
+			inWord = true
+			i = j
 		case c == '\'':
 			inWord = true
 			j := i + 1
@@ -764,6 +781,37 @@ func Split(line string) ([]string, error) {
 		words = append(words, cur.String())
 	}
 	return words, nil
+}
+
+// ansiCQuote reads the body of $'...' from rs[i:] into cur and returns the
+// index of the closing quote.
+func ansiCQuote(rs []rune, i int, cur *strings.Builder) (int, error) {
+	start := i - 2
+	for ; i < len(rs); i++ {
+		c := rs[i]
+		if c == '\'' {
+			return i, nil
+		}
+		if c != '\\' || i+1 >= len(rs) {
+			cur.WriteRune(c)
+			continue
+		}
+		i++
+		switch rs[i] {
+		case 'n':
+			cur.WriteRune('\n')
+		case 't':
+			cur.WriteRune('\t')
+		case 'r':
+			cur.WriteRune('\r')
+		case '\\', '\'', '"', '?':
+			cur.WriteRune(rs[i])
+		default:
+			cur.WriteRune('\\')
+			cur.WriteRune(rs[i])
+		}
+	}
+	return 0, fmt.Errorf("unterminated $' quote at column %d", start+1)
 }
 
 // didYouMean returns ` (did you mean 'x'?)` for the closest candidate, or "".

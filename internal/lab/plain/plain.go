@@ -40,6 +40,9 @@ type session struct {
 	r    *lab.Runner
 	view int
 	in   *bufio.Scanner
+	// stuck is the reason last told for the current step being stuck
+	// (told once, until it changes or the step is reset).
+	stuck string
 }
 
 // Run runs the lab until every step passed and the learner typed next, the
@@ -190,7 +193,7 @@ func (s *session) handle(line string) bool {
 			s.printf("reset step: %v\n", err)
 			break
 		}
-		s.r, s.view = r, cur
+		s.r, s.view, s.stuck = r, cur, ""
 		s.printf("Step %d starts again from the state the earlier steps' solutions leave.\n", cur+1)
 	default:
 		s.run(line)
@@ -217,6 +220,12 @@ func (s *session) run(line string) {
 			s.printf(" %s", s.text(st.Passed))
 		}
 		s.printf("\n")
+	}
+	if why, ok := s.r.Stuck(); ok && why != s.stuck {
+		s.printf("Step %d cannot pass any more: %s\n", s.r.Current()+1, s.text(why))
+		s.stuck = why
+	} else if !ok {
+		s.stuck = ""
 	}
 	if len(out.Passed) > 0 {
 		s.save()
