@@ -238,7 +238,14 @@ func protectHyphens(doc []byte) []byte {
 			return ast.WalkContinue, nil
 		}
 		switch n.Kind() {
-		case ast.KindCodeBlock, ast.KindFencedCodeBlock, ast.KindHTMLBlock, ast.KindRawHTML, ast.KindAutoLink:
+		case ast.KindCodeBlock, ast.KindFencedCodeBlock:
+			// Commands in code blocks must not break after a hyphen either
+			// (an AMI path, --flag names).
+			for i := 0; i < n.Lines().Len(); i++ {
+				segs = append(segs, n.Lines().At(i))
+			}
+			return ast.WalkSkipChildren, nil
+		case ast.KindHTMLBlock, ast.KindRawHTML, ast.KindAutoLink:
 			return ast.WalkSkipChildren, nil
 		}
 		if t, ok := n.(*ast.Text); ok && bytes.IndexByte(t.Segment.Value(doc), '-') >= 0 {

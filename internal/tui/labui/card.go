@@ -58,9 +58,10 @@ func (m *Model) cardMarkdown(i, width int) string {
 	return b.String()
 }
 
-// wrapCommand breaks a long command line at spaces into lines of at most
-// w cells, ending each but the last with " \" as a shell continues a
-// command, so a copied solution still runs (and is never cut mid-word).
+// wrapCommand breaks a long command line at spaces outside quotes into
+// lines of at most w cells, ending each but the last with " \" as a shell
+// continues a command, so a copied solution still runs (it is never cut
+// mid-word or inside a quoted string).
 func wrapCommand(line string, w int) string {
 	w = max(w, 20)
 	if ansi.StringWidth(line) <= w {
@@ -68,7 +69,7 @@ func wrapCommand(line string, w int) string {
 	}
 	var out []string
 	cur := ""
-	for _, word := range strings.Fields(line) {
+	for _, word := range shellWords(line) {
 		switch {
 		case cur == "":
 			cur = word
@@ -108,12 +109,57 @@ func (m *Model) renderCard() tea.Cmd {
 	}
 }
 
-// cardText is the shown card's lines at its width.
+// cardText is the shown card's lines at its width. A line wider than the
+// card (a word longer than a line) is broken, never cut.
 func (m *Model) cardText() []string {
 	w := m.cardTextWidth()
 	md := m.cardMarkdown(m.view, w)
-	if txt, ok := m.rendered[cardKey{md: md, width: w}]; ok {
-		return strings.Split(txt, "\n")
+	txt, ok := m.rendered[cardKey{md: md, width: w}]
+	if !ok {
+		return termtext.Lines(md, w)
 	}
-	return termtext.Lines(md, w)
+	var out []string
+	for _, l := range strings.Split(txt, "\n") {
+		if ansi.StringWidth(l) <= w {
+			out = append(out, l)
+			continue
+		}
+		out = append(out, strings.Split(ansi.Hardwrap(l, w, true), "\n")...)
+	}
+	return out
+}
+
+// shellWords splits a command line at spaces that are outside quotes
+// ('...', "..." and $'...'), keeping the quotes in the words.
+func shellWords(line string) []string {
+	var words []string
+	var b strings.Builder
+	quote := byte(0)
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case quote != 0:
+			b.WriteByte(c)
+			if c == '\\' && quote != '\'' && i+1 < len(line) {
+				i++
+				b.WriteByte(line[i])
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+			b.WriteByte(c)
+		case c == ' ' || c == '\t':
+			if b.Len() > 0 {
+				words = append(words, b.String())
+				b.Reset()
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	if b.Len() > 0 {
+		words = append(words, b.String())
+	}
+	return words
 }

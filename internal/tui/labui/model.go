@@ -158,7 +158,8 @@ type Model struct {
 	hints    map[int][]string // hints shown, by step
 	sol      map[int][]string // solution shown, by step
 
-	done bool // every step passed and the learner saw it
+	done  bool // every step passed and the learner saw it
+	stuck bool // the learner was told the step can no longer pass (reset step)
 }
 
 type cardKey struct {
@@ -642,12 +643,20 @@ func (m *Model) advance(d time.Duration) tea.Cmd {
 }
 
 // afterProgress refreshes the panes and announces passed steps. The card
-// stays on a passed step until the learner types next.
+// stays on a passed step until the learner types next. A step that can no
+// longer pass says so, once, with the way out (reset step).
 func (m *Model) afterProgress(passed []int) tea.Cmd {
 	m.refreshPanes()
 	if len(passed) == 0 {
+		why, stuck := m.runner.Stuck()
+		if stuck && !m.stuck {
+			m.addLine(kindError, why)
+			m.status = why
+		}
+		m.stuck = stuck
 		return nil
 	}
+	m.stuck = false
 	for _, i := range passed {
 		m.addLine(kindSuccess, fmt.Sprintf("✓ Step %d passed: %s", i+1, m.lab.Steps[i].Title))
 	}

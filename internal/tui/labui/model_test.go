@@ -450,3 +450,43 @@ func TestExitAndResume(t *testing.T) {
 		t.Errorf("the resumed lab does not show step 2:\n%s", m2.View())
 	}
 }
+
+// A step whose stuck block holds says so once, with the way out, and
+// `reset step` rebuilds it so it can pass again.
+func TestStuckStepSaysResetStep(t *testing.T) {
+	src := "## Exactly one minute\n\n```check\n# Passes when the clock shows exactly one minute.\nnow == 60\n```\n" +
+		"```stuck\n# Too late: the clock is past one minute. Type reset step to start this step again.\nnow > 60\n```\n" +
+		"```solution\nclock advance 1m\n```\n"
+	l, probs := lab.Parse([]byte(src), 1)
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	l.ID, l.Title = "lab-stuck", "Stuck lab"
+	m, err := New(l, tui.Deps{Styles: theme.New(true, false)}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SetSize(80, 24)
+	typeLine(m, "clock advance 2m")
+	if !strings.Contains(m.View(), "reset step") {
+		t.Fatalf("a stuck step does not say how to go on:\n%s", m.View())
+	}
+	typeLine(m, "reset step")
+	typeLine(m, "clock advance 1m")
+	if !m.Runner().Done() {
+		t.Errorf("after reset step the step still cannot pass:\n%s", m.View())
+	}
+}
+
+func TestWrapCommandKeepsQuotesWhole(t *testing.T) {
+	line := `aws ec2 run-instances --image-id resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id --user-data $'#!/bin/bash\necho ECS_CLUSTER=lab >> /etc/ecs/ecs.config' --count 1`
+	got := wrapCommand(line, 40)
+	for _, l := range strings.Split(got, "\n") {
+		if strings.Count(l, "'")%2 == 1 {
+			t.Errorf("a line breaks inside a quote: %q", l)
+		}
+	}
+	if strings.ReplaceAll(strings.ReplaceAll(got, " \\\n  ", " "), "\n", "") != line {
+		t.Errorf("joined back: %q", got)
+	}
+}
