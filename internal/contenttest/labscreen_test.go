@@ -49,7 +49,7 @@ func typeLine(send func(tea.Msg), s string) {
 }
 
 var (
-	boxRunes  = strings.NewReplacer("│", " ", "╭", " ", "╮", " ", "╰", " ", "╯", " ", "─", " ", "\\", " ", "`", "", "*", "")
+	boxRunes  = strings.NewReplacer("│", " ", "╭", " ", "╮", " ", "╰", " ", "╯", " ", "─", " ", "\\", " ", "`", "", "*", "", "↩", "")
 	mdLink    = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
 	spaceRuns = regexp.MustCompile(`\s+`)
 )

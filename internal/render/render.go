@@ -26,6 +26,7 @@ import (
 	"go.abhg.dev/goldmark/frontmatter"
 
 	"github.com/cloudlab/cloudlab/internal/course"
+	"github.com/cloudlab/cloudlab/internal/termtext"
 )
 
 // Styles are the style names Render accepts.
@@ -167,14 +168,15 @@ func (r *Renderer) render(doc []byte, width int, style string) (string, error) {
 // with no language) that are wider than cols, ending them with "…".
 // glamour would otherwise word-wrap such a line at its spaces, scattering
 // the pieces of an ASCII diagram over several lines; a clipped diagram
-// keeps its shape and shows that it goes on. Other code (sh, json, ...)
-// still wraps, so no command is ever cut short.
+// keeps its shape and shows that it goes on. Shell commands (sh, bash)
+// are broken at spaces with " \" continuations, as a shell reads them;
+// other code (json, ...) wraps, so no command is ever cut short.
 func clipDiagrams(doc []byte, cols int) []byte {
 	if cols < 2 || !bytes.Contains(doc, []byte("```")) && !bytes.Contains(doc, []byte("~~~")) {
 		return doc
 	}
 	lines := strings.SplitAfter(string(doc), "\n")
-	fence, clip, changed := "", false, false
+	fence, clip, shellCode, changed := "", false, false, false
 	for i, l := range lines {
 		t := strings.TrimRight(l, "\r\n")
 		trimmed := strings.TrimLeft(t, " ")
@@ -188,6 +190,8 @@ func clipDiagrams(doc []byte, cols int) []byte {
 					fence = strings.Repeat(f[:1], n)
 					info := strings.TrimSpace(trimmed[n:])
 					clip = info == "" || info == "text" || strings.HasPrefix(info, "text ")
+					lang, _, _ := strings.Cut(info, " ")
+					shellCode = lang == "sh" || lang == "bash" || lang == "shell" || lang == "console"
 				}
 			}
 			continue
@@ -196,8 +200,16 @@ func clipDiagrams(doc []byte, cols int) []byte {
 			fence = ""
 			continue
 		}
-		if clip && xansi.StringWidth(t) > cols {
+		switch {
+		case clip && xansi.StringWidth(t) > cols:
 			lines[i] = xansi.Truncate(t, cols-1, "") + "…" + l[len(t):]
+			changed = true
+		case shellCode && xansi.StringWidth(t) > cols-2:
+			// A command breaks at a space outside quotes with a shell's
+			// " \" continuation (a long path with ↩), never mid-token.
+			ind := t[:len(t)-len(trimmed)]
+			w := termtext.WrapCommand(trimmed, cols-2-len(ind))
+			lines[i] = ind + strings.ReplaceAll(w, "\n", "\n"+ind) + l[len(t):]
 			changed = true
 		}
 	}

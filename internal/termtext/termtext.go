@@ -230,3 +230,74 @@ func Clip(s string, n int) string {
 	}
 	return s
 }
+
+// WrapCommand breaks a long command line at spaces outside quotes into
+// lines of at most w cells, ending each but the last with " \" as a shell
+// continues a command, so a copied solution still runs (it is never cut
+// mid-word or inside a quoted string).
+func WrapCommand(line string, w int) string {
+	w = max(w, 20)
+	if ansi.StringWidth(line) <= w {
+		return line
+	}
+	var out []string
+	cur := ""
+	for _, word := range shellWords(line) {
+		// A word longer than a line (a long path) is broken with ↩,
+		// shown where it continues.
+		for ansi.StringWidth(word) > w-2 {
+			piece := ansi.Truncate(word, w-3, "")
+			if cur != "" {
+				out = append(out, cur+" \\")
+			}
+			out = append(out, piece+"↩")
+			word = word[len(piece):]
+			cur = ""
+		}
+		switch {
+		case cur == "":
+			cur = word
+		case ansi.StringWidth(cur)+1+ansi.StringWidth(word)+2 > w:
+			out = append(out, cur+" \\")
+			cur = "  " + word
+		default:
+			cur += " " + word
+		}
+	}
+	return strings.Join(append(out, cur), "\n")
+}
+
+// shellWords splits a command line at spaces that are outside quotes
+// ('...', "..." and $'...'), keeping the quotes in the words.
+func shellWords(line string) []string {
+	var words []string
+	var b strings.Builder
+	quote := byte(0)
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case quote != 0:
+			b.WriteByte(c)
+			if c == '\\' && quote != '\'' && i+1 < len(line) {
+				i++
+				b.WriteByte(line[i])
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+			b.WriteByte(c)
+		case c == ' ' || c == '\t':
+			if b.Len() > 0 {
+				words = append(words, b.String())
+				b.Reset()
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	if b.Len() > 0 {
+		words = append(words, b.String())
+	}
+	return words
+}

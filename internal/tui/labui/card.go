@@ -48,7 +48,7 @@ func (m *Model) cardMarkdown(i, width int) string {
 	if sol := m.sol[i]; len(sol) > 0 {
 		b.WriteString("\n**Solution** (recorded in your progress):\n\n```sh\n")
 		for _, l := range sol {
-			b.WriteString(wrapCommand(l, width-6) + "\n")
+			b.WriteString(termtext.WrapCommand(l, width-6) + "\n")
 		}
 		b.WriteString("```\n")
 	}
@@ -56,31 +56,6 @@ func (m *Model) cardMarkdown(i, width int) string {
 		b.WriteString("\n---\n\n**About this lab.** " + m.lab.Intro + "\n")
 	}
 	return b.String()
-}
-
-// wrapCommand breaks a long command line at spaces outside quotes into
-// lines of at most w cells, ending each but the last with " \" as a shell
-// continues a command, so a copied solution still runs (it is never cut
-// mid-word or inside a quoted string).
-func wrapCommand(line string, w int) string {
-	w = max(w, 20)
-	if ansi.StringWidth(line) <= w {
-		return line
-	}
-	var out []string
-	cur := ""
-	for _, word := range shellWords(line) {
-		switch {
-		case cur == "":
-			cur = word
-		case ansi.StringWidth(cur)+1+ansi.StringWidth(word)+2 > w:
-			out = append(out, cur+" \\")
-			cur = "  " + word
-		default:
-			cur += " " + word
-		}
-	}
-	return strings.Join(append(out, cur), "\n")
 }
 
 func plural(n int) string {
@@ -127,39 +102,4 @@ func (m *Model) cardText() []string {
 		out = append(out, strings.Split(ansi.Hardwrap(l, w, true), "\n")...)
 	}
 	return out
-}
-
-// shellWords splits a command line at spaces that are outside quotes
-// ('...', "..." and $'...'), keeping the quotes in the words.
-func shellWords(line string) []string {
-	var words []string
-	var b strings.Builder
-	quote := byte(0)
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		switch {
-		case quote != 0:
-			b.WriteByte(c)
-			if c == '\\' && quote != '\'' && i+1 < len(line) {
-				i++
-				b.WriteByte(line[i])
-			} else if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"':
-			quote = c
-			b.WriteByte(c)
-		case c == ' ' || c == '\t':
-			if b.Len() > 0 {
-				words = append(words, b.String())
-				b.Reset()
-			}
-		default:
-			b.WriteByte(c)
-		}
-	}
-	if b.Len() > 0 {
-		words = append(words, b.String())
-	}
-	return words
 }
