@@ -38,6 +38,9 @@ type Service struct {
 	events       eventRing
 	stepObserver func(Event)
 	asyncQueued  int // events accepted and not yet finished (see MaxAsyncQueue)
+
+	exec  Executor  // real data plane; nil = simulated handlers (exec.go)
+	epoch time.Time // wall-clock instant of kernel time zero (zero: sim.Epoch)
 }
 
 // New returns a Lambda service driven by kernel k, with DefaultSettings.
@@ -117,6 +120,9 @@ type Config struct {
 
 	CodeSize   int64
 	CodeSHA256 string
+	// CodeLocation is where a real data plane keeps the unpacked package
+	// (opaque here; empty for simulated functions).
+	CodeLocation string
 }
 
 // DefaultConfig is what create-function uses for omitted options.
@@ -276,7 +282,9 @@ func (s *Service) CreateFunction(name string, c Config) (*Function, error) {
 	now := s.k.Now()
 	f := &Function{svc: s, Name: name, Created: now, aliases: map[string]*Alias{}, Reserved: -1,
 		pcs: map[string]*pcConfig{}, eic: map[string]*EventInvokeConfig{}, envs: map[int64]*Env{}, dirty: true, revision: 1}
-	c.CodeSHA256 = codeSHA(name, 1)
+	if c.CodeSHA256 == "" {
+		c.CodeSHA256 = codeSHA(name, 1)
+	}
 	f.latest = &Version{fn: f, Name: "$LATEST", Cfg: c, LastModified: now}
 	f.latest.pool = newPool(f.latest)
 	f.st.init()
@@ -338,6 +346,8 @@ func (f *Function) UpdateConfiguration(c Config) error {
 		return err
 	}
 	c.CodeSHA256 = f.latest.Cfg.CodeSHA256
+	c.CodeSize = f.latest.Cfg.CodeSize
+	c.CodeLocation = f.latest.Cfg.CodeLocation
 	f.latest.Cfg = c
 	f.touchLatest()
 	return nil
@@ -347,6 +357,17 @@ func (f *Function) UpdateConfiguration(c Config) error {
 func (f *Function) UpdateCode() {
 	f.revision++
 	f.latest.Cfg.CodeSHA256 = codeSHA(f.Name, f.revision)
+	f.touchLatest()
+}
+
+// SetCode records a new deployment package that a real data plane runs:
+// its SHA-256 (base64), size and location (opaque to this package). Like
+// UpdateCode, it retires $LATEST's environments.
+func (f *Function) SetCode(sha256 string, size int64, location string) {
+	f.revision++
+	f.latest.Cfg.CodeSHA256 = sha256
+	f.latest.Cfg.CodeSize = size
+	f.latest.Cfg.CodeLocation = location
 	f.touchLatest()
 }
 
