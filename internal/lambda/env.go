@@ -148,6 +148,7 @@ func (f *Function) newEnv(v *Version, pc *pcConfig) *Env {
 	}
 	f.accrue(now)
 	f.nEnvs++
+	s.liveEnvs++
 	f.envs[e.ID] = e
 	s.emit(Event{Kind: EvEnvCreated, Function: f.Name, Env: e.ID, Provisioned: pc != nil})
 	return e
@@ -169,6 +170,7 @@ func (f *Function) destroy(e *Env, kind EventKind) {
 	}
 	e.State = EnvDead
 	f.nEnvs--
+	f.svc.liveEnvs--
 	delete(f.envs, e.ID)
 	if e.pc != nil {
 		e.pc.remove(e)

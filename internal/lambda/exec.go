@@ -151,3 +151,13 @@ func (e *Env) ARN() string { return e.fn.ARN("") }
 
 // Settings returns the account settings of the environment's service.
 func (e *Env) Settings() Settings { return e.fn.svc.settings }
+
+// ResetEnv records that a real environment's process exited while it was
+// idle: its next invocation runs Init (a cold start), as after a crash.
+func (s *Service) ResetEnv(e *Env) {
+	if e.State == EnvDead || e.needsInit {
+		return
+	}
+	e.needsInit = true
+	s.emit(Event{Kind: EvEnvReset, Function: e.fn.Name, Env: e.ID, Provisioned: e.pc != nil})
+}

@@ -182,6 +182,8 @@ func (f *Function) policyState(v *Version, pc *pcConfig) PolicyState {
 		UnreservedInUse:    s.unreservedInUse,
 		WarmIdle:           v.pool.idleCount(),
 		RateLimited:        s.settings.RequestsPerEnvironment > 0,
+		Environments:       s.liveEnvs,
+		EnvironmentCap:     s.settings.MaxEnvironments,
 	}
 	if pc != nil {
 		ps.ProvisionedIdle = len(pc.idle)

@@ -39,6 +39,8 @@ type Service struct {
 	stepObserver func(Event)
 	asyncQueued  int // events accepted and not yet finished (see MaxAsyncQueue)
 
+	liveEnvs int // environments of all functions
+
 	exec  Executor  // real data plane; nil = simulated handlers (exec.go)
 	epoch time.Time // wall-clock instant of kernel time zero (zero: sim.Epoch)
 }
