@@ -131,6 +131,9 @@ func New(opt Options) (*Invoker, error) {
 	return iv, nil
 }
 
+// Dir is the working folder.
+func (iv *Invoker) Dir() string { return iv.dir }
+
 // Now returns the wall clock.
 func (iv *Invoker) Now() time.Time { return iv.clock() }
 

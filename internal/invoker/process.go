@@ -106,7 +106,9 @@ func (e *procEnv) startProcess() (*process, error) {
 		e.mu.Unlock()
 		return nil, fmt.Errorf("Couldn't find valid bootstrap(s): [%s]: %v", argv[0], err)
 	}
+	e.mu.Lock()
 	p.pid = cmd.Process.Pid
+	e.mu.Unlock()
 	p.out = newLineReader(pr, e.output)
 	e.iv.running.Add(1)
 	go func() {

@@ -11,8 +11,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 )
 
 // Event selects what an invocation does.
@@ -23,6 +23,9 @@ type Event struct {
 	Print   string `json:"print"`    // print this line
 	AllocMB int    `json:"alloc_mb"` // touch this much memory
 	Echo    any    `json:"echo"`
+	// WaitFile blocks the handler until this file exists (tests use it to
+	// hold an invocation busy for exactly as long as they need).
+	WaitFile string `json:"wait_file"`
 }
 
 // Response is what the handler returns.
@@ -56,6 +59,12 @@ func handle(ctx context.Context, ev Event) (Response, error) {
 		}
 		keep = append(keep, b)
 		time.Sleep(2 * time.Millisecond)
+	}
+	for ev.WaitFile != "" {
+		if _, err := os.Stat(ev.WaitFile); err == nil {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 	if ev.SleepMS > 0 {
 		time.Sleep(time.Duration(ev.SleepMS) * time.Millisecond)
