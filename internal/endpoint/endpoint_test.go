@@ -163,7 +163,6 @@ func alive(pid int) bool {
 	return len(f) > 0 && f[0] != "Z"
 }
 
-
 // eventually polls cond until it holds or the hang guard expires.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()

@@ -277,6 +277,9 @@ type InvokeResult struct {
 // Invoke runs the Invoke API. A synchronous invocation waits for the
 // handler (or ctx); a throttle is a *lambda.Error with its Reason.
 func (iv *Invoker) Invoke(ctx context.Context, in InvokeInput) (*InvokeResult, error) {
+	if len(in.Payload) == 0 {
+		in.Payload = []byte("{}") // Lambda passes {} when the caller sends no payload
+	}
 	done := make(chan *InvokeResult, 1)
 	var res *InvokeResult
 	err := iv.Do(func(s *lambda.Service) error {

@@ -161,3 +161,32 @@ func (s *Service) ResetEnv(e *Env) {
 	e.needsInit = true
 	s.emit(Event{Kind: EvEnvReset, Function: e.fn.Name, Env: e.ID, Provisioned: e.pc != nil})
 }
+
+// DeleteAlias deletes an alias and the provisioned concurrency configured
+// on it.
+func (f *Function) DeleteAlias(name string) error {
+	if f.aliases[name] == nil {
+		return notFound("Alias not found: %s", f.ARN(name))
+	}
+	if pc := f.pcs[name]; pc != nil {
+		f.deletePC(pc)
+	}
+	delete(f.aliases, name)
+	return nil
+}
+
+// EventInvokeConfig returns the asynchronous invocation settings set on a
+// qualifier ("" = $LATEST), and whether any were set.
+func (f *Function) EventInvokeConfig(qualifier string) (EventInvokeConfig, bool) {
+	if qualifier == "" {
+		qualifier = "$LATEST"
+	}
+	if c := f.eic[qualifier]; c != nil {
+		return *c, true
+	}
+	return EventInvokeConfig{}, false
+}
+
+// Revision counts the changes of $LATEST's code and configuration (a
+// RevisionId for the API).
+func (f *Function) Revision() int { return f.revision }
