@@ -123,5 +123,41 @@ aws logs tail /aws/lambda/NAME. See docs/endpoint.md.`,
 	f.IntVar(&maxEnvs, "max-environments", 400, "cap on live environments (processes); beyond it invocations are throttled")
 	f.IntVar(&maxFns, "max-functions", 100, "cap on functions")
 	f.DurationVar(&grace, "grace", 10*time.Second, "at shutdown, how long running invocations may finish")
+	cmd.AddCommand(newEndpointPackageCmd())
+	return cmd
+}
+
+// newEndpointPackageCmd is `cloudlab endpoint package DIR`: a deployment
+// package from a handler folder (Go built with the local toolchain).
+func newEndpointPackageCmd() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "package DIR",
+		Short: "Make a deployment package (zip) from a handler folder",
+		Long: `Make a deployment package from a handler folder. A folder with Go files
+is built with the local Go toolchain for provided.al2023 (go build -tags
+lambda.norpc, the binary zipped as bootstrap); any other folder (Python,
+Node.js) is zipped as it is.`,
+		Example: `  cloudlab endpoint package labs/lab-real-handler/go -o function.zip
+  aws --endpoint-url http://127.0.0.1:4566 lambda create-function --function-name lab \
+    --runtime provided.al2023 --handler bootstrap --role arn:aws:iam::123456789012:role/lab \
+    --zip-file fileb://function.zip`,
+		Args: usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			z, err := invoker.BuildPackage(args[0])
+			if err != nil {
+				return err
+			}
+			if len(z) > invoker.MaxZipped {
+				return fmt.Errorf("the package is %d bytes, over Lambda's %d-byte limit for a direct upload", len(z), invoker.MaxZipped)
+			}
+			if err := os.WriteFile(out, z, 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d bytes\n", out, len(z))
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "function.zip", "zip `FILE` to write")
 	return cmd
 }
