@@ -64,7 +64,7 @@ func handle(ctx context.Context, ev Event) (Response, error) {
 		if _, err := os.Stat(ev.WaitFile); err == nil {
 			break
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond) // gentle: 200 waiting handlers must not starve the machine
 	}
 	if ev.SleepMS > 0 {
 		time.Sleep(time.Duration(ev.SleepMS) * time.Millisecond)
