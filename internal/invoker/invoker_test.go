@@ -83,17 +83,3 @@ func TestColdThenWarm(t *testing.T) {
 		t.Fatalf("warm REPORT has Init Duration:\n%s", r2.LogTail)
 	}
 }
-
-func TestTiming(t *testing.T) {
-	t0 := time.Now()
-	iv := newTestInvoker(t, Options{})
-	t.Log("new", time.Since(t0))
-	createGo(t, iv, "hello", nil)
-	t.Log("create", time.Since(t0))
-	invoke(t, iv, "hello", `{}`)
-	t.Log("invoke1", time.Since(t0))
-	invoke(t, iv, "hello", `{}`)
-	t.Log("invoke2", time.Since(t0))
-	iv.Close(time.Second)
-	t.Log("close", time.Since(t0))
-}

@@ -28,6 +28,9 @@ const (
 	maxEntries  = 20_000
 )
 
+// unzippedLimit is MaxUnzipped (a variable so tests can lower it).
+var unzippedLimit int64 = MaxUnzipped
+
 // Package is a stored, unpacked deployment package.
 type Package struct {
 	Dir    string // unpacked, read-only by convention
@@ -67,7 +70,7 @@ func (iv *Invoker) StorePackage(zipFile []byte) (Package, error) {
 			return Package{}, err
 		}
 	}
-	if declared > MaxUnzipped {
+	if declared > uint64(unzippedLimit) {
 		return Package{}, invalidParam("Unzipped size must be smaller than %d bytes", MaxUnzipped)
 	}
 	tmp, err := os.MkdirTemp(filepath.Join(iv.dir), "unzip-")
@@ -75,7 +78,7 @@ func (iv *Invoker) StorePackage(zipFile []byte) (Package, error) {
 		return Package{}, err
 	}
 	defer os.RemoveAll(tmp)
-	budget := int64(MaxUnzipped)
+	budget := unzippedLimit
 	for _, f := range zr.File {
 		if err := extract(tmp, f, &budget); err != nil {
 			return Package{}, err
