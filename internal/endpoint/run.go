@@ -85,7 +85,12 @@ func Run(ctx context.Context, cfg Config) error {
 	srv := &http.Server{
 		Handler:           New(Options{Invoker: iv, AccessKey: id, SecretKey: secret, OnRequest: cfg.OnRequest}),
 		ReadHeaderTimeout: 30 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+		// A body (at most 70 MB) must arrive within this; a client that
+		// trickles one cannot hold an upload slot for ever. No write
+		// timeout: a synchronous invoke may run for the 900 s maximum.
+		ReadTimeout:    5 * time.Minute,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
 	}
 	if cfg.OnStart != nil {
 		cfg.OnStart(ln.Addr().String(), iv)
