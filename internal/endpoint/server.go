@@ -18,7 +18,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cloudlab/cloudlab/internal/invoker"
@@ -61,7 +60,6 @@ type Server struct {
 	iv        *invoker.Invoker
 	opt       Options
 	bigUpload chan struct{} // bounds the large request bodies held at once
-	mu        sync.Mutex
 }
 
 // New returns a Server.
