@@ -196,7 +196,7 @@ func (e *procEnv) kill() {
 	p := e.proc
 	e.mu.Unlock()
 	if p != nil {
-		killGroup(p.pid)
+		p.kill()
 	}
 }
 
@@ -225,7 +225,7 @@ func (e *procEnv) cleanup() {
 	e.state = "DEAD"
 	e.mu.Unlock()
 	if p != nil {
-		killGroup(p.pid)
+		p.kill()
 		<-p.exited
 	}
 	_ = e.srv.Close()
@@ -501,7 +501,7 @@ func (iv *Invoker) endLog(j *job) {
 // stopProcess kills the process group and forgets the process (the
 // environment's next invocation starts a new one: a cold start).
 func (e *procEnv) stopProcess(p *process) {
-	killGroup(p.pid)
+	p.kill()
 	<-p.exited
 	p.out.sync()
 	e.mu.Lock()

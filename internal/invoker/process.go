@@ -19,7 +19,7 @@ import (
 )
 
 // memoryPoll is how often a busy environment's memory is sampled.
-const memoryPoll = 20 * time.Millisecond
+const memoryPoll = 50 * time.Millisecond
 
 // maxLogLine is the longest log line kept (CloudWatch's event limit is
 // 256 KB); longer output is split.
@@ -75,6 +75,16 @@ func (s *spawner) close() {
 func killGroup(pid int) {
 	if pid > 0 {
 		_ = syscall.Kill(-pid, syscall.SIGKILL)
+	}
+}
+
+// kill kills a process's group unless the process was already reaped (its
+// group was killed then, and its id may since belong to another process).
+func (p *process) kill() {
+	select {
+	case <-p.exited:
+	default:
+		killGroup(p.pid)
 	}
 }
 
@@ -293,17 +303,21 @@ func groupPeakRSS(pid int) int64 {
 	return total
 }
 
-// descendants returns pid and its descendants (from /proc children lists).
+// descendants returns pid and its descendants, from the children lists of
+// every thread (a child belongs to the thread that forked it).
 func descendants(pid int) []int {
 	out := []int{pid}
 	for i := 0; i < len(out) && len(out) < 256; i++ {
-		b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(out[i]), "task", strconv.Itoa(out[i]), "children"))
-		if err != nil {
-			continue
-		}
-		for _, f := range strings.Fields(string(b)) {
-			if c, err := strconv.Atoi(f); err == nil {
-				out = append(out, c)
+		lists, _ := filepath.Glob(filepath.Join("/proc", strconv.Itoa(out[i]), "task", "*", "children"))
+		for _, l := range lists {
+			b, err := os.ReadFile(l)
+			if err != nil {
+				continue
+			}
+			for _, f := range strings.Fields(string(b)) {
+				if c, err := strconv.Atoi(f); err == nil {
+					out = append(out, c)
+				}
 			}
 		}
 	}
