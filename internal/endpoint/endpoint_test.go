@@ -327,13 +327,13 @@ func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
 func TestTimeoutKillsTheProcess(t *testing.T) {
 	e := start(t, invoker.Options{}, Options{})
-	e.create("slow", 1, nil, "", "")
+	e.create("slow", 3, nil, "", "")
 	first := e.invoke("slow", "", `{}`)
 	r := e.invoke("slow", "", `{"sleep_ms":600000}`)
-	if r.out.FunctionError == nil || *r.out.FunctionError != "Unhandled" || !strings.Contains(string(r.out.Payload), "Task timed out after 1.00 seconds") {
+	if r.out.FunctionError == nil || *r.out.FunctionError != "Unhandled" || !strings.Contains(string(r.out.Payload), "Task timed out after 3.00 seconds") {
 		t.Fatalf("timeout: %+v %s", r.out, r.out.Payload)
 	}
-	if !strings.Contains(r.tail, "Task timed out after 1.00 seconds") || !strings.Contains(r.tail, "Status: timeout") {
+	if !strings.Contains(r.tail, "Task timed out after 3.00 seconds") || !strings.Contains(r.tail, "Status: timeout") {
 		t.Fatalf("timeout log:\n%s", r.tail)
 	}
 	eventually(t, "the timed-out process to be killed", func() bool { return !alive(first.resp.PID) })

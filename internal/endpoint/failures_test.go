@@ -41,21 +41,27 @@ func TestOutOfMemoryKillsTheProcess(t *testing.T) {
 	}
 }
 
-func TestInitErrorAndInitTimeout(t *testing.T) {
+func TestInitError(t *testing.T) {
+	e := start(t, invoker.Options{}, Options{})
+	e.create("broken", 10, nil, "", "")
+	e.setEnv("broken", map[string]string{"INIT_FAIL": "1"})
+	for range 2 { // an Init error resets the environment: the next invocation runs Init again
+		r := e.invoke("broken", "", `{}`)
+		if r.out.FunctionError == nil || !strings.Contains(string(r.out.Payload), "Runtime.ExitError") ||
+			!strings.Contains(r.tail, "Phase: init\tStatus: error") || !strings.Contains(r.tail, "init failed on purpose") {
+			t.Fatalf("init error: %s\n%s", r.out.Payload, r.tail)
+		}
+	}
+}
+
+func TestInitTimeoutIsRetriedInTheInvokePhase(t *testing.T) {
 	st := lambda.DefaultSettings()
 	st.InitLimit = time.Second // the 10 s limit, shortened for the test
 	e := start(t, invoker.Options{Settings: &st}, Options{})
-	e.create("broken", 10, nil, "", "")
-	e.setEnv("broken", map[string]string{"INIT_FAIL": "1"})
-	r := e.invoke("broken", "", `{}`)
-	if r.out.FunctionError == nil || !strings.Contains(string(r.out.Payload), "Runtime.ExitError") ||
-		!strings.Contains(r.tail, "Phase: init\tStatus: error") || !strings.Contains(r.tail, "init failed on purpose") {
-		t.Fatalf("init error: %s\n%s", r.out.Payload, r.tail)
-	}
-	// Init longer than the limit: reported, then retried under the function timeout.
-	e.setEnv("broken", map[string]string{"INIT_SLEEP_MS": "1500"})
-	r = e.invoke("broken", "", `{}`)
-	if r.out.FunctionError != nil || !strings.Contains(r.tail, "Phase: init\tStatus: timeout") {
+	e.create("slowinit", 30, nil, "", "")
+	e.setEnv("slowinit", map[string]string{"INIT_SLEEP_MS": "1500"}) // always longer than the limit
+	r := e.invoke("slowinit", "", `{}`)
+	if r.out.FunctionError != nil || !strings.Contains(r.tail, "INIT_REPORT Init Duration: 1000.00 ms\tPhase: init\tStatus: timeout") {
 		t.Fatalf("init timeout then retry: %s\n%s", r.out.Payload, r.tail)
 	}
 }
