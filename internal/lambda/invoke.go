@@ -347,10 +347,7 @@ func (f *Function) startReal(e *Env, inv *Invocation) {
 	inv.End = now
 	f.accrue(now)
 	e.State = EnvBusy
-	e.busyInitEnd = now
-	if inv.Cold {
-		e.busyInitEnd = now + f.svc.settings.InitLimit // shown as initializing until Finish
-	}
+	e.busyInitEnd = now // the Init phase of a real cold start is only known at Finish
 	f.countStart(e, inv)
 	f.svc.exec.StartInvocation(inv)
 }
