@@ -10,6 +10,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
 	"github.com/cloudlab/cloudlab/internal/endpoint"
@@ -80,6 +81,9 @@ aws logs tail /aws/lambda/NAME. See docs/endpoint.md.`,
 				close(reqs)
 				<-done
 				return err
+			}
+			if f, ok := out.(*os.File); !ok || !isatty.IsTerminal(f.Fd()) {
+				return usagef("--watch needs a terminal; without it the endpoint prints one line per request")
 			}
 			reqs := make(chan endpoint.RequestLog, 1024)
 			started := make(chan struct{})
