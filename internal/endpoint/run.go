@@ -85,10 +85,9 @@ func Run(ctx context.Context, cfg Config) error {
 	srv := &http.Server{
 		Handler:           New(Options{Invoker: iv, AccessKey: id, SecretKey: secret, OnRequest: cfg.OnRequest}),
 		ReadHeaderTimeout: 30 * time.Second,
-		// A body (at most 70 MB) must arrive within this; a client that
-		// trickles one cannot hold an upload slot for ever. No write
-		// timeout: a synchronous invoke may run for the 900 s maximum.
-		ReadTimeout:    5 * time.Minute,
+		// No ReadTimeout or WriteTimeout: a synchronous invoke may run for
+		// the 900 s maximum, and a read deadline would cancel its context.
+		// ServeHTTP bounds the time to read a body instead.
 		IdleTimeout:    2 * time.Minute,
 		MaxHeaderBytes: 64 << 10,
 	}

@@ -31,6 +31,7 @@ const (
 	maxCodeRequest   = 70167211
 	maxInvokeRequest = 6 << 20
 	maxOtherRequest  = 1 << 20
+	bodyTimeout      = 5 * time.Minute
 )
 
 // Options configure a Server.
@@ -211,7 +212,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// A body must arrive within bodyTimeout (a client that trickles one
+	// cannot hold an upload slot for ever); the deadline is lifted once it
+	// is read, so a long invocation keeps its connection.
+	rc := http.NewResponseController(sw.ResponseWriter)
+	_ = rc.SetReadDeadline(time.Now().Add(bodyTimeout))
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	_ = rc.SetReadDeadline(time.Time{})
 	if err != nil {
 		writeError(sw, &apiError{Status: 400, Code: "InvalidRequestContentException", Message: "Could not read the request body."})
 		return
