@@ -14,7 +14,9 @@ const (
 	maxEventsPerStream = 10_000
 	maxStreamsPerGroup = 1_000
 	maxGroups          = 1_000
-	tailBytes          = 4 << 10 // X-Amz-Log-Result carries the last 4 KB
+	maxStreamBytes     = 2 << 20   // the oldest events of a stream go first
+	maxStoreBytes      = 256 << 20 // then the oldest streams of the store
+	tailBytes          = 4 << 10   // X-Amz-Log-Result carries the last 4 KB
 )
 
 // LogEvent is one CloudWatch Logs event.
@@ -29,24 +31,71 @@ type LogStream struct {
 	Group        string
 	Name         string
 	Created      int64
+	store        *LogStore
 	mu           sync.Mutex
 	events       []LogEvent
-	dropped      int64 // events dropped from the front (cap)
+	bytes        int64
+	dropped      int64 // events dropped from the front (caps)
 	lastIngested int64
 }
 
-// Append adds a line.
+// Append adds a line. Old events are dropped to keep the stream within
+// maxEventsPerStream and maxStreamBytes, and the store within maxStoreBytes.
 func (s *LogStream) Append(t time.Time, msg string) {
 	ms := t.UnixMilli()
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.events) >= maxEventsPerStream {
-		n := copy(s.events, s.events[maxEventsPerStream/10:])
-		s.dropped += int64(len(s.events) - n)
+	var freed int64
+	for len(s.events) > 0 && (len(s.events) >= maxEventsPerStream || s.bytes+int64(len(msg)) > maxStreamBytes) {
+		k := max(len(s.events)/10, 1)
+		for _, e := range s.events[:k] {
+			freed += int64(len(e.Message))
+		}
+		n := copy(s.events, s.events[k:])
+		clear(s.events[n:])
 		s.events = s.events[:n]
+		s.dropped += int64(k)
 	}
 	s.events = append(s.events, LogEvent{Timestamp: ms, IngestionTime: ms, Message: msg})
+	s.bytes += int64(len(msg)) - freed
 	s.lastIngested = ms
+	store := s.store
+	s.mu.Unlock()
+	if store != nil {
+		store.account(s, int64(len(msg))-freed)
+	}
+}
+
+// account keeps the store within maxStoreBytes by forgetting its oldest
+// streams (never the one being written).
+func (ls *LogStore) account(keep *LogStream, delta int64) {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	ls.bytes += delta
+	for ls.bytes > maxStoreBytes {
+		var oldest *LogStream
+		var og *LogGroup
+		for _, g := range ls.groups {
+			for _, st := range g.streams {
+				if st != keep && (oldest == nil || st.Created < oldest.Created) {
+					oldest, og = st, g
+				}
+			}
+		}
+		if oldest == nil {
+			return
+		}
+		og.streams = slices.DeleteFunc(og.streams, func(x *LogStream) bool { return x == oldest })
+		ls.forget(oldest)
+	}
+}
+
+// forget stops counting a stream that left the store (ls.mu held). Its
+// environment may still append to it; those bytes are not counted.
+func (ls *LogStore) forget(st *LogStream) {
+	st.mu.Lock()
+	ls.bytes -= st.bytes
+	st.store = nil
+	st.mu.Unlock()
 }
 
 // Events returns a copy of the stream's events.
@@ -77,6 +126,7 @@ type LogGroup struct {
 type LogStore struct {
 	mu     sync.Mutex
 	groups map[string]*LogGroup
+	bytes  int64 // message bytes held
 }
 
 // NewLogStore returns an empty store.
@@ -90,7 +140,10 @@ func (ls *LogStore) NewStream(group, name string, created time.Time) *LogStream 
 	g := ls.groups[group]
 	if g == nil {
 		if len(ls.groups) >= maxGroups {
-			for n := range ls.groups { // drop one group to stay bounded
+			for n, old := range ls.groups { // drop one group to stay bounded
+				for _, st := range old.streams {
+					ls.forget(st)
+				}
 				delete(ls.groups, n)
 				break
 			}
@@ -99,9 +152,12 @@ func (ls *LogStore) NewStream(group, name string, created time.Time) *LogStream 
 		ls.groups[group] = g
 	}
 	if len(g.streams) >= maxStreamsPerGroup {
+		for _, st := range g.streams[:maxStreamsPerGroup/10] {
+			ls.forget(st)
+		}
 		g.streams = slices.Delete(g.streams, 0, maxStreamsPerGroup/10)
 	}
-	s := &LogStream{Group: group, Name: name, Created: now}
+	s := &LogStream{Group: group, Name: name, Created: now, store: ls}
 	g.streams = append(g.streams, s)
 	return s
 }
