@@ -61,11 +61,16 @@ type Server struct {
 	iv        *invoker.Invoker
 	opt       Options
 	bigUpload chan struct{} // bounds the large request bodies held at once
+	inFlight  chan struct{} // bounds the requests served at once
 }
+
+// maxInFlight bounds the requests served at once (each holds a goroutine,
+// and an invoke a buffer of up to 6 MB); beyond it requests are throttled.
+const maxInFlight = 2048
 
 // New returns a Server.
 func New(opt Options) *Server {
-	return &Server{iv: opt.Invoker, opt: opt, bigUpload: make(chan struct{}, 2)}
+	return &Server{iv: opt.Invoker, opt: opt, bigUpload: make(chan struct{}, 2), inFlight: make(chan struct{}, maxInFlight)}
 }
 
 // IsLoopback reports whether a listen address is on the loopback interface
@@ -191,6 +196,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	target := r.Header.Get("X-Amz-Target")
 	isLogs := strings.HasPrefix(target, "Logs_20140328.")
+	select {
+	case s.inFlight <- struct{}{}:
+		defer func() { <-s.inFlight }()
+	default:
+		c.op = "?"
+		writeError(sw, &apiError{Status: 429, Code: "TooManyRequestsException", Message: "Rate exceeded", Reason: "CallerRateLimitExceeded", JSON11: isLogs})
+		return
+	}
 	limit := int64(maxOtherRequest)
 	switch {
 	case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/invocations"):
