@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -638,13 +637,11 @@ func errorTypeOf(doc []byte, def string) string {
 	return def
 }
 
+// exitText is how Lambda words a runtime's exit: "exit status 3",
+// "signal: killed".
 func exitText(err error) string {
 	if err == nil {
 		return "exit status 0"
-	}
-	var ee interface{ ExitCode() int }
-	if errors.As(err, &ee) {
-		return err.Error()
 	}
 	return err.Error()
 }
