@@ -129,6 +129,7 @@ full-screen app.`,
 		newReviewCmd(a),
 		newLabsCmd(a), newLabCmd(a),
 		newSimCmd(a),
+		newEndpointCmd(),
 	)
 	// Every command's flag errors are usage errors too.
 	for _, c := range root.Commands() {

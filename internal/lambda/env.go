@@ -36,6 +36,7 @@ type Env struct {
 	needsInit   bool // the next invocation runs Init (new, reset, or Init timed out)
 	pendingInit time.Duration
 	pcReady     bool // counted in its provisioned configuration's ready environments
+	reset       bool // a real environment's process is gone: the next invocation runs Init
 }
 
 // Provisioned reports whether this is a provisioned-concurrency environment.
@@ -147,6 +148,7 @@ func (f *Function) newEnv(v *Version, pc *pcConfig) *Env {
 	}
 	f.accrue(now)
 	f.nEnvs++
+	s.liveEnvs++
 	f.envs[e.ID] = e
 	s.emit(Event{Kind: EvEnvCreated, Function: f.Name, Env: e.ID, Provisioned: pc != nil})
 	return e
@@ -168,9 +170,13 @@ func (f *Function) destroy(e *Env, kind EventKind) {
 	}
 	e.State = EnvDead
 	f.nEnvs--
+	f.svc.liveEnvs--
 	delete(f.envs, e.ID)
 	if e.pc != nil {
 		e.pc.remove(e)
+	}
+	if x := f.svc.exec; x != nil {
+		x.DestroyEnv(e)
 	}
 	f.svc.emit(Event{Kind: kind, Function: f.Name, Env: e.ID, Provisioned: e.pc != nil})
 }

@@ -55,7 +55,15 @@ type Invocation struct {
 	Done          bool
 	Attempt       int // asynchronous: 1 for the first attempt
 
+	// Output is the response (or error document) a real handler returned;
+	// Status and ErrorType end its REPORT line ("timeout", or "error" with
+	// Runtime.OutOfMemory, Runtime.ExitError ...), as Lambda logs them.
+	Output    []byte
+	Status    string
+	ErrorType string
+
 	seed   uint64
+	epoch  time.Time
 	env    *Env
 	onDone func(*Invocation)
 }
@@ -76,13 +84,23 @@ func (inv *Invocation) Response() string {
 	switch {
 	case inv.TimedOut:
 		return fmt.Sprintf(`{"errorMessage":"%s %s Task timed out after %s seconds"}`,
-			sim.Epoch.Add(inv.End).Format("2006-01-02T15:04:05.000Z"), inv.RequestID(), secs(inv.Timeout))
+			inv.wall(inv.End).Format("2006-01-02T15:04:05.000Z"), inv.RequestID(), secs(inv.Timeout))
+	case inv.Output != nil:
+		return string(inv.Output)
 	case inv.FunctionError != "":
 		return `{"errorMessage":"simulated function error","errorType":"SimulatedError"}`
 	case strings.TrimSpace(inv.Payload) == "":
 		return "null"
 	}
 	return inv.Payload
+}
+
+// wall maps kernel time to the service's wall-clock epoch.
+func (inv *Invocation) wall(d time.Duration) time.Time {
+	if inv.epoch.IsZero() {
+		return sim.Epoch.Add(d)
+	}
+	return inv.epoch.Add(d)
 }
 
 func secs(d time.Duration) string { return fmt.Sprintf("%.2f", d.Seconds()) }
@@ -149,7 +167,7 @@ func qualifierOf(nameOrARN string) string {
 
 func (s *Service) newInvocation(f *Function, v *Version, qual, typ, payload string) *Invocation {
 	s.nextRequest++
-	return &Invocation{Seq: s.nextRequest, seed: s.k.Seed(), Function: f.Name, Qualifier: qual, Version: v.Name,
+	return &Invocation{Seq: s.nextRequest, seed: s.k.Seed(), epoch: s.epoch, Function: f.Name, Qualifier: qual, Version: v.Name,
 		Type: typ, Payload: payload, StatusCode: 200, Arrived: s.k.Now()}
 }
 
@@ -164,6 +182,8 @@ func (f *Function) policyState(v *Version, pc *pcConfig) PolicyState {
 		UnreservedInUse:    s.unreservedInUse,
 		WarmIdle:           v.pool.idleCount(),
 		RateLimited:        s.settings.RequestsPerEnvironment > 0,
+		Environments:       s.liveEnvs,
+		EnvironmentCap:     s.settings.MaxEnvironments,
 	}
 	if pc != nil {
 		ps.ProvisionedIdle = len(pc.idle)
@@ -256,6 +276,10 @@ func (f *Function) start(e *Env, inv *Invocation) {
 	} else {
 		inv.Route = RouteProvisioned
 	}
+	if s.exec != nil {
+		f.startReal(e, inv)
+		return
+	}
 
 	var initPhase, retriedInit time.Duration
 	if e.needsInit {
@@ -304,6 +328,34 @@ func (f *Function) start(e *Env, inv *Invocation) {
 	}
 	e.State = EnvBusy
 	e.busyInitEnd = inv.Start
+	f.countStart(e, inv)
+	s.k.At(inv.End, func() { f.complete(inv) })
+}
+
+// startReal hands inv to the real data plane: whether it is cold is the
+// policy's call (a new or reset environment); the durations are measured.
+func (f *Function) startReal(e *Env, inv *Invocation) {
+	now := f.svc.k.Now()
+	if e.needsInit {
+		inv.Cold = true
+		if e.pc == nil {
+			inv.Route = RouteCold
+		}
+		e.needsInit = false
+	}
+	inv.Start = now
+	inv.End = now
+	f.accrue(now)
+	e.State = EnvBusy
+	e.busyInitEnd = now // the Init phase of a real cold start is only known at Finish
+	f.countStart(e, inv)
+	f.svc.exec.StartInvocation(inv)
+}
+
+// countStart counts a started invocation (both data planes).
+func (f *Function) countStart(e *Env, inv *Invocation) {
+	s := f.svc
+	now := s.k.Now()
 	f.busy++
 	if e.pc == nil {
 		f.onDemandBusy++
@@ -322,7 +374,9 @@ func (f *Function) start(e *Env, inv *Invocation) {
 		f.st.ColdStarts++
 		sb.ColdStarts++
 		mb.ColdStarts++
-		f.st.initDur.Add(ms(inv.InitDuration))
+		if s.exec == nil {
+			f.st.initDur.Add(ms(inv.InitDuration))
+		}
 	}
 	if e.pc != nil {
 		f.st.PCInvocations++
@@ -330,7 +384,6 @@ func (f *Function) start(e *Env, inv *Invocation) {
 		mb.PCInvocations++
 	}
 	s.emit(Event{Kind: EvInvokeStart, Function: f.Name, Env: e.ID, Request: inv.Seq, Cold: inv.Cold, Provisioned: e.pc != nil})
-	s.k.At(inv.End, func() { f.complete(inv) })
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -413,8 +466,9 @@ func (f *Function) complete(inv *Invocation) {
 
 	// Free the environment. A timeout resets it: the next invocation there
 	// runs Init again (LDG lambda-runtime-environment).
-	if inv.TimedOut {
+	if inv.TimedOut || e.reset {
 		e.needsInit = true
+		e.reset = false
 		s.emit(Event{Kind: EvEnvReset, Function: f.Name, Env: e.ID, Provisioned: e.pc != nil})
 	}
 	e.LastUsed = now
@@ -451,6 +505,9 @@ func (f *Function) remember(inv *Invocation) {
 	}
 	cp := *inv
 	cp.Payload, cp.env, cp.onDone = "", nil, nil
+	if len(cp.Output) > 1024 {
+		cp.Output = append([]byte(nil), cp.Output[:1024]...) // a real handler's output is not kept whole
+	}
 	if len(f.recent) < keep {
 		f.recent = append(f.recent, cp)
 	} else {
@@ -462,16 +519,31 @@ func (f *Function) remember(inv *Invocation) {
 // LogLines renders the invocation's CloudWatch log lines (FACTS.md format:
 // tab-separated REPORT, Init Duration only on a cold start).
 func (inv *Invocation) LogLines() []string {
-	id := inv.RequestID()
+	return append(inv.StartLines(), inv.EndLines()...)
+}
+
+// StartLines are the lines logged when the invocation starts: INIT_REPORT
+// when Init timed out, then START.
+func (inv *Invocation) StartLines() []string {
 	var out []string
 	if inv.InitTimedOut && inv.InitDuration > 0 {
 		out = append(out, fmt.Sprintf("INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: timeout", ms(inv.InitDuration)))
 	}
-	out = append(out, fmt.Sprintf("START RequestId: %s Version: %s", id, inv.Version))
-	ts := sim.Epoch.Add(inv.End).Format("2006-01-02T15:04:05.000Z")
+	return append(out, fmt.Sprintf("START RequestId: %s Version: %s", inv.RequestID(), inv.Version))
+}
+
+// EndLines are the lines logged when the invocation ends: the timeout or
+// error line, END and REPORT. A real handler's error document is logged as
+// the runtime sent it.
+func (inv *Invocation) EndLines() []string {
+	id := inv.RequestID()
+	var out []string
+	ts := inv.wall(inv.End).Format("2006-01-02T15:04:05.000Z")
 	switch {
 	case inv.TimedOut:
 		out = append(out, fmt.Sprintf("%s %s Task timed out after %s seconds", ts, id, secs(inv.Timeout)))
+	case inv.FunctionError != "" && inv.Output != nil:
+		out = append(out, fmt.Sprintf("%s\t%s\tERROR\tInvoke Error \t%s", ts, id, inv.Output))
 	case inv.FunctionError != "":
 		out = append(out, fmt.Sprintf("%s\t%s\tERROR\tInvoke Error \t{\"errorType\":\"SimulatedError\",\"errorMessage\":\"simulated function error\"}", ts, id))
 	}
@@ -481,7 +553,12 @@ func (inv *Invocation) LogLines() []string {
 	if inv.Cold && inv.InitDuration > 0 {
 		rep += fmt.Sprintf("\tInit Duration: %.2f ms", ms(inv.InitDuration))
 	}
-	if inv.TimedOut {
+	if inv.Status != "" {
+		rep += "\tStatus: " + inv.Status
+		if inv.ErrorType != "" {
+			rep += "\tError Type: " + inv.ErrorType
+		}
+	} else if inv.TimedOut {
 		rep += "\tStatus: timeout" // as AWS prints a timed-out invocation's REPORT
 	}
 	out = append(out, rep)

@@ -45,6 +45,11 @@ type PolicyState struct {
 	ScaleTokens float64
 	RateTokens  float64
 	RateLimited bool // whether the invocation-rate limit is enabled
+	// Environments counts the account's live environments; EnvironmentCap,
+	// when positive, is a host limit on them (a real data plane runs one
+	// process per environment; AWS has no such limit, the simulator sets none).
+	Environments   int
+	EnvironmentCap int
 }
 
 // Decision is the outcome of Admit.
@@ -67,7 +72,8 @@ type Decision struct {
 //     (ReservedFunctionConcurrentInvocationLimitExceeded); other functions
 //     share the unreserved pool (ConcurrentInvocationLimitExceeded).
 //  5. The most recently used idle on-demand environment serves it (warm).
-//  6. Otherwise a new environment is needed; the scaling rate must allow it.
+//  6. Otherwise a new environment is needed; the scaling rate must allow it,
+//     and so must the host's environment cap when one is set.
 //     AWS does not document a separate reason for scaling-rate throttles; we
 //     report FunctionInvocationRateLimitExceeded (an assumption).
 func Admit(s PolicyState) Decision {
@@ -95,6 +101,11 @@ func Admit(s PolicyState) Decision {
 	}
 	if s.ScaleTokens < 1 {
 		return Decision{Route: RouteThrottle, Reason: ReasonRate, Cause: "scaling-rate"}
+	}
+	if s.EnvironmentCap > 0 && s.Environments >= s.EnvironmentCap {
+		// The host cannot start another environment: reported as the
+		// account's concurrency limit, the nearest AWS reason.
+		return Decision{Route: RouteThrottle, Reason: ReasonConcurrent, Cause: "environment-cap"}
 	}
 	return Decision{Route: RouteCold}
 }

@@ -108,6 +108,10 @@ func (pc *pcConfig) resize() {
 		e := f.newEnv(pc.ver, pc)
 		pc.envs = append(pc.envs, e)
 		f.addPC(1, pc.ver.Cfg)
+		if x := f.svc.exec; x != nil {
+			x.ProvisionEnv(e) // a real Init; it calls ProvisionedReady
+			continue
+		}
 		init := pc.ver.Cfg.Init.Sample(f.svc.k.Rand())
 		if lim := f.svc.settings.InitLimit; init > lim {
 			// Init did not finish within the limit: the environment is

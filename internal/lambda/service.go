@@ -38,6 +38,11 @@ type Service struct {
 	events       eventRing
 	stepObserver func(Event)
 	asyncQueued  int // events accepted and not yet finished (see MaxAsyncQueue)
+
+	liveEnvs int // environments of all functions
+
+	exec  Executor  // real data plane; nil = simulated handlers (exec.go)
+	epoch time.Time // wall-clock instant of kernel time zero (zero: sim.Epoch)
 }
 
 // New returns a Lambda service driven by kernel k, with DefaultSettings.
@@ -117,6 +122,9 @@ type Config struct {
 
 	CodeSize   int64
 	CodeSHA256 string
+	// CodeLocation is where a real data plane keeps the unpacked package
+	// (opaque here; empty for simulated functions).
+	CodeLocation string
 }
 
 // DefaultConfig is what create-function uses for omitted options.
@@ -330,6 +338,8 @@ func (f *Function) UpdateConfiguration(c Config) error {
 		return err
 	}
 	c.CodeSHA256 = f.latest.Cfg.CodeSHA256
+	c.CodeSize = f.latest.Cfg.CodeSize
+	c.CodeLocation = f.latest.Cfg.CodeLocation
 	f.latest.Cfg = c
 	f.touchLatest()
 	return nil
@@ -339,6 +349,17 @@ func (f *Function) UpdateConfiguration(c Config) error {
 func (f *Function) UpdateCode() {
 	f.revision++
 	f.latest.Cfg.CodeSHA256 = codeSHA(f.Name, f.revision)
+	f.touchLatest()
+}
+
+// SetCode records a new deployment package that a real data plane runs:
+// its SHA-256 (base64), size and location (opaque to this package). Like
+// UpdateCode, it retires $LATEST's environments.
+func (f *Function) SetCode(sha256 string, size int64, location string) {
+	f.revision++
+	f.latest.Cfg.CodeSHA256 = sha256
+	f.latest.Cfg.CodeSize = size
+	f.latest.Cfg.CodeLocation = location
 	f.touchLatest()
 }
 

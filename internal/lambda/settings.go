@@ -49,6 +49,11 @@ type Settings struct {
 	// InitLimit is the Init phase limit (10 s; LDG lambda-runtime-environment).
 	// A longer Init is retried on the first invocation under the timeout.
 	InitLimit time.Duration
+
+	// MaxEnvironments caps the live environments of the account (0: no cap).
+	// Not an AWS limit: a real data plane sets it so that clients cannot
+	// start more processes than the host can hold.
+	MaxEnvironments int
 }
 
 // DefaultSettings returns the current AWS behaviour.
@@ -94,6 +99,8 @@ func (st Settings) Validate() error {
 		return fmt.Errorf("init billing must be billed or free, got %q", st.InitBilling)
 	case st.InitLimit < time.Second:
 		return fmt.Errorf("init limit must be at least 1s")
+	case st.MaxEnvironments < 0:
+		return fmt.Errorf("environment cap must not be negative")
 	}
 	return nil
 }

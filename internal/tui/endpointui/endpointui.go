@@ -1,0 +1,241 @@
+// Package endpointui is the live view of `cloudlab endpoint --watch`: the
+// functions, their real execution environments (PID, state, age,
+// invocations), cold starts, throttles, concurrency over the last minutes,
+// and the last requests, refreshed while a client works in another
+// terminal. It fits 80x24 and grows with the terminal.
+package endpointui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/mattn/go-runewidth"
+
+	"github.com/cloudlab/cloudlab/internal/endpoint"
+	"github.com/cloudlab/cloudlab/internal/invoker"
+	"github.com/cloudlab/cloudlab/internal/lambda"
+)
+
+const (
+	refresh     = 500 * time.Millisecond
+	keepReqs    = 200
+	sparkPoints = 60 // one per 5 s over the last 5 minutes
+)
+
+// FnRow is one function's line.
+type FnRow struct {
+	Name                  string
+	Concurrency, Envs     int
+	Reserved              int
+	ColdStarts, Throttles int64
+	Invocations, Errors   int64
+	Spark                 []float64 // max concurrency per 5 s, oldest first
+}
+
+// Snapshot is what the view shows.
+type Snapshot struct {
+	Functions []FnRow
+	Envs      []invoker.EnvInfo
+	Now       time.Time
+}
+
+// Take reads a snapshot from the invoker.
+func Take(iv *invoker.Invoker) Snapshot {
+	var s Snapshot
+	_ = iv.Do(func(svc *lambda.Service) error {
+		rep := svc.Report()
+		for _, fr := range rep.Functions {
+			row := FnRow{Name: fr.FunctionName, Concurrency: int(fr.ConcurrentExecutions), Envs: int(fr.Environments),
+				Reserved: int(fr.ReservedConcurrency), ColdStarts: fr.ColdStarts, Throttles: fr.Throttles,
+				Invocations: fr.Invocations, Errors: fr.Errors}
+			if f, err := svc.Function(fr.FunctionName); err == nil {
+				if pts, err := f.Series("ConcurrentExecutions", time.Second, sparkPoints*5); err == nil {
+					row.Spark = make([]float64, 0, sparkPoints)
+					for i := 0; i+5 <= len(pts); i += 5 {
+						m := 0.0
+						for _, p := range pts[i : i+5] {
+							m = max(m, p.Value)
+						}
+						row.Spark = append(row.Spark, m)
+					}
+				}
+			}
+			s.Functions = append(s.Functions, row)
+		}
+		return nil
+	})
+	s.Envs = iv.Environments()
+	s.Now = iv.Now()
+	return s
+}
+
+type snapMsg Snapshot
+type reqMsg endpoint.RequestLog
+type tickMsg struct{}
+
+// Model is the Bubble Tea model.
+type Model struct {
+	addr    string
+	started time.Time
+	take    func() Snapshot
+	reqs    <-chan endpoint.RequestLog
+	snap    Snapshot
+	lines   []string
+	w, h    int
+	bold    lipgloss.Style
+	head    lipgloss.Style
+}
+
+// New returns the view of the endpoint at addr. take reads the state;
+// reqs delivers the request log.
+func New(addr string, take func() Snapshot, reqs <-chan endpoint.RequestLog) Model {
+	return Model{addr: addr, started: time.Now(), take: take, reqs: reqs, w: 80, h: 24,
+		bold: lipgloss.NewStyle().Bold(true), head: lipgloss.NewStyle().Reverse(true)}
+}
+
+func (m Model) waitReq() tea.Cmd {
+	return func() tea.Msg {
+		r, ok := <-m.reqs
+		if !ok {
+			return nil
+		}
+		return reqMsg(r)
+	}
+}
+
+func (m Model) snapshot() tea.Cmd {
+	return func() tea.Msg { return snapMsg(m.take()) }
+}
+
+func tick() tea.Cmd { return tea.Tick(refresh, func(time.Time) tea.Msg { return tickMsg{} }) }
+
+// Init starts the refresh loop and the request reader.
+func (m Model) Init() tea.Cmd { return tea.Batch(m.snapshot(), m.waitReq(), tick()) }
+
+// Update handles keys, sizes, snapshots and requests.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		switch msg.String() {
+		case "q", "ctrl+c", "esc":
+			return m, tea.Quit
+		}
+	case tea.WindowSizeMsg:
+		m.w, m.h = max(msg.Width, 20), max(msg.Height, 8)
+	case tickMsg:
+		return m, tea.Batch(m.snapshot(), tick())
+	case snapMsg:
+		m.snap = Snapshot(msg)
+	case reqMsg:
+		m.lines = append(m.lines, endpoint.FormatRequest(endpoint.RequestLog(msg)))
+		if len(m.lines) > keepReqs {
+			m.lines = m.lines[len(m.lines)-keepReqs:]
+		}
+		return m, m.waitReq()
+	}
+	return m, nil
+}
+
+// fit cuts a plain line to the width (names are sanitized first).
+func (m Model) fit(s string) string {
+	return runewidth.Truncate(endpoint.SanitizeLine(s), m.w, "…")
+}
+
+var sparks = []rune("▁▂▃▄▅▆▇█")
+
+func spark(v []float64, width int) string {
+	if len(v) > width {
+		v = v[len(v)-width:]
+	}
+	top := 1.0
+	for _, x := range v {
+		top = max(top, x)
+	}
+	var b strings.Builder
+	for _, x := range v {
+		if x == 0 {
+			b.WriteRune(' ')
+			continue
+		}
+		b.WriteRune(sparks[min(int(x/top*float64(len(sparks)-1)+0.5), len(sparks)-1)])
+	}
+	return b.String()
+}
+
+func age(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// View renders the screen: header, functions, environments, requests.
+func (m Model) View() string {
+	var out []string
+	up := time.Since(m.started).Truncate(time.Second)
+	out = append(out, m.head.Render(padRight(m.fit(fmt.Sprintf(" cloudlab endpoint  http://%s  up %s  q quit", m.addr, up)), m.w)))
+	// Functions: at most a third of the screen.
+	out = append(out, m.bold.Render(m.fit(fmt.Sprintf(" %-20s %4s %4s %5s %5s %7s %6s  %s", "function", "conc", "envs", "cold", "thr", "invokes", "errors", "concurrency, 5 min"))))
+	maxFn := max(1, (m.h-6)/3)
+	fns := m.snap.Functions
+	if len(fns) == 0 {
+		out = append(out, m.fit("  no functions yet: aws --endpoint-url http://"+m.addr+" lambda create-function ..."))
+	}
+	for i, f := range fns {
+		if i == maxFn {
+			out = append(out, m.fit(fmt.Sprintf("  … %d more", len(fns)-i)))
+			break
+		}
+		line := fmt.Sprintf(" %-20s %4d %4d %5d %5d %7d %6d  ", runewidth.Truncate(endpoint.SanitizeLine(f.Name), 20, "…"),
+			f.Concurrency, f.Envs, f.ColdStarts, f.Throttles, f.Invocations, f.Errors)
+		line += spark(f.Spark, max(0, m.w-runewidth.StringWidth(line)))
+		out = append(out, m.fit(line))
+	}
+	// Environments: up to half of what is left.
+	out = append(out, m.bold.Render(m.fit(fmt.Sprintf(" %-8s %-20s %-8s %-5s %7s %7s", "pid", "function", "version", "state", "age", "invokes"))))
+	left := m.h - len(out) - 2
+	maxEnv := max(1, left/2)
+	if len(m.snap.Envs) == 0 {
+		out = append(out, m.fit("  no environments"))
+	}
+	for i, e := range m.snap.Envs {
+		if i == maxEnv {
+			out = append(out, m.fit(fmt.Sprintf("  … %d more", len(m.snap.Envs)-i)))
+			break
+		}
+		pid := "-"
+		if e.PID > 0 {
+			pid = fmt.Sprint(e.PID)
+		}
+		out = append(out, m.fit(fmt.Sprintf(" %-8s %-20s %-8s %-5s %7s %7d", pid, runewidth.Truncate(endpoint.SanitizeLine(e.Function), 20, "…"),
+			runewidth.Truncate(e.Version, 8, "…"), e.State, age(m.snap.Now.Sub(e.Started)), e.Invokes)))
+	}
+	out = append(out, m.bold.Render(m.fit(" last requests")))
+	room := m.h - len(out)
+	reqs := m.lines
+	if room <= 0 {
+		reqs = nil
+	} else if len(reqs) > room {
+		reqs = reqs[len(reqs)-room:]
+	}
+	for _, l := range reqs {
+		out = append(out, m.fit(" "+l))
+	}
+	if len(out) > m.h {
+		out = out[:m.h]
+	}
+	return strings.Join(out, "\n")
+}
+
+func padRight(s string, w int) string {
+	if n := runewidth.StringWidth(s); n < w {
+		return s + strings.Repeat(" ", w-n)
+	}
+	return s
+}
