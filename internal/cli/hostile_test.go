@@ -101,3 +101,36 @@ func TestListingsOfBrokenContentWarn(t *testing.T) {
 		}
 	}
 }
+
+// A public bank as teachers have it: only quizzes/, a Jekyll front matter
+// without id or title, free-form domains and a missing image. It loads
+// (warnings, not errors), check passes and lists the warnings on request,
+// and a quiz runs from it, the image shown as text or left out.
+func TestQuizOnlyPackWithJekyllFrontMatter(t *testing.T) {
+	dir := t.TempDir()
+	bank := "---\nlayout: exam\npermalink: /aws\n---\n# AWS practice\n\n### Which service runs containers without servers? {domain=Containers}\n\n- [ ] EC2\n- [x] Fargate\n\n### What does this diagram show? ![arch](img/arch.png)\n\n- [x] A VPC\n- [ ] A bucket\n"
+	if err := os.MkdirAll(filepath.Join(dir, "quizzes"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "quizzes", "aws-practice.md"), []byte(bank), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, nil, "check", dir)
+	if r.code != 0 || !strings.Contains(r.stdout, "warning") {
+		t.Fatalf("check: exit %d\n%s%s", r.code, r.stdout, r.errs)
+	}
+	r = run(t, nil, "check", "--warnings", dir)
+	for _, want := range []string{`unknown front-matter key "layout" ignored`, "image img/arch.png not found", `no id in the front matter: using "aws-practice"`} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("check --warnings lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	_, out, _ := runQuizCLI(t, t.TempDir(), "A\nA\n", "--content", dir, "quiz", "aws-practice", "--plain", "--seed", "1")
+	if !strings.Contains(out, "[image: arch — img/arch.png") || strings.Contains(out, "![arch]") {
+		t.Errorf("the image is not shown as text:\n%s", out)
+	}
+	_, out, _ = runQuizCLI(t, t.TempDir(), "A\n", "--content", dir, "quiz", "aws-practice", "--plain", "--skip-image-questions")
+	if !strings.Contains(out, "1 question") || strings.Contains(out, "diagram") {
+		t.Errorf("--skip-image-questions kept the image question:\n%s", out)
+	}
+}

@@ -169,7 +169,7 @@ func newQuizCmd(a *App) *cobra.Command {
 		count           int
 		seed            uint64
 		pass            int
-		all             bool
+		all, skipImages bool
 	)
 	cmd := &cobra.Command{
 		Use:   "quiz [QUIZ]",
@@ -194,7 +194,7 @@ letters (A, AC or A,C) or a number; ? for help; f flags in exam mode.`,
 		Args:              usageArgs(cobra.MaximumNArgs(1)),
 		ValidArgsFunction: completeQuizzes(a),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			req := quiz.Request{All: all, Count: count}
+			req := quiz.Request{All: all, Count: count, SkipImages: skipImages}
 			if flagChanged(cmd.Flags(), "mode") {
 				m, err := quiz.ParseMode(mode)
 				if err != nil || m == quiz.Review {
@@ -265,7 +265,7 @@ letters (A, AC or A,C) or a number; ? for help; f flags in exam mode.`,
 				return a.runTUI(tui.Start{Quiz: &nav.OpenQuiz{Request: req}})
 			}
 			cfg := req.Config(time.Now())
-			s, err := quiz.NewSession(paper.Questions, cfg)
+			s, err := quiz.NewSession(req.Questions(paper), cfg)
 			if err != nil {
 				return err
 			}
@@ -283,6 +283,7 @@ letters (A, AC or A,C) or a number; ? for help; f flags in exam mode.`,
 	f.Uint64Var(&seed, "seed", 0, "seed for the question draw and option order (default: random)")
 	f.IntVar(&pass, "pass", 0, "exam pass mark from 100 to 1000 (default 720; 700 for Cloud Practitioner questions)")
 	f.BoolVar(&all, "all", false, "mix the questions of every quiz (a mock exam)")
+	f.BoolVar(&skipImages, "skip-image-questions", false, "leave out questions that need an image")
 	return cmd
 }
 

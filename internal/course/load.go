@@ -53,7 +53,9 @@ func Load(fsys fs.FS) (*Course, []Problem) {
 	for _, dir := range []string{LessonsDir, QuizzesDir, LabsDir} {
 		names, err := mdFiles(fsys, dir)
 		if err != nil {
-			if dir == LessonsDir || !errors.Is(err, fs.ErrNotExist) {
+			// A pack may lack any of the folders; one that exists and
+			// cannot be read is a problem.
+			if !errors.Is(err, fs.ErrNotExist) {
 				probs = append(probs, Problem{File: dir, Msg: "cannot read folder: " + oneLine(err)})
 			}
 			continue
@@ -86,6 +88,7 @@ func Load(fsys fs.FS) (*Course, []Problem) {
 			case QuizzesDir:
 				q, lines, ps := parseQuiz(p, src)
 				probs = append(probs, ps...)
+				probs = append(probs, missingImages(fsys, p, src)...)
 				if q != nil {
 					c.Quizzes = append(c.Quizzes, q)
 					quizLines[q] = lines
@@ -149,6 +152,27 @@ func Load(fsys fs.FS) (*Course, []Problem) {
 	c.sort()
 	SortProblems(probs)
 	return c, probs
+}
+
+var imageRefRe = regexp.MustCompile(`!\[[^\]]*\]\(\s*<?([^)\s>]+)>?`)
+
+// missingImages warns about each image a file shows that is not in the
+// course folder (web addresses are not checked).
+func missingImages(fsys fs.FS, file string, src []byte) []Problem {
+	var probs []Problem
+	for i, line := range strings.Split(string(src), "\n") {
+		for _, m := range imageRefRe.FindAllStringSubmatch(line, -1) {
+			ref := m[1]
+			if strings.Contains(ref, "://") || strings.HasPrefix(ref, "data:") {
+				continue
+			}
+			target := path.Clean(path.Join(path.Dir(file), ref))
+			if _, err := fs.Stat(fsys, target); err != nil {
+				probs = append(probs, Problem{File: file, Line: i + 1, Msg: fmt.Sprintf("image %s not found (%s); the question shows its alt text instead", ref, target), Warning: true})
+			}
+		}
+	}
+	return probs
 }
 
 // firstUnclean is the 1-based line of the first character Sanitize

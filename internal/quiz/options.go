@@ -16,6 +16,23 @@ type Request struct {
 	Time  time.Duration // exam time limit; 0 = PerQuestion per question
 	Seed  *uint64       // draw and option order; nil = derived from the start time
 	Pass  int           // pass mark 100..1000; 0 = PassFor(questions)
+	// SkipImages leaves out the questions that need an image (a terminal
+	// cannot show them).
+	SkipImages bool
+}
+
+// Questions are the paper's questions this request draws from.
+func (r Request) Questions(p Paper) []*Question {
+	if !r.SkipImages {
+		return p.Questions
+	}
+	var out []*Question
+	for _, q := range p.Questions {
+		if len(q.Images) == 0 {
+			out = append(out, q)
+		}
+	}
+	return out
 }
 
 // Validate reports a request that cannot make a session.

@@ -521,6 +521,8 @@ func (p *parse) build(title string, line int, id, domain string, blocks []ast.No
 		}
 	}
 	q.Text = strings.TrimSpace(dedent(strings.Join(body, "\n\n")))
+	q.Text = imagesAsText(q, q.Text)
+	q.Title = imagesAsText(q, q.Title)
 	switch {
 	case list != nil && haveAnswer:
 		p.problem(line, "question has both options and an ```answer block; use one")
@@ -662,7 +664,7 @@ func (p *parse) options(q *Question, list *ast.List) {
 				textLines = append(textLines, v)
 			}
 		}
-		opt.Text = strings.TrimSpace(strings.Join(textLines, " "))
+		opt.Text = imagesAsText(q, strings.TrimSpace(strings.Join(textLines, " ")))
 		var rest []string
 		if len(expl) > 0 {
 			rest = append(rest, strings.Join(expl, "\n"))
@@ -784,4 +786,21 @@ func examNames() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+var imageRe = regexp.MustCompile(`!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)`)
+
+// imagesAsText replaces each image in s with "[image: ALT — PATH]", which a
+// terminal can show, and records the path on the question (a question
+// that needs an image can then be left out of a draw).
+func imagesAsText(q *Question, s string) string {
+	return imageRe.ReplaceAllStringFunc(s, func(m string) string {
+		sm := imageRe.FindStringSubmatch(m)
+		q.Images = append(q.Images, sm[2])
+		alt := strings.TrimSpace(sm[1])
+		if alt == "" {
+			alt = "picture"
+		}
+		return fmt.Sprintf("[image: %s — %s; the question needs it]", alt, sm[2])
+	})
 }

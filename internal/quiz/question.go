@@ -55,6 +55,9 @@ type Question struct {
 	Sim         string // the ```sim block's text (numeric questions), for the content test
 	SimLine     int    // line of the sim block's first command
 	Fixed       bool   // an option refers to positions ("All of the above"): never shuffle
+	// Images are the paths of the images the question shows; a terminal
+	// cannot, so the text says [image: ALT — PATH] where each was.
+	Images []string
 }
 
 // Choose is the number of right options (0 for numeric questions).

@@ -26,7 +26,7 @@ func NewScreen(msg nav.OpenQuiz, env tui.Deps) (tui.Screen, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := quiz.NewSession(paper.Questions, msg.Config(env.Clock()))
+	s, err := quiz.NewSession(msg.Questions(paper), msg.Config(env.Clock()))
 	if err != nil {
 		return nil, err
 	}
