@@ -134,3 +134,28 @@ func TestQuizOnlyPackWithJekyllFrontMatter(t *testing.T) {
 		t.Errorf("--skip-image-questions kept the image question:\n%s", out)
 	}
 }
+
+// import converts each bank format, reports what it could not convert
+// with its line, and the quiz it writes passes check.
+func TestImportRoundTrip(t *testing.T) {
+	for _, f := range []string{"details", "numbered", "checkbox"} {
+		dir := t.TempDir()
+		out := filepath.Join(dir, "quizzes", f+"-bank.md")
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		r := run(t, nil, "import", "../quiz/convert/testdata/"+f+".md", "-o", out)
+		if r.code != 0 {
+			t.Fatalf("%s: exit %d: %s", f, r.code, r.errs)
+		}
+		if f == "details" && !strings.Contains(r.errs, "details.md:27: question") {
+			t.Errorf("the unconvertible question is not reported with its line: %q", r.errs)
+		}
+		if r := run(t, nil, "check", dir); r.code != 0 {
+			t.Errorf("%s: the imported quiz fails check:\n%s%s", f, r.stdout, r.errs)
+		}
+	}
+	if r := run(t, nil, "import", "../quiz/convert/testdata/details.md", "--format", "yaml"); r.code != 2 {
+		t.Errorf("a bad --format: exit %d", r.code)
+	}
+}

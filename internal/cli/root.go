@@ -129,6 +129,7 @@ full-screen app.`,
 		newReviewCmd(a),
 		newLabsCmd(a), newLabCmd(a),
 		newSimCmd(a),
+		newImportCmd(a),
 		newEndpointCmd(),
 	)
 	// Every command's flag errors are usage errors too.
