@@ -159,3 +159,32 @@ func TestImportRoundTrip(t *testing.T) {
 		t.Errorf("a bad --format: exit %d", r.code)
 	}
 }
+
+// The examples of docs/writing-content.md (blocks marked file=PATH) make a
+// pack that cloudlab check passes, with no warning: the guide stays right.
+func TestWritingContentExamples(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/writing-content.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	n := 0
+	re := regexp.MustCompile("(?ms)^````markdown file=(\\S+)\\n(.*?)^````$")
+	for _, m := range re.FindAllStringSubmatch(string(doc), -1) {
+		p := filepath.Join(dir, m[1])
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(m[2]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 3 {
+		t.Fatalf("found %d examples, want a lesson, a quiz and a lab", n)
+	}
+	r := run(t, nil, "check", "--warnings", dir)
+	if r.code != 0 || strings.Contains(r.stdout, "warning") || !strings.Contains(r.stdout, "1 lessons, 1 quizzes, 1 labs") {
+		t.Errorf("the guide's examples do not pass check cleanly (exit %d):\n%s%s", r.code, r.stdout, r.errs)
+	}
+}
