@@ -249,6 +249,16 @@ letters (A, AC or A,C) or a number; ? for help; f flags in exam mode.`,
 			if err != nil {
 				return &UsageError{err}
 			}
+			// A bank that names its exam sits like it: the exam's number of
+			// questions and time, unless the flags say otherwise.
+			if f, ok := quiz.Exams[quiz.ExamOf(paper.Questions)]; ok && req.Mode == quiz.Exam {
+				if !flagChanged(cmd.Flags(), "count") {
+					req.Count = f.Questions
+				}
+				if !flagChanged(cmd.Flags(), "time") {
+					req.Time = f.Time
+				}
+			}
 			st, err := a.Store()
 			if err != nil {
 				return err
