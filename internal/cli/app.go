@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/adrg/xdg"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/mattn/go-isatty"
 
@@ -41,6 +42,7 @@ type App struct {
 	Plain   bool   // --plain: no TUI, no colour
 	Style   string // --style dark|light|notty|ascii ("" = detect)
 	Mouse   bool   // --mouse: mouse support in the TUI
+	NoCache bool   // --no-cache: render without the disk cache
 
 	// Getenv reads the environment (os.Getenv when nil); tests replace it.
 	Getenv func(string) string
@@ -134,6 +136,15 @@ func (a *App) warnProblems() {
 		where = " " + a.Content
 	}
 	fmt.Fprintf(a.Err, "cloudlab: %d file%s %s problems: run cloudlab check%s\n", len(files), plural(len(files)), map[bool]string{true: "has", false: "have"}[len(files) == 1], where)
+}
+
+// CacheDir is the folder of rendered lessons: $XDG_CACHE_HOME/cloudlab/render
+// (safe to delete; cloudlab cache clear empties it).
+func (a *App) CacheDir() string {
+	if d := a.getenv("XDG_CACHE_HOME"); filepath.IsAbs(d) {
+		return filepath.Join(d, "cloudlab", "render")
+	}
+	return filepath.Join(xdg.CacheHome, "cloudlab", "render")
 }
 
 // DataDir is the folder holding progress.db.
@@ -251,7 +262,11 @@ func (a *App) RenderStyle() string {
 // Renderer is the shared Markdown renderer (its cache lives as long as App).
 func (a *App) Renderer() *render.Renderer {
 	if a.renderer == nil {
-		a.renderer = render.New(render.Options{NoColor: a.NoColor()})
+		opts := render.Options{NoColor: a.NoColor()}
+		if !a.NoCache {
+			opts.CacheDir = a.CacheDir()
+		}
+		a.renderer = render.New(opts)
 	}
 	return a.renderer
 }

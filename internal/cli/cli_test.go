@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -26,7 +27,7 @@ func run(t *testing.T, env map[string]string, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
 	no := false
-	a := &App{In: strings.NewReader(""), Out: &out, Err: &errb, TTY: &no,
+	a := &App{NoCache: true, In: strings.NewReader(""), Out: &out, Err: &errb, TTY: &no,
 		Getenv: func(k string) string { return env[k] }}
 	defer a.Close()
 	if !hasFlag(args, "--data") {
@@ -221,7 +222,7 @@ func TestProgressExports(t *testing.T) {
 	data := t.TempDir()
 	var out, errb bytes.Buffer
 	no := false
-	a := &App{Out: &out, Err: &errb, TTY: &no, Data: data, Getenv: func(string) string { return "" }}
+	a := &App{NoCache: true, Out: &out, Err: &errb, TTY: &no, Data: data, Getenv: func(string) string { return "" }}
 	st, err := a.Store()
 	if err != nil {
 		t.Fatal(err)
@@ -333,5 +334,44 @@ func TestCompletesIDs(t *testing.T) {
 				t.Errorf("want exactly one candidate and the directive, got %q", r.stdout)
 			}
 		})
+	}
+}
+
+// Rendered lessons are cached on disk: the second read renders nothing,
+// a damaged entry is ignored and written anew, cache clear empties it.
+func TestRenderDiskCache(t *testing.T) {
+	cache := t.TempDir()
+	env := map[string]string{"XDG_CACHE_HOME": cache}
+	read := func() string {
+		var out, errb bytes.Buffer
+		no := false
+		a := &App{In: strings.NewReader(""), Out: &out, Err: &errb, TTY: &no, Getenv: func(k string) string { return env[k] }}
+		defer a.Close()
+		if code := a.Run([]string{"--data", t.TempDir(), "read", "docker", "--style", "dark", "--width", "80"}); code != 0 {
+			t.Fatalf("exit %d: %s", code, errb.String())
+		}
+		return out.String()
+	}
+	first := read()
+	dir := filepath.Join(cache, "cloudlab", "render")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
+	if len(files) != 1 {
+		t.Fatalf("cache entries: %v", files)
+	}
+	if read() != first {
+		t.Error("the cached rendering differs")
+	}
+	if err := os.WriteFile(files[0], []byte("garbage\nnot the lesson"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if read() != first {
+		t.Error("a damaged entry was used")
+	}
+	if b, _ := os.ReadFile(files[0]); strings.Contains(string(b), "garbage") {
+		t.Error("the damaged entry was not written anew")
+	}
+	r := run(t, env, "cache", "clear")
+	if r.code != 0 || !strings.Contains(r.stdout, "Removed 1 cached rendering") {
+		t.Errorf("cache clear: exit %d %q %q", r.code, r.stdout, r.errs)
 	}
 }

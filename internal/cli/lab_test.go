@@ -14,7 +14,7 @@ func runLabCLI(t *testing.T, data, stdin string, args ...string) (code int, stdo
 	t.Helper()
 	var out, errb bytes.Buffer
 	no := false
-	a := &App{In: strings.NewReader(stdin), Out: &out, Err: &errb, TTY: &no, Getenv: func(string) string { return "" }}
+	a := &App{NoCache: true, In: strings.NewReader(stdin), Out: &out, Err: &errb, TTY: &no, Getenv: func(string) string { return "" }}
 	defer a.Close()
 	code = a.Run(append([]string{"--data", data}, args...))
 	return code, out.String(), errb.String()

@@ -18,7 +18,7 @@ func runQuizCLI(t *testing.T, data, stdin string, args ...string) (code int, std
 	t.Helper()
 	var out, errw strings.Builder
 	no := false
-	a := &App{In: strings.NewReader(stdin), Out: &out, Err: &errw, TTY: &no,
+	a := &App{NoCache: true, In: strings.NewReader(stdin), Out: &out, Err: &errw, TTY: &no,
 		Getenv: func(k string) string {
 			if k == "CLOUDLAB_DATA" {
 				return data

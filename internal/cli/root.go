@@ -115,6 +115,7 @@ full-screen app.`,
 	pf.BoolVar(&a.Plain, "plain", false, "no full-screen UI and no colour (screen readers, dumb terminals)")
 	pf.StringVar(&a.Style, "style", "", "colours: dark, light, notty or ascii (default: detect)")
 	pf.BoolVar(&a.Mouse, "mouse", false, "enable the mouse in the full-screen UI")
+	pf.BoolVar(&a.NoCache, "no-cache", false, "render lessons without the disk cache")
 
 	root.AddCommand(
 		newLessonsCmd(a),
@@ -130,6 +131,7 @@ full-screen app.`,
 		newLabsCmd(a), newLabCmd(a),
 		newSimCmd(a),
 		newImportCmd(a),
+		newCacheCmd(a),
 		newEndpointCmd(),
 	)
 	// Every command's flag errors are usage errors too.

@@ -46,7 +46,7 @@ func runInTerminal(t *testing.T, data string, check func(t *testing.T, start tui
 	t.Helper()
 	var out, errb bytes.Buffer
 	yes := true
-	a := &App{In: strings.NewReader(""), Out: &out, Err: &errb, TTY: &yes, Getenv: func(string) string { return "" }}
+	a := &App{NoCache: true, In: strings.NewReader(""), Out: &out, Err: &errb, TTY: &yes, Getenv: func(string) string { return "" }}
 	a.runProgram = func(env tui.Deps, f tui.Factories, opts tui.Options) error {
 		ran = true
 		m := tui.New(env, f, opts.Start)

@@ -67,7 +67,7 @@ func runWidth(t *testing.T, width int, args ...string) string {
 	t.Helper()
 	var out, errb bytes.Buffer
 	no := false
-	a := &App{In: strings.NewReader(""), Out: &out, Err: &errb, TTY: &no, Width: width, Getenv: func(string) string { return "" }}
+	a := &App{NoCache: true, In: strings.NewReader(""), Out: &out, Err: &errb, TTY: &no, Width: width, Getenv: func(string) string { return "" }}
 	defer a.Close()
 	if code := a.Run(append([]string{"--data", t.TempDir()}, args...)); code != 0 {
 		t.Fatalf("%v: exit %d: %s", args, code, errb.String())
