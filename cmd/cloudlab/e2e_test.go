@@ -164,3 +164,26 @@ func TestPipedRead(t *testing.T) {
 		t.Errorf("piped read is not clean text:\n%.300s", out)
 	}
 }
+
+// TestScreenshotsStillTrue runs the screenshot script in its check mode:
+// the screens the README's pictures show still show what they should. (The
+// pictures themselves are made by tools/screenshots/run.sh.)
+func TestScreenshotsStillTrue(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux not installed: the screenshot check needs it")
+	}
+	if testing.Short() {
+		t.Skip("skipped in -short mode")
+	}
+	out, err := exec.Command("bash", "../../tools/screenshots/run.sh", "--check").CombinedOutput()
+	if err != nil {
+		t.Fatalf("tools/screenshots/run.sh --check: %v\n%s", err, out)
+	}
+	for _, img := range []string{"lab", "reader", "quiz", "exam", "home"} {
+		for _, ext := range []string{".png", ".svg"} {
+			if _, err := os.Stat("../../docs/img/" + img + ext); err != nil {
+				t.Errorf("docs/img/%s%s: %v", img, ext, err)
+			}
+		}
+	}
+}

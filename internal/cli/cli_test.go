@@ -375,3 +375,12 @@ func TestRenderDiskCache(t *testing.T) {
 		t.Errorf("cache clear: exit %d %q %q", r.code, r.stdout, r.errs)
 	}
 }
+
+func TestManPage(t *testing.T) {
+	r := run(t, nil, "man")
+	for _, want := range []string{".TH CLOUDLAB 1", ".SH COMMANDS", "quiz", `\-\-mode`, ".SH EXIT STATUS"} {
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Errorf("man page lacks %q (exit %d)", want, r.code)
+		}
+	}
+}

@@ -132,6 +132,7 @@ full-screen app.`,
 		newSimCmd(a),
 		newImportCmd(a),
 		newCacheCmd(a),
+		newManCmd(a),
 		newEndpointCmd(),
 	)
 	// Every command's flag errors are usage errors too.

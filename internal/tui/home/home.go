@@ -638,3 +638,6 @@ func (m *Model) labTitle(id string) string {
 	}
 	return id
 }
+
+// KeyHelp is the screen's keys and what they do (the README's table).
+func KeyHelp() [][2]string { return theme.HelpRows(DefaultKeys()) }

@@ -223,3 +223,6 @@ func (m *Model) ShortHelp() []key.Binding {
 
 // FullHelp is the full help.
 func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+
+// KeyHelp is the screen's keys and what they do (the README's table).
+func KeyHelp() [][2]string { return theme.HelpRows(defaultKeys()) }

@@ -846,3 +846,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 var (
 	_ tui.Screen = (*Model)(nil)
 )
+
+// KeyHelp is the screen's keys and what they do (the README's table).
+func KeyHelp() [][2]string { return theme.HelpRows(newKeys()) }

@@ -1,6 +1,10 @@
 package quizui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/cloudlab/cloudlab/internal/tui/theme"
+)
 
 type keyMap struct {
 	Up, Down, Toggle, Pick, Enter key.Binding
@@ -34,3 +38,6 @@ func newKeys() keyMap {
 		Back:     key.NewBinding(key.WithKeys("q", "esc"), key.WithHelp("q", "back")),
 	}
 }
+
+// KeyHelp is the screen's keys and what they do (the README's table).
+func KeyHelp() [][2]string { return theme.HelpRows(newKeys()) }

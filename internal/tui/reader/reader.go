@@ -819,3 +819,6 @@ func (m *Model) footer() string {
 	}
 	return " " + theme.HelpLine(s, m.ShortHelp(), m.w-1)
 }
+
+// KeyHelp is the screen's keys and what they do (the README's table).
+func KeyHelp() [][2]string { return theme.HelpRows(DefaultKeys()) }

@@ -4,6 +4,7 @@
 package theme
 
 import (
+	"reflect"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -170,4 +171,22 @@ func HelpLine(s Styles, bindings []key.Binding, width int) string {
 		first = false
 	}
 	return b.String()
+}
+
+// HelpRows lists the key bindings of a key map struct (its key.Binding
+// fields, in order) that have help, as key and description: what the
+// README's key table is generated from.
+func HelpRows(keymap any) [][2]string {
+	var rows [][2]string
+	v := reflect.ValueOf(keymap)
+	for i := 0; i < v.NumField(); i++ {
+		b, ok := v.Field(i).Interface().(key.Binding)
+		if !ok {
+			continue
+		}
+		if h := b.Help(); h.Key != "" && h.Desc != "" {
+			rows = append(rows, [2]string{h.Key, h.Desc})
+		}
+	}
+	return rows
 }
