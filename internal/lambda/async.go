@@ -2,7 +2,7 @@ package lambda
 
 import "time"
 
-// Asynchronous invocation (LDG invocation-async, FACTS.md): the event goes to
+// Asynchronous invocation (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html): the event goes to
 // an internal queue and Invoke returns 202. A function error is retried up to
 // MaximumRetryAttempts (default 2) times, about 1 and 2 minutes later. A
 // throttled attempt returns the event to the queue and is retried with an

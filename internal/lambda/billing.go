@@ -2,9 +2,9 @@ package lambda
 
 import "time"
 
-// Prices in USD, us-east-1 (PRICE: aws.amazon.com/lambda/pricing, FACTS.md).
-// The arm64 provisioned-concurrency prices are from the same page (FACTS.md
-// lists only x86). The free tier is not modelled: costs are gross.
+// Prices in USD, us-east-1 (https://aws.amazon.com/lambda/pricing/).
+// The arm64 provisioned-concurrency prices are from the same page. The
+// free tier is not modelled: costs are gross.
 const (
 	PriceGBSecondX86   = 0.0000166667 // on-demand duration, per GB-second
 	PriceGBSecondArm   = 0.0000133334
@@ -16,7 +16,7 @@ const (
 )
 
 // BilledDuration rounds d up to the billing granularity (1 ms, or 100 ms
-// before Dec 2020). Worked example (FACTS.md): 1,234.5 ms -> 1,235 ms.
+// before Dec 2020). Worked example (the pricing page): 1,234.5 ms -> 1,235 ms.
 func BilledDuration(d, granularity time.Duration) time.Duration {
 	if granularity <= 0 {
 		granularity = time.Millisecond

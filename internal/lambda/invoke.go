@@ -516,7 +516,7 @@ func (f *Function) remember(inv *Invocation) {
 	f.recentN++
 }
 
-// LogLines renders the invocation's CloudWatch log lines (FACTS.md format:
+// LogLines renders the invocation's CloudWatch log lines (the format of https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html:
 // tab-separated REPORT, Init Duration only on a cold start).
 func (inv *Invocation) LogLines() []string {
 	return append(inv.StartLines(), inv.EndLines()...)

@@ -91,7 +91,7 @@ func TestBilling(t *testing.T) {
 		billed time.Duration
 		gbs    float64
 	}{
-		{"FACTS worked example", 1234500 * time.Microsecond, time.Millisecond, 512, 1235 * time.Millisecond, 0.6175},
+		{"the pricing page's worked example", 1234500 * time.Microsecond, time.Millisecond, 512, 1235 * time.Millisecond, 0.6175},
 		{"exact milliseconds are not rounded", 100 * time.Millisecond, time.Millisecond, 1024, 100 * time.Millisecond, 0.1},
 		{"legacy 100 ms rounding", 1234500 * time.Microsecond, 100 * time.Millisecond, 512, 1300 * time.Millisecond, 0.65},
 		{"legacy rounds 1 ms up to 100 ms", time.Millisecond, 100 * time.Millisecond, 128, 100 * time.Millisecond, 0.0125},

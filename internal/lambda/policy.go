@@ -64,7 +64,7 @@ type Decision struct {
 //  1. Reserved concurrency 0 stops the function: every request is throttled
 //     (LDG configuration-concurrency).
 //  2. The invocation-rate limit (10 requests per second per unit of
-//     concurrency; FACTS.md) throttles with FunctionInvocationRateLimitExceeded,
+//     concurrency; LDG lambda-concurrency.html) throttles with FunctionInvocationRateLimitExceeded,
 //     or ReservedFunctionInvocationRateLimitExceeded for a reserved function.
 //  3. An idle provisioned environment serves the request: its concurrency is
 //     already allocated, so no concurrency or scaling check applies.
@@ -139,7 +139,7 @@ func (b *TokenBucket) Take() { b.Tokens-- }
 
 // CPUShare is the vCPU share at a memory size: proportional to memory, 1 vCPU
 // at 1,769 MB (LDG configuration-memory), and 6 vCPUs at the 10,240 MB
-// maximum (FACTS.md); we interpolate linearly between those two points.
+// maximum (LDG lambda-concurrency.html); we interpolate linearly between those two points.
 func CPUShare(memoryMB int) float64 {
 	m := float64(memoryMB)
 	if m <= 1769 {

@@ -6,7 +6,8 @@ import (
 	"strings"
 )
 
-// Helpers for issue 15 (simulator points 19-22 and 26), kept in one file
+// Helpers for qualified names, event invoke configs, provisioned
+// concurrency conflicts and package digests, kept in one file
 // so the policy code elsewhere stays as it is.
 
 // SplitFunctionName splits a FunctionName parameter into the function's
@@ -56,7 +57,7 @@ func (f *Function) EventInvokeConfig(qualifier string) (EventInvokeConfig, error
 
 // pcConflict: provisioned concurrency cannot be configured on an alias and
 // on the version it points to at the same time; the second request is
-// refused with ResourceConflictException (issue 15 point 20; the message
+// refused with ResourceConflictException (the message
 // text is the simulator's; LDG provisioned-concurrency.html).
 func (f *Function) pcConflict(qualifier string) error {
 	if a := f.aliases[qualifier]; a != nil {

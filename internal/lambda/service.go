@@ -1,7 +1,8 @@
 // Package lambda simulates the AWS Lambda function invoker on the sim kernel:
 // functions, versions and aliases, execution environments, concurrency,
 // scaling, throttling, the asynchronous event queue, billing, logs and
-// CloudWatch-style metrics. Rules and numbers follow shared/FACTS.md; the
+// CloudWatch-style metrics. Rules and numbers follow the AWS documentation
+// (docs/sources.md); the
 // policy (routing, scaling, throttling) is in policy.go, separate from the
 // simulated environments.
 //

@@ -6,7 +6,8 @@ import (
 )
 
 // Settings are the account-wide knobs of the simulated Lambda. Defaults
-// follow shared/FACTS.md; the older values are settings for history lessons.
+// follow the AWS documentation (docs/sources.md); the older values are
+// settings for history lessons.
 type Settings struct {
 	Region    string
 	AccountID string
@@ -18,7 +19,7 @@ type Settings struct {
 	UnreservedMinimum  int
 
 	// KeepAlive is how long an idle environment is kept. AWS documents only
-	// "for some time"; about 10 minutes is measured (FACTS.md: Shilkov 2019;
+	// "for some time"; about 10 minutes is measured (Shilkov 2019;
 	// Shahrad et al. ATC 2020), so it is a setting.
 	KeepAlive time.Duration
 
