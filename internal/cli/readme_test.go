@@ -2,38 +2,13 @@ package cli
 
 import (
 	"flag"
-	"fmt"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/cloudlab/cloudlab/internal/tui/home"
-	"github.com/cloudlab/cloudlab/internal/tui/labsui"
-	"github.com/cloudlab/cloudlab/internal/tui/labui"
-	"github.com/cloudlab/cloudlab/internal/tui/quizui"
-	"github.com/cloudlab/cloudlab/internal/tui/reader"
 )
 
 var updateReadme = flag.Bool("update-readme", false, "rewrite the README's key table")
-
-// keyTable is the README's key table, generated from the screens' key maps.
-func keyTable() string {
-	var b strings.Builder
-	for _, s := range []struct {
-		name string
-		rows [][2]string
-	}{
-		{"Home", home.KeyHelp()}, {"Lesson reader", reader.KeyHelp()}, {"Quiz", quizui.KeyHelp()},
-		{"Lab", labui.KeyHelp()}, {"Labs list", labsui.KeyHelp()},
-	} {
-		fmt.Fprintf(&b, "\n**%s**\n\n| key | does |\n|---|---|\n", s.name)
-		for _, r := range s.rows {
-			fmt.Fprintf(&b, "| `%s` | %s |\n", strings.ReplaceAll(r[0], "|", "\\|"), r[1])
-		}
-	}
-	return b.String()
-}
 
 // TestREADMEKeyTable keeps the README's key table what the app's key maps
 // define (go test ./internal/cli -run TestREADMEKeyTable -update-readme).

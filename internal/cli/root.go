@@ -133,6 +133,7 @@ full-screen app.`,
 		newImportCmd(a),
 		newCacheCmd(a),
 		newManCmd(a),
+		newKeysCmd(a),
 		newEndpointCmd(),
 	)
 	// Every command's flag errors are usage errors too.
