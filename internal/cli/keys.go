@@ -40,11 +40,16 @@ func keyTable() string {
 }
 
 func newKeysCmd(a *App) *cobra.Command {
-	return &cobra.Command{
+	var markdown bool
+	cmd := &cobra.Command{
 		Use:   "keys",
-		Short: "List the keys of every screen",
+		Short: "List the keys of every screen (--markdown for the README's table)",
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if markdown {
+				_, err := fmt.Fprint(a.Out, keyTable())
+				return err
+			}
 			for i, s := range keySections() {
 				if i > 0 {
 					fmt.Fprintln(a.Out)
@@ -57,4 +62,6 @@ func newKeysCmd(a *App) *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&markdown, "markdown", false, "print Markdown tables")
+	return cmd
 }
