@@ -169,7 +169,11 @@ func (p *parse) run() (*Quiz, []course.Problem) {
 		q.Title = q.ID
 	}
 	if len(q.Questions) == 0 {
-		p.problem(p.base, "quiz has no questions (each ## heading is a question, with a - [x]/- [ ] option list or an ```answer block)")
+		msg := "quiz has no questions (each ## heading is a question, with a - [x]/- [ ] option list or an ```answer block)"
+		if looksLettered(p.src) {
+			msg += "; this looks like a bank with lettered options (A. ...) and an answer key: convert it with cloudlab import " + p.file
+		}
+		p.problem(p.base, "%s", msg)
 	}
 	return q, p.probs
 }
@@ -803,4 +807,14 @@ func imagesAsText(q *Question, s string) string {
 		}
 		return fmt.Sprintf("[image: %s — %s; the question needs it]", alt, sm[2])
 	})
+}
+
+// letteredRe matches a lettered option line ("- A. text", "B) text").
+var letteredRe = regexp.MustCompile(`(?m)^\s*(?:[-*+]\s+)?\(?[A-Ha-h][.)]\s+\S`)
+
+// looksLettered reports whether a file without questions is a bank in a
+// format cloudlab import converts: several lettered options, or answers in
+// <details> blocks.
+func looksLettered(src []byte) bool {
+	return len(letteredRe.FindAllIndex(src, 3)) >= 3 || bytes.Contains(bytes.ToLower(src), []byte("<details"))
 }
