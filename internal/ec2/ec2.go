@@ -52,6 +52,11 @@ type Instance struct {
 	UserData      string // decoded user data
 	ECSCluster    string // from ECS_CLUSTER= in the user data ("" if none)
 	PrivateIP     string
+	PublicIP      string   // "" when it has none (pending, stopped)
+	EIP           *Address // the associated Elastic IP, if any
+	Console       []ConsoleLine
+	BootIPs       []string // the public address of each boot, in order
+	boots         int
 	LaunchedAt    time.Duration
 	RunningAt     time.Duration // start of the current running period; -1 when not running
 	StoppedAt     time.Duration // end of the last running period; -1 while running or never run
@@ -82,6 +87,9 @@ type Service struct {
 	order     []*Instance
 	subs      []func(Event)
 	ipSeq     int
+	publicSeq int
+	eipSeq    int
+	addresses []*Address
 }
 
 // New returns an EC2 service driven by kernel k.
@@ -269,6 +277,8 @@ func (s *Service) boot(inst *Instance) {
 	inst.State = StateRunning
 	inst.RunningAt = s.k.Now()
 	inst.StoppedAt = -1
+	s.assignPublicIP(inst)
+	s.bootLog(inst)
 	s.emit(Event{Kind: StateRunning, At: s.k.Now(), Instance: inst})
 }
 
@@ -346,6 +356,7 @@ func (s *Service) stop(inst *Instance, reason string, failed bool) {
 	inst.StateReason = reason
 	inst.Failed = failed
 	s.closeBilling(inst)
+	s.releasePublicIP(inst, true)
 	if failed {
 		inst.State = StateTerminated
 		s.emit(Event{Kind: StateTerminated, At: s.k.Now(), Instance: inst, Reason: reason})
@@ -408,6 +419,7 @@ func (s *Service) StopInstances(ids []string) ([]StateChange, error) {
 				s.k.Cancel(inst.bootEvent)
 			}
 			s.closeBilling(inst)
+			s.releasePublicIP(inst, false)
 			inst.State = StateStopping
 			inst.StateReason = "Client.UserInitiatedShutdown: User initiated shutdown"
 			s.emit(Event{Kind: StateStopping, At: s.k.Now(), Instance: inst, Reason: inst.StateReason})

@@ -90,8 +90,32 @@ func ec2Instances(svc *ec2.Service) []*Instance {
 	}
 	var out []*Instance
 	for _, in := range svc.Instances() {
-		out = append(out, &Instance{InstanceId: in.ID, InstanceType: in.Type.Name, AvailabilityZone: in.AZ,
-			State: in.State, Cluster: in.ECSCluster})
+		console, _ := svc.ConsoleOutput(in.ID)
+		inst := &Instance{InstanceId: in.ID, InstanceType: in.Type.Name, AvailabilityZone: in.AZ,
+			State: in.State, Cluster: in.ECSCluster, PublicIpAddress: in.PublicIP, PrivateIpAddress: in.PrivateIP,
+			BootIps: append([]string{}, in.BootIPs...), Boots: in.Boots(), ConsoleOutput: console,
+			BilledSeconds: svc.BilledSeconds(in), CostUSD: svc.CostUSD(in)}
+		if in.EIP != nil {
+			inst.ElasticIp = in.EIP.PublicIP
+		}
+		for i := 1; i < len(in.BootIPs); i++ {
+			if in.BootIPs[i] != in.BootIPs[i-1] {
+				inst.PublicIpChanges++
+			}
+		}
+		out = append(out, inst)
+	}
+	return out
+}
+
+// ec2Addresses lists the account's Elastic IPs.
+func ec2Addresses(svc *ec2.Service) []*Address {
+	if svc == nil {
+		return nil
+	}
+	out := []*Address{}
+	for _, a := range svc.Addresses() {
+		out = append(out, &Address{AllocationId: a.AllocationID, PublicIp: a.PublicIP, InstanceId: a.InstanceID})
 	}
 	return out
 }

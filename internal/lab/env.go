@@ -33,6 +33,8 @@ type Env struct {
 	Clusters []*Cluster `expr:"clusters"`
 	// Instances are the EC2 instances of the account.
 	Instances []*Instance `expr:"instances"`
+	// Addresses are the account's Elastic IP addresses.
+	Addresses []*Address `expr:"addresses"`
 	// Invocations are the account's recent completed Lambda invocations
 	// (the ones whose logs are in Logs), oldest first.
 	Invocations []*Invocation `expr:"invocations"`
@@ -350,6 +352,18 @@ type Task struct {
 type Instance struct {
 	InstanceId, InstanceType, AvailabilityZone, State string
 	Cluster                                           string
+	PublicIpAddress, PrivateIpAddress                 string
+	ElasticIp                                         string   // the associated Elastic IP ("" if none)
+	BootIps                                           []string // the public address of each boot, in order
+	PublicIpChanges                                   int      // boots that came up with another public address than the boot before
+	Boots                                             int      // starts and reboots
+	ConsoleOutput                                     string
+	BilledSeconds, CostUSD                            float64
+}
+
+// Address is one Elastic IP address.
+type Address struct {
+	AllocationId, PublicIp, InstanceId string
 }
 
 func (e *Env) fn(name string) *Function {

@@ -82,6 +82,7 @@ func (r *Runner) refresh() {
 		}
 	}
 	e.Instances = ec2Instances(r.Acct.EC2)
+	e.Addresses = ec2Addresses(r.Acct.EC2)
 	e.ScalableTargets, e.ScalingPolicies, e.ScalingActivities = autoScaling(r.Acct.ECS)
 	r.stepInfo(e)
 	sort.Slice(e.Functions, func(i, j int) bool { return e.Functions[i].FunctionName < e.Functions[j].FunctionName })

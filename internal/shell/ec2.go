@@ -155,6 +155,7 @@ func instanceJSON(inst *ec2.Instance) map[string]any {
 		"PrivateIpAddress": inst.PrivateIP, "State": stateJSON(inst.State), "Architecture": inst.Type.Arch,
 		"Monitoring": map[string]string{"State": "disabled"},
 	}
+	publicIPJSON(m, inst)
 	if inst.StateReason != "" {
 		code, msg, _ := strings.Cut(inst.StateReason, ": ")
 		m["StateReason"] = map[string]string{"Code": code, "Message": inst.StateReason}

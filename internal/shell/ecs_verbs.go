@@ -16,6 +16,7 @@ func ecsAllCommands() []Command {
 	cs = append(cs, ecsTaskCommands()...)
 	cs = append(cs, ecsServiceCommands()...)
 	cs = append(cs, ec2Commands()...)
+	cs = append(cs, ec2LifecycleCommands()...)
 	cs = append(cs, autoscalingCommands()...)
 	cs = append(cs, ecsVerbCommands()...)
 	return cs
