@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -76,8 +77,12 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
+var tmuxSeq atomic.Int64
+
 func startTmux(t *testing.T, bin, data string, w, h int) *tmux {
-	x := &tmux{t: t, socket: fmt.Sprintf("cloudlab-e2e-%d", os.Getpid()), name: "e2e"}
+	// One socket per session: a server being killed by the previous
+	// subtest's cleanup must not take the next session down with it.
+	x := &tmux{t: t, socket: fmt.Sprintf("cloudlab-e2e-%d-%d", os.Getpid(), tmuxSeq.Add(1)), name: "e2e"}
 	cmd := fmt.Sprintf("%s --data %s; echo EXITED $?; sleep 30", bin, data)
 	if out, err := x.cmd("new-session", "-d", "-s", x.name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h),
 		"-e", "TERM=xterm-256color", "-e", "NO_COLOR=", cmd); err != nil {
