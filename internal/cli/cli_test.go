@@ -364,8 +364,12 @@ func TestRenderDiskCache(t *testing.T) {
 	if err := os.WriteFile(files[0], []byte("garbage\nnot the lesson"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if read() != first {
-		t.Error("a damaged entry was used")
+	if again := read(); again != first {
+		i := 0
+		for i < len(first) && i < len(again) && first[i] == again[i] {
+			i++
+		}
+		t.Errorf("a damaged entry was used: len %d vs %d, differ at %d:\n%q\n%q", len(first), len(again), i, first[max(0, i-80):min(i+80, len(first))], again[max(0, i-80):min(i+80, len(again))])
 	}
 	if b, _ := os.ReadFile(files[0]); strings.Contains(string(b), "garbage") {
 		t.Error("the damaged entry was not written anew")

@@ -29,8 +29,8 @@ func TestLabsJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rows); err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 9 {
-		t.Fatalf("%d labs, want 9", len(rows))
+	if len(rows) < 10 {
+		t.Fatalf("%d labs, want the built-in course's 10 or more", len(rows))
 	}
 	for _, r := range rows {
 		if r.Steps == 0 || r.Lesson == "" || r.Status != "new" {

@@ -11,7 +11,7 @@ import (
 
 // cacheVersion names this renderer's output: change it whenever rendering
 // changes (styles, wrapping, glamour), so old entries are never used.
-const cacheVersion = "cloudlab-render-3"
+const cacheVersion = "cloudlab-render-4"
 
 // A disk cache entry is a header line with the SHA-256 of the rendered
 // text, then the text. An entry whose checksum does not match (a torn

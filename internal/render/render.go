@@ -304,6 +304,7 @@ func styleConfig(style string, width int) ansi.StyleConfig {
 	default:
 		cfg = styles.NoTTYStyleConfig
 	}
+	cfg.CodeBlock.Chroma = snapChroma(cfg.CodeBlock.Chroma)
 	zero, one := uint(0), uint(1)
 	// Less margin than glamour's default: 80 columns are precious.
 	cfg.Document.Margin = &zero
