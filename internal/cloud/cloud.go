@@ -52,6 +52,7 @@ type Report struct {
 	Clock  string        `json:"clock"`
 	Lambda lambda.Report `json:"lambda"`
 	ECS    ecs.Report    `json:"ecs"`
+	EC2    ec2.Report    `json:"ec2"`
 }
 
 // Report summarizes every service over the whole run so far.
@@ -60,6 +61,7 @@ func (a *Account) Report() Report {
 		Clock:  sim.FormatClock(a.Kernel.Now()),
 		Lambda: a.Lambda.Report(),
 		ECS:    a.ECS.Report(),
+		EC2:    a.EC2.Report(),
 	}
 }
 
@@ -67,7 +69,10 @@ func (a *Account) Report() Report {
 func (a *Account) ReportText() string {
 	var b strings.Builder
 	b.WriteString("clock " + sim.FormatClock(a.Kernel.Now()) + "\n")
-	b.WriteString(a.Lambda.ReportText())
-	b.WriteString(a.ECS.ReportText())
+	for _, part := range []string{a.Lambda.ReportText(), a.ECS.ReportText(), a.EC2.ReportText()} {
+		if part = strings.TrimRight(part, "\n"); part != "" {
+			b.WriteString(part + "\n")
+		}
+	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -56,6 +56,7 @@ type Instance struct {
 	EIP           *Address // the associated Elastic IP, if any
 	Console       []ConsoleLine
 	BootIPs       []string // the public address of each boot, in order
+	Root          RootVolume
 	boots         int
 	LaunchedAt    time.Duration
 	RunningAt     time.Duration // start of the current running period; -1 when not running
@@ -134,6 +135,9 @@ type RunInput struct {
 	Count        int    // instances to launch (MinCount = MaxCount = Count)
 	AZ           string // Placement.AvailabilityZone; "" = spread over zones
 	UserData     string // plain text or base64
+	// RootEbs are the Ebs fields of the root device's block device mapping
+	// (VolumeSize, VolumeType, DeleteOnTermination); nil for the defaults.
+	RootEbs map[string]string
 }
 
 var clusterRE = regexp.MustCompile(`ECS_CLUSTER\s*=\s*["']?([A-Za-z0-9_-]{1,255})`)
@@ -199,6 +203,10 @@ func (s *Service) RunInstances(in RunInput) ([]*Instance, error) {
 	if !strings.HasPrefix(in.ImageID, "ami-") {
 		return nil, &Error{"InvalidAMIID.Malformed", fmt.Sprintf("Invalid id: \"%s\" (expecting \"ami-...\")", in.ImageID)}
 	}
+	root, err := ParseRootVolume(in.ImageID, in.RootEbs)
+	if err != nil {
+		return nil, err
+	}
 	ud := DecodeUserData(in.UserData)
 	cluster := ClusterFromUserData(ud)
 	resID := "r-0" + s.hex(16)
@@ -225,7 +233,10 @@ func (s *Service) RunInstances(in RunInput) ([]*Instance, error) {
 			RunningAt:     -1,
 			StoppedAt:     -1,
 			launchOrder:   len(s.order),
+			Root:          root,
 		}
+		inst.Root.createdAt = s.k.Now()
+		inst.Root.VolumeID = "vol-" + strings.TrimPrefix(inst.ID, "i-") // no draw from the kernel's randomness
 		s.instances[inst.ID] = inst
 		s.order = append(s.order, inst)
 		boot := s.Settings.BootTime.Sample(s.k.Rand())
@@ -357,6 +368,9 @@ func (s *Service) stop(inst *Instance, reason string, failed bool) {
 	inst.Failed = failed
 	s.closeBilling(inst)
 	s.releasePublicIP(inst, true)
+	if inst.Root.DeleteOnTermination {
+		inst.Root.deletedAt = s.k.Now()
+	}
 	if failed {
 		inst.State = StateTerminated
 		s.emit(Event{Kind: StateTerminated, At: s.k.Now(), Instance: inst, Reason: reason})

@@ -94,7 +94,8 @@ func ec2Instances(svc *ec2.Service) []*Instance {
 		inst := &Instance{InstanceId: in.ID, InstanceType: in.Type.Name, AvailabilityZone: in.AZ,
 			State: in.State, Cluster: in.ECSCluster, PublicIpAddress: in.PublicIP, PrivateIpAddress: in.PrivateIP,
 			BootIps: append([]string{}, in.BootIPs...), Boots: in.Boots(), ConsoleOutput: console,
-			BilledSeconds: svc.BilledSeconds(in), CostUSD: svc.CostUSD(in)}
+			BilledSeconds: svc.BilledSeconds(in), CostUSD: svc.CostUSD(in),
+			StorageCostUSD: svc.StorageCostUSD(in), RootVolumeGiB: in.Root.SizeGiB}
 		if in.EIP != nil {
 			inst.ElasticIp = in.EIP.PublicIP
 		}

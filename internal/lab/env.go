@@ -359,6 +359,8 @@ type Instance struct {
 	Boots                                             int      // starts and reboots
 	ConsoleOutput                                     string
 	BilledSeconds, CostUSD                            float64
+	StorageCostUSD                                    float64 // the root EBS volume, stopped time included
+	RootVolumeGiB                                     int
 }
 
 // Address is one Elastic IP address.

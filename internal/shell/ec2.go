@@ -27,6 +27,7 @@ func ec2Commands() []Command {
 				{Name: "subnet-id", Help: "Subnet (accepted)."},
 				{Name: "iam-instance-profile", Help: "Instance profile, e.g. Name=ecsInstanceRole (accepted)."},
 				{Name: "tag-specifications", Type: List, Help: "Tags (accepted)."},
+				{Name: "block-device-mappings", Type: List, Help: "The root volume: DeviceName=/dev/xvda,Ebs={VolumeSize=20,VolumeType=gp3,DeleteOnTermination=true} (or JSON)."},
 			},
 			Run: ec2RunInstances,
 		},
@@ -134,8 +135,12 @@ func ec2RunInstances(ctx *Ctx, a Args) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	rootEbs, err := rootEbsFrom(a)
+	if err != nil {
+		return Result{}, err
+	}
 	insts, err := ctx.Acct.EC2.RunInstances(ec2.RunInput{ImageID: image, InstanceType: a.Str("instance-type"),
-		Count: count, AZ: az, UserData: a.Str("user-data")})
+		Count: count, AZ: az, UserData: a.Str("user-data"), RootEbs: rootEbs})
 	if err != nil {
 		return Result{}, err
 	}
@@ -156,6 +161,10 @@ func instanceJSON(inst *ec2.Instance) map[string]any {
 		"Monitoring": map[string]string{"State": "disabled"},
 	}
 	publicIPJSON(m, inst)
+	m["RootDeviceName"] = ec2.RootDevice
+	m["RootDeviceType"] = "ebs"
+	m["BlockDeviceMappings"] = []any{map[string]any{"DeviceName": ec2.RootDevice, "Ebs": map[string]any{
+		"VolumeId": inst.Root.VolumeID, "Status": "attached", "DeleteOnTermination": inst.Root.DeleteOnTermination}}}
 	if inst.StateReason != "" {
 		code, msg, _ := strings.Cut(inst.StateReason, ": ")
 		m["StateReason"] = map[string]string{"Code": code, "Message": inst.StateReason}
@@ -237,4 +246,32 @@ func ec2Filters(items []string) (func(*ec2.Instance) bool, error) {
 		}
 		return true
 	}, nil
+}
+
+// rootEbsFrom reads --block-device-mappings: the simulator models the root
+// volume only.
+func rootEbsFrom(a Args) (map[string]string, error) {
+	if !a.Has("block-device-mappings") {
+		return nil, nil
+	}
+	items, err := structList(a.List("block-device-mappings"))
+	if err != nil {
+		return nil, usagef("Error parsing parameter '--block-device-mappings': %v", err)
+	}
+	var out map[string]string
+	for _, m := range items {
+		if dev := str(m, "DeviceName"); dev != ec2.RootDevice {
+			return nil, &AWSError{Code: "InvalidParameterValue", StatusCode: 400,
+				Message: fmt.Sprintf("Invalid device name '%s': the simulator models the root volume only (%s)", dev, ec2.RootDevice)}
+		}
+		ebs, ok := m["Ebs"].(map[string]any)
+		if !ok {
+			return nil, usagef("Error parsing parameter '--block-device-mappings': expected Ebs={VolumeSize=N,...}")
+		}
+		out = map[string]string{}
+		for k := range ebs {
+			out[k] = str(ebs, k)
+		}
+	}
+	return out, nil
 }
