@@ -32,7 +32,13 @@ func Cluster(c *ecs.Cluster, ts TimeFunc, include ...string) map[string]any {
 	m := map[string]any{
 		"clusterArn": c.Arn, "clusterName": c.Name, "status": c.Status,
 		"registeredContainerInstancesCount": reg, "runningTasksCount": run, "pendingTasksCount": pend,
-		"activeServicesCount": svcs, "capacityProviders": []any{}, "defaultCapacityProviderStrategy": []any{},
+		"activeServicesCount": svcs, "capacityProviders": []string{}, "defaultCapacityProviderStrategy": []ecs.CapacityProviderItem{},
+	}
+	if c.CapacityProviders != nil {
+		m["capacityProviders"] = c.CapacityProviders
+	}
+	if c.DefaultCapacityProviderStrategy != nil {
+		m["defaultCapacityProviderStrategy"] = c.DefaultCapacityProviderStrategy
 	}
 	for _, inc := range include {
 		switch inc {

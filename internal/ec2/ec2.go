@@ -52,6 +52,7 @@ type Instance struct {
 	UserData      string // decoded user data
 	ECSCluster    string // from ECS_CLUSTER= in the user data ("" if none)
 	PrivateIP     string
+	Tags          []Tag // TagSpecifications for the instance
 	LaunchedAt    time.Duration
 	RunningAt     time.Duration // start of the current running period; -1 when not running
 	StoppedAt     time.Duration // end of the last running period; -1 while running or never run
@@ -126,7 +127,11 @@ type RunInput struct {
 	Count        int    // instances to launch (MinCount = MaxCount = Count)
 	AZ           string // Placement.AvailabilityZone; "" = spread over zones
 	UserData     string // plain text or base64
+	Tags         []Tag  // tags for each instance (TagSpecifications, ResourceType instance)
 }
+
+// Tag is an EC2 tag.
+type Tag struct{ Key, Value string }
 
 var clusterRE = regexp.MustCompile(`ECS_CLUSTER\s*=\s*["']?([A-Za-z0-9_-]{1,255})`)
 
@@ -212,6 +217,7 @@ func (s *Service) RunInstances(in RunInput) ([]*Instance, error) {
 			State:         StatePending,
 			UserData:      ud,
 			ECSCluster:    cluster,
+			Tags:          append([]Tag(nil), in.Tags...),
 			PrivateIP:     fmt.Sprintf("10.0.%d.%d", (s.ipSeq/250)%250, s.ipSeq%250+4),
 			LaunchedAt:    s.k.Now(),
 			RunningAt:     -1,

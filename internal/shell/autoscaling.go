@@ -2,8 +2,8 @@ package shell
 
 import (
 	"fmt"
+	"github.com/cloudlab/cloudlab/internal/awsshape"
 	"strconv"
-	"strings"
 
 	"github.com/cloudlab/cloudlab/internal/ecs"
 )
@@ -64,10 +64,9 @@ func autoscalingCommands() []Command {
 					if len(want) > 0 && !want[t.ResourceID] {
 						continue
 					}
-					out = append(out, map[string]any{"ServiceNamespace": t.ServiceNamespace, "ResourceId": t.ResourceID,
-						"ScalableDimension": t.ScalableDimension, "MinCapacity": t.MinCapacity, "MaxCapacity": t.MaxCapacity,
-						"RoleARN":      "arn:aws:iam::" + ecs.AccountID + ":role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService",
-						"CreationTime": awsTime(t.CreatedAt), "SuspendedState": map[string]bool{"DynamicScalingInSuspended": false, "DynamicScalingOutSuspended": false, "ScheduledScalingSuspended": false}})
+					m := awsshape.ScalableTarget(t, cliTime)
+					delete(m, "ScalableTargetARN") // as the CLI prints it
+					out = append(out, m)
 				}
 				return Result{Output: map[string]any{"ScalableTargets": out}}, nil
 			},
@@ -95,13 +94,7 @@ func autoscalingCommands() []Command {
 					if (a.Has("resource-id") && p.ResourceID != a.Str("resource-id")) || (len(names) > 0 && !names[p.PolicyName]) {
 						continue
 					}
-					out = append(out, map[string]any{"PolicyARN": p.PolicyARN, "PolicyName": p.PolicyName, "ServiceNamespace": "ecs",
-						"ResourceId": p.ResourceID, "ScalableDimension": "ecs:service:DesiredCount", "PolicyType": "TargetTrackingScaling",
-						"TargetTrackingScalingPolicyConfiguration": map[string]any{"TargetValue": p.TargetValue,
-							"PredefinedMetricSpecification": map[string]string{"PredefinedMetricType": p.MetricType},
-							"ScaleOutCooldown":              int(p.ScaleOutCooldown.Seconds()), "ScaleInCooldown": int(p.ScaleInCooldown.Seconds()),
-							"DisableScaleIn": p.DisableScaleIn},
-						"Alarms": alarmsJSON(p)})
+					out = append(out, awsshape.ScalingPolicy(p, cliTime, nil))
 				}
 				return Result{Output: map[string]any{"ScalingPolicies": out}}, nil
 			},
@@ -115,10 +108,7 @@ func autoscalingCommands() []Command {
 					if a.Has("max-items") && len(out) >= int(a.Int("max-items")) {
 						break
 					}
-					out = append(out, map[string]any{"ActivityId": act.ActivityID, "ServiceNamespace": "ecs", "ResourceId": act.ResourceID,
-						"ScalableDimension": "ecs:service:DesiredCount", "Description": act.Description, "Cause": act.Cause,
-						"StartTime": awsTime(act.StartTime), "EndTime": awsTime(act.EndTime), "StatusCode": act.StatusCode,
-						"StatusMessage": "Successfully set desired count to " + strings.TrimSuffix(strings.TrimPrefix(act.Description, "Setting desired count to "), ".") + ". Change successfully fulfilled by ecs."})
+					out = append(out, awsshape.ScalingActivity(act, cliTime))
 				}
 				return Result{Output: map[string]any{"ScalingActivities": out}}, nil
 			},
@@ -126,13 +116,7 @@ func autoscalingCommands() []Command {
 	}
 }
 
-func alarmsJSON(p *ecs.ScalingPolicy) []any {
-	out := []any{}
-	for _, n := range p.Alarms {
-		out = append(out, map[string]string{"AlarmName": n, "AlarmARN": "arn:aws:cloudwatch:" + ecs.Region + ":" + ecs.AccountID + ":alarm:" + n})
-	}
-	return out
-}
+func alarmsJSON(p *ecs.ScalingPolicy) []any { return awsshape.Alarms(p) }
 
 func asPutScalingPolicy(ctx *Ctx, a Args) (Result, error) {
 	in := ecs.PolicyInput{PolicyName: a.Str("policy-name"), ResourceID: a.Str("resource-id"), PolicyType: a.Str("policy-type")}
