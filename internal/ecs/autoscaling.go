@@ -127,7 +127,7 @@ type ScalingPolicy struct {
 	PolicyType string
 	Step       map[string]any
 	highStreak int
-	lowStreak        int
+	lowStreak  int
 }
 
 // ScalingActivity is a describe-scaling-activities entry.
