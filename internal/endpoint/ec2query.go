@@ -26,6 +26,10 @@ const ec2NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 // EC2Operations are the EC2 actions the endpoint serves.
 var EC2Operations = []string{"RunInstances", "DescribeInstances", "StartInstances", "StopInstances", "TerminateInstances", "DescribeInstanceTypes"}
 
+// MaxInstances caps the instances not yet terminated that the endpoint
+// keeps (a shared endpoint must not be asked for a million).
+const MaxInstances = 200
+
 // isQueryRequest reports whether r is an EC2 Query request: a form POST (or
 // a GET with Action) to the root path.
 func isQueryRequest(r *http.Request) bool {
@@ -268,7 +272,17 @@ func (s *Server) ec2Op(e *ec2.Service, action string, f url.Values, c *call) (an
 				tags = append(tags, ec2.Tag{Key: k[0], Value: f.Get(q + ".Value")})
 			}
 		}
-		// EC2 launches MaxCount when capacity allows; the simulator always has it.
+		live := 0
+		for _, inst := range e.Instances() {
+			if inst.State != ec2.StateTerminated {
+				live++
+			}
+		}
+		if live+minC > MaxInstances {
+			return nil, ec2Err("InstanceLimitExceeded", "You have requested more instances (%d) than your current instance limit of %d allows (the cloudlab endpoint's cap on instances not terminated).", live+minC, MaxInstances)
+		}
+		// EC2 launches up to MaxCount as capacity allows; here the cap.
+		maxC = min(maxC, MaxInstances-live)
 		insts, err := e.RunInstances(ec2.RunInput{ImageID: f.Get("ImageId"), InstanceType: f.Get("InstanceType"), Count: maxC,
 			AZ: f.Get("Placement.AvailabilityZone"), UserData: f.Get("UserData"), Tags: tags})
 		if err != nil {

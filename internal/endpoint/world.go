@@ -80,9 +80,7 @@ func (w *World) advance() {
 	k := w.acct.Kernel
 	t := w.target()
 	if t < k.Now() {
-		// `clock advance` ran the simulation ahead: the wall clock
-		// continues from there.
-		w.offset += k.Now() - t
+		w.catchUp()
 		return
 	}
 	if err := k.RunUntil(t); err != nil {
@@ -93,12 +91,20 @@ func (w *World) advance() {
 // Do runs fn on the account, under the world's lock, after advancing the
 // simulation to the wall clock. fn must not block.
 func (w *World) Do(fn func(a *cloud.Account) error) error {
+	defer w.poke()
 	w.mu.Lock()
+	defer w.mu.Unlock() // a panic in fn (recovered by ServeHTTP) must not keep the lock
 	w.advance()
-	err := fn(w.acct)
-	w.mu.Unlock()
-	w.poke()
-	return err
+	defer w.catchUp()
+	return fn(w.acct)
+}
+
+// catchUp makes the wall clock continue from where a command (`clock
+// advance`) left the simulation. Caller holds mu.
+func (w *World) catchUp() {
+	if t, now := w.target(), w.acct.Kernel.Now(); now > t {
+		w.offset += now - t
+	}
 }
 
 // Shell runs a lab shell line (load, traffic, clock, report, explain, or an
