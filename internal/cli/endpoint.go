@@ -83,7 +83,7 @@ aws application-autoscaling), their clock following the wall clock times
 					}
 				}
 				cfg.OnStart = func(a string, _ *invoker.Invoker) {
-					fmt.Fprintf(out, "cloudlab endpoint on http://%s (Ctrl-C to stop)\n  aws --endpoint-url http://%s lambda list-functions\n", a, a)
+					fmt.Fprintf(out, "cloudlab endpoint on http://%s (Ctrl-C to stop; ECS, EC2 and auto scaling at --speed %g)\n  aws --endpoint-url http://%s lambda list-functions\n  aws --endpoint-url http://%s ecs list-clusters\n", a, speed, a, a)
 				}
 				err := endpoint.Run(ctx, cfg)
 				close(reqs)
@@ -102,8 +102,17 @@ aws application-autoscaling), their clock following the wall clock times
 				default:
 				}
 			}
+			var world *endpoint.World
+			cfg.OnWorld = func(w *endpoint.World) { world = w }
 			cfg.OnStart = func(a string, iv *invoker.Invoker) {
-				m := endpointui.New(a, func() endpointui.Snapshot { return endpointui.Take(iv) }, reqs)
+				m := endpointui.New(a, func() endpointui.Snapshot {
+					s := endpointui.Take(iv)
+					s.ECS = endpointui.TakeWorld(world)
+					return s
+				}, reqs).WithPrompt(func(line string) (string, error) {
+					res, err := world.Shell(line)
+					return res.String(), err
+				})
 				prog = tea.NewProgram(m, tea.WithAltScreen(), tea.WithInput(cmd.InOrStdin()), tea.WithOutput(out))
 				close(started)
 			}
