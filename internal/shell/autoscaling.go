@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"encoding/json"
 	"fmt"
 	"github.com/cloudlab/cloudlab/internal/awsshape"
 	"strconv"
@@ -76,7 +77,8 @@ func autoscalingCommands() []Command {
 			Summary: "Create a target-tracking policy (ECSServiceAverageCPUUtilization or ...MemoryUtilization)",
 			Options: []OptSpec{nsOpt(), dimOpt(true), ridOpt(true),
 				{Name: "policy-name", Required: true, Help: "Policy name."},
-				{Name: "policy-type", Enum: []string{"TargetTrackingScaling", "StepScaling"}, Default: "StepScaling", Help: "TargetTrackingScaling (the simulated type)."},
+				{Name: "policy-type", Enum: []string{"TargetTrackingScaling", "StepScaling"}, Default: "StepScaling", Help: "TargetTrackingScaling (acts on the simulated metrics) or StepScaling (recorded)."},
+				{Name: "step-scaling-policy-configuration", Help: "JSON: AdjustmentType, StepAdjustments, Cooldown (recorded; a step policy acts only when a CloudWatch alarm invokes it, and the simulator has none)."},
 				{Name: "target-tracking-scaling-policy-configuration", Help: "JSON or shorthand: TargetValue=50,PredefinedMetricSpecification={PredefinedMetricType=ECSServiceAverageCPUUtilization},ScaleOutCooldown=300,ScaleInCooldown=300."},
 			},
 			Run: asPutScalingPolicy,
@@ -123,8 +125,22 @@ func asPutScalingPolicy(ctx *Ctx, a Args) (Result, error) {
 	if in.PolicyType == "" {
 		in.PolicyType = "StepScaling"
 	}
+	if in.PolicyType == "StepScaling" {
+		// Recorded (and described) as AWS does; it acts only when a
+		// CloudWatch alarm invokes it, and the simulator has no alarms.
+		if a.Has("step-scaling-policy-configuration") {
+			if err := json.Unmarshal([]byte(a.Str("step-scaling-policy-configuration")), &in.Step); err != nil {
+				return Result{}, usagef("Error parsing parameter '--step-scaling-policy-configuration': Invalid JSON: %v", err)
+			}
+		}
+		p, err := ctx.Acct.ECS.PutScalingPolicy(in)
+		if err != nil {
+			return Result{}, err
+		}
+		return Result{Output: map[string]any{"PolicyARN": p.PolicyARN, "Alarms": alarmsJSON(p)}}, nil
+	}
 	if in.PolicyType != "TargetTrackingScaling" {
-		return Result{}, &AWSError{Code: "ValidationException", Message: "The simulator implements TargetTrackingScaling policies; use --policy-type TargetTrackingScaling.", StatusCode: 400}
+		return Result{}, &AWSError{Code: "ValidationException", Message: "The simulator implements TargetTrackingScaling and StepScaling policies.", StatusCode: 400}
 	}
 	if !a.Has("target-tracking-scaling-policy-configuration") {
 		return Result{}, &AWSError{Code: "ValidationException", Message: "TargetTrackingScalingPolicyConfiguration is required for a policy of type TargetTrackingScaling.", StatusCode: 400}
