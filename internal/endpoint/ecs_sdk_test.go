@@ -258,6 +258,14 @@ func TestECSWalkThroughWithTheSDK(t *testing.T) {
 	}
 	must(e.aas.DeleteScalingPolicy(c, &aas.DeleteScalingPolicyInput{PolicyName: aws.String("cpu50"), ServiceNamespace: aastypes.ServiceNamespaceEcs,
 		ResourceId: aws.String(rid), ScalableDimension: aastypes.ScalableDimensionECSServiceDesiredCount}))
+	// The lab verbs see the same account: explain the service's last
+	// placement, report the cluster.
+	if res, err := e.w.Shell("explain --cluster lab --service web"); err != nil || !strings.Contains(res.String(), "candidate") {
+		t.Fatalf("explain: %v %s", err, res.String())
+	}
+	if res, err := e.w.Shell("report"); err != nil || !strings.Contains(res.String(), "web") {
+		t.Fatalf("report: %v %s", err, res.String())
+	}
 	// The lab shell sees the same service.
 	res, err := e.w.Shell("aws ecs describe-services --cluster lab --services web")
 	if err != nil || !strings.Contains(res.String(), td2) {

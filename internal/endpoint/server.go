@@ -5,8 +5,13 @@
 // Protocols: the Lambda REST API (version 2015-03-31 and its later paths;
 // https://docs.aws.amazon.com/lambda/latest/api/welcome.html) in
 // restjson.go, and the subset of the CloudWatch Logs JSON 1.1 API that
-// `aws logs tail` uses (X-Amz-Target Logs_20140328.*) in logs.go. Errors are
-// mapped at this edge to AWS's shapes so SDKs raise their typed exceptions.
+// `aws logs tail` uses (X-Amz-Target Logs_20140328.*) in logs.go. Beside
+// them, a simulated account (World, world.go) whose clock follows the wall
+// clock times a speed answers Amazon ECS and Application Auto Scaling over
+// JSON 1.1 (ecs.go, autoscaling.go) and EC2 over the Query protocol
+// (ec2query.go), through the same internal/ecs and internal/ec2 calls as the
+// lab shell. Errors are mapped at this edge to AWS's shapes so SDKs raise
+// their typed exceptions.
 package endpoint
 
 import (
