@@ -27,6 +27,7 @@ func newEndpointCmd() *cobra.Command {
 		grace           time.Duration
 		maxEnvs, maxFns int
 		watch           bool
+		speed           float64
 	)
 	cmd := &cobra.Command{
 		Use:   "endpoint",
@@ -36,14 +37,21 @@ func newEndpointCmd() *cobra.Command {
 handler (provided.al2023 bootstrap, python3.x, nodejs*.x) and watch real
 execution environments start cold, stay warm, scale out, throttle and expire
 under the same Lambda policy as the simulator. Logs are readable with
-aws logs tail /aws/lambda/NAME. See docs/endpoint.md.`,
+aws logs tail /aws/lambda/NAME. The simulated ECS cluster, EC2 fleet and
+Application Auto Scaling answer on the same port (aws ecs, aws ec2,
+aws application-autoscaling), their clock following the wall clock times
+--speed. See docs/endpoint.md.`,
 		Example: `  cloudlab endpoint
   cloudlab endpoint --watch --keep-alive 2m
+  cloudlab endpoint --watch --speed 60
   aws --endpoint-url http://127.0.0.1:4566 lambda list-functions`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if keepAlive < time.Second || keepAlive > 24*time.Hour {
 				return usagef("--keep-alive must be between 1s and 24h, got %v", keepAlive)
+			}
+			if !(speed > 0 && speed <= endpoint.MaxSpeed) {
+				return usagef("--speed must be above 0 and at most %d, got %v", endpoint.MaxSpeed, speed)
 			}
 			if accessKey == "" && !endpoint.IsLoopback(addr) {
 				return &UsageError{endpoint.ErrNeedsAccessKey}
@@ -58,7 +66,7 @@ aws logs tail /aws/lambda/NAME. See docs/endpoint.md.`,
 			defer stop()
 			out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			cfg := endpoint.Config{Addr: addr, Base: base, KeepAlive: keepAlive, AccessKey: accessKey,
-				MaxEnvironments: maxEnvs, MaxFunctions: maxFns, Grace: grace}
+				MaxEnvironments: maxEnvs, MaxFunctions: maxFns, Grace: grace, Speed: speed}
 			if !watch {
 				reqs := make(chan string, 1024)
 				done := make(chan struct{})
@@ -75,7 +83,7 @@ aws logs tail /aws/lambda/NAME. See docs/endpoint.md.`,
 					}
 				}
 				cfg.OnStart = func(a string, _ *invoker.Invoker) {
-					fmt.Fprintf(out, "cloudlab endpoint on http://%s (Ctrl-C to stop)\n  aws --endpoint-url http://%s lambda list-functions\n", a, a)
+					fmt.Fprintf(out, "cloudlab endpoint on http://%s (Ctrl-C to stop; ECS, EC2 and auto scaling at --speed %g)\n  aws --endpoint-url http://%s lambda list-functions\n  aws --endpoint-url http://%s ecs list-clusters\n", a, speed, a, a)
 				}
 				err := endpoint.Run(ctx, cfg)
 				close(reqs)
@@ -94,8 +102,17 @@ aws logs tail /aws/lambda/NAME. See docs/endpoint.md.`,
 				default:
 				}
 			}
+			var world *endpoint.World
+			cfg.OnWorld = func(w *endpoint.World) { world = w }
 			cfg.OnStart = func(a string, iv *invoker.Invoker) {
-				m := endpointui.New(a, func() endpointui.Snapshot { return endpointui.Take(iv) }, reqs)
+				m := endpointui.New(a, func() endpointui.Snapshot {
+					s := endpointui.Take(iv)
+					s.ECS = endpointui.TakeWorld(world)
+					return s
+				}, reqs).WithPrompt(func(line string) (string, error) {
+					res, err := world.Shell(line)
+					return res.String(), err
+				})
 				prog = tea.NewProgram(m, tea.WithAltScreen(), tea.WithInput(cmd.InOrStdin()), tea.WithOutput(out))
 				close(started)
 			}
@@ -126,6 +143,7 @@ aws logs tail /aws/lambda/NAME. See docs/endpoint.md.`,
 	f.StringVar(&accessKey, "access-key", "", "verify every request's SigV4 signature with this `ID:SECRET` key")
 	f.IntVar(&maxEnvs, "max-environments", 400, "cap on live environments (processes); beyond it invocations are throttled")
 	f.IntVar(&maxFns, "max-functions", 100, "cap on functions")
+	f.Float64Var(&speed, "speed", 1, "simulated seconds per wall second for ECS, EC2 and auto scaling (60: a minute per second)")
 	f.DurationVar(&grace, "grace", 10*time.Second, "at shutdown, how long running invocations may finish")
 	cmd.AddCommand(newEndpointPackageCmd())
 	return cmd

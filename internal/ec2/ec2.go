@@ -58,6 +58,7 @@ type Instance struct {
 	BootIPs       []string // the public address of each boot, in order
 	Root          RootVolume
 	boots         int
+	Tags          []Tag // TagSpecifications for the instance
 	LaunchedAt    time.Duration
 	RunningAt     time.Duration // start of the current running period; -1 when not running
 	StoppedAt     time.Duration // end of the last running period; -1 while running or never run
@@ -138,7 +139,11 @@ type RunInput struct {
 	// RootEbs are the Ebs fields of the root device's block device mapping
 	// (VolumeSize, VolumeType, DeleteOnTermination); nil for the defaults.
 	RootEbs map[string]string
+	Tags    []Tag // tags for each instance (TagSpecifications, ResourceType instance)
 }
+
+// Tag is an EC2 tag.
+type Tag struct{ Key, Value string }
 
 var clusterRE = regexp.MustCompile(`ECS_CLUSTER\s*=\s*["']?([A-Za-z0-9_-]{1,255})`)
 
@@ -228,6 +233,7 @@ func (s *Service) RunInstances(in RunInput) ([]*Instance, error) {
 			State:         StatePending,
 			UserData:      ud,
 			ECSCluster:    cluster,
+			Tags:          append([]Tag(nil), in.Tags...),
 			PrivateIP:     fmt.Sprintf("10.0.%d.%d", (s.ipSeq/250)%250, s.ipSeq%250+4),
 			LaunchedAt:    s.k.Now(),
 			RunningAt:     -1,

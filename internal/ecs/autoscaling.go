@@ -120,8 +120,14 @@ type ScalingPolicy struct {
 	ScaleInCooldown  time.Duration
 	DisableScaleIn   bool
 	Alarms           []string
-	highStreak       int
-	lowStreak        int
+	// PolicyType is TargetTrackingScaling or StepScaling. A step policy is
+	// recorded with its configuration (Step, the API's
+	// StepScalingPolicyConfiguration) and acts only when a CloudWatch alarm
+	// invokes it; the simulator has no alarms API, so it never acts.
+	PolicyType string
+	Step       map[string]any
+	highStreak int
+	lowStreak  int
 }
 
 // ScalingActivity is a describe-scaling-activities entry.
@@ -206,6 +212,7 @@ type PolicyInput struct {
 	ScaleOutCooldown *int
 	ScaleInCooldown  *int
 	DisableScaleIn   bool
+	Step             map[string]any // StepScaling's configuration
 }
 
 // PutScalingPolicy creates or replaces a target-tracking policy.
@@ -213,8 +220,11 @@ func (s *Sim) PutScalingPolicy(in PolicyInput) (*ScalingPolicy, error) {
 	if in.PolicyName == "" {
 		return nil, &NotFound{"ValidationException", "PolicyName is required."}
 	}
+	if in.PolicyType == "StepScaling" {
+		return s.putStepPolicy(in)
+	}
 	if in.PolicyType != "" && in.PolicyType != "TargetTrackingScaling" {
-		return nil, &NotFound{"ValidationException", fmt.Sprintf("Unsupported policy type %q: the simulator supports TargetTrackingScaling.", in.PolicyType)}
+		return nil, &NotFound{"ValidationException", fmt.Sprintf("Unsupported policy type %q: the simulator supports TargetTrackingScaling and StepScaling.", in.PolicyType)}
 	}
 	var t *ScalableTarget
 	for _, x := range s.targets {
@@ -231,7 +241,7 @@ func (s *Sim) PutScalingPolicy(in PolicyInput) (*ScalingPolicy, error) {
 	if in.TargetValue <= 0 || in.TargetValue > 100 || math.IsNaN(in.TargetValue) {
 		return nil, &NotFound{"ValidationException", "TargetValue must be greater than 0 and at most 100 for a utilization metric."}
 	}
-	p := &ScalingPolicy{PolicyName: in.PolicyName, ResourceID: in.ResourceID, TargetValue: in.TargetValue, MetricType: in.MetricType,
+	p := &ScalingPolicy{PolicyName: in.PolicyName, PolicyType: "TargetTrackingScaling", ResourceID: in.ResourceID, TargetValue: in.TargetValue, MetricType: in.MetricType,
 		ScaleOutCooldown: 300 * time.Second, ScaleInCooldown: 300 * time.Second, DisableScaleIn: in.DisableScaleIn}
 	if in.ScaleOutCooldown != nil {
 		p.ScaleOutCooldown = time.Duration(*in.ScaleOutCooldown) * time.Second
@@ -347,6 +357,9 @@ func TargetTrackingDesired(running int, metric, target float64, minCap, maxCap i
 }
 
 func (s *Sim) evaluate(p *ScalingPolicy) {
+	if p.PolicyType == "StepScaling" {
+		return // acts only when an alarm invokes it
+	}
 	sv, err := s.svcFromResourceID(p.ResourceID)
 	if err != nil {
 		return

@@ -174,6 +174,8 @@ type Sim struct {
 	activities []*ScalingActivity
 	ticking    bool
 	seq        int
+
+	tags map[string][]Tag // resource tags other than clusters' (tags.go)
 }
 
 // New returns an ECS service on kernel k, registering instances launched
@@ -231,6 +233,10 @@ type Cluster struct {
 	CreatedAt time.Duration
 	Tags      []Tag
 	Settings  []ClusterSetting // containerInsights (always listed)
+	// CapacityProviders and DefaultCapacityProviderStrategy are recorded
+	// (PutClusterCapacityProviders); placement does not use them.
+	CapacityProviders               []string
+	DefaultCapacityProviderStrategy []CapacityProviderItem
 
 	instances []*ContainerInstance // registration order
 	tasks     []*Task              // every task ever started (stopped ones too)

@@ -28,16 +28,19 @@ type ClusterSnapshot struct {
 
 // InstanceSnapshot is one container instance.
 type InstanceSnapshot struct {
-	Arn              string         `json:"containerInstanceArn"`
-	EC2InstanceID    string         `json:"ec2InstanceId"`
-	InstanceType     string         `json:"instanceType"`
-	AZ               string         `json:"availabilityZone"`
-	Status           string         `json:"status"`
-	RegisteredCPU    int            `json:"registeredCpu"`
-	RegisteredMemory int            `json:"registeredMemory"`
-	UsedCPU          int            `json:"usedCpu"`
-	UsedMemory       int            `json:"usedMemory"`
-	Tasks            []TaskSnapshot `json:"tasks"`
+	Arn              string `json:"containerInstanceArn"`
+	EC2InstanceID    string `json:"ec2InstanceId"`
+	InstanceType     string `json:"instanceType"`
+	AZ               string `json:"availabilityZone"`
+	Status           string `json:"status"`
+	RegisteredCPU    int    `json:"registeredCpu"`
+	RegisteredMemory int    `json:"registeredMemory"`
+	UsedCPU          int    `json:"usedCpu"`
+	UsedMemory       int    `json:"usedMemory"`
+	// ENIUsed of ENILimit: awsvpc tasks holding a network interface.
+	ENIUsed  int            `json:"eniUsed"`
+	ENILimit int            `json:"eniLimit"`
+	Tasks    []TaskSnapshot `json:"tasks"`
 }
 
 // TaskSnapshot is one task.
@@ -99,7 +102,8 @@ func (s *Sim) Snapshot() Snapshot {
 			}
 			is := InstanceSnapshot{Arn: ci.Arn, EC2InstanceID: ci.EC2.ID, InstanceType: ci.EC2.Type.Name, AZ: ci.EC2.AZ,
 				Status: ci.Status, RegisteredCPU: ci.RegisteredCPU, RegisteredMemory: ci.RegisteredMemory,
-				UsedCPU: ci.RegisteredCPU - ci.Cand.RemainingCPU, UsedMemory: ci.RegisteredMemory - ci.Cand.RemainingMemory}
+				UsedCPU: ci.RegisteredCPU - ci.Cand.RemainingCPU, UsedMemory: ci.RegisteredMemory - ci.Cand.RemainingMemory,
+				ENIUsed: ci.Cand.ENILimit - ci.Cand.RemainingENI, ENILimit: ci.Cand.ENILimit}
 			for _, t := range ci.Tasks() {
 				is.Tasks = append(is.Tasks, snapTask(t))
 			}

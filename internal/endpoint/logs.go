@@ -197,10 +197,16 @@ func (s *Server) serveLogs(w http.ResponseWriter, r *http.Request, c *call, op s
 }
 
 func writeJSON11(w http.ResponseWriter, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		writeError(w, &apiError{Status: 500, Code: "InternalFailure", Message: "could not encode the response", JSON11: true})
+		return
+	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	w.Header().Set("X-Amzn-RequestId", newRequestID())
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(http.StatusOK)
-	_ = json.NewEncoder(w).Encode(v)
+	_, _ = w.Write(b)
 }
 
 func containsStr(s []string, v string) bool {

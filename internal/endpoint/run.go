@@ -2,6 +2,8 @@ package endpoint
 
 import (
 	"context"
+	crand "crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -30,6 +32,14 @@ type Config struct {
 	OnRequest       func(RequestLog)
 	// OnStart is called once the server listens.
 	OnStart func(addr string, iv *invoker.Invoker)
+	// Speed is how many simulated seconds pass per wall second for ECS,
+	// EC2 and Application Auto Scaling (default 1). Lambda runs real
+	// processes and follows the wall clock itself.
+	Speed float64
+	// Seed seeds the simulated account (0: a random seed).
+	Seed uint64
+	// OnWorld, if set, is called with the simulated account before OnStart.
+	OnWorld func(w *World)
 }
 
 // ErrNeedsAccessKey is returned when a non-loopback address has no key.
@@ -82,8 +92,19 @@ func Run(ctx context.Context, cfg Config) error {
 		os.RemoveAll(dir)
 		return err
 	}
+	seed := cfg.Seed
+	if seed == 0 {
+		var b [8]byte
+		_, _ = crand.Read(b[:])
+		seed = binary.LittleEndian.Uint64(b[:])
+	}
+	world := NewWorld(WorldOptions{Seed: seed, Speed: cfg.Speed})
+	defer world.Close()
+	if cfg.OnWorld != nil {
+		cfg.OnWorld(world)
+	}
 	srv := &http.Server{
-		Handler:           New(Options{Invoker: iv, AccessKey: id, SecretKey: secret, OnRequest: cfg.OnRequest}),
+		Handler:           New(Options{Invoker: iv, World: world, AccessKey: id, SecretKey: secret, OnRequest: cfg.OnRequest}),
 		ReadHeaderTimeout: 30 * time.Second,
 		// No ReadTimeout or WriteTimeout: a synchronous invoke may run for
 		// the 900 s maximum, and a read deadline would cancel its context.

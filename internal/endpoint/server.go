@@ -5,8 +5,13 @@
 // Protocols: the Lambda REST API (version 2015-03-31 and its later paths;
 // https://docs.aws.amazon.com/lambda/latest/api/welcome.html) in
 // restjson.go, and the subset of the CloudWatch Logs JSON 1.1 API that
-// `aws logs tail` uses (X-Amz-Target Logs_20140328.*) in logs.go. Errors are
-// mapped at this edge to AWS's shapes so SDKs raise their typed exceptions.
+// `aws logs tail` uses (X-Amz-Target Logs_20140328.*) in logs.go. Beside
+// them, a simulated account (World, world.go) whose clock follows the wall
+// clock times a speed answers Amazon ECS and Application Auto Scaling over
+// JSON 1.1 (ecs.go, autoscaling.go) and EC2 over the Query protocol
+// (ec2query.go), through the same internal/ecs and internal/ec2 calls as the
+// lab shell. Errors are mapped at this edge to AWS's shapes so SDKs raise
+// their typed exceptions.
 package endpoint
 
 import (
@@ -17,6 +22,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,6 +48,9 @@ type Options struct {
 	AccessKey, SecretKey string
 	// OnRequest, if set, gets one record per request (it must not block).
 	OnRequest func(RequestLog)
+	// World, if set, is the simulated account behind the ECS, EC2 and
+	// Application Auto Scaling APIs (without it they are not served).
+	World *World
 }
 
 // RequestLog describes one handled request.
@@ -59,6 +68,7 @@ type RequestLog struct {
 // Server is the endpoint's HTTP handler.
 type Server struct {
 	iv        *invoker.Invoker
+	world     *World
 	opt       Options
 	bigUpload chan struct{} // bounds the large request bodies held at once
 	inFlight  chan struct{} // bounds the requests served at once
@@ -70,7 +80,7 @@ const maxInFlight = 2048
 
 // New returns a Server.
 func New(opt Options) *Server {
-	return &Server{iv: opt.Invoker, opt: opt, bigUpload: make(chan struct{}, 2), inFlight: make(chan struct{}, maxInFlight)}
+	return &Server{iv: opt.Invoker, world: opt.World, opt: opt, bigUpload: make(chan struct{}, 2), inFlight: make(chan struct{}, maxInFlight)}
 }
 
 // IsLoopback reports whether a listen address is on the loopback interface
@@ -93,8 +103,11 @@ type apiError struct {
 	Code    string
 	Message string
 	Reason  string
-	// JSON11 marks a CloudWatch Logs (JSON 1.1) error: {"__type","message"}.
+	// JSON11 marks a JSON 1.1 error (CloudWatch Logs, ECS, Application
+	// Auto Scaling): {"__type","message"}.
 	JSON11 bool
+	// XML marks an EC2 Query error: <Response><Errors><Error>...
+	XML bool
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
@@ -121,6 +134,10 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	h := w.Header()
 	h.Set("X-Amzn-ErrorType", e.Code)
 	h.Set("X-Amzn-RequestId", newRequestID())
+	if e.XML {
+		writeXMLError(w, e)
+		return
+	}
 	if e.JSON11 {
 		h.Set("Content-Type", "application/x-amz-json-1.1")
 		w.WriteHeader(e.Status)
@@ -196,12 +213,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	target := r.Header.Get("X-Amz-Target")
 	isLogs := strings.HasPrefix(target, "Logs_20140328.")
+	isECS := strings.HasPrefix(target, ecsPrefix)
+	isAAS := strings.HasPrefix(target, aasPrefix)
+	isEC2 := target == "" && isQueryRequest(r)
+	isJSON11 := isLogs || isECS || isAAS
 	select {
 	case s.inFlight <- struct{}{}:
 		defer func() { <-s.inFlight }()
 	default:
 		c.op = "?"
-		writeError(sw, &apiError{Status: 429, Code: "TooManyRequestsException", Message: "Rate exceeded", Reason: "CallerRateLimitExceeded", JSON11: isLogs})
+		writeError(sw, &apiError{Status: 429, Code: "TooManyRequestsException", Message: "Rate exceeded", Reason: "CallerRateLimitExceeded", JSON11: isJSON11, XML: isEC2})
 		return
 	}
 	limit := int64(maxOtherRequest)
@@ -214,7 +235,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.ContentLength > limit {
 		c.op = "?"
-		writeError(sw, tooLarge(r, limit))
+		writeError(sw, tooLargeFor(r, limit, isJSON11, isEC2))
 		return
 	}
 	if limit > maxInvokeRequest {
@@ -233,28 +254,56 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	_ = rc.SetReadDeadline(time.Time{})
 	if err != nil {
-		writeError(sw, &apiError{Status: 400, Code: "InvalidRequestContentException", Message: "Could not read the request body."})
+		writeError(sw, &apiError{Status: 400, Code: "InvalidRequestContentException", Message: "Could not read the request body.", JSON11: isJSON11, XML: isEC2})
 		return
 	}
 	if int64(len(body)) > limit {
-		writeError(sw, tooLarge(r, limit))
+		writeError(sw, tooLargeFor(r, limit, isJSON11, isEC2))
 		return
 	}
 	c.body = body
 	if s.opt.AccessKey != "" {
 		if e := verifySigV4(r, body, s.opt.AccessKey, s.opt.SecretKey, time.Now()); e != nil {
-			e.JSON11 = isLogs
+			e.JSON11, e.XML = isJSON11, isEC2
 			c.op = "Auth"
 			writeError(sw, e)
 			return
 		}
 	}
-	if isLogs {
+	switch {
+	case isLogs:
 		s.serveLogs(sw, r, c, strings.TrimPrefix(target, "Logs_20140328."))
+		return
+	case (isECS || isAAS || isEC2) && s.world == nil:
+		c.op = "?"
+		writeError(sw, &apiError{Status: 400, Code: "UnknownOperationException", Message: "This endpoint serves Lambda and CloudWatch Logs only.", JSON11: !isEC2, XML: isEC2})
+		return
+	case isECS:
+		s.serveECS(sw, r, c, strings.TrimPrefix(target, ecsPrefix))
+		return
+	case isAAS:
+		s.serveAAS(sw, r, c, strings.TrimPrefix(target, aasPrefix))
+		return
+	case isEC2:
+		s.serveEC2(sw, r, c)
+		return
+	case target != "":
+		c.op = "?"
+		writeError(sw, &apiError{Status: 400, Code: "UnknownOperationException", Message: "Unknown X-Amz-Target " + strconvQuote(Sanitize(trunc(target, 80))) + ": the cloudlab endpoint serves Logs_20140328.*, AmazonEC2ContainerServiceV20141113.* and AnyScaleFrontendService.* (see docs/endpoint.md).", JSON11: true})
 		return
 	}
 	s.serveLambda(sw, r, c)
 }
+
+// tooLargeFor is the body-too-large error in the request's protocol.
+func tooLargeFor(r *http.Request, limit int64, json11, xml bool) *apiError {
+	if json11 || xml {
+		return &apiError{Status: 413, Code: "RequestEntityTooLargeException", Message: fmt.Sprintf("Request must be smaller than %d bytes.", limit), JSON11: json11, XML: xml}
+	}
+	return tooLarge(r, limit)
+}
+
+func strconvQuote(s string) string { return strconv.Quote(s) }
 
 func tooLarge(r *http.Request, limit int64) *apiError {
 	op := "the"

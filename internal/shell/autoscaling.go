@@ -1,9 +1,10 @@
 package shell
 
 import (
+	"encoding/json"
 	"fmt"
+	"github.com/cloudlab/cloudlab/internal/awsshape"
 	"strconv"
-	"strings"
 
 	"github.com/cloudlab/cloudlab/internal/ecs"
 )
@@ -64,10 +65,9 @@ func autoscalingCommands() []Command {
 					if len(want) > 0 && !want[t.ResourceID] {
 						continue
 					}
-					out = append(out, map[string]any{"ServiceNamespace": t.ServiceNamespace, "ResourceId": t.ResourceID,
-						"ScalableDimension": t.ScalableDimension, "MinCapacity": t.MinCapacity, "MaxCapacity": t.MaxCapacity,
-						"RoleARN":      "arn:aws:iam::" + ecs.AccountID + ":role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService",
-						"CreationTime": awsTime(t.CreatedAt), "SuspendedState": map[string]bool{"DynamicScalingInSuspended": false, "DynamicScalingOutSuspended": false, "ScheduledScalingSuspended": false}})
+					m := awsshape.ScalableTarget(t, cliTime)
+					delete(m, "ScalableTargetARN") // as the CLI prints it
+					out = append(out, m)
 				}
 				return Result{Output: map[string]any{"ScalableTargets": out}}, nil
 			},
@@ -77,7 +77,8 @@ func autoscalingCommands() []Command {
 			Summary: "Create a target-tracking policy (ECSServiceAverageCPUUtilization or ...MemoryUtilization)",
 			Options: []OptSpec{nsOpt(), dimOpt(true), ridOpt(true),
 				{Name: "policy-name", Required: true, Help: "Policy name."},
-				{Name: "policy-type", Enum: []string{"TargetTrackingScaling", "StepScaling"}, Default: "StepScaling", Help: "TargetTrackingScaling (the simulated type)."},
+				{Name: "policy-type", Enum: []string{"TargetTrackingScaling", "StepScaling"}, Default: "StepScaling", Help: "TargetTrackingScaling (acts on the simulated metrics) or StepScaling (recorded)."},
+				{Name: "step-scaling-policy-configuration", Help: "JSON: AdjustmentType, StepAdjustments, Cooldown (recorded; a step policy acts only when a CloudWatch alarm invokes it, and the simulator has none)."},
 				{Name: "target-tracking-scaling-policy-configuration", Help: "JSON or shorthand: TargetValue=50,PredefinedMetricSpecification={PredefinedMetricType=ECSServiceAverageCPUUtilization},ScaleOutCooldown=300,ScaleInCooldown=300."},
 			},
 			Run: asPutScalingPolicy,
@@ -95,13 +96,7 @@ func autoscalingCommands() []Command {
 					if (a.Has("resource-id") && p.ResourceID != a.Str("resource-id")) || (len(names) > 0 && !names[p.PolicyName]) {
 						continue
 					}
-					out = append(out, map[string]any{"PolicyARN": p.PolicyARN, "PolicyName": p.PolicyName, "ServiceNamespace": "ecs",
-						"ResourceId": p.ResourceID, "ScalableDimension": "ecs:service:DesiredCount", "PolicyType": "TargetTrackingScaling",
-						"TargetTrackingScalingPolicyConfiguration": map[string]any{"TargetValue": p.TargetValue,
-							"PredefinedMetricSpecification": map[string]string{"PredefinedMetricType": p.MetricType},
-							"ScaleOutCooldown":              int(p.ScaleOutCooldown.Seconds()), "ScaleInCooldown": int(p.ScaleInCooldown.Seconds()),
-							"DisableScaleIn": p.DisableScaleIn},
-						"Alarms": alarmsJSON(p)})
+					out = append(out, awsshape.ScalingPolicy(p, cliTime, nil))
 				}
 				return Result{Output: map[string]any{"ScalingPolicies": out}}, nil
 			},
@@ -115,10 +110,7 @@ func autoscalingCommands() []Command {
 					if a.Has("max-items") && len(out) >= int(a.Int("max-items")) {
 						break
 					}
-					out = append(out, map[string]any{"ActivityId": act.ActivityID, "ServiceNamespace": "ecs", "ResourceId": act.ResourceID,
-						"ScalableDimension": "ecs:service:DesiredCount", "Description": act.Description, "Cause": act.Cause,
-						"StartTime": awsTime(act.StartTime), "EndTime": awsTime(act.EndTime), "StatusCode": act.StatusCode,
-						"StatusMessage": "Successfully set desired count to " + strings.TrimSuffix(strings.TrimPrefix(act.Description, "Setting desired count to "), ".") + ". Change successfully fulfilled by ecs."})
+					out = append(out, awsshape.ScalingActivity(act, cliTime))
 				}
 				return Result{Output: map[string]any{"ScalingActivities": out}}, nil
 			},
@@ -126,21 +118,29 @@ func autoscalingCommands() []Command {
 	}
 }
 
-func alarmsJSON(p *ecs.ScalingPolicy) []any {
-	out := []any{}
-	for _, n := range p.Alarms {
-		out = append(out, map[string]string{"AlarmName": n, "AlarmARN": "arn:aws:cloudwatch:" + ecs.Region + ":" + ecs.AccountID + ":alarm:" + n})
-	}
-	return out
-}
+func alarmsJSON(p *ecs.ScalingPolicy) []any { return awsshape.Alarms(p) }
 
 func asPutScalingPolicy(ctx *Ctx, a Args) (Result, error) {
 	in := ecs.PolicyInput{PolicyName: a.Str("policy-name"), ResourceID: a.Str("resource-id"), PolicyType: a.Str("policy-type")}
 	if in.PolicyType == "" {
 		in.PolicyType = "StepScaling"
 	}
+	if in.PolicyType == "StepScaling" {
+		// Recorded (and described) as AWS does; it acts only when a
+		// CloudWatch alarm invokes it, and the simulator has no alarms.
+		if a.Has("step-scaling-policy-configuration") {
+			if err := json.Unmarshal([]byte(a.Str("step-scaling-policy-configuration")), &in.Step); err != nil {
+				return Result{}, usagef("Error parsing parameter '--step-scaling-policy-configuration': Invalid JSON: %v", err)
+			}
+		}
+		p, err := ctx.Acct.ECS.PutScalingPolicy(in)
+		if err != nil {
+			return Result{}, err
+		}
+		return Result{Output: map[string]any{"PolicyARN": p.PolicyARN, "Alarms": alarmsJSON(p)}}, nil
+	}
 	if in.PolicyType != "TargetTrackingScaling" {
-		return Result{}, &AWSError{Code: "ValidationException", Message: "The simulator implements TargetTrackingScaling policies; use --policy-type TargetTrackingScaling.", StatusCode: 400}
+		return Result{}, &AWSError{Code: "ValidationException", Message: "The simulator implements TargetTrackingScaling and StepScaling policies.", StatusCode: 400}
 	}
 	if !a.Has("target-tracking-scaling-policy-configuration") {
 		return Result{}, &AWSError{Code: "ValidationException", Message: "TargetTrackingScalingPolicyConfiguration is required for a policy of type TargetTrackingScaling.", StatusCode: 400}

@@ -201,51 +201,21 @@ func ec2DescribeInstances(ctx *Ctx, a Args) (Result, error) {
 }
 
 // ec2Filters parses Name=x,Values=a,b items (shorthand: every word after
-// Values= is a value).
+// Values= is a value); ec2.Match applies them.
 func ec2Filters(items []string) (func(*ec2.Instance) bool, error) {
-	type filter struct {
-		name   string
-		values []string
-	}
-	var fs []filter
+	var fs []ec2.Filter
 	for _, it := range items {
 		namePart, valPart, ok := strings.Cut(it, ",Values=")
 		name, hasName := strings.CutPrefix(namePart, "Name=")
 		if !ok || !hasName {
 			return nil, usagef("Error parsing parameter '--filters': expected Name=NAME,Values=V1,V2 (got '%s')", it)
 		}
-		switch name {
-		case "instance-state-name", "instance-type", "availability-zone", "instance-id":
-		default:
-			return nil, &AWSError{Code: "InvalidParameterValue", Message: fmt.Sprintf("The filter '%s' is invalid (the simulator supports instance-state-name, instance-type, availability-zone, instance-id)", name), StatusCode: 400}
+		if err := ec2.CheckFilter(name); err != nil {
+			return nil, err
 		}
-		fs = append(fs, filter{name, strings.Split(valPart, ",")})
+		fs = append(fs, ec2.Filter{Name: name, Values: strings.Split(valPart, ",")})
 	}
-	return func(inst *ec2.Instance) bool {
-		for _, f := range fs {
-			var v string
-			switch f.name {
-			case "instance-state-name":
-				v = inst.State
-			case "instance-type":
-				v = inst.Type.Name
-			case "availability-zone":
-				v = inst.AZ
-			case "instance-id":
-				v = inst.ID
-			}
-			match := false
-			for _, want := range f.values {
-				if want == v {
-					match = true
-				}
-			}
-			if !match {
-				return false
-			}
-		}
-		return true
-	}, nil
+	return func(inst *ec2.Instance) bool { return ec2.Match(inst, fs) }, nil
 }
 
 // rootEbsFrom reads --block-device-mappings: the simulator models the root

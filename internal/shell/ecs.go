@@ -359,33 +359,6 @@ func ecsCommands() []Command {
 	}
 }
 
-// clusterJSON is the API's Cluster object. Settings, tags and statistics
-// appear only when included (DescribeClusters --include; CreateCluster and
-// DeleteCluster return them).
-func clusterJSON(ctx *Ctx, c *ecs.Cluster, include ...string) map[string]any {
-	reg, run, pend, svcs := c.Counts()
-	m := map[string]any{
-		"clusterArn": c.Arn, "clusterName": c.Name, "status": c.Status,
-		"registeredContainerInstancesCount": reg, "runningTasksCount": run, "pendingTasksCount": pend,
-		"activeServicesCount": svcs, "capacityProviders": []any{}, "defaultCapacityProviderStrategy": []any{},
-	}
-	for _, inc := range include {
-		switch inc {
-		case "SETTINGS":
-			m["settings"] = c.Settings
-		case "TAGS":
-			tags := c.Tags
-			if tags == nil {
-				tags = []ecs.Tag{}
-			}
-			m["tags"] = tags
-		case "STATISTICS":
-			m["statistics"] = []any{}
-		}
-	}
-	return m
-}
-
 // tagsArg parses --tags key=K,value=V ... (or a JSON list).
 func tagsArg(a Args) ([]ecs.Tag, error) {
 	if !a.Has("tags") {

@@ -155,3 +155,22 @@ func TestCliInputJSONReportsEveryProblemAtOnce(t *testing.T) {
 		t.Errorf("%d problem lines, want 5:\n%s", n, msg)
 	}
 }
+
+// A step scaling policy is recorded and described, as the endpoint does.
+func TestStepScalingPolicyIsRecorded(t *testing.T) {
+	r := newECSShell(t, nil)
+	for _, line := range []string{
+		"aws ecs create-cluster --cluster-name lab",
+		"aws ecs register-task-definition --family web --requires-compatibilities FARGATE --network-mode awsvpc --cpu 256 --memory 512 --container-definitions '[{\"name\":\"web\",\"image\":\"nginx\"}]'",
+		"aws ecs create-service --cluster lab --service-name web --task-definition web --desired-count 1 --launch-type FARGATE --network-configuration awsvpcConfiguration={subnets=[subnet-1]}",
+		"aws application-autoscaling register-scalable-target --service-namespace ecs --resource-id service/lab/web --scalable-dimension ecs:service:DesiredCount --min-capacity 1 --max-capacity 3",
+		`aws application-autoscaling put-scaling-policy --service-namespace ecs --resource-id service/lab/web --scalable-dimension ecs:service:DesiredCount --policy-name step --policy-type StepScaling --step-scaling-policy-configuration '{"AdjustmentType":"ChangeInCapacity","StepAdjustments":[{"MetricIntervalLowerBound":0,"ScalingAdjustment":1}]}'`,
+	} {
+		r.ok(line)
+	}
+	out := r.ok("aws application-autoscaling describe-scaling-policies --service-namespace ecs")
+	pols := out["ScalingPolicies"].([]any)
+	if len(pols) != 1 || pols[0].(map[string]any)["PolicyType"] != "StepScaling" {
+		t.Fatalf("policies: %v", out)
+	}
+}

@@ -2,7 +2,11 @@
 // functions, their real execution environments (PID, state, age,
 // invocations), cold starts, throttles, concurrency over the last minutes,
 // and the last requests, refreshed while a client works in another
-// terminal. It fits 80x24 and grows with the terminal.
+// terminal; a second pane (tab) shows the simulated ECS and EC2: instances
+// (CPU, memory and network interfaces used), tasks by state, services
+// (desired, running, pending, deployments, last event). A prompt (:) runs
+// the lab shell's verbs (traffic, clock, report, explain, aws ...) on the
+// same simulated account. It fits 80x24 and grows with the terminal.
 package endpointui
 
 import (
@@ -40,6 +44,7 @@ type Snapshot struct {
 	Functions []FnRow
 	Envs      []invoker.EnvInfo
 	Now       time.Time
+	ECS       *ECSView // nil when the endpoint has no simulated account
 }
 
 // Take reads a snapshot from the invoker.
@@ -75,6 +80,16 @@ func Take(iv *invoker.Invoker) Snapshot {
 type snapMsg Snapshot
 type reqMsg endpoint.RequestLog
 type tickMsg struct{}
+type outMsg struct {
+	line string
+	text string
+	err  error
+}
+
+// RunFunc runs one lab shell line and returns its text.
+type RunFunc func(line string) (string, error)
+
+const maxOutput = 200
 
 // Model is the Bubble Tea model.
 type Model struct {
@@ -87,6 +102,20 @@ type Model struct {
 	w, h    int
 	bold    lipgloss.Style
 	head    lipgloss.Style
+
+	ecsPane bool // the ECS/EC2 pane is shown
+	toggled bool // the user chose a pane (no automatic switch)
+	run     RunFunc
+	typing  bool   // the prompt has focus
+	input   []rune // the prompt's text
+	output  []string
+	history []string
+}
+
+// WithPrompt gives the view a prompt (:) that runs lab shell lines.
+func (m Model) WithPrompt(run RunFunc) Model {
+	m.run = run
+	return m
 }
 
 // New returns the view of the endpoint at addr. take reads the state;
@@ -119,10 +148,40 @@ func (m Model) Init() tea.Cmd { return tea.Batch(m.snapshot(), m.waitReq(), tick
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
-		switch msg.String() {
-		case "q", "ctrl+c", "esc":
-			return m, tea.Quit
+		if m.typing {
+			return m.promptKey(msg)
 		}
+		switch msg.String() {
+		case "esc":
+			if len(m.output) > 0 {
+				m.output = nil
+				return m, nil
+			}
+			return m, tea.Quit
+		case "q", "ctrl+c":
+			return m, tea.Quit
+		case "tab":
+			m.ecsPane, m.toggled = !m.ecsPane, true
+		case ":":
+			if m.run != nil {
+				m.typing, m.input = true, nil
+			}
+		}
+	case outMsg:
+		var lines []string
+		lines = append(lines, "> "+msg.line)
+		text := msg.text
+		if msg.err != nil {
+			text = msg.err.Error()
+		}
+		for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+			lines = append(lines, endpoint.SanitizeLine(l))
+		}
+		if len(lines) > maxOutput {
+			lines = append(lines[:maxOutput], fmt.Sprintf("… %d more lines", len(lines)-maxOutput))
+		}
+		m.output = lines
+		return m, m.snapshot()
 	case tea.WindowSizeMsg:
 		m.w, m.h = max(msg.Width, 20), max(msg.Height, 8)
 	case tickMsg:
@@ -130,11 +189,49 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case snapMsg:
 		m.snap = Snapshot(msg)
 	case reqMsg:
+		if op := msg.Operation; !m.toggled && (strings.HasPrefix(op, "ECS.") || strings.HasPrefix(op, "EC2.") || strings.HasPrefix(op, "AAS.")) {
+			m.ecsPane = true
+		}
 		m.lines = append(m.lines, endpoint.FormatRequest(endpoint.RequestLog(msg)))
 		if len(m.lines) > keepReqs {
 			m.lines = m.lines[len(m.lines)-keepReqs:]
 		}
 		return m, m.waitReq()
+	}
+	return m, nil
+}
+
+// promptKey edits the prompt line.
+func (m Model) promptKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	switch k.Type {
+	case tea.KeyEsc, tea.KeyCtrlC:
+		m.typing, m.input = false, nil
+	case tea.KeyEnter:
+		line := strings.TrimSpace(string(m.input))
+		m.typing, m.input = false, nil
+		if line == "" {
+			return m, nil
+		}
+		m.history = append(m.history, line)
+		run := m.run
+		return m, func() tea.Msg {
+			text, err := run(line)
+			return outMsg{line: line, text: text, err: err}
+		}
+	case tea.KeyBackspace:
+		if len(m.input) > 0 {
+			m.input = m.input[:len(m.input)-1]
+		}
+	case tea.KeyUp:
+		if n := len(m.history); n > 0 {
+			m.input = []rune(m.history[n-1])
+		}
+	case tea.KeySpace:
+		m.input = append(m.input, ' ')
+	case tea.KeyRunes:
+		if len(m.input) < 2000 {
+			m.input = append(m.input, k.Runes...)
+		}
 	}
 	return m, nil
 }
@@ -175,14 +272,88 @@ func age(d time.Duration) string {
 	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
 }
 
-// View renders the screen: header, functions, environments, requests.
+// View renders the screen: header, the Lambda or the ECS/EC2 pane, the
+// prompt's output, the last requests and the prompt.
 func (m Model) View() string {
 	var out []string
 	up := time.Since(m.started).Truncate(time.Second)
-	out = append(out, m.head.Render(padRight(m.fit(fmt.Sprintf(" cloudlab endpoint  http://%s  up %s  q quit", m.addr, up)), m.w)))
+	keys := "q quit"
+	if m.snap.ECS != nil {
+		pane := "ecs"
+		if m.ecsPane {
+			pane = "lambda"
+		}
+		keys = "tab " + pane + "  q quit"
+		if m.run != nil {
+			keys = "tab " + pane + "  : lab verb  q quit"
+		}
+	}
+	out = append(out, m.head.Render(padRight(m.fit(fmt.Sprintf(" cloudlab endpoint  http://%s  up %s  %s", m.addr, up, keys)), m.w)))
+	bottom := 0
+	if m.typing {
+		bottom = 1
+	}
+	outRows := 0
+	if len(m.output) > 0 {
+		outRows = min(len(m.output), max(2, (m.h-2)/3))
+	}
+	if m.ecsPane {
+		rows := m.h - len(out) - bottom - outRows - 2
+		out = append(out, m.ecsLines(max(rows, 3))...)
+	} else {
+		out = append(out, m.lambdaLines(outRows+bottom)...)
+	}
+	if outRows > 0 {
+		o := m.output
+		if len(o) > outRows {
+			o = append(append([]string(nil), o[:outRows-1]...), fmt.Sprintf("… %d more lines (esc closes)", len(o)-outRows+1))
+		}
+		for _, l := range o {
+			out = append(out, m.fit(" "+l))
+		}
+	}
+	out = append(out, m.bold.Render(m.fit(" last requests")))
+	room := m.h - len(out) - bottom
+	reqs := m.lines
+	if room <= 0 {
+		reqs = nil
+	} else if len(reqs) > room {
+		reqs = reqs[len(reqs)-room:]
+	}
+	for _, l := range reqs {
+		out = append(out, m.fit(" "+l))
+	}
+	if len(out) > m.h-bottom {
+		out = out[:max(m.h-bottom, 0)]
+	}
+	if m.typing {
+		in := endpoint.SanitizeLine(string(m.input))
+		// Show the end of a long line.
+		for runewidth.StringWidth(in) > m.w-3 && in != "" {
+			_, sz := firstRune(in)
+			in = in[sz:]
+		}
+		out = append(out, m.fit(": "+in+"█"))
+	}
+	return strings.Join(out, "\n")
+}
+
+func firstRune(s string) (rune, int) {
+	for i, r := range s {
+		if i > 0 {
+			return r, i
+		}
+	}
+	return 0, len(s)
+}
+
+// lambdaLines renders the functions and environments; reserve lines are
+// kept free below for the prompt and its output.
+func (m Model) lambdaLines(reserve int) []string {
+	var out []string
 	// Functions: at most a third of the screen.
 	out = append(out, m.bold.Render(m.fit(fmt.Sprintf(" %-20s %4s %4s %5s %5s %7s %6s  %s", "function", "conc", "envs", "cold", "thr", "invokes", "errors", "concurrency, 5 min"))))
-	maxFn := max(1, (m.h-6)/3)
+	maxFn := max(1, (m.h-6-reserve)/3)
 	fns := m.snap.Functions
 	if len(fns) == 0 {
 		out = append(out, m.fit("  no functions yet: aws --endpoint-url http://"+m.addr+" lambda create-function ..."))
@@ -199,7 +370,7 @@ func (m Model) View() string {
 	}
 	// Environments: up to half of what is left.
 	out = append(out, m.bold.Render(m.fit(fmt.Sprintf(" %-8s %-20s %-8s %-5s %7s %7s", "pid", "function", "version", "state", "age", "invokes"))))
-	left := m.h - len(out) - 2
+	left := m.h - 1 - len(out) - 2 - reserve
 	maxEnv := max(1, left/2)
 	if len(m.snap.Envs) == 0 {
 		out = append(out, m.fit("  no environments"))
@@ -216,21 +387,7 @@ func (m Model) View() string {
 		out = append(out, m.fit(fmt.Sprintf(" %-8s %-20s %-8s %-5s %7s %7d", pid, runewidth.Truncate(endpoint.SanitizeLine(e.Function), 20, "…"),
 			runewidth.Truncate(e.Version, 8, "…"), e.State, age(m.snap.Now.Sub(e.Started)), e.Invokes)))
 	}
-	out = append(out, m.bold.Render(m.fit(" last requests")))
-	room := m.h - len(out)
-	reqs := m.lines
-	if room <= 0 {
-		reqs = nil
-	} else if len(reqs) > room {
-		reqs = reqs[len(reqs)-room:]
-	}
-	for _, l := range reqs {
-		out = append(out, m.fit(" "+l))
-	}
-	if len(out) > m.h {
-		out = out[:m.h]
-	}
-	return strings.Join(out, "\n")
+	return out
 }
 
 func padRight(s string, w int) string {
