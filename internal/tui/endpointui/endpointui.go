@@ -288,7 +288,20 @@ func (m Model) View() string {
 			keys = "tab " + pane + "  : lab verb  q quit"
 		}
 	}
-	out = append(out, m.head.Render(padRight(m.fit(fmt.Sprintf(" cloudlab endpoint  http://%s  up %s  %s", m.addr, up, keys)), m.w)))
+	// The keys matter most: drop the uptime, then the title, before
+	// cutting anything.
+	head := ""
+	for _, h := range []string{
+		fmt.Sprintf(" cloudlab endpoint  http://%s  up %s  %s", m.addr, up, keys),
+		fmt.Sprintf(" cloudlab endpoint  http://%s  %s", m.addr, keys),
+		fmt.Sprintf(" http://%s  %s", m.addr, keys),
+	} {
+		head = h
+		if lipgloss.Width(h) <= m.w {
+			break
+		}
+	}
+	out = append(out, m.head.Render(padRight(m.fit(head), m.w)))
 	bottom := 0
 	if m.typing {
 		bottom = 1
