@@ -130,6 +130,7 @@ full-screen app.`,
 		newLabsCmd(a), newLabCmd(a),
 		newSimCmd(a),
 		newEndpointCmd(),
+		newClassCmd(a),
 	)
 	// Every command's flag errors are usage errors too.
 	for _, c := range root.Commands() {
