@@ -382,7 +382,8 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	case !dark:
 		style = "light"
 	}
-	deps := tui.Deps{Course: s.cfg.Course, Store: ss.store, Styles: styles, Renderer: rend, RenderStyle: style}
+	deps := tui.Deps{Course: s.cfg.Course, Store: ss.store, Styles: styles, Renderer: rend, RenderStyle: style,
+		FilesDir: filepath.Join(StudentDir(s.cfg.DataDir, ss.student.Slug), "files")}
 	ss.root = tui.New(deps, s.cfg.Factories, tui.Start{})
 	header := ss.student.Name
 	if ss.student.Instructor {

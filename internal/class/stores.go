@@ -46,7 +46,8 @@ func (s *stores) acquire(st *Student) (*progress.Store, error) {
 		return r.st, nil
 	}
 	dir := filepath.Join(s.dir, slug)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	// files/ is the only folder the student's lab shell may read.
+	if err := os.MkdirAll(filepath.Join(dir, "files"), 0o700); err != nil {
 		return nil, err
 	}
 	if err := writeIdentity(dir, st); err != nil {
