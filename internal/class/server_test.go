@@ -66,7 +66,9 @@ type testServer struct {
 	logs *lockedBuf
 }
 
-func startServer(t *testing.T, roster string, tweak func(*Config)) *testServer {
+func startServerTB(t testing.TB, roster string) *testServer { return startServer(t, roster, nil) }
+
+func startServer(t testing.TB, roster string, tweak func(*Config)) *testServer {
 	t.Helper()
 	dir := t.TempDir()
 	rp := filepath.Join(dir, "roster.txt")
