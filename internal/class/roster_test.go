@@ -156,3 +156,22 @@ func TestIdleWarningThenClose(t *testing.T) {
 		t.Error("not closed after 10 minutes without a key")
 	}
 }
+
+func TestLiveViewShowsStuckStudents(t *testing.T) {
+	m := newLiveModel(nil, theme.New(true, true))
+	m.Update(tea.WindowSizeMsg{Width: 140, Height: 12})
+	m.Update(liveMsg{rows: []LiveRow{
+		{Student: "Alice", Where: "lab lab-async: step 2 of 4", Stuck: "the same check failed 5 times", For: 12 * time.Minute, Connected: time.Hour},
+		{Student: "Bob", Where: "home", For: 30 * time.Second, Connected: 90 * time.Second},
+		{Student: "Ms T", Instructor: true, Where: "class view"},
+	}})
+	v := m.View()
+	for _, want := range []string{"2 students connected · 1 stuck", "Alice", "step 2 of 4 · stuck: the same check failed 5 times", "12m", "1h00m", "Bob", "30s", "Ms T (instructor)"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	if n := strings.Count(v, "\n") + 1; n != 12 {
+		t.Errorf("%d lines, want 12", n)
+	}
+}

@@ -61,21 +61,24 @@ type Server struct {
 
 	colour, plain *render.Renderer // shared, mutex-guarded caches
 
-	mu      sync.Mutex
-	total   int
-	per     map[string]int // sessions by student slug
-	conns   int            // open TCP connections (before and after auth)
-	nextID  int64
-	closing bool
+	mu       sync.Mutex
+	total    int
+	per      map[string]int // sessions by student slug
+	conns    int            // open TCP connections (before and after auth)
+	nextID   int64
+	closing  bool
+	sessions map[int64]*session // open sessions (the instructor's class view)
 }
 
 // session is one SSH session of a student.
 type session struct {
-	id      int64
-	student *Student
-	store   *progress.Store
-	root    *tui.Model
-	expired atomic.Bool
+	id       int64
+	student  *Student
+	store    *progress.Store
+	root     *tui.Model // nil for an instructor's class view
+	expired  atomic.Bool
+	started  time.Time
+	presence presence
 }
 
 type ctxKey struct{}
@@ -98,7 +101,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Idle == 0 {
 		cfg.Idle = DefaultIdle
 	}
-	s := &Server{cfg: cfg, stores: newStores(cfg.DataDir), log: cfg.Log, per: map[string]int{},
+	s := &Server{cfg: cfg, stores: newStores(cfg.DataDir), log: cfg.Log, per: map[string]int{}, sessions: map[int64]*session{},
 		colour: render.New(render.Options{}), plain: render.New(render.Options{NoColor: true})}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -315,8 +318,14 @@ func (s *Server) gate(next ssh.Handler) ssh.Handler {
 		defer s.stores.release(st.Slug)
 		s.mu.Lock()
 		s.nextID++
-		ss := &session{id: s.nextID, student: st, store: store}
+		ss := &session{id: s.nextID, student: st, store: store, started: time.Now()}
+		s.sessions[ss.id] = ss
 		s.mu.Unlock()
+		defer func() {
+			s.mu.Lock()
+			delete(s.sessions, ss.id)
+			s.mu.Unlock()
+		}()
 		sess.Context().SetValue(ctxKey{}, ss)
 		start := time.Now()
 		s.log.Info("connect", "student", st.Name, "session", ss.id, "remote", remote)
@@ -382,18 +391,26 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	case !dark:
 		style = "light"
 	}
-	deps := tui.Deps{Course: s.cfg.Course, Store: ss.store, Styles: styles, Renderer: rend, RenderStyle: style,
-		FilesDir: filepath.Join(StudentDir(s.cfg.DataDir, ss.student.Slug), "files")}
-	ss.root = tui.New(deps, s.cfg.Factories, tui.Start{})
 	header := ss.student.Name
+	var inner tea.Model
+	var where func() (string, string)
 	if ss.student.Instructor {
 		header += " (instructor)"
+		inner = newLiveModel(s, styles)
+		where = func() (string, string) { return "class view", "" }
+	} else {
+		deps := tui.Deps{Course: s.cfg.Course, Store: ss.store, Styles: styles, Renderer: rend, RenderStyle: style,
+			FilesDir: filepath.Join(StudentDir(s.cfg.DataDir, ss.student.Slug), "files")}
+		ss.root = tui.New(deps, s.cfg.Factories, tui.Start{})
+		inner = ss.root
+		where = func() (string, string) { return whereIs(ss.root) }
 	}
 	idle := s.cfg.Idle
 	if idle < 0 {
 		idle = 0
 	}
-	m := newSessionModel(ss.root, styles, header, idle, func() { ss.expired.Store(true) })
+	m := newSessionModel(inner, styles, header, idle, func() { ss.expired.Store(true) })
+	m.where, m.report = where, ss.presence.set
 	opts := append([]tea.ProgramOption{tea.WithAltScreen(), tea.WithoutSignalHandler()}, bm.MakeOptions(sess)...)
 	return tea.NewProgram(m, opts...)
 }

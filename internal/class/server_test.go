@@ -465,3 +465,36 @@ func TestStudentsProgressStaysSeparate(t *testing.T) {
 		t.Errorf("Bob's lessons = %v, want none", lb)
 	}
 }
+
+func TestInstructorSeesTheClass(t *testing.T) {
+	alice, bob, teacher := newKey(t), newKey(t), newKey(t)
+	s := startServer(t, rosterLine(alice, "Alice")+rosterLine(bob, "Bob")+rosterLine(teacher, "Ms Teach role=instructor"),
+		func(c *Config) { c.Idle = 20 * time.Second })
+	ct, err := dial(t, s.addr, teacher)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ct.Close()
+	view := openTerm(t, ct, true)
+	view.out.waitFor(t, "Class view")
+
+	ca, err := dial(t, s.addr, alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ca.Close()
+	ta := openTerm(t, ca, true)
+	ta.out.waitFor(t, "Learn cloud compute")
+	view.out.waitFor(t, "1 students connected")
+	ta.in.Write([]byte("\r")) // Alice opens the first lesson
+	ta.out.waitFor(t, "q back")
+	view.out.waitFor(t, "lesson "+loadCourse(t).Lessons[0].ID)
+	if strings.Contains(ansi.Strip(view.out.String()), "Bob") {
+		t.Error("Bob shown though not connected")
+	}
+	ta.in.Write([]byte{3})
+	ta.wait(t)
+	view.out.waitFor(t, "0 students connected")
+	view.in.Write([]byte("q"))
+	view.wait(t)
+}

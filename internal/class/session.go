@@ -32,6 +32,16 @@ type sessionModel struct {
 	left              time.Duration
 	expired           func() // called once when the session times out
 
+	// where describes the inner program's place; report publishes it with
+	// the time it got there (for the instructor's class view).
+	where      func() (where, stuck string)
+	report     func(where, stuck string, since time.Time)
+	lastWhere  string
+	lastStuck  string
+	moved      bool // where changed since the last tick
+	dirty      bool // something to report at the next tick
+	whereSince time.Time
+
 	w, h int
 }
 
@@ -39,26 +49,49 @@ func newSessionModel(inner tea.Model, st theme.Styles, header string, idle time.
 	m := &sessionModel{inner: inner, st: st, header: header, idle: idle, expired: expired}
 	if idle > 0 {
 		// Warn a fifth of the timeout before it (at most two minutes), and
-		// look at the clock twenty times per timeout (between 5 ms and 15 s).
+		// look at the clock twenty times per timeout (between 5 ms and 5 s).
 		m.warn = min(idle/5, 2*time.Minute)
-		m.every = min(max(idle/20, 5*time.Millisecond), 15*time.Second)
+		m.every = min(max(idle/20, 5*time.Millisecond), 5*time.Second)
+	} else {
+		m.every = 5 * time.Second // only the class view's clock
 	}
 	return m
 }
 
 func (m *sessionModel) tick() tea.Cmd {
-	if m.idle <= 0 {
-		return nil
-	}
 	return tea.Tick(m.every, func(t time.Time) tea.Msg { return idleTick(t) })
 }
 
 func (m *sessionModel) Init() tea.Cmd { return tea.Batch(m.inner.Init(), m.tick()) }
 
 func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	mm, cmd := m.update(msg)
+	if m.where != nil {
+		w, st := m.where()
+		if w != m.lastWhere {
+			m.lastWhere, m.moved = w, true
+		}
+		if st != m.lastStuck {
+			m.lastStuck, m.dirty = st, true
+		}
+	}
+	return mm, cmd
+}
+
+func (m *sessionModel) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case idleTick:
 		now := time.Time(msg)
+		if m.moved || m.whereSince.IsZero() {
+			m.whereSince, m.moved, m.dirty = now, false, true
+		}
+		if m.dirty && m.report != nil {
+			m.report(m.lastWhere, m.lastStuck, m.whereSince)
+		}
+		m.dirty = false
+		if m.idle <= 0 {
+			return m, m.tick()
+		}
 		if m.last.IsZero() || m.keyed {
 			m.last, m.keyed, m.warned = now, false, false
 		}
