@@ -61,7 +61,10 @@ type Row struct {
 	Quizzes     []QuizRow `json:"quizzes"`
 	Exams       []ExamRow `json:"exams"`
 	Labs        []LabRow  `json:"labs"`
-	Error       string    `json:"error,omitempty"` // the store could not be read
+	// Assignments: how many of the --assign file's items are done.
+	AssignmentsDone int    `json:"assignmentsDone"`
+	Assignments     int    `json:"assignments"`
+	Error           string `json:"error,omitempty"` // the store could not be read
 }
 
 // QuizRow is a quiz's practice results.
@@ -93,7 +96,7 @@ type LabRow struct {
 
 // Results reads every student's store under dataDir/students, one row per
 // student, sorted by name. c gives the totals (lessons, lab steps).
-func Results(dataDir string, c *course.Course) ([]Row, error) {
+func Results(dataDir string, c *course.Course, a *Assignments) ([]Row, error) {
 	dir := filepath.Join(dataDir, "students")
 	ents, err := os.ReadDir(dir)
 	if err != nil {
@@ -126,7 +129,7 @@ func Results(dataDir string, c *course.Course) ([]Row, error) {
 		if r.Student == "" {
 			r.Student = e.Name()
 		}
-		if err := fillRow(&r, sd, steps); err != nil {
+		if err := fillRow(&r, sd, steps, a); err != nil {
 			r.Error = strings.Join(strings.Fields(err.Error()), " ")
 		}
 		rows = append(rows, r)
@@ -140,12 +143,24 @@ func Results(dataDir string, c *course.Course) ([]Row, error) {
 	return rows, nil
 }
 
-func fillRow(r *Row, dir string, steps map[string]int) error {
+func fillRow(r *Row, dir string, steps map[string]int, a *Assignments) error {
 	st, err := progress.Open(dir)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if a != nil {
+		done, err := a.Done(st)
+		if err != nil {
+			return err
+		}
+		r.Assignments = len(done)
+		for _, d := range done {
+			if d {
+				r.AssignmentsDone++
+			}
+		}
+	}
 	ls, err := st.Lessons()
 	if err != nil {
 		return err
@@ -193,7 +208,7 @@ func fillRow(r *Row, dir string, steps map[string]int) error {
 
 // CSVHeader is the header of WriteResultsCSV.
 var CSVHeader = []string{"student", "folder", "role", "lessons_read", "lessons_total",
-	"quiz_best", "quiz_last", "exam_attempts", "exam_scaled", "labs_completed", "labs", "error"}
+	"quiz_best", "quiz_last", "exam_attempts", "exam_scaled", "labs_completed", "labs", "assignments_done", "assignments", "error"}
 
 // WriteResultsCSV writes one row per student. List columns hold
 // "id value" items separated by "; ".
@@ -230,7 +245,7 @@ func WriteResultsCSV(w io.Writer, rows []Row) error {
 		}
 		rec := []string{csvSafe(r.Student), r.Folder, role, strconv.Itoa(r.LessonsRead), strconv.Itoa(r.Lessons),
 			strings.Join(best, "; "), strings.Join(last, "; "), strconv.Itoa(len(r.Exams)), strings.Join(exams, "; "),
-			strconv.Itoa(done), strings.Join(labs, "; "), r.Error}
+			strconv.Itoa(done), strings.Join(labs, "; "), strconv.Itoa(r.AssignmentsDone), strconv.Itoa(r.Assignments), r.Error}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}

@@ -80,7 +80,11 @@ func TestResultsAfterSessions(t *testing.T) {
 		must(st.SaveLab(progress.LabState{LabID: labID, StepsPassed: 1}))
 	})
 
-	rows, err := Results(s.data, c)
+	a, err := ParseAssignments([]byte("assignments:\n  - lesson: "+c.Lessons[0].ID+"\n  - quiz: q-one\n  - lab: "+labID+"\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := Results(s.data, c, a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,9 +123,9 @@ func TestResultsAfterSessions(t *testing.T) {
 	lessons := itoa(len(c.Lessons))
 	want := [][]string{
 		CSVHeader,
-		{"'=Bob", "bob", "student", "0", lessons, "", "", "0", "", "0", "", ""},
-		{"Alice", "alice", "student", "2", lessons, "q-one 80%; q-two 25%", "q-one 70%; q-two 25%", "2", "650 fail; 780 pass", "1", labID + " " + itoa(steps) + "/" + itoa(steps) + " done", ""},
-		{"Carol", "carol", "instructor", "0", lessons, "", "", "0", "", "0", labID + " 1/" + itoa(steps), ""},
+		{"'=Bob", "bob", "student", "0", lessons, "", "", "0", "", "0", "", "0", "3", ""},
+		{"Alice", "alice", "student", "2", lessons, "q-one 80%; q-two 25%", "q-one 70%; q-two 25%", "2", "650 fail; 780 pass", "1", labID + " " + itoa(steps) + "/" + itoa(steps) + " done", "3", "3", ""},
+		{"Carol", "carol", "instructor", "0", lessons, "", "", "0", "", "0", labID + " 1/" + itoa(steps), "0", "3", ""},
 	}
 	if len(recs) != len(want) {
 		t.Fatalf("%d CSV lines, want %d:\n%s", len(recs), len(want), b.String())

@@ -44,6 +44,8 @@ type Config struct {
 	Course    *course.Course
 	Factories tui.Factories // the quiz, review and lab screens
 
+	Assign *Assignments // shown first on every student's home (nil = none)
+
 	MaxSessions   int           // in total (0 = DefaultMaxSessions)
 	MaxPerStudent int           // per student (0 = DefaultMaxPerStudent)
 	Idle          time.Duration // close a session after this long without a key (0 = DefaultIdle, <0 = never)
@@ -410,6 +412,13 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		idle = 0
 	}
 	m := newSessionModel(inner, styles, header, idle, func() { ss.expired.Store(true) })
+	if a := s.cfg.Assign; a != nil && len(a.Items) > 0 && !ss.student.Instructor {
+		done, err := a.Done(ss.store)
+		if err != nil {
+			s.log.Error("cannot read assignments progress", "student", ss.student.Name, "err", err.Error())
+		}
+		m.assigned = newAssignedModel(a, s.cfg.Course, done, time.Now(), styles)
+	}
 	m.where, m.report = where, ss.presence.set
 	opts := append([]tea.ProgramOption{tea.WithAltScreen(), tea.WithoutSignalHandler()}, bm.MakeOptions(sess)...)
 	return tea.NewProgram(m, opts...)

@@ -42,6 +42,8 @@ type sessionModel struct {
 	dirty      bool // something to report at the next tick
 	whereSince time.Time
 
+	assigned *assignedModel // shown first when there are assignments; nil after
+
 	w, h int
 }
 
@@ -109,11 +111,23 @@ func (m *sessionModel) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.warned = since >= m.idle-m.warn
 		m.left = m.idle - since
 		return m, m.tick()
-	case tea.KeyMsg, tea.MouseMsg:
+	case tea.KeyMsg:
+		m.keyed, m.warned = true, false
+		if m.assigned != nil && msg.String() != "ctrl+c" {
+			leave, cmd := m.assigned.update(msg)
+			if leave {
+				m.assigned = nil
+			}
+			return m, cmd
+		}
+	case tea.MouseMsg:
 		m.keyed, m.warned = true, false
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
 		msg.Height = max(msg.Height-1, 0)
+		if m.assigned != nil {
+			m.assigned.w, m.assigned.h = msg.Width, msg.Height
+		}
 		var cmd tea.Cmd
 		m.inner, cmd = m.inner.Update(msg)
 		return m, cmd
@@ -143,6 +157,9 @@ func (m *sessionModel) View() string {
 	v := m.inner.View()
 	if v == "" {
 		return ""
+	}
+	if m.assigned != nil {
+		v = m.assigned.view()
 	}
 	var b strings.Builder
 	b.WriteString(m.headerLine())

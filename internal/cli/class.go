@@ -36,9 +36,9 @@ progress, and print one row of results per student. See docs/teaching.md.`,
 
 func newClassServeCmd(a *App) *cobra.Command {
 	var (
-		roster, addr, hostKey string
-		maxSessions, perUser  int
-		idle                  time.Duration
+		roster, addr, hostKey, assign string
+		maxSessions, perUser          int
+		idle                          time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -74,14 +74,20 @@ stop the server.`,
 				return err
 			}
 			a.warnProblems()
+			var as *class.Assignments
+			if assign != "" {
+				if as, err = class.LoadAssignments(assign, c); err != nil {
+					return err
+				}
+			}
 			if idle == 0 {
 				idle = -1 // never
 			}
 			logger := slog.New(slog.NewTextHandler(a.Err, nil))
 			srv, err := class.New(class.Config{
 				RosterPath: roster, HostKeyPath: hostKey, DataDir: a.DataDir(), Course: c,
-				Factories:   tui.Factories{Quiz: quizui.NewScreen, Review: quizui.NewReviewScreen, Lab: labui.NewScreen},
-				MaxSessions: maxSessions, MaxPerStudent: perUser, Idle: idle, Log: logger,
+				Factories: tui.Factories{Quiz: quizui.NewScreen, Review: quizui.NewReviewScreen, Lab: labui.NewScreen},
+				Assign:    as, MaxSessions: maxSessions, MaxPerStudent: perUser, Idle: idle, Log: logger,
 			})
 			if err != nil {
 				return err
@@ -120,6 +126,7 @@ stop the server.`,
 	f := cmd.Flags()
 	f.StringVar(&roster, "roster", "", "`FILE` of students' public keys (authorized_keys format; the comment is the name)")
 	f.StringVar(&addr, "addr", class.DefaultAddr, "`HOST:PORT` to listen on")
+	f.StringVar(&assign, "assign", "", "assignments YAML `FILE`: shown first on every student's home (docs/teaching.md)")
 	f.StringVar(&hostKey, "host-key", "", "host key `FILE` (created on first start; default DATA/host_ed25519)")
 	f.IntVar(&maxSessions, "max-sessions", class.DefaultMaxSessions, "sessions at once, in total")
 	f.IntVar(&perUser, "max-per-student", class.DefaultMaxPerStudent, "sessions at once per student")
@@ -129,6 +136,7 @@ stop the server.`,
 
 func newClassResultsCmd(a *App) *cobra.Command {
 	var asCSV, asJSON bool
+	var assign string
 	cmd := &cobra.Command{
 		Use:   "results",
 		Short: "One row of results per student: lessons, quizzes, exams, labs",
@@ -143,7 +151,13 @@ func newClassResultsCmd(a *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rows, err := class.Results(a.DataDir(), c)
+			var as *class.Assignments
+			if assign != "" {
+				if as, err = class.LoadAssignments(assign, c); err != nil {
+					return err
+				}
+			}
+			rows, err := class.Results(a.DataDir(), c, as)
 			if err != nil {
 				return err
 			}
@@ -161,5 +175,6 @@ func newClassResultsCmd(a *App) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asCSV, "csv", false, "CSV, one row per student")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "JSON")
+	cmd.Flags().StringVar(&assign, "assign", "", "assignments YAML `FILE`: count each student's completed assignments")
 	return cmd
 }
