@@ -225,7 +225,7 @@ func (a Assignment) title(c *course.Course) string {
 			opts = append(opts, fmt.Sprintf("%d questions", a.Count))
 		}
 		if a.time > 0 {
-			opts = append(opts, a.time.String())
+			opts = append(opts, shortDuration(a.time))
 		}
 		if len(opts) > 0 {
 			t += " (" + strings.Join(opts, ", ") + ")"
@@ -237,4 +237,17 @@ func (a Assignment) title(c *course.Course) string {
 		}
 	}
 	return a.Kind() + ": " + a.ID()
+}
+
+// shortDuration is 15m, 1h, 1h30m, 45s: Duration.String without the zero
+// units at the end.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

@@ -77,3 +77,11 @@ func TestAssignedShownFirst(t *testing.T) {
 		t.Error("no files folder:", err)
 	}
 }
+
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{15 * time.Minute: "15m", time.Hour: "1h", 90 * time.Minute: "1h30m", 30 * time.Second: "30s", 10*time.Minute + 5*time.Second: "10m5s"} {
+		if got := shortDuration(d); got != want {
+			t.Errorf("%v: %q, want %q", d, got, want)
+		}
+	}
+}
