@@ -154,6 +154,7 @@ func New(cfg Config) (*Server, error) {
 	// No shell, exec, subsystems (SFTP), port or agent forwarding: only
 	// "session" channels with a PTY reach the app.
 	srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{}
+	srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": boundedSessionHandler(ssh.DefaultSessionHandler)}
 	srv.LocalPortForwardingCallback = func(ssh.Context, string, uint32) bool { return false }
 	srv.ReversePortForwardingCallback = func(ssh.Context, string, uint32) bool { return false }
 	s.srv = srv

@@ -498,3 +498,48 @@ func TestInstructorSeesTheClass(t *testing.T) {
 	view.in.Write([]byte("q"))
 	view.wait(t)
 }
+
+func TestConnectionBounds(t *testing.T) {
+	alice := newKey(t)
+	s := startServer(t, rosterLine(alice, "Alice"), nil)
+	c, err := dial(t, s.addr, alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var open []*gossh.Session
+	for i := 0; i < maxChannelsPerConn; i++ {
+		sess, err := c.NewSession()
+		if err != nil {
+			t.Fatalf("session %d: %v", i+1, err)
+		}
+		open = append(open, sess)
+	}
+	if _, err := c.NewSession(); err == nil {
+		t.Errorf("session %d on one connection was accepted", maxChannelsPerConn+1)
+	}
+	ok := 0
+	for i := 0; i < maxEnvPerSession+8; i++ {
+		if open[0].Setenv("V"+itoa(i), "x") == nil {
+			ok++
+		}
+	}
+	if ok != maxEnvPerSession {
+		t.Errorf("%d env requests accepted, want %d", ok, maxEnvPerSession)
+	}
+	open[1].Close()
+	// A closed channel frees its place (the close reaches the server
+	// asynchronously: retry within the hang guard).
+	deadline := time.Now().Add(hang)
+	for {
+		sess, err := c.NewSession()
+		if err == nil {
+			sess.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a closed session's place was not freed")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
