@@ -135,6 +135,7 @@ full-screen app.`,
 		newManCmd(a),
 		newKeysCmd(a),
 		newEndpointCmd(),
+		newClassCmd(a),
 	)
 	// Every command's flag errors are usage errors too.
 	for _, c := range root.Commands() {

@@ -27,6 +27,10 @@ type Deps struct {
 	Renderer    *render.Renderer
 	RenderStyle string           // dark, light, notty or ascii: pass to Renderer.Render
 	Now         func() time.Time // the wall clock (time.Now when nil)
+	// FilesDir, when set, is the one folder the lab shell may read files
+	// from (file://, fileb://): the class server gives each student their
+	// own. Empty: the lab shell reads no files from disk.
+	FilesDir string
 }
 
 // Clock returns Deps.Now or time.Now.

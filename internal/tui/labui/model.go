@@ -30,6 +30,7 @@ import (
 
 	"github.com/cloudlab/cloudlab/internal/lab"
 	"github.com/cloudlab/cloudlab/internal/progress"
+	"github.com/cloudlab/cloudlab/internal/shell"
 	"github.com/cloudlab/cloudlab/internal/termtext"
 	"github.com/cloudlab/cloudlab/internal/tui"
 	"github.com/cloudlab/cloudlab/internal/tui/nav"
@@ -198,9 +199,19 @@ func NewScreen(msg nav.OpenLab, env tui.Deps) (tui.Screen, error) {
 	return New(l, env, seed)
 }
 
+// runnerOptions are the lab runner's options: the seed and, on the class
+// server, the student's own folder for file reads.
+func runnerOptions(env tui.Deps, seed uint64) []lab.Option {
+	opts := []lab.Option{lab.WithSeed(seed)}
+	if env.FilesDir != "" {
+		opts = append(opts, lab.WithShellOptions(shell.WithConfinedDir(env.FilesDir)))
+	}
+	return opts
+}
+
 // New returns the lab screen for l with a fresh simulation seeded with seed.
 func New(l *lab.Lab, env tui.Deps, seed uint64) (*Model, error) {
-	r, err := lab.NewRunner(l, lab.WithSeed(seed))
+	r, err := lab.NewRunner(l, runnerOptions(env, seed)...)
 	if err != nil {
 		return nil, err
 	}
@@ -596,7 +607,7 @@ func (m *Model) next() tea.Cmd {
 // tried again.
 func (m *Model) resetStep() tea.Cmd {
 	cur := m.runner.Current()
-	r, err := lab.NewRunner(m.lab, lab.WithSeed(m.seed))
+	r, err := lab.NewRunner(m.lab, runnerOptions(m.env, m.seed)...)
 	if err == nil {
 		err = r.ReplaySolutions(cur)
 	}

@@ -56,48 +56,55 @@ var lightPalette = palette{
 // New builds the styles for a dark or light background. noColor gives
 // styles without any colour (bold, underline and reverse video only).
 func New(dark bool, noColor bool) Styles {
+	return NewWithRenderer(lipgloss.DefaultRenderer(), dark, noColor)
+}
+
+// NewWithRenderer builds the styles on a given Lip Gloss renderer: one per
+// SSH session on the class server, so colours follow each student's
+// terminal.
+func NewWithRenderer(r *lipgloss.Renderer, dark bool, noColor bool) Styles {
 	s := Styles{Dark: dark, NoColor: noColor}
 	if noColor {
-		s.Title = lipgloss.NewStyle().Bold(true)
-		s.Subtitle = lipgloss.NewStyle().Bold(true)
-		s.Text = lipgloss.NewStyle()
-		s.Muted = lipgloss.NewStyle()
-		s.Accent = lipgloss.NewStyle().Bold(true)
-		s.Success = lipgloss.NewStyle()
-		s.Warning = lipgloss.NewStyle()
-		s.Error = lipgloss.NewStyle().Bold(true)
-		s.Selected = lipgloss.NewStyle().Reverse(true)
-		s.Border = lipgloss.NewStyle()
-		s.StatusBar = lipgloss.NewStyle().Reverse(true)
-		s.Help = lipgloss.NewStyle()
-		s.HelpKey = lipgloss.NewStyle().Bold(true)
-		s.HelpDesc = lipgloss.NewStyle()
-		s.Match = lipgloss.NewStyle().Underline(true)
-		s.Current = lipgloss.NewStyle().Reverse(true)
-		s.Code = lipgloss.NewStyle()
+		s.Title = r.NewStyle().Bold(true)
+		s.Subtitle = r.NewStyle().Bold(true)
+		s.Text = r.NewStyle()
+		s.Muted = r.NewStyle()
+		s.Accent = r.NewStyle().Bold(true)
+		s.Success = r.NewStyle()
+		s.Warning = r.NewStyle()
+		s.Error = r.NewStyle().Bold(true)
+		s.Selected = r.NewStyle().Reverse(true)
+		s.Border = r.NewStyle()
+		s.StatusBar = r.NewStyle().Reverse(true)
+		s.Help = r.NewStyle()
+		s.HelpKey = r.NewStyle().Bold(true)
+		s.HelpDesc = r.NewStyle()
+		s.Match = r.NewStyle().Underline(true)
+		s.Current = r.NewStyle().Reverse(true)
+		s.Code = r.NewStyle()
 		return s
 	}
 	p := darkPalette
 	if !dark {
 		p = lightPalette
 	}
-	s.Title = lipgloss.NewStyle().Bold(true).Foreground(p.accent)
-	s.Subtitle = lipgloss.NewStyle().Bold(true).Foreground(p.text)
-	s.Text = lipgloss.NewStyle().Foreground(p.text)
-	s.Muted = lipgloss.NewStyle().Foreground(p.muted)
-	s.Accent = lipgloss.NewStyle().Foreground(p.accent)
-	s.Success = lipgloss.NewStyle().Foreground(p.success)
-	s.Warning = lipgloss.NewStyle().Foreground(p.warning)
-	s.Error = lipgloss.NewStyle().Bold(true).Foreground(p.errc)
-	s.Selected = lipgloss.NewStyle().Foreground(p.selFg).Background(p.selBg).Bold(true)
-	s.Border = lipgloss.NewStyle().BorderForeground(p.border).Foreground(p.border)
-	s.StatusBar = lipgloss.NewStyle().Foreground(p.barFg).Background(p.barBg)
-	s.Help = lipgloss.NewStyle().Foreground(p.muted)
-	s.HelpKey = lipgloss.NewStyle().Foreground(p.accent)
-	s.HelpDesc = lipgloss.NewStyle().Foreground(p.muted)
-	s.Match = lipgloss.NewStyle().Background(p.match)
-	s.Current = lipgloss.NewStyle().Background(p.current).Foreground(p.selFg)
-	s.Code = lipgloss.NewStyle().Foreground(p.errc)
+	s.Title = r.NewStyle().Bold(true).Foreground(p.accent)
+	s.Subtitle = r.NewStyle().Bold(true).Foreground(p.text)
+	s.Text = r.NewStyle().Foreground(p.text)
+	s.Muted = r.NewStyle().Foreground(p.muted)
+	s.Accent = r.NewStyle().Foreground(p.accent)
+	s.Success = r.NewStyle().Foreground(p.success)
+	s.Warning = r.NewStyle().Foreground(p.warning)
+	s.Error = r.NewStyle().Bold(true).Foreground(p.errc)
+	s.Selected = r.NewStyle().Foreground(p.selFg).Background(p.selBg).Bold(true)
+	s.Border = r.NewStyle().BorderForeground(p.border).Foreground(p.border)
+	s.StatusBar = r.NewStyle().Foreground(p.barFg).Background(p.barBg)
+	s.Help = r.NewStyle().Foreground(p.muted)
+	s.HelpKey = r.NewStyle().Foreground(p.accent)
+	s.HelpDesc = r.NewStyle().Foreground(p.muted)
+	s.Match = r.NewStyle().Background(p.match)
+	s.Current = r.NewStyle().Background(p.current).Foreground(p.selFg)
+	s.Code = r.NewStyle().Foreground(p.errc)
 	return s
 }
 
