@@ -33,11 +33,12 @@ type Settings struct {
 	BootTime     sim.Dist      // pending -> running (default 40 s)
 	ShutdownTime time.Duration // shutting-down -> terminated, stopping -> stopped (default 5 s)
 	MinBilled    time.Duration // per-second billing minimum (60 s for Linux)
+	SpotDiscount float64       // Spot price = On-Demand x (1 - SpotDiscount); default 0.7 (spot.go)
 }
 
 // DefaultSettings returns the defaults.
 func DefaultSettings() Settings {
-	return Settings{BootTime: sim.Fixed(40 * time.Second), ShutdownTime: 5 * time.Second, MinBilled: time.Minute}
+	return Settings{BootTime: sim.Fixed(40 * time.Second), ShutdownTime: 5 * time.Second, MinBilled: time.Minute, SpotDiscount: 0.7}
 }
 
 // Instance is one simulated EC2 instance.
@@ -57,6 +58,9 @@ type Instance struct {
 	Console       []ConsoleLine
 	BootIPs       []string // the public address of each boot, in order
 	Root          RootVolume
+	Spot          bool          // launched with --instance-market-options MarketType=spot
+	SpotDrain     bool          // its user data sets ECS_ENABLE_SPOT_INSTANCE_DRAINING=true
+	SpotNoticeAt  time.Duration // when the interruption notice came; -1 for none
 	boots         int
 	Tags          []Tag // TagSpecifications for the instance
 	LaunchedAt    time.Duration
@@ -139,6 +143,7 @@ type RunInput struct {
 	// RootEbs are the Ebs fields of the root device's block device mapping
 	// (VolumeSize, VolumeType, DeleteOnTermination); nil for the defaults.
 	RootEbs map[string]string
+	Spot    bool  // InstanceMarketOptions MarketType=spot
 	Tags    []Tag // tags for each instance (TagSpecifications, ResourceType instance)
 }
 
@@ -240,6 +245,9 @@ func (s *Service) RunInstances(in RunInput) ([]*Instance, error) {
 			StoppedAt:     -1,
 			launchOrder:   len(s.order),
 			Root:          root,
+			Spot:          in.Spot,
+			SpotDrain:     in.Spot && SpotDrainingFromUserData(ud),
+			SpotNoticeAt:  -1,
 		}
 		inst.Root.createdAt = s.k.Now()
 		inst.Root.VolumeID = "vol-" + strings.TrimPrefix(inst.ID, "i-") // no draw from the kernel's randomness
@@ -494,7 +502,7 @@ func (s *Service) checkIDs(ids []string) error {
 
 // CostUSD is one instance's on-demand cost so far.
 func (s *Service) CostUSD(inst *Instance) float64 {
-	return s.BilledSeconds(inst) / 3600 * inst.Type.PriceHour
+	return s.BilledSeconds(inst) / 3600 * s.PriceHour(inst)
 }
 
 // TotalCostUSD sums every instance's cost so far.

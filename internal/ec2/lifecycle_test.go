@@ -174,3 +174,37 @@ func TestModifyInstanceTypeOnlyWhenStopped(t *testing.T) {
 		t.Errorf("type %s", inst.Type.Name)
 	}
 }
+
+// A Spot Instance costs less (a fixed simulated discount) and can be
+// interrupted with a two-minute notice; an On-Demand one cannot
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-instance-termination-notices.html).
+func TestSpotPriceAndInterruption(t *testing.T) {
+	k := sim.New(1)
+	s := New(k)
+	od, _ := s.RunInstances(RunInput{InstanceType: "m5.large"})
+	sp, _ := s.RunInstances(RunInput{InstanceType: "m5.large", Spot: true})
+	k.RunFor(time.Hour)
+	if got, want := s.CostUSD(sp[0]), s.CostUSD(od[0])*0.3; got < want-1e-9 || got > want+1e-9 {
+		t.Errorf("Spot cost %v, want 30%% of On-Demand's %v", got, s.CostUSD(od[0]))
+	}
+	if err := s.InterruptSpot(od[0].ID); err == nil || !strings.Contains(err.Error(), "On-Demand") {
+		t.Errorf("interrupting On-Demand: %v", err)
+	}
+	if err := s.InterruptSpot(sp[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.InterruptSpot(sp[0].ID); err == nil {
+		t.Error("a second notice was accepted")
+	}
+	k.RunFor(SpotNoticeLead - time.Second)
+	if sp[0].State != StateRunning {
+		t.Fatalf("state %s before the notice's two minutes", sp[0].State)
+	}
+	k.RunFor(time.Minute)
+	if sp[0].State != StateTerminated {
+		t.Errorf("state %s after the two minutes", sp[0].State)
+	}
+	if out, _ := s.ConsoleOutput(sp[0].ID); !strings.Contains(out, "Spot interruption notice") {
+		t.Error("the console does not show the notice")
+	}
+}

@@ -107,6 +107,15 @@ func (s *Sim) onEC2(e ec2.Event) {
 			}
 			s.register(inst)
 		})
+	case ec2.EventSpotNotice:
+		// With Spot draining on, the agent drains its instance at the
+		// notice; without it, the tasks run until the instance is gone.
+		ci := s.byEC2[e.Instance.ID]
+		if ci == nil || ci.Status != "ACTIVE" || !e.Instance.SpotDrain {
+			return
+		}
+		s.emit(Event{Kind: "instance", Cluster: ci.Cluster.Name, Instance: ci.EC2.ID, Message: "ECS agent on " + ci.EC2.ID + " received a Spot interruption notice: draining"})
+		_, _, _ = s.UpdateContainerInstancesState(ci.Cluster.Name, []string{ci.Arn}, "DRAINING")
 	case ec2.StateShuttingDown, ec2.StateTerminated:
 		ci := s.byEC2[e.Instance.ID]
 		if ci == nil || ci.Status == "INACTIVE" {

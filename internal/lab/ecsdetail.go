@@ -95,7 +95,8 @@ func ec2Instances(svc *ec2.Service) []*Instance {
 			State: in.State, Cluster: in.ECSCluster, PublicIpAddress: in.PublicIP, PrivateIpAddress: in.PrivateIP,
 			BootIps: append([]string{}, in.BootIPs...), Boots: in.Boots(), ConsoleOutput: console,
 			BilledSeconds: svc.BilledSeconds(in), CostUSD: svc.CostUSD(in),
-			StorageCostUSD: svc.StorageCostUSD(in), RootVolumeGiB: in.Root.SizeGiB}
+			StorageCostUSD: svc.StorageCostUSD(in), RootVolumeGiB: in.Root.SizeGiB,
+			Spot: in.Spot, SpotNotice: in.SpotNoticeAt >= 0}
 		if in.EIP != nil {
 			inst.ElasticIp = in.EIP.PublicIP
 		}

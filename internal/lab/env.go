@@ -361,6 +361,7 @@ type Instance struct {
 	BilledSeconds, CostUSD                            float64
 	StorageCostUSD                                    float64 // the root EBS volume, stopped time included
 	RootVolumeGiB                                     int
+	Spot, SpotNotice                                  bool // a Spot Instance; its interruption notice came
 }
 
 // Address is one Elastic IP address.

@@ -27,6 +27,7 @@ func ec2Commands() []Command {
 				{Name: "subnet-id", Help: "Subnet (accepted)."},
 				{Name: "iam-instance-profile", Help: "Instance profile, e.g. Name=ecsInstanceRole (accepted)."},
 				{Name: "tag-specifications", Type: List, Help: "Tags (accepted)."},
+				{Name: "instance-market-options", Help: "MarketType=spot for a Spot Instance (cheaper; EC2 can interrupt it with a two-minute notice)."},
 				{Name: "block-device-mappings", Type: List, Help: "The root volume: DeviceName=/dev/xvda,Ebs={VolumeSize=20,VolumeType=gp3,DeleteOnTermination=true} (or JSON)."},
 			},
 			Run: ec2RunInstances,
@@ -139,8 +140,20 @@ func ec2RunInstances(ctx *Ctx, a Args) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	spot := false
+	if a.Has("instance-market-options") {
+		m, err := optShorthand("instance-market-options", a.Str("instance-market-options"))
+		if err != nil {
+			return Result{}, err
+		}
+		if mt := str(m, "MarketType"); mt != "spot" {
+			return Result{}, &AWSError{Code: "InvalidParameterValue", StatusCode: 400,
+				Message: fmt.Sprintf("Invalid value '%s' for MarketType (the simulator models spot).", mt)}
+		}
+		spot = true
+	}
 	insts, err := ctx.Acct.EC2.RunInstances(ec2.RunInput{ImageID: image, InstanceType: a.Str("instance-type"),
-		Count: count, AZ: az, UserData: a.Str("user-data"), RootEbs: rootEbs})
+		Count: count, AZ: az, UserData: a.Str("user-data"), RootEbs: rootEbs, Spot: spot})
 	if err != nil {
 		return Result{}, err
 	}
@@ -161,6 +174,9 @@ func instanceJSON(inst *ec2.Instance) map[string]any {
 		"Monitoring": map[string]string{"State": "disabled"},
 	}
 	publicIPJSON(m, inst)
+	if inst.Spot {
+		m["InstanceLifecycle"] = "spot"
+	}
 	m["RootDeviceName"] = ec2.RootDevice
 	m["RootDeviceType"] = "ebs"
 	m["BlockDeviceMappings"] = []any{map[string]any{"DeviceName": ec2.RootDevice, "Ebs": map[string]any{

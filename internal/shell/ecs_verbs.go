@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cloudlab/cloudlab/internal/ec2"
 	"github.com/cloudlab/cloudlab/internal/ecs"
 	"github.com/cloudlab/cloudlab/internal/sim"
 )
@@ -36,6 +37,20 @@ func ecsVerbCommands() []Command {
 				inst, _ := ctx.Acct.EC2.Instance(id)
 				text := fmt.Sprintf("fault: instance %s failed at %s (%s)", id, sim.FormatClock(ctx.Now()), inst.StateReason)
 				return Result{Output: map[string]any{"InstanceId": id, "State": inst.State, "StateReason": inst.StateReason}, Text: text}, nil
+			},
+		},
+		{
+			Lab: true, Service: "fault", Operation: "spot-interruption",
+			Summary: "Give a Spot Instance its two-minute interruption notice; EC2 terminates it when the two minutes are up",
+			Options: []OptSpec{{Name: "instance-id", Required: true, Complete: "instance", Help: "The Spot Instance's id (i-...)."}},
+			Run: func(ctx *Ctx, a Args) (Result, error) {
+				id := a.Str("instance-id")
+				if err := ctx.Acct.EC2.InterruptSpot(id); err != nil {
+					return Result{}, toAWS(err, "FaultSpotInterruption")
+				}
+				at := ctx.Now() + ec2.SpotNoticeLead
+				text := fmt.Sprintf("fault: Spot interruption notice for %s at %s; it is terminated at %s", id, sim.FormatClock(ctx.Now()), sim.FormatClock(at))
+				return Result{Output: map[string]any{"InstanceId": id, "InstanceAction": map[string]any{"action": "terminate", "time": awsTime(at)}}, Text: text}, nil
 			},
 		},
 		{
