@@ -96,7 +96,7 @@ func ec2Instances(svc *ec2.Service) []*Instance {
 			BootIps: append([]string{}, in.BootIPs...), Boots: in.Boots(), ConsoleOutput: console,
 			BilledSeconds: svc.BilledSeconds(in), CostUSD: svc.CostUSD(in),
 			StorageCostUSD: svc.StorageCostUSD(in), RootVolumeGiB: in.Root.SizeGiB,
-			Spot: in.Spot, SpotNotice: in.SpotNoticeAt >= 0}
+			Spot: in.Spot, SpotNotice: in.SpotNoticeAt >= 0, SpotDraining: in.SpotDrain}
 		if in.EIP != nil {
 			inst.ElasticIp = in.EIP.PublicIP
 		}

@@ -362,6 +362,7 @@ type Instance struct {
 	StorageCostUSD                                    float64 // the root EBS volume, stopped time included
 	RootVolumeGiB                                     int
 	Spot, SpotNotice                                  bool // a Spot Instance; its interruption notice came
+	SpotDraining                                      bool // its user data turns on the ECS agent's Spot draining
 }
 
 // Address is one Elastic IP address.

@@ -11,6 +11,7 @@ const (
 	profile  = "--iam-instance-profile Name=ecsInstanceRole"
 	helloARN = "arn:aws:lambda:us-east-1:123456789012:function:hello"
 	fargNet  = `--network-configuration 'awsvpcConfiguration={subnets=[subnet-0a1b2c3d],assignPublicIp=ENABLED}'`
+	spotUD   = `--user-data $'#!/bin/bash\necho ECS_CLUSTER=lab >> /etc/ecs/ecs.config\necho ECS_ENABLE_SPOT_INSTANCE_DRAINING=true >> /etc/ecs/ecs.config'`
 )
 
 type fairCase struct {
@@ -358,4 +359,26 @@ var fairCases = []fairCase{
 		script: "aws ec2 stop-instances --instance-ids ${instances[0].InstanceId}\nclock advance 1m\naws ec2 terminate-instances --instance-ids ${instances[0].InstanceId}\nclock advance 1m\naws ec2 release-address --allocation-id ${addresses[0].AllocationId}\n"},
 	{name: "terminated, the Elastic IP kept", lab: "lab-ec2-lifecycle", step: 5,
 		script: "aws ec2 terminate-instances --instance-ids ${instances[0].InstanceId}\nclock advance 1m\n"},
+
+	// lab-spot
+	{name: "JSON market options, us-east-1c, a longer wait", lab: "lab-spot", step: 0, valid: true,
+		script: "aws ec2 run-instances --instance-type t3.medium " + ssmAMI + " " + profile + " --instance-market-options '{\"MarketType\": \"spot\"}' --placement AvailabilityZone=us-east-1c " + spotUD + "\nclock advance 5m\n"},
+	{name: "the ECS-optimized AMI and instance profile spelled out", lab: "lab-spot", step: 0, valid: true,
+		script: "aws ec2 run-instances " + ssmAMI + " " + profile + " --instance-type t3.medium --instance-market-options MarketType=spot " + spotUD + "\nclock advance 2m\n"},
+	{name: "Spot without draining", lab: "lab-spot", step: 0,
+		script: "aws ec2 run-instances --instance-type t3.medium " + ssmAMI + " " + profile + " --instance-market-options MarketType=spot " + ecsUD + "\nclock advance 2m\n"},
+	{name: "service with the task definition revision", lab: "lab-spot", step: 1, valid: true,
+		script: "aws ecs create-service --cluster lab --service-name web --task-definition web:1 --desired-count 4\nclock advance 2m\n"},
+	{name: "desired count raised after creating", lab: "lab-spot", step: 1, valid: true,
+		script: "aws ecs create-service --cluster lab --service-name web --task-definition web --desired-count 1\nclock advance 1m\naws ecs update-service --cluster lab --service web --desired-count 4\nclock advance 1m\n"},
+	{name: "one task only", lab: "lab-spot", step: 1,
+		script: "aws ecs create-service --cluster lab --service-name web --task-definition web --desired-count 1\nclock advance 1m\n",
+		fix:    "aws ecs update-service --cluster lab --service web --desired-count 4\nclock advance 1m\n"},
+	{name: "the notice, then the clock in small steps", lab: "lab-spot", step: 2, valid: true,
+		script: "fault spot-interruption --instance-id ${first(filter(instances, .Spot && .State == \"running\")).InstanceId}\nclock advance 1m\nclock advance 1m\nclock advance 1m\n"},
+	{name: "the notice, then a long wait", lab: "lab-spot", step: 2, valid: true,
+		script: "fault spot-interruption --instance-id ${first(filter(instances, .Spot && .State == \"running\")).InstanceId}\nclock advance 30m\n"},
+	{name: "terminated by hand: no notice", lab: "lab-spot", step: 2,
+		script: "aws ec2 terminate-instances --instance-ids ${first(filter(instances, .Spot && .State == \"running\")).InstanceId}\nclock advance 3m\n",
+		stuck:  true},
 }
