@@ -34,11 +34,14 @@ type Settings struct {
 	ShutdownTime time.Duration // shutting-down -> terminated, stopping -> stopped (default 5 s)
 	MinBilled    time.Duration // per-second billing minimum (60 s for Linux)
 	SpotDiscount float64       // Spot price = On-Demand x (1 - SpotDiscount); default 0.7 (spot.go)
+	// HealthCheckInterval is how soon an Auto Scaling group notices a
+	// member that stopped running (asg.go; default 30 s, a teaching figure).
+	HealthCheckInterval time.Duration
 }
 
 // DefaultSettings returns the defaults.
 func DefaultSettings() Settings {
-	return Settings{BootTime: sim.Fixed(40 * time.Second), ShutdownTime: 5 * time.Second, MinBilled: time.Minute, SpotDiscount: 0.7}
+	return Settings{BootTime: sim.Fixed(40 * time.Second), ShutdownTime: 5 * time.Second, MinBilled: time.Minute, SpotDiscount: 0.7, HealthCheckInterval: 30 * time.Second}
 }
 
 // Instance is one simulated EC2 instance.
@@ -61,6 +64,7 @@ type Instance struct {
 	Spot          bool          // launched with --instance-market-options MarketType=spot
 	SpotDrain     bool          // its user data sets ECS_ENABLE_SPOT_INSTANCE_DRAINING=true
 	SpotNoticeAt  time.Duration // when the interruption notice came; -1 for none
+	Group         string        // the Auto Scaling group it belongs to ("" if none)
 	boots         int
 	Tags          []Tag // TagSpecifications for the instance
 	LaunchedAt    time.Duration
@@ -87,20 +91,26 @@ type Event struct {
 
 // Service is one account's EC2 in one Region.
 type Service struct {
-	k         *sim.Kernel
-	Settings  Settings
-	instances map[string]*Instance
-	order     []*Instance
-	subs      []func(Event)
-	ipSeq     int
-	publicSeq int
-	eipSeq    int
-	addresses []*Address
+	k          *sim.Kernel
+	Settings   Settings
+	instances  map[string]*Instance
+	order      []*Instance
+	subs       []func(Event)
+	ipSeq      int
+	groups     map[string]*Group
+	groupOrder []*Group
+	templates  map[string]*LaunchTemplate
+	publicSeq  int
+	eipSeq     int
+	addresses  []*Address
 }
 
 // New returns an EC2 service driven by kernel k.
 func New(k *sim.Kernel) *Service {
-	return &Service{k: k, Settings: DefaultSettings(), instances: map[string]*Instance{}}
+	s := &Service{k: k, Settings: DefaultSettings(), instances: map[string]*Instance{}}
+	s.groupsInit()
+	s.Subscribe(s.onGroupEvent)
+	return s
 }
 
 // Kernel returns the simulation kernel.
