@@ -109,7 +109,7 @@ type BuildError struct {
 }
 
 func (e *BuildError) Error() string {
-	return fmt.Sprintf("failed to solve: %s (%s:%d)", e.Msg, e.File, e.Line)
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 }
 
 // BuildOptions are `docker build`'s options.
@@ -210,7 +210,7 @@ func (e *Engine) Build(dockerfile []byte, ctx Context, opt BuildOptions) (BuildR
 	key := "FROM " + normalizeRef(base.Ref)
 	history := []Layer{}
 	if base.Ref != "scratch" {
-		history = append(history, Layer{CreatedBy: "FROM " + base.Ref + fmt.Sprintf(" (%d layers of the base image)", base.Layers), Size: base.Size, FS: true, Base: true, Comment: "approximate base size"})
+		history = append(history, Layer{CreatedBy: fmt.Sprintf("FROM %s (base image: %d %s)", base.Ref, base.Layers, plural(base.Layers, "layer")), Size: base.Size, FS: true, Base: true, Comment: "approximate base size"})
 	}
 	var steps []Step
 	var config []string
@@ -542,4 +542,21 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Names lists the image names (repository:tag) for tab completion.
+func (e *Engine) Names() []string {
+	var out []string
+	for _, im := range e.images {
+		out = append(out, im.Tags...)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }

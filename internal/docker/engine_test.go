@@ -261,11 +261,11 @@ func TestParseForms(t *testing.T) {
 func TestUnknownBaseImage(t *testing.T) {
 	e, _ := newEngine()
 	_, err := e.Build([]byte("FROM python:3.99\n"), mapCtx{}, BuildOptions{})
-	if err == nil || !strings.Contains(err.Error(), "docker.io/library/python:3.99: not found") || !strings.Contains(err.Error(), "Dockerfile:1") {
+	if err == nil || !strings.Contains(err.Error(), "docker.io/library/python:3.99: not found") || !strings.HasPrefix(err.Error(), "Dockerfile:1: ") {
 		t.Fatalf("got %v", err)
 	}
 	_, err = e.Build([]byte("# x\nFROM nosuchimage\n"), mapCtx{}, BuildOptions{})
-	if err == nil || !strings.Contains(err.Error(), "pull access denied") || !strings.Contains(err.Error(), "Dockerfile:2") {
+	if err == nil || !strings.Contains(err.Error(), "pull access denied") || !strings.HasPrefix(err.Error(), "Dockerfile:2: ") {
 		t.Fatalf("got %v", err)
 	}
 }
