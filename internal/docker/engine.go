@@ -94,9 +94,13 @@ func New(now func() time.Duration) *Engine {
 // Builds returns the finished builds, oldest first.
 func (e *Engine) Builds() []Build { return append([]Build(nil), e.builds...) }
 
-// Images returns the images, newest first.
+// Images returns the images, newest first (built at the same simulated
+// time: the last built first).
 func (e *Engine) Images() []*Image {
-	out := append([]*Image(nil), e.images...)
+	out := make([]*Image, 0, len(e.images))
+	for i := len(e.images) - 1; i >= 0; i-- {
+		out = append(out, e.images[i])
+	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Created > out[j].Created })
 	return out
 }

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 	"time"
 
 	"github.com/cloudlab/cloudlab/internal/cloud"
 	"github.com/cloudlab/cloudlab/internal/shell"
 	"github.com/cloudlab/cloudlab/internal/sim"
+	"github.com/cloudlab/cloudlab/labs"
 )
 
 // DefaultSeed is the seed labs run with unless told otherwise, so a class
@@ -77,6 +79,8 @@ type Runner struct {
 	stepAt   time.Duration
 	stepCmd  int
 	stepBase map[string]Function
+	// stepBuilds is how many docker builds had run when the step began.
+	stepBuilds int
 }
 
 // Option configures a Runner.
@@ -103,7 +107,14 @@ func NewRunner(l *Lab, opts ...Option) (*Runner, error) {
 		o(r)
 	}
 	r.Acct = cloud.New(r.Seed)
-	r.Shell = shell.New(r.Acct, r.shOpts...)
+	opts2 := r.shOpts
+	if files, err := fs.Sub(labs.FS, l.ID); l.ID != "" && err == nil {
+		// The lab's own files (labs/<id>/: a Dockerfile, an app) are the
+		// shell's in-memory files, so `docker build .` and `cat` see them
+		// and `echo ... >> FILE` can change them.
+		opts2 = append([]shell.Option{shell.WithFilesFrom(files)}, opts2...)
+	}
+	r.Shell = shell.New(r.Acct, opts2...)
 	r.steps = make([]StepResult, len(l.Steps))
 	for i, s := range l.Steps {
 		r.steps[i].Title = s.Title
@@ -223,6 +234,7 @@ func (r *Runner) beginStep() {
 	r.stepAt = r.Acct.Kernel.Now()
 	r.stepCmd = len(r.history)
 	r.stepBase = r.totals()
+	r.stepBuilds = len(r.Acct.Docker.Builds())
 	r.refresh()
 }
 

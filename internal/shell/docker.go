@@ -40,7 +40,9 @@ func dockerCommands() []Command {
 		{
 			Lab: true, Service: "docker", Operation: "images",
 			Summary: "List images (REPOSITORY, TAG, IMAGE ID, CREATED, SIZE)",
+			Args:    []ArgSpec{{Name: "repository", Help: "Only this REPOSITORY[:TAG]."}},
 			Run: func(ctx *Ctx, a Args) (Result, error) {
+				repo, tag, hasTag := strings.Cut(a.Str("repository"), ":")
 				var b strings.Builder
 				w := tabwriter.NewWriter(&b, 10, 1, 3, ' ', 0)
 				fmt.Fprintln(w, "REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE")
@@ -52,6 +54,9 @@ func dockerCommands() []Command {
 					}
 					for _, t := range tags {
 						i := strings.LastIndex(t, ":")
+						if repo != "" && (t[:i] != repo || hasTag && t[i+1:] != tag) {
+							continue
+						}
 						fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", t[:i], t[i+1:], im.ShortID(), created, docker.HumanSize(im.Size))
 					}
 				}
