@@ -13,7 +13,11 @@
 //     when its parent is cached and its instruction is the same; for COPY
 //     and ADD the checksums of the copied files' contents count too (not
 //     their modification times); RUN is compared by its command text only;
-//     once a step misses, every step after it rebuilds.
+//     once a step misses, every step after it rebuilds. Every instruction,
+//     metadata ones included, is part of that chain, as the general rule
+//     says ("each subsequent instruction is compared against the cached
+//     layers"); BuildKit in practice keeps RUN steps cached across a
+//     changed LABEL, EXPOSE or CMD, which the simulator does not model.
 //   - Dockerfile syntax (https://docs.docker.com/reference/dockerfile/):
 //     case-insensitive instructions, # comments, \ continuations, exec
 //     (JSON) and shell forms, and BuildKit's errors for an unknown

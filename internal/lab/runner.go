@@ -108,11 +108,16 @@ func NewRunner(l *Lab, opts ...Option) (*Runner, error) {
 	}
 	r.Acct = cloud.New(r.Seed)
 	opts2 := r.shOpts
-	if files, err := fs.Sub(labs.FS, l.ID); l.ID != "" && err == nil {
-		// The lab's own files (labs/<id>/: a Dockerfile, an app) are the
-		// shell's in-memory files, so `docker build .` and `cat` see them
-		// and `echo ... >> FILE` can change them.
-		opts2 = append([]shell.Option{shell.WithFilesFrom(files)}, opts2...)
+	if st, err := fs.Stat(labs.FS, l.ID); l.ID != "" && err == nil && st.IsDir() {
+		// A lab with its own files (labs/<id>/: a Dockerfile, an app)
+		// reads them and only them: `docker build .` and `cat` see that
+		// folder (last, so it overrides a WithDir of the script's folder),
+		// and `echo ... >> FILE` changes a file in the shell's in-memory
+		// files.
+		sub, err := fs.Sub(labs.FS, l.ID)
+		if err == nil {
+			opts2 = append(append([]shell.Option(nil), opts2...), shell.WithFS(sub))
+		}
 	}
 	r.Shell = shell.New(r.Acct, opts2...)
 	r.steps = make([]StepResult, len(l.Steps))

@@ -31,7 +31,7 @@ func dockerCommands() []Command {
 			Summary: "Build an image from a Dockerfile (simulated engine: layers and build cache, no containers)",
 			Options: []OptSpec{
 				{Name: "tag", Short: "t", Help: "Name the image NAME[:TAG] (the tag defaults to latest)."},
-				{Name: "file", Short: "f", Help: "The Dockerfile (default: DIR/Dockerfile).", Default: "DIR/Dockerfile"},
+				{Name: "file", Short: "f", Help: "The Dockerfile, relative to where docker runs.", Default: "DIR/Dockerfile"},
 				{Name: "no-cache", Type: Bool, Help: "Do not use the build cache."},
 			},
 			Args: []ArgSpec{{Name: "dir", Required: true, Help: "The build context: the folder whose files COPY can use (. = the lab's files)."}},

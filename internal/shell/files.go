@@ -249,23 +249,3 @@ func readCapped(p string, rd io.Reader, limit int64) ([]byte, error) {
 	return b, nil
 }
 
-// WithFilesFrom preloads every regular file of fsys (at most 1000, each up to
-// MaxTextFile) into the shell's in-memory files: a lab's own files (its
-// Dockerfile and app), which commands read first and `echo ... >> FILE`
-// may change. A missing or unreadable fsys preloads nothing.
-func WithFilesFrom(fsys fs.FS) Option {
-	return func(s *Shell) {
-		_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || len(s.files) >= maxContextFiles {
-				return fs.SkipAll
-			}
-			if !d.Type().IsRegular() {
-				return nil
-			}
-			if b, err := (fileReader{fsys: fsys}).readFS(p, MaxTextFile); err == nil {
-				s.files[p] = b
-			}
-			return nil
-		})
-	}
-}
