@@ -248,4 +248,3 @@ func readCapped(p string, rd io.Reader, limit int64) ([]byte, error) {
 	}
 	return b, nil
 }
-
