@@ -67,6 +67,9 @@ func Parse(file string, src []byte) ([]Instruction, error) {
 		}
 		cmd := strings.ToUpper(word)
 		if !known[cmd] {
+			if r := []rune(word); len(r) > 40 {
+				word = string(r[:40]) + "..."
+			}
 			return &ParseError{File: file, Line: start, Msg: "unknown instruction: " + word}
 		}
 		rest = strings.TrimSpace(rest)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cloudlab/cloudlab/internal/docker"
+	"github.com/cloudlab/cloudlab/internal/termtext"
 )
 
 // The `docker` lab verbs: a simulated Docker engine (internal/docker) that
@@ -94,7 +95,7 @@ func dockerCommands() []Command {
 					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", id, created, by, docker.HumanSize(l.Size), l.Comment)
 				}
 				w.Flush()
-				return Result{Text: b.String()}, nil
+				return Result{Text: termtext.Sanitize(b.String())}, nil // CREATED BY quotes the Dockerfile
 			},
 		},
 		{
@@ -151,11 +152,13 @@ func dockerBuild(ctx *Ctx, a Args) (Result, error) {
 	var be *docker.BuildError
 	switch {
 	case errors.As(err, &pe) || errors.As(err, &be):
-		return Result{}, fmt.Errorf("ERROR: failed to solve: %v", err)
+		// The message quotes the Dockerfile (an unknown word): no control
+		// characters reach the terminal.
+		return Result{}, fmt.Errorf("ERROR: failed to solve: %s", termtext.Sanitize(err.Error()))
 	case err != nil:
 		return Result{}, fmt.Errorf("ERROR: %v", err)
 	}
-	return Result{Text: res.Output, Output: map[string]any{"ImageId": res.Build.ImageID, "Tag": res.Build.Tag}}, nil
+	return Result{Text: termtext.Sanitize(res.Output), Output: map[string]any{"ImageId": res.Build.ImageID, "Tag": res.Build.Tag}}, nil
 }
 
 // buildContext is a build context over the shell's files: its in-memory

@@ -135,3 +135,22 @@ func TestHumanAgo(t *testing.T) {
 }
 
 func secs(n int) time.Duration { return time.Duration(n) * time.Second }
+
+// -X maps to the option whose Short is X; -tNAME and -t=NAME work too;
+// an unknown -X is refused as Docker's CLI does.
+func TestShortOptions(t *testing.T) {
+	s := dockerShell(t)
+	dockerRun(t, s, "docker build -tapp:a .")
+	dockerRun(t, s, "docker build . -t=app:b -f Dockerfile.better")
+	for _, ref := range []string{"app:a", "app:b"} {
+		if _, err := s.Account().Docker.Find(ref); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Control characters from a Dockerfile never reach the terminal.
+	dockerRun(t, s, "echo $'F\\x1b[2JORM x' > esc/Dockerfile")
+	_, err := s.Run("docker build esc")
+	if err == nil || strings.ContainsRune(err.Error(), 0x1b) {
+		t.Fatalf("got %q", err)
+	}
+}
