@@ -132,7 +132,7 @@ func TestImportRules(t *testing.T) {
 
 // deterministic lists the packages whose non-test code must take time and
 // randomness from the simulation kernel (or, for quiz and lab, from callers).
-var deterministic = []string{"internal/sim", "internal/lambda", "internal/ec2", "internal/ecs", "internal/quiz", "internal/lab"}
+var deterministic = []string{"internal/sim", "internal/lambda", "internal/ec2", "internal/ecs", "internal/docker", "internal/quiz", "internal/lab"}
 
 // banned are calls that read the wall clock or a global random source.
 var banned = map[string]map[string]bool{

@@ -31,7 +31,7 @@ func TestRealInvokerRules(t *testing.T) {
 		case name == "internal/endpoint":
 			allowed = func(rel string) bool {
 				switch rel {
-				case "internal/lambda", "internal/ecs", "internal/ec2", "internal/cloud", "internal/awsshape",
+				case "internal/lambda", "internal/ecs", "internal/ec2", "internal/docker", "internal/cloud", "internal/awsshape",
 					"internal/shell", "internal/termtext":
 					return true
 				}

@@ -5,6 +5,7 @@ package cloud
 import (
 	"strings"
 
+	"github.com/cloudlab/cloudlab/internal/docker"
 	"github.com/cloudlab/cloudlab/internal/ec2"
 	"github.com/cloudlab/cloudlab/internal/ecs"
 	"github.com/cloudlab/cloudlab/internal/lambda"
@@ -17,6 +18,7 @@ type Account struct {
 	Lambda *lambda.Service
 	EC2    *ec2.Service
 	ECS    *ecs.Sim
+	Docker *docker.Engine // the learner's simulated Docker engine (images, build cache)
 }
 
 // DefaultEventBudget caps the kernel events one account may ever process so a
@@ -28,7 +30,7 @@ func New(seed uint64) *Account {
 	k := sim.New(seed)
 	k.SetBudget(DefaultEventBudget)
 	e := ec2.New(k)
-	return &Account{Kernel: k, Lambda: lambda.New(k), EC2: e, ECS: ecs.New(k, e)}
+	return &Account{Kernel: k, Lambda: lambda.New(k), EC2: e, ECS: ecs.New(k, e), Docker: docker.New(k.Now)}
 }
 
 // Names lists resource names of a kind for tab completion. Kinds: "function"
@@ -41,6 +43,8 @@ func (a *Account) Names(kind string) []string {
 		return a.ECS.Names(kind)
 	case "instance":
 		return a.EC2.Names(kind)
+	case "image":
+		return a.Docker.Names()
 	case "instance-type":
 		return ec2.TypeNames()
 	}

@@ -35,6 +35,11 @@ type Env struct {
 	Instances []*Instance `expr:"instances"`
 	// Addresses are the account's Elastic IP addresses.
 	Addresses []*Address `expr:"addresses"`
+	// Images are the simulated Docker engine's images, one per name as
+	// `docker images` lists them (dockerenv.go); Builds its builds, oldest
+	// first.
+	Images []*Image       `expr:"images"`
+	Builds []*DockerBuild `expr:"builds"`
 	// Invocations are the account's recent completed Lambda invocations
 	// (the ones whose logs are in Logs), oldest first.
 	Invocations []*Invocation `expr:"invocations"`

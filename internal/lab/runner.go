@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 	"time"
 
 	"github.com/cloudlab/cloudlab/internal/cloud"
 	"github.com/cloudlab/cloudlab/internal/shell"
 	"github.com/cloudlab/cloudlab/internal/sim"
+	"github.com/cloudlab/cloudlab/labs"
 )
 
 // DefaultSeed is the seed labs run with unless told otherwise, so a class
@@ -77,6 +79,8 @@ type Runner struct {
 	stepAt   time.Duration
 	stepCmd  int
 	stepBase map[string]Function
+	// stepBuilds is how many docker builds had run when the step began.
+	stepBuilds int
 }
 
 // Option configures a Runner.
@@ -103,7 +107,19 @@ func NewRunner(l *Lab, opts ...Option) (*Runner, error) {
 		o(r)
 	}
 	r.Acct = cloud.New(r.Seed)
-	r.Shell = shell.New(r.Acct, r.shOpts...)
+	opts2 := r.shOpts
+	if st, err := fs.Stat(labs.FS, l.ID); l.ID != "" && err == nil && st.IsDir() {
+		// A lab with its own files (labs/<id>/: a Dockerfile, an app)
+		// reads them and only them: `docker build .` and `cat` see that
+		// folder (last, so it overrides a WithDir of the script's folder),
+		// and `echo ... >> FILE` changes a file in the shell's in-memory
+		// files.
+		sub, err := fs.Sub(labs.FS, l.ID)
+		if err == nil {
+			opts2 = append(append([]shell.Option(nil), opts2...), shell.WithFS(sub))
+		}
+	}
+	r.Shell = shell.New(r.Acct, opts2...)
 	r.steps = make([]StepResult, len(l.Steps))
 	for i, s := range l.Steps {
 		r.steps[i].Title = s.Title
@@ -223,6 +239,7 @@ func (r *Runner) beginStep() {
 	r.stepAt = r.Acct.Kernel.Now()
 	r.stepCmd = len(r.history)
 	r.stepBase = r.totals()
+	r.stepBuilds = len(r.Acct.Docker.Builds())
 	r.refresh()
 }
 

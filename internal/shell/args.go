@@ -63,8 +63,30 @@ func (a Args) Decode(name string, v any) error {
 func parseArgs(s *Shell, cmd *Command, words []string) (Args, error) {
 	a := Args{vals: map[string]any{}}
 	specs := map[string]*OptSpec{}
+	shorts := map[string]string{}
 	for i := range cmd.Options {
 		specs[cmd.Options[i].Name] = &cmd.Options[i]
+		if sh := cmd.Options[i].Short; sh != "" {
+			shorts[sh] = cmd.Options[i].Name
+		}
+	}
+	if len(shorts) > 0 {
+		// Commands with short options (docker -t) take -X as --NAME.
+		words = append([]string(nil), words...)
+		for i, w := range words {
+			if len(w) < 2 || w[0] != '-' || w[1] == '-' {
+				continue
+			}
+			name, ok := shorts[w[1:2]]
+			if !ok || len(w) > 2 && specs[name].Type == Bool {
+				return a, usagef("unknown shorthand flag: '%s' in %s (see: %s)", w[1:2], w, seeHelp(cmd))
+			}
+			if len(w) > 2 { // -tNAME
+				words[i] = "--" + name + "=" + strings.TrimPrefix(w[2:], "=")
+			} else {
+				words[i] = "--" + name
+			}
+		}
 	}
 	var unknown []string
 	for i := 0; i < len(words); i++ {

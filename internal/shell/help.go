@@ -150,7 +150,11 @@ func commandHelp(c *Command) string {
 	if len(c.Options) > 0 {
 		b.WriteString("\nOptions:\n")
 		for _, o := range c.Options {
-			writeOpt(&b, "--"+o.Name, o.Type, o.Enum, o.Required, o.Sim, o.Default, o.Help)
+			name := "--" + o.Name
+			if o.Short != "" {
+				name = "-" + o.Short + ", " + name
+			}
+			writeOpt(&b, name, o.Type, o.Enum, o.Required, o.Sim, o.Default, o.Help)
 		}
 	}
 	if len(c.Args) > 0 {

@@ -34,6 +34,7 @@ func builtins() []Command {
 	cs = append(cs, verbCommands()...)
 	cs = append(cs, qualifiedNames(lambdaCommands())...) // name:qualifier and ARNs (lambda_names.go)
 	cs = append(cs, ecsAllCommands()...)                 // ecs, ec2, application-autoscaling, fault, explain
+	cs = append(cs, dockerCommands()...)                 // docker build/images/history/tag/rmi, echo (docker.go)
 	return cs
 }
 
@@ -72,6 +73,7 @@ type OptSpec struct {
 	Enum     []string // allowed values (checked, and offered by completion)
 	Complete string   // resource kind whose names complete the value ("function")
 	Default  string   // documented default, shown by help
+	Short    string   // a one-letter alias typed -X (docker's -t, -f); only lab verbs use it
 }
 
 // ArgSpec describes a positional argument.

@@ -1,0 +1,78 @@
+package lab
+
+import (
+	"strings"
+
+	"github.com/cloudlab/cloudlab/internal/docker"
+)
+
+// Image is one row of `docker images`: an image under one of its names
+// (an untagged image is Repository "<none>", Tag "<none>").
+type Image struct {
+	Repository, Tag string
+	// ID is the image ID (sha256:...); Base the base image it was built
+	// FROM ("python:3.12-slim").
+	ID, Base string
+	// SizeBytes is the image's size (the base's approximate size plus its
+	// layers); Layers its filesystem layers (the base's plus one per RUN,
+	// COPY and ADD).
+	SizeBytes int64
+	Layers    int
+}
+
+// DockerBuild is one finished `docker build`.
+type DockerBuild struct {
+	// Tag is repository:tag ("" without -t); Dockerfile the file built
+	// ("Dockerfile", "Dockerfile.better"); ImageID the image it made.
+	Tag, Dockerfile, ImageID string
+	// Steps are the numbered steps ([1/5] FROM ...) in order.
+	Steps []*BuildStep
+	// Cached and Rebuilt count the steps reused from the build cache and
+	// the steps built.
+	Cached, Rebuilt int
+	// InStep is true for a build run during the current lab step.
+	InStep bool
+}
+
+// BuildStep is one numbered step of a build.
+type BuildStep struct {
+	// Cmd is FROM, WORKDIR, RUN, COPY or ADD; Instruction the whole line.
+	Cmd, Instruction string
+	Cached           bool
+	SizeBytes        int64
+}
+
+// dockerImages lists the engine's images as `docker images` does.
+func dockerImages(e *docker.Engine) []*Image {
+	var out []*Image
+	for _, im := range e.Images() {
+		tags := im.Tags
+		if len(tags) == 0 {
+			tags = []string{"<none>:<none>"}
+		}
+		for _, t := range tags {
+			i := strings.LastIndex(t, ":")
+			out = append(out, &Image{Repository: t[:i], Tag: t[i+1:], ID: im.ID, Base: im.Base.Ref, SizeBytes: im.Size, Layers: im.Layers()})
+		}
+	}
+	return out
+}
+
+// dockerBuilds lists the builds, oldest first; those from index stepFrom
+// on ran during the current step.
+func dockerBuilds(e *docker.Engine, stepFrom int) []*DockerBuild {
+	var out []*DockerBuild
+	for i, b := range e.Builds() {
+		d := &DockerBuild{Tag: b.Tag, Dockerfile: b.Dockerfile, ImageID: b.ImageID, InStep: i >= stepFrom}
+		for _, s := range b.Steps {
+			d.Steps = append(d.Steps, &BuildStep{Cmd: s.Cmd, Instruction: s.Text, Cached: s.Cached, SizeBytes: s.Size})
+			if s.Cached {
+				d.Cached++
+			} else {
+				d.Rebuilt++
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}
