@@ -41,7 +41,7 @@ func (a *Account) Names(kind string) []string {
 		return a.Lambda.Names(kind)
 	case "cluster", "service", "task-definition", "family", "task", "container-instance":
 		return a.ECS.Names(kind)
-	case "instance":
+	case "instance", "asg":
 		return a.EC2.Names(kind)
 	case "image":
 		return a.Docker.Names()

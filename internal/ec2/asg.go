@@ -175,8 +175,11 @@ func (s *Service) SetDesiredCapacity(name string, desired int) error {
 	if err != nil {
 		return err
 	}
-	if desired < g.Min || desired > g.Max {
+	if desired < g.Min {
 		return validationError("New SetDesiredCapacity value %d is below min value %d for the AutoScalingGroup.", desired, g.Min)
+	}
+	if desired > g.Max {
+		return validationError("New SetDesiredCapacity value %d is above max value %d for the AutoScalingGroup.", desired, g.Max)
 	}
 	g.Desired = desired
 	s.reconcileGroup(g)

@@ -524,8 +524,16 @@ func (s *Service) TotalCostUSD() float64 {
 	return c
 }
 
-// Names lists instance ids for completion (kind "instance").
+// Names lists instance ids (kind "instance") or group names (kind "asg")
+// for completion.
 func (s *Service) Names(kind string) []string {
+	if kind == "asg" {
+		var out []string
+		for _, g := range s.Groups() {
+			out = append(out, g.Name)
+		}
+		return out
+	}
 	if kind != "instance" {
 		return nil
 	}

@@ -110,6 +110,44 @@ func ec2Instances(svc *ec2.Service) []*Instance {
 	return out
 }
 
+// ec2Groups lists the account's Auto Scaling groups.
+func ec2Groups(svc *ec2.Service) []*Group {
+	if svc == nil {
+		return nil
+	}
+	out := []*Group{}
+	for _, g := range svc.Groups() {
+		lg := &Group{AutoScalingGroupName: g.Name, MinSize: g.Min, MaxSize: g.Max, Desired: g.Desired,
+			InService: g.InService(), Launched: g.Launched, Replaced: g.Replaced, Zones: map[string]int{},
+			AvailabilityZones: append([]string{}, g.AZs...)}
+		for _, i := range g.Instances {
+			lg.Instances = append(lg.Instances, i.ID)
+			if i.State == ec2.StateRunning {
+				lg.Zones[i.AZ]++
+			}
+		}
+		for _, i := range svc.Instances() {
+			if i.Group == g.Name {
+				lg.CostUSD += svc.CostUSD(i)
+			}
+		}
+		out = append(out, lg)
+	}
+	return out
+}
+
+// ec2Templates lists the account's launch templates.
+func ec2Templates(svc *ec2.Service) []*LaunchTemplate {
+	if svc == nil {
+		return nil
+	}
+	out := []*LaunchTemplate{}
+	for _, t := range svc.LaunchTemplates() {
+		out = append(out, &LaunchTemplate{LaunchTemplateName: t.Name, LaunchTemplateId: t.ID, ImageId: t.ImageID, InstanceType: t.InstanceType})
+	}
+	return out
+}
+
 // ec2Addresses lists the account's Elastic IPs.
 func ec2Addresses(svc *ec2.Service) []*Address {
 	if svc == nil {

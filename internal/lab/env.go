@@ -35,6 +35,10 @@ type Env struct {
 	Instances []*Instance `expr:"instances"`
 	// Addresses are the account's Elastic IP addresses.
 	Addresses []*Address `expr:"addresses"`
+	// Groups are the EC2 Auto Scaling groups.
+	Groups []*Group `expr:"groups"`
+	// LaunchTemplates are the EC2 launch templates.
+	LaunchTemplates []*LaunchTemplate `expr:"launchTemplates"`
 	// Images are the simulated Docker engine's images, one per name as
 	// `docker images` lists them (dockerenv.go); Builds its builds, oldest
 	// first.
@@ -62,6 +66,7 @@ type Env struct {
 	// Functions a check may call (bound by bind; see docs/lab-checks.md).
 	FnF         func(name string) *Function             `expr:"fn"`
 	ClusterF    func(name string) *Cluster              `expr:"cluster"`
+	GroupF      func(name string) *Group                `expr:"group"`
 	ServiceF    func(cluster, name string) *Service     `expr:"service"`
 	RanF        func(prefix string) int                 `expr:"ran"`
 	LoggedF     func(sub string) int                    `expr:"logged"`
@@ -370,6 +375,23 @@ type Instance struct {
 	SpotDraining                                      bool // its user data turns on the ECS agent's Spot draining
 }
 
+// LaunchTemplate is one EC2 launch template.
+type LaunchTemplate struct {
+	LaunchTemplateName, LaunchTemplateId, ImageId, InstanceType string
+}
+
+// Group is one EC2 Auto Scaling group.
+type Group struct {
+	AutoScalingGroupName      string
+	MinSize, MaxSize, Desired int
+	InService                 int            // running members
+	Launched, Replaced        int            // instances launched in all; unhealthy members replaced
+	Zones                     map[string]int // running members per Availability Zone
+	AvailabilityZones         []string       // the zones the group spreads over
+	Instances                 []string       // member instance ids
+	CostUSD                   float64        // compute of every instance the group launched
+}
+
 // Address is one Elastic IP address.
 type Address struct {
 	AllocationId, PublicIp, InstanceId string
@@ -452,6 +474,14 @@ func (e *Env) instanceIn(cluster, az string) string {
 func (e *Env) bind() {
 	e.FnF = e.fn
 	e.ClusterF = e.cluster
+	e.GroupF = func(name string) *Group {
+		for _, g := range e.Groups {
+			if g.AutoScalingGroupName == name {
+				return g
+			}
+		}
+		return &Group{AutoScalingGroupName: name, Zones: map[string]int{}}
+	}
 	e.ServiceF = e.service
 	e.RanF = e.ran
 	e.LoggedF = e.logged

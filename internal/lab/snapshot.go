@@ -83,6 +83,8 @@ func (r *Runner) refresh() {
 	}
 	e.Instances = ec2Instances(r.Acct.EC2)
 	e.Addresses = ec2Addresses(r.Acct.EC2)
+	e.Groups = ec2Groups(r.Acct.EC2)
+	e.LaunchTemplates = ec2Templates(r.Acct.EC2)
 	e.Images = dockerImages(r.Acct.Docker)
 	e.Builds = dockerBuilds(r.Acct.Docker, r.stepBuilds)
 	e.ScalableTargets, e.ScalingPolicies, e.ScalingActivities = autoScaling(r.Acct.ECS)

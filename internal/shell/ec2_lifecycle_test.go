@@ -50,3 +50,33 @@ func TestEC2LifecycleCommands(t *testing.T) {
 	}
 	mustRun(t, sh, "aws ec2 reboot-instances --instance-ids "+id)
 }
+
+func TestAutoScalingCommands(t *testing.T) {
+	acct := cloud.New(1)
+	sh := New(acct)
+	mustRun(t, sh, `aws ec2 create-launch-template --launch-template-name web --launch-template-data InstanceType=t3.micro`)
+	for _, tc := range []struct{ line, want string }{
+		{"aws autoscaling create-auto-scaling-group --auto-scaling-group-name g --launch-template LaunchTemplateName=web --min-size 1 --max-size 2 --vpc-zone-identifier subnet-1", "--availability-zones"},
+		{"aws autoscaling create-auto-scaling-group --auto-scaling-group-name g --launch-template LaunchTemplateName=nope --min-size 1 --max-size 2 --availability-zones us-east-1a", "launch template"},
+		{"aws autoscaling set-desired-capacity --auto-scaling-group-name nope --desired-capacity 1", "not found"},
+	} {
+		if _, err := sh.Run(tc.line); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.line, err, tc.want)
+		}
+	}
+	mustRun(t, sh, "aws autoscaling create-auto-scaling-group --auto-scaling-group-name g --launch-template LaunchTemplateName=web --min-size 1 --max-size 3 --desired-capacity 3 --availability-zones us-east-1a us-east-1b")
+	if err := acct.Kernel.RunFor(time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	d := mustRun(t, sh, "aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names g --query AutoScalingGroups[0].Instances[].LifecycleState --output text")
+	if strings.Count(d.String(), "InService") != 3 {
+		t.Errorf("describe: %s", d)
+	}
+	if err := acct.Kernel.RunFor(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if a := mustRun(t, sh, "aws autoscaling describe-scaling-activities --auto-scaling-group-name g"); !strings.Contains(a.Text, "launching") {
+		t.Errorf("activities: %q", a.Text)
+	}
+	mustRun(t, sh, "aws autoscaling delete-auto-scaling-group --auto-scaling-group-name g --force-delete")
+}
