@@ -3,8 +3,9 @@ package shell
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/cloudlab/cloudlab/internal/awsshape"
 	"strconv"
+
+	"github.com/cloudlab/cloudlab/internal/awsshape"
 
 	"github.com/cloudlab/cloudlab/internal/ecs"
 )

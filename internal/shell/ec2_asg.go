@@ -181,6 +181,6 @@ func groupJSON(g *ec2.Group) map[string]any {
 		"AutoScalingGroupName": g.Name, "MinSize": g.Min, "MaxSize": g.Max, "DesiredCapacity": g.Desired,
 		"AvailabilityZones": g.AZs, "Instances": insts, "HealthCheckType": "EC2",
 		"AutoScalingGroupARN": fmt.Sprintf("arn:aws:autoscaling:%s:123456789012:autoScalingGroup:%s:autoScalingGroupName/%s", ec2.Region, "00000000-0000-0000-0000-000000000000", g.Name),
-		"LaunchTemplate":       map[string]any{"LaunchTemplateId": g.Template.ID, "LaunchTemplateName": g.Template.Name, "Version": "$Latest"},
+		"LaunchTemplate":      map[string]any{"LaunchTemplateId": g.Template.ID, "LaunchTemplateName": g.Template.Name, "Version": "$Latest"},
 	}
 }
