@@ -55,7 +55,7 @@ const (
 	numTabs
 )
 
-var tabNames = []string{"Step", "Lambda", "ECS", "Output"}
+var tabNames = []string{"Step", "Lambda", "EC2·ECS", "Output"}
 
 type lineKind int
 

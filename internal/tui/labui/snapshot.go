@@ -1,6 +1,8 @@
 package labui
 
 import (
+	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -19,6 +21,15 @@ type snapshot struct {
 
 	clusters  []clusterView
 	placement []string
+
+	hosts      []hostView // EC2 instances outside any ECS cluster
+	terminated int        // of those, how many are terminated
+	groups     []string   // one line per Auto Scaling group
+}
+
+type hostView struct {
+	id, typ, state, az, publicIP, group string
+	spot                                bool
 }
 
 type fnView struct {
@@ -88,6 +99,29 @@ func buildSnapshot(r *lab.Runner) snapshot {
 		s.clusters = append(s.clusters, clusterOf(c))
 	}
 	s.placement = placementOf(r)
+	for _, in := range env.Instances {
+		if in.Cluster != "" {
+			continue
+		}
+		if in.State == "terminated" {
+			s.terminated++
+			continue
+		}
+		h := hostView{id: in.InstanceId, typ: in.InstanceType, state: in.State, az: in.AvailabilityZone, publicIP: in.PublicIpAddress, spot: in.Spot}
+		for _, g := range env.Groups {
+			if slices.Contains(g.Instances, in.InstanceId) {
+				h.group = g.AutoScalingGroupName
+			}
+		}
+		s.hosts = append(s.hosts, h)
+	}
+	for _, g := range env.Groups {
+		var zs []string
+		for _, z := range g.AvailabilityZones {
+			zs = append(zs, fmt.Sprintf("%s:%d", strings.TrimPrefix(z, "us-east-"), g.Zones[z]))
+		}
+		s.groups = append(s.groups, fmt.Sprintf("asg %s  desired %d  in service %d  (%s)", g.AutoScalingGroupName, g.Desired, g.InService, strings.Join(zs, " ")))
+	}
 	return s
 }
 

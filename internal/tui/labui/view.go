@@ -76,7 +76,7 @@ func (m *Model) View() string {
 		case tabLambda:
 			pane = m.box("Lambda", m.lambdaLines(m.w-4, mh-2), m.w, mh)
 		case tabECS:
-			pane = m.box("ECS", m.ecsLines(m.w-4, mh-2), m.w, mh)
+			pane = m.box("EC2 · ECS", m.ecsLines(m.w-4, mh-2), m.w, mh)
 		default:
 			pane = m.box("Output (pgup/pgdn)", m.scrollLines(m.w-4, mh-2), m.w, mh)
 		}
@@ -182,18 +182,19 @@ func (m *Model) stepDots() string {
 
 // livePanes draws the right-hand side of the wide layout.
 func (m *Model) livePanes(w, h int) []string {
-	hasL, hasE := len(m.snap.fns) > 0, len(m.snap.clusters) > 0
+	hasL := len(m.snap.fns) > 0
+	hasE := len(m.snap.clusters) > 0 || len(m.snap.hosts) > 0 || len(m.snap.groups) > 0 || m.snap.terminated > 0
 	switch {
 	case hasL && hasE:
 		top := h / 2
 		return append(m.box("Lambda", m.lambdaLines(w-4, top-2), w, top),
-			m.box("ECS", m.ecsLines(w-4, h-top-2), w, h-top)...)
+			m.box("EC2 · ECS", m.ecsLines(w-4, h-top-2), w, h-top)...)
 	case hasE:
-		return m.box("ECS", m.ecsLines(w-4, h-2), w, h)
+		return m.box("EC2 · ECS", m.ecsLines(w-4, h-2), w, h)
 	case hasL:
 		return m.box("Lambda", m.lambdaLines(w-4, h-2), w, h)
 	}
-	return m.box("Simulated cloud", termtext.Lines("Nothing yet: create a function or a cluster and it appears here, live.", w-4), w, h)
+	return m.box("Simulated cloud", termtext.Lines("Nothing yet: create a function, an instance or a cluster and it appears here, live.", w-4), w, h)
 }
 
 var sparkRunes = []rune("▁▂▃▄▅▆▇█")
@@ -318,9 +319,10 @@ func bar(used, total, w int) string {
 
 func (m *Model) ecsLines(w, h int) []string {
 	var ls []string
-	if len(m.snap.clusters) == 0 {
-		return termtext.Lines("No clusters yet.", w)
+	if len(m.snap.clusters) == 0 && len(m.snap.hosts) == 0 && len(m.snap.groups) == 0 && m.snap.terminated == 0 {
+		return termtext.Lines("No instances or clusters yet.", w)
 	}
+	ls = append(ls, m.hostLines(w)...)
 	for _, c := range m.snap.clusters {
 		ls = append(ls, m.st.Subtitle.Render(termtext.Pad(fmt.Sprintf("cluster %s  running %d  pending %d", c.name, c.running, c.pending), w)))
 		if len(c.legend) > 0 {
@@ -536,4 +538,45 @@ func (m *Model) box(title string, lines []string, w, h int) []string {
 	}
 	out = append(out, b.Render("╰"+strings.Repeat("─", inner)+"╯"))
 	return out
+}
+
+// hostLines lists the EC2 instances outside ECS clusters and the Auto
+// Scaling groups.
+func (m *Model) hostLines(w int) []string {
+	var ls []string
+	for _, g := range m.snap.groups {
+		ls = append(ls, m.st.Subtitle.Render(termtext.Pad(termtext.Truncate(g, w), w)))
+	}
+	for _, h := range m.snap.hosts {
+		detail := fmt.Sprintf("%-9s %s", h.typ, strings.TrimPrefix(h.az, "us-east-"))
+		if h.publicIP != "" {
+			detail += " " + h.publicIP
+		}
+		if h.spot {
+			detail += " spot"
+		}
+		if h.group != "" {
+			detail += " asg:" + h.group
+		}
+		line := fmt.Sprintf("%s %-8s %s", h.id, h.state, detail)
+		st := m.st.Text
+		switch h.state {
+		case "running":
+			st = m.st.Success
+		case "pending", "stopping", "shutting-down":
+			st = m.st.Warning
+		case "stopped":
+			st = m.st.Muted
+		}
+		if lipgloss.Width(line) > w { // a narrow pane: the details on a second line
+			ls = append(ls, st.Render(termtext.Pad(termtext.Truncate(h.id+" "+h.state, w), w)),
+				m.st.Muted.Render(termtext.Pad(termtext.Truncate("  "+detail, w), w)))
+			continue
+		}
+		ls = append(ls, st.Render(termtext.Pad(line, w)))
+	}
+	if m.snap.terminated > 0 {
+		ls = append(ls, m.st.Muted.Render(termtext.Pad(fmt.Sprintf("%d terminated", m.snap.terminated), w)))
+	}
+	return ls
 }
