@@ -215,11 +215,10 @@ func (s *session) run(line string) {
 	}
 	for _, i := range out.Passed {
 		st := s.l.Steps[i]
-		s.printf("Step %d passed: %s.", i+1, st.Title)
+		s.printf("Step %d passed: %s.\n", i+1, st.Title)
 		if st.Passed != "" {
-			s.printf(" %s", s.text(st.Passed))
+			s.printf("%s\n", s.text(st.Passed))
 		}
-		s.printf("\n")
 	}
 	if why, ok := s.r.Stuck(); ok && why != s.stuck {
 		s.printf("Step %d cannot pass any more: %s\n", s.r.Current()+1, s.text(why))
