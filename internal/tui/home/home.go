@@ -522,7 +522,7 @@ func (m *Model) rowView(i int) string {
 	case rowExam:
 		mark, title, right = "◆", "Mock exam", "65 questions · 130m"
 	case rowReview:
-		mark, title = "↻", "Review"
+		mark, title = "◌", "Review"
 		if m.st.Due > 0 {
 			right = fmt.Sprintf("%d due", m.st.Due)
 			markStyle = s.Warning
@@ -530,7 +530,7 @@ func (m *Model) rowView(i int) string {
 			right = "nothing due"
 		}
 	case rowLabs:
-		mark, title = "▣", "Labs"
+		mark, title = "■", "Labs"
 		done := 0
 		for _, l := range m.d.Course.Labs {
 			if m.st.Labs[l.ID].Completed() {
