@@ -31,7 +31,16 @@ func New(seed uint64) *Account {
 	k := sim.New(seed)
 	k.SetBudget(DefaultEventBudget)
 	e := ec2.New(k)
-	return &Account{Kernel: k, Lambda: lambda.New(k), EC2: e, ECS: ecs.New(k, e), Docker: docker.New(k.Now), ECR: docker.NewRegistry(k.Now, ecs.AccountID, ecs.Region)}
+	a := &Account{Kernel: k, Lambda: lambda.New(k), EC2: e, ECS: ecs.New(k, e), Docker: docker.New(k.Now), ECR: docker.NewRegistry(k.Now, ecs.AccountID, ecs.Region)}
+	// Tasks pull images of the account's ECR registry by compressed size.
+	a.ECS.SetRegistry(func(ref string) (ecs.RegistryImage, bool, bool) {
+		im, in, found := a.ECR.Resolve(ref)
+		if !found {
+			return ecs.RegistryImage{}, in, false
+		}
+		return ecs.RegistryImage{Digest: im.Digest, Size: im.Size}, true, true
+	})
+	return a
 }
 
 // Names lists resource names of a kind for tab completion. Kinds: "function"

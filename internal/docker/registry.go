@@ -477,3 +477,25 @@ func (e *Engine) Pull(r *Registry, ref string) (string, error) {
 	fmt.Fprintf(&b, "Status: %s %s\n%s", status, full, full)
 	return b.String(), nil
 }
+
+// Resolve looks an image reference up for a task's pull: inRegistry is
+// false for a reference to any other registry; found is false when the
+// repository or the tag (or digest, NAME@sha256:...) is not there.
+func (r *Registry) Resolve(ref string) (im *RepoImage, inRegistry, found bool) {
+	name, tag, ok := r.SplitURI(ref)
+	if !ok {
+		return nil, false, false
+	}
+	repo := r.repo(name)
+	if repo == nil {
+		return nil, true, false
+	}
+	id := ImageID{Tag: tag}
+	if _, dig, ok := strings.Cut(ref, "@"); ok {
+		id = ImageID{Digest: dig}
+	}
+	if im = repo.find(id); im == nil {
+		return nil, true, false
+	}
+	return im, true, true
+}
