@@ -118,3 +118,20 @@ func TestMissingECRImageCannotPull(t *testing.T) {
 		t.Errorf("container reason %q", tk.Containers[0].Reason)
 	}
 }
+
+// settings ecs --pull-bandwidth and --pull-latency change ECR pull times.
+func TestPullSettings(t *testing.T) {
+	s, size := pushed(t)
+	dockerRun(t, s, "settings ecs --pull-bandwidth 10 --pull-latency 1s")
+	dockerRun(t, s, "aws ecs create-cluster --cluster-name fg")
+	dockerRun(t, s, `aws ecs register-task-definition --family hello --requires-compatibilities FARGATE --network-mode awsvpc --cpu 256 --memory 512 --execution-role-arn arn:aws:iam::123456789012:role/ecsTaskExecutionRole --container-definitions '[{"name":"hello","image":"`+ecrHost+`/hello:v1"}]'`)
+	dockerRun(t, s, "aws ecs run-task --cluster fg --task-definition hello --launch-type FARGATE"+fargateNet)
+	dockerRun(t, s, "clock advance 2m")
+	want := time.Second + time.Duration(float64(size)/10e6*float64(time.Second))
+	if got := pullTime(lastTask(t, s, "fg")); got != want {
+		t.Errorf("pull %v, want %v", got, want)
+	}
+	if _, err := s.Run("settings ecs --pull-bandwidth 0"); err == nil {
+		t.Error("zero bandwidth accepted")
+	}
+}
