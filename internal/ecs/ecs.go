@@ -63,7 +63,8 @@ type Settings struct {
 	// (2 s and 50 MB/s), not measurements; AWS documents none. An EC2
 	// container instance keeps what it pulled (by digest) and reuses it;
 	// a Fargate task pulls every time
-	// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/pull-behavior.html).
+	// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/pull-behavior.html,
+	// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-pull-behavior.html).
 	PullLatency    time.Duration
 	PullBandwidth  float64       // bytes per second
 	ContainerStart sim.Dist      // docker start (1.5 s)

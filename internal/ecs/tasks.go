@@ -428,6 +428,9 @@ func (s *Sim) pending(t *Task) {
 	t.timer = s.k.After(pull, func() {
 		t.PullStoppedAt = s.k.Now()
 		if missing != nil {
+			// Stop code TaskFailedToStart, reason CannotPullContainerError
+			// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html);
+			// the text after it is the Docker daemon's for a missing tag.
 			reason := "CannotPullContainerError: Error response from daemon: manifest for " + missing.Image + " not found: manifest unknown: Requested image not found"
 			missing.Reason = reason
 			s.stopTask(t, StopTaskFailedToStart, reason)
