@@ -370,6 +370,16 @@ var ErrNoAuth = fmt.Errorf("no basic auth credentials")
 // Login records a successful `docker login` to host.
 func (e *Engine) Login(host string) { e.logins[host] = true }
 
+// Logins lists the registries `docker login` succeeded for, sorted.
+func (e *Engine) Logins() []string {
+	var out []string
+	for h := range e.logins {
+		out = append(out, h)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // LoggedIn reports whether `docker login` succeeded for host.
 func (e *Engine) LoggedIn(host string) bool { return e.logins[host] }
 

@@ -43,6 +43,8 @@ type Env struct {
 	// Repositories are the simulated ECR registry's repositories, in
 	// creation order (dockerenv.go).
 	Repositories []*Repository `expr:"repositories"`
+	// Logins are the registries `docker login` succeeded for.
+	Logins []string `expr:"logins"`
 	// Invocations are the account's recent completed Lambda invocations
 	// (the ones whose logs are in Logs), oldest first.
 	Invocations []*Invocation `expr:"invocations"`
