@@ -18,7 +18,8 @@ type Account struct {
 	Lambda *lambda.Service
 	EC2    *ec2.Service
 	ECS    *ecs.Sim
-	Docker *docker.Engine // the learner's simulated Docker engine (images, build cache)
+	Docker *docker.Engine   // the learner's simulated Docker engine (images, build cache)
+	ECR    *docker.Registry // the account's simulated ECR registry
 }
 
 // DefaultEventBudget caps the kernel events one account may ever process so a
@@ -30,7 +31,16 @@ func New(seed uint64) *Account {
 	k := sim.New(seed)
 	k.SetBudget(DefaultEventBudget)
 	e := ec2.New(k)
-	return &Account{Kernel: k, Lambda: lambda.New(k), EC2: e, ECS: ecs.New(k, e), Docker: docker.New(k.Now)}
+	a := &Account{Kernel: k, Lambda: lambda.New(k), EC2: e, ECS: ecs.New(k, e), Docker: docker.New(k.Now), ECR: docker.NewRegistry(k.Now, ecs.AccountID, ecs.Region)}
+	// Tasks pull images of the account's ECR registry by compressed size.
+	a.ECS.SetRegistry(func(ref string) (ecs.RegistryImage, bool, bool) {
+		im, in, found := a.ECR.Resolve(ref)
+		if !found {
+			return ecs.RegistryImage{}, in, false
+		}
+		return ecs.RegistryImage{Digest: im.Digest, Size: im.Size}, true, true
+	})
+	return a
 }
 
 // Names lists resource names of a kind for tab completion. Kinds: "function"
@@ -45,6 +55,8 @@ func (a *Account) Names(kind string) []string {
 		return a.EC2.Names(kind)
 	case "image":
 		return a.Docker.Names()
+	case "repository":
+		return a.ECR.Names()
 	case "instance-type":
 		return ec2.TypeNames()
 	}

@@ -36,5 +36,19 @@
 //   - One build stage only: a second FROM is refused as not simulated.
 //     ADD from a URL is refused too.
 //
+// The registry (registry.go) is the account's Amazon ECR private registry:
+// repositories, get-login-password tokens (12 hours), docker push/pull.
+//   - ECR reports an image's size as its compressed size, smaller than the
+//     uncompressed size `docker images` shows
+//     (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageDetail.html).
+//     The simulator compresses nothing: a layer's compressed size is a
+//     SIMULATED 40% of its size (CompressedSize), the same for every kind
+//     of layer.
+//   - A layer's digest comes from its build-cache key, so a push reports
+//     the layers the repository already has as "Layer already exists"
+//     (https://docs.docker.com/reference/cli/docker/image/push/).
+//   - Lifecycle policies and scan-on-push are stored and shown; no image
+//     is expired or scanned.
+//
 // Time comes from the simulation clock (New's now); nothing is random.
 package docker

@@ -28,6 +28,7 @@ type Layer struct {
 	Comment   string        `json:"Comment"` // "approximate base size" / "simulated size" / ""
 	Created   time.Duration `json:"-"`       // simulated time the step was built (zero for the base)
 	Base      bool          `json:"Base"`
+	Key       string        `json:"-"` // the build-cache key that made it: the layer's identity in a registry
 }
 
 // Image is a built image.
@@ -84,11 +85,12 @@ type Engine struct {
 	cache  map[string]Layer // step cache key -> the layer it produced
 	pulled map[string]bool
 	builds []Build
+	logins map[string]bool // registries `docker login` succeeded for
 }
 
 // New returns an empty engine; now gives the simulated time.
 func New(now func() time.Duration) *Engine {
-	return &Engine{now: now, cache: map[string]Layer{}, pulled: map[string]bool{}}
+	return &Engine{now: now, cache: map[string]Layer{}, pulled: map[string]bool{}, logins: map[string]bool{}}
 }
 
 // Builds returns the finished builds, oldest first.
@@ -214,7 +216,7 @@ func (e *Engine) Build(dockerfile []byte, ctx Context, opt BuildOptions) (BuildR
 	key := "FROM " + normalizeRef(base.Ref)
 	history := []Layer{}
 	if base.Ref != "scratch" {
-		history = append(history, Layer{CreatedBy: fmt.Sprintf("FROM %s (base image: %d %s)", base.Ref, base.Layers, plural(base.Layers, "layer")), Size: base.Size, FS: true, Base: true, Comment: "approximate base size"})
+		history = append(history, Layer{CreatedBy: fmt.Sprintf("FROM %s (base image: %d %s)", base.Ref, base.Layers, plural(base.Layers, "layer")), Size: base.Size, FS: true, Base: true, Comment: "approximate base size", Key: key})
 	}
 	var steps []Step
 	var config []string
@@ -272,7 +274,7 @@ func (e *Engine) Build(dockerfile []byte, ctx Context, opt BuildOptions) (BuildR
 			fmt.Fprintf(&out, "#%d CACHED\n\n", s)
 		} else {
 			missed = true
-			layer = Layer{CreatedBy: historyText(in), Size: size, FS: in.Cmd != "WORKDIR", Comment: comment, Created: now}
+			layer = Layer{CreatedBy: historyText(in), Size: size, FS: in.Cmd != "WORKDIR", Comment: comment, Created: now, Key: stepKey}
 			e.cache[stepKey] = layer
 			fmt.Fprintf(&out, "#%d DONE\n\n", s)
 		}

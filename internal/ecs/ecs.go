@@ -58,11 +58,20 @@ type Settings struct {
 	FargateProvision sim.Dist      // Fargate capacity + ENI (20 s)
 	ImagePull        sim.Dist      // image pull when not cached on the instance (8 s)
 	ImagePullCached  time.Duration // image already on the instance (0.5 s)
-	ContainerStart   sim.Dist      // docker start (1.5 s)
-	Activate         time.Duration // ACTIVATING (0.5 s)
-	Deactivate       time.Duration // DEACTIVATING (0.5 s)
-	StopGrace        time.Duration // containers exit after SIGTERM (2 s)
-	Deprovision      time.Duration // ENI detach for awsvpc / Fargate (3 s)
+	// Images in the simulated ECR registry (SetRegistry) pull in
+	// PullLatency + compressed size / PullBandwidth: TEACHING FIGURES
+	// (2 s and 50 MB/s), not measurements; AWS documents none. An EC2
+	// container instance keeps what it pulled (by digest) and reuses it;
+	// a Fargate task pulls every time
+	// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/pull-behavior.html,
+	// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-pull-behavior.html).
+	PullLatency    time.Duration
+	PullBandwidth  float64       // bytes per second
+	ContainerStart sim.Dist      // docker start (1.5 s)
+	Activate       time.Duration // ACTIVATING (0.5 s)
+	Deactivate     time.Duration // DEACTIVATING (0.5 s)
+	StopGrace      time.Duration // containers exit after SIGTERM (2 s)
+	Deprovision    time.Duration // ENI detach for awsvpc / Fargate (3 s)
 
 	// Service throttle: tasks that keep failing to start (never RUNNING)
 	// are retried after a growing delay, up to about 27 minutes; AWS notes
@@ -111,6 +120,8 @@ func DefaultSettings() Settings {
 		FargateProvision:         sim.Fixed(20 * time.Second),
 		ImagePull:                sim.Fixed(8 * time.Second),
 		ImagePullCached:          500 * time.Millisecond,
+		PullLatency:              2 * time.Second,
+		PullBandwidth:            50_000_000,
 		ContainerStart:           sim.Fixed(1500 * time.Millisecond),
 		Activate:                 500 * time.Millisecond,
 		Deactivate:               500 * time.Millisecond,
@@ -168,6 +179,7 @@ type Sim struct {
 
 	account   map[string]string     // account settings changed from their defaults (eni.go)
 	runTokens map[string]*RunResult // RunTask client tokens
+	registry  func(ref string) (RegistryImage, bool, bool)
 
 	targets    []*ScalableTarget
 	policies   []*ScalingPolicy

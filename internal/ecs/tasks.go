@@ -402,9 +402,23 @@ func (s *Sim) pending(t *Task) {
 	s.setStatus(t, StPending)
 	t.PullStartedAt = s.k.Now()
 	pull := time.Duration(0)
-	for _, ct := range t.Containers {
+	keys := make([]string, len(t.Containers)) // what an instance remembers: the image, or its digest
+	var missing *Container
+	for i, ct := range t.Containers {
+		keys[i] = ct.Image
 		d := s.dur(s.Settings.ImagePull)
-		if t.Instance != nil && t.Instance.images[ct.Image] {
+		if img, inRegistry, found := s.lookupImage(ct.Image); inRegistry {
+			if !found {
+				if missing == nil {
+					missing = ct
+				}
+				d = s.Settings.PullLatency
+			} else {
+				keys[i] = img.Digest
+				d = s.Settings.PullLatency + time.Duration(float64(img.Size)/s.Settings.PullBandwidth*float64(time.Second))
+			}
+		}
+		if t.Instance != nil && t.Instance.images[keys[i]] {
 			d = s.Settings.ImagePullCached
 		}
 		if d > pull {
@@ -413,13 +427,44 @@ func (s *Sim) pending(t *Task) {
 	}
 	t.timer = s.k.After(pull, func() {
 		t.PullStoppedAt = s.k.Now()
+		if missing != nil {
+			// Stop code TaskFailedToStart, reason CannotPullContainerError
+			// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html);
+			// the text after it is the Docker daemon's for a missing tag.
+			reason := "CannotPullContainerError: Error response from daemon: manifest for " + missing.Image + " not found: manifest unknown: Requested image not found"
+			missing.Reason = reason
+			s.stopTask(t, StopTaskFailedToStart, reason)
+			return
+		}
 		if t.Instance != nil {
-			for _, ct := range t.Containers {
-				t.Instance.images[ct.Image] = true
+			for _, k := range keys {
+				t.Instance.images[k] = true
 			}
 		}
 		t.timer = s.k.After(s.dur(s.Settings.ContainerStart), func() { s.containersStarted(t) })
 	})
+}
+
+// RegistryImage is what a registry reports about an image: the digest of
+// its manifest and its compressed size in bytes.
+type RegistryImage struct {
+	Digest string
+	Size   int64
+}
+
+// SetRegistry makes tasks pull images from a registry (the simulated
+// ECR). lookup says whether a reference names that registry (inRegistry)
+// and whether the image is there (found). Images of other registries
+// ("nginx") keep the fixed ImagePull time.
+func (s *Sim) SetRegistry(lookup func(ref string) (img RegistryImage, inRegistry, found bool)) {
+	s.registry = lookup
+}
+
+func (s *Sim) lookupImage(ref string) (RegistryImage, bool, bool) {
+	if s.registry == nil {
+		return RegistryImage{}, false, false
+	}
+	return s.registry(ref)
 }
 
 func (s *Sim) containersStarted(t *Task) {

@@ -76,3 +76,38 @@ func dockerBuilds(e *docker.Engine, stepFrom int) []*DockerBuild {
 	}
 	return out
 }
+
+// Repository is one repository of the simulated ECR registry.
+type Repository struct {
+	// RepositoryName and RepositoryUri (ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME).
+	RepositoryName, RepositoryUri string
+	ScanOnPush                    bool
+	// LifecyclePolicy is the policy JSON ("" when none is set).
+	LifecyclePolicy string
+	// Images are the pushed images, oldest push first.
+	Images []*RepoImage
+}
+
+// RepoImage is one image in a repository.
+type RepoImage struct {
+	Tags   []string
+	Digest string
+	// SizeBytes is the compressed size, as describe-images reports it
+	// (imageSizeInBytes); Layers its layer count.
+	SizeBytes int64
+	Layers    int
+}
+
+// ecrRepositories lists the registry's repositories.
+func ecrRepositories(r *docker.Registry) []*Repository {
+	var out []*Repository
+	repos, _ := r.Repositories(nil)
+	for _, x := range repos {
+		rp := &Repository{RepositoryName: x.Name, RepositoryUri: r.URI(x), ScanOnPush: x.ScanOnPush, LifecyclePolicy: x.LifecyclePolicy}
+		for _, im := range x.Images() {
+			rp.Images = append(rp.Images, &RepoImage{Tags: append([]string(nil), im.Tags...), Digest: im.Digest, SizeBytes: im.Size, Layers: len(im.Layers)})
+		}
+		out = append(out, rp)
+	}
+	return out
+}

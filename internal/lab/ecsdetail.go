@@ -42,7 +42,13 @@ func ecsClusters(svc *ecs.Sim) []*Cluster {
 		}
 		for _, t := range c.Tasks() {
 			tk := &Task{TaskArn: t.Arn, Group: t.Group, LastStatus: t.LastStatus, DesiredStatus: t.DesiredStatus,
-				AvailabilityZone: t.AZ, LaunchType: t.LaunchType, StopCode: t.StopCode, StoppedReason: t.StoppedReason}
+				AvailabilityZone: t.AZ, LaunchType: t.LaunchType, StopCode: t.StopCode, StoppedReason: t.StoppedReason, PullSeconds: -1}
+			if len(t.Containers) > 0 {
+				tk.Image = t.Containers[0].Image
+			}
+			if t.PullStartedAt >= 0 && t.PullStoppedAt >= 0 {
+				tk.PullSeconds = (t.PullStoppedAt - t.PullStartedAt).Seconds()
+			}
 			if t.TaskDef != nil {
 				tk.TaskDefinition = t.TaskDef.FamilyRevision()
 			}

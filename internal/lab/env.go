@@ -44,6 +44,11 @@ type Env struct {
 	// first.
 	Images []*Image       `expr:"images"`
 	Builds []*DockerBuild `expr:"builds"`
+	// Repositories are the simulated ECR registry's repositories, in
+	// creation order (dockerenv.go).
+	Repositories []*Repository `expr:"repositories"`
+	// Logins are the registries `docker login` succeeded for.
+	Logins []string `expr:"logins"`
 	// Invocations are the account's recent completed Lambda invocations
 	// (the ones whose logs are in Logs), oldest first.
 	Invocations []*Invocation `expr:"invocations"`
@@ -356,6 +361,10 @@ type Task struct {
 	TaskArn, TaskDefinition, Group, LastStatus, DesiredStatus string
 	AvailabilityZone, Ec2InstanceId, LaunchType               string
 	StopCode, StoppedReason                                   string
+	// Image is the first container's image; PullSeconds how long the
+	// image pull took (-1 until it ended).
+	Image       string
+	PullSeconds float64
 }
 
 // Instance is one EC2 instance.

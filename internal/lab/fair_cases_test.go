@@ -11,6 +11,8 @@ const (
 	profile  = "--iam-instance-profile Name=ecsInstanceRole"
 	helloARN = "arn:aws:lambda:us-east-1:123456789012:function:hello"
 	fargNet  = `--network-configuration 'awsvpcConfiguration={subnets=[subnet-0a1b2c3d],assignPublicIp=ENABLED}'`
+	ecrHost  = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+	ecrExec  = "--execution-role-arn arn:aws:iam::123456789012:role/ecsTaskExecutionRole"
 	spotUD   = `--user-data $'#!/bin/bash\necho ECS_CLUSTER=lab >> /etc/ecs/ecs.config\necho ECS_ENABLE_SPOT_INSTANCE_DRAINING=true >> /etc/ecs/ecs.config'`
 )
 
@@ -450,4 +452,37 @@ var fairCases = []fairCase{
 		script: "aws autoscaling delete-auto-scaling-group --force-delete --auto-scaling-group-name web\nclock advance 10s\nclock advance 10s\n"},
 	{name: "the instances terminated, the group kept", lab: "lab-auto-scaling-group", step: 4,
 		script: "aws ec2 terminate-instances --instance-ids ${join(group(\"web\").Instances, \" \")}\nclock advance 2m\n"},
+	// lab-ecr-to-ecs
+	{name: "login first (https:// host), then a repository with scan on push", lab: "lab-ecr-to-ecs", step: 0, valid: true,
+		script: "aws ecr get-login-password | docker login -u AWS --password-stdin https://" + ecrHost + "\naws ecr create-repository --repository-name shop --image-scanning-configuration scanOnPush=true\n"},
+	{name: "a wrong password first, immutable tags", lab: "lab-ecr-to-ecs", step: 0, valid: true,
+		script: "docker login -u AWS -p nope " + ecrHost + "\naws ecr create-repository --repository-name shop --image-tag-mutability IMMUTABLE\naws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin " + ecrHost + "\n"},
+	{name: "repository created, login with a made-up password", lab: "lab-ecr-to-ecs", step: 0,
+		script: "aws ecr create-repository --repository-name shop\ndocker login -u AWS -p secret " + ecrHost + "\n"},
+	{name: "logged in, but no repository", lab: "lab-ecr-to-ecs", step: 0,
+		script: "aws ecr get-login-password | docker login --username AWS --password-stdin " + ecrHost + "\n"},
+	{name: "built with the ECR name, pushed as latest", lab: "lab-ecr-to-ecs", step: 1, valid: true,
+		script: "docker build -t " + ecrHost + "/shop .\ndocker push " + ecrHost + "/shop\n"},
+	{name: "a push of the local name fails, then tagged v1", lab: "lab-ecr-to-ecs", step: 1, valid: true,
+		script: "docker build -t shop:1 .\ndocker push shop:1\ndocker tag shop:1 " + ecrHost + "/shop:v1\ndocker push " + ecrHost + "/shop:v1\n"},
+	{name: "built and tagged, never pushed", lab: "lab-ecr-to-ecs", step: 1,
+		script: "docker build -t shop:1 .\ndocker tag shop:1 " + ecrHost + "/shop:1\n"},
+	{name: "pushed to a repository that does not exist", lab: "lab-ecr-to-ecs", step: 1,
+		script: "docker build -t " + ecrHost + "/web:1 .\ndocker push " + ecrHost + "/web:1\n"},
+	{name: "inline container definitions, two tasks", lab: "lab-ecr-to-ecs", step: 2, valid: true,
+		script: "aws ecs register-task-definition --family shop --requires-compatibilities FARGATE --network-mode awsvpc --cpu 256 --memory 512 " + ecrExec + " --container-definitions '[{\"name\":\"shop\",\"image\":\"" + ecrHost + "/shop:1\"}]'\naws ecs run-task --cluster lab --task-definition shop --launch-type FARGATE --count 2 " + fargNet + "\nclock advance 2m\n"},
+	{name: "by revision, the clock in two steps", lab: "lab-ecr-to-ecs", step: 2, valid: true,
+		script: "aws ecs register-task-definition --family shop --requires-compatibilities FARGATE --network-mode awsvpc --cpu 256 --memory 512 " + ecrExec + " --container-definitions file://shop.json\naws ecs run-task --cluster lab --task-definition shop:1 --launch-type FARGATE " + fargNet + "\nclock advance 30s\nclock advance 30s\n"},
+	{name: "run-task without running the clock", lab: "lab-ecr-to-ecs", step: 2,
+		script: "aws ecs register-task-definition --family shop --requires-compatibilities FARGATE --network-mode awsvpc --cpu 256 --memory 512 " + ecrExec + " --container-definitions file://shop.json\naws ecs run-task --cluster lab --task-definition shop --launch-type FARGATE " + fargNet + "\n"},
+	{name: "an image tag never pushed (CannotPullContainerError)", lab: "lab-ecr-to-ecs", step: 2,
+		script: "aws ecs register-task-definition --family shop --requires-compatibilities FARGATE --network-mode awsvpc --cpu 256 --memory 512 " + ecrExec + " --container-definitions '[{\"name\":\"shop\",\"image\":\"" + ecrHost + "/shop:9\"}]'\naws ecs run-task --cluster lab --task-definition shop --launch-type FARGATE " + fargNet + "\nclock advance 2m\n"},
+	{name: "by revision, 30 seconds apart", lab: "lab-ecr-to-ecs", step: 3, valid: true,
+		script: "aws ecs run-task --cluster lab --task-definition shop:1 --launch-type EC2 --network-configuration 'awsvpcConfiguration={subnets=[subnet-0a1b2c3d]}'\nclock advance 30s\naws ecs run-task --cluster lab --task-definition shop:1 --launch-type EC2 --network-configuration 'awsvpcConfiguration={subnets=[subnet-0a1b2c3d]}'\nclock advance 30s\n"},
+	{name: "a bridge-mode definition of the same image (same digest, cached)", lab: "lab-ecr-to-ecs", step: 3, valid: true,
+		script: "aws ecs register-task-definition --family shop-ec2 --network-mode bridge --container-definitions '[{\"name\":\"shop\",\"image\":\"" + ecrHost + "/shop:1\",\"memory\":256}]'\naws ecs run-task --cluster lab --task-definition shop-ec2\nclock advance 1m\naws ecs run-task --cluster lab --task-definition shop-ec2\nclock advance 1m\n"},
+	{name: "one EC2 task only", lab: "lab-ecr-to-ecs", step: 3,
+		script: "aws ecs run-task --cluster lab --task-definition shop --launch-type EC2 --network-configuration 'awsvpcConfiguration={subnets=[subnet-0a1b2c3d]}'\nclock advance 1m\n"},
+	{name: "Fargate twice instead of EC2", lab: "lab-ecr-to-ecs", step: 3,
+		script: "aws ecs run-task --cluster lab --task-definition shop --launch-type FARGATE " + fargNet + "\nclock advance 1m\naws ecs run-task --cluster lab --task-definition shop --launch-type FARGATE " + fargNet + "\nclock advance 1m\n"},
 }

@@ -87,6 +87,8 @@ func (r *Runner) refresh() {
 	e.LaunchTemplates = ec2Templates(r.Acct.EC2)
 	e.Images = dockerImages(r.Acct.Docker)
 	e.Builds = dockerBuilds(r.Acct.Docker, r.stepBuilds)
+	e.Repositories = ecrRepositories(r.Acct.ECR)
+	e.Logins = r.Acct.Docker.Logins()
 	e.ScalableTargets, e.ScalingPolicies, e.ScalingActivities = autoScaling(r.Acct.ECS)
 	r.stepInfo(e)
 	sort.Slice(e.Functions, func(i, j int) bool { return e.Functions[i].FunctionName < e.Functions[j].FunctionName })

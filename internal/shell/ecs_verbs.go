@@ -82,6 +82,8 @@ func ecsVerbCommands() []Command {
 				{Name: "boot-time", Type: Dist, Sim: true, Default: "40s", Help: "EC2 instance boot (pending -> running)."},
 				{Name: "agent-register-delay", Type: Duration, Sim: true, Default: "10s", Help: "Running instance -> ECS agent registered."},
 				{Name: "image-pull", Type: Dist, Sim: true, Default: "8s", Help: "Image pull when the image is not on the instance yet."},
+				{Name: "pull-bandwidth", Type: Float, Sim: true, Default: "50", Help: "MB per second an ECR image pulls at (its compressed size)."},
+				{Name: "pull-latency", Type: Duration, Sim: true, Default: "2s", Help: "Fixed time of every ECR image pull."},
 				{Name: "container-start", Type: Dist, Sim: true, Default: "1.5s", Help: "Container start after the pull."},
 				{Name: "fargate-provision", Type: Dist, Sim: true, Default: "20s", Help: "Fargate capacity and network interface (PROVISIONING)."},
 				{Name: "task-capacity", Type: Float, Sim: true, Default: "100", Help: "Requests per second one task serves at 100% CPU (traffic --cluster)."},
@@ -146,6 +148,16 @@ func ecsSettings(ctx *Ctx, a Args) (Result, error) {
 	if a.Has("image-pull") {
 		es.ImagePull = a.Dist("image-pull")
 	}
+	if a.Has("pull-bandwidth") {
+		if f := a.Float("pull-bandwidth"); f <= 0 {
+			return Result{}, usagef("settings ecs: --pull-bandwidth must be a positive number of MB per second")
+		} else {
+			es.PullBandwidth = f * 1e6
+		}
+	}
+	if a.Has("pull-latency") {
+		es.PullLatency = a.Duration("pull-latency")
+	}
 	if a.Has("container-start") {
 		es.ContainerStart = a.Dist("container-start")
 	}
@@ -174,7 +186,7 @@ func ecsSettings(ctx *Ctx, a Args) (Result, error) {
 	}
 	out := map[string]any{
 		"BootTime": xs.BootTime.String(), "AgentRegisterDelay": es.AgentRegisterDelay.String(),
-		"ImagePull": es.ImagePull.String(), "ContainerStart": es.ContainerStart.String(),
+		"ImagePull": es.ImagePull.String(), "PullBandwidthMBps": es.PullBandwidth / 1e6, "PullLatency": es.PullLatency.String(), "ContainerStart": es.ContainerStart.String(),
 		"FargateProvision": es.FargateProvision.String(), "TaskCapacityRequestsPerSecond": es.TaskCapacityRPS,
 		"ScaleOutDatapoints": es.ScaleOutDatapoints, "ScaleInDatapoints": es.ScaleInDatapoints,
 		"RegisteredMemoryFraction": es.RegisteredMemoryFraction,
@@ -182,6 +194,7 @@ func ecsSettings(ctx *Ctx, a Args) (Result, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "boot time %s, agent registers %s later\n", xs.BootTime, es.AgentRegisterDelay)
 	fmt.Fprintf(&b, "image pull %s (cached %s), container start %s, Fargate provisioning %s\n", es.ImagePull, es.ImagePullCached, es.ContainerStart, es.FargateProvision)
+	fmt.Fprintf(&b, "ECR image pull %s + compressed size at %g MB/s\n", es.PullLatency, es.PullBandwidth/1e6)
 	fmt.Fprintf(&b, "task capacity %g requests/s at 100%% CPU; target tracking: %d periods to scale out, %d to scale in", es.TaskCapacityRPS, es.ScaleOutDatapoints, es.ScaleInDatapoints)
 	return Result{Output: out, Text: b.String()}, nil
 }

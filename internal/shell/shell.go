@@ -35,6 +35,7 @@ func builtins() []Command {
 	cs = append(cs, qualifiedNames(lambdaCommands())...) // name:qualifier and ARNs (lambda_names.go)
 	cs = append(cs, ecsAllCommands()...)                 // ecs, ec2, application-autoscaling, fault, explain
 	cs = append(cs, dockerCommands()...)                 // docker build/images/history/tag/rmi, echo (docker.go)
+	cs = append(cs, ecrCommands()...)                    // aws ecr, docker login/push/pull (ecr.go)
 	return cs
 }
 
@@ -237,6 +238,8 @@ type Shell struct {
 	files   map[string][]byte
 	traffic map[string]TrafficFunc
 	maxArr  float64 // arrivals allowed per traffic command
+	stdin   string  // what a pipe feeds the running command (docker login --password-stdin)
+	piped   bool    // the running command is on the right of a |
 }
 
 // Option configures a Shell.
@@ -308,6 +311,15 @@ func (s *Shell) Run(line string) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	res, err := s.runWords(words, line)
+	if err != nil {
+		return res, err
+	}
+	return s.applyFilter(filter, res)
+}
+
+// runWords runs one command (no pipe) given as words.
+func (s *Shell) runWords(words []string, line string) (Result, error) {
 	if len(words) == 0 {
 		return Result{}, nil
 	}
@@ -333,10 +345,7 @@ func (s *Shell) Run(line string) (Result, error) {
 	if err != nil {
 		return Result{}, toAWS(err, cmd.APIName())
 	}
-	if res, err = out.apply(res); err != nil {
-		return res, err
-	}
-	return applyFilter(filter, res)
+	return out.apply(res)
 }
 
 // lookup finds the command for words. It returns (nil, helpWords, nil) for
