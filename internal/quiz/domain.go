@@ -15,24 +15,31 @@ import (
 
 // Domain is an exam domain that a question can be tagged with.
 type Domain struct {
-	Code string // e.g. "saa-cost"
-	Exam string // "CLF-C02" or "SAA-C03"
-	Name string // e.g. "Design Cost-Optimized Architectures"
+	Code   string  // e.g. "saa-cost"
+	Exam   string  // "CLF-C02" or "SAA-C03"
+	Name   string  // e.g. "Design Cost-Optimized Architectures"
+	Weight float64 // the domain's share of the scored content, from the exam guide
 }
 
 // Label is "EXAM Name", as shown in a breakdown.
 func (d Domain) Label() string { return d.Exam + " " + d.Name }
 
-// domains are the codes of CONTRACTS.md, in exam-guide order.
+// domains are the known domain codes, in exam-guide order, with each
+// domain's weight from the exam guides:
+// https://docs.aws.amazon.com/aws-certification/latest/examguides/cloud-practitioner-02.html
+// (Cloud Concepts 24%, Security and Compliance 30%, Cloud Technology and
+// Services 34%, Billing, Pricing, and Support 12%) and
+// https://docs.aws.amazon.com/aws-certification/latest/examguides/solutions-architect-associate-03.html
+// (Secure 30%, Resilient 26%, High-Performing 24%, Cost-Optimized 20%).
 var domains = []Domain{
-	{"clf-concepts", "CLF-C02", "Cloud Concepts"},
-	{"clf-security", "CLF-C02", "Security and Compliance"},
-	{"clf-tech", "CLF-C02", "Cloud Technology and Services"},
-	{"clf-billing", "CLF-C02", "Billing, Pricing, and Support"},
-	{"saa-secure", "SAA-C03", "Design Secure Architectures"},
-	{"saa-resilient", "SAA-C03", "Design Resilient Architectures"},
-	{"saa-performance", "SAA-C03", "Design High-Performing Architectures"},
-	{"saa-cost", "SAA-C03", "Design Cost-Optimized Architectures"},
+	{"clf-concepts", "CLF-C02", "Cloud Concepts", 0.24},
+	{"clf-security", "CLF-C02", "Security and Compliance", 0.30},
+	{"clf-tech", "CLF-C02", "Cloud Technology and Services", 0.34},
+	{"clf-billing", "CLF-C02", "Billing, Pricing, and Support", 0.12},
+	{"saa-secure", "SAA-C03", "Design Secure Architectures", 0.30},
+	{"saa-resilient", "SAA-C03", "Design Resilient Architectures", 0.26},
+	{"saa-performance", "SAA-C03", "Design High-Performing Architectures", 0.24},
+	{"saa-cost", "SAA-C03", "Design Cost-Optimized Architectures", 0.20},
 }
 
 // LookupDomain returns the domain with this code.

@@ -99,6 +99,10 @@ type Session struct {
 	TimedOut  bool // submitted automatically at the deadline
 	End       time.Time
 
+	// DrawWhy says how the questions were drawn when it was not uniformly
+	// at random ("questions drawn by the CLF-C02 domain weights").
+	DrawWhy string
+
 	shownAt time.Time
 }
 
@@ -127,8 +131,15 @@ func NewSession(qs []*Question, c Config) (*Session, error) {
 		return nil, fmt.Errorf("pass mark %d: must be between 100 and 1000", c.Pass)
 	}
 	r := rand.New(rand.NewPCG(c.Seed, 0x9e3779b97f4a7c15))
-	picked := Select(qs, c.Count, r)
 	s := &Session{Mode: c.Mode, Start: c.Start, Seed: c.Seed, Pass: c.Pass, shownAt: c.Start}
+	var picked []*Question
+	if exam := weightedExam(qs); c.Mode == Exam && exam != "" && c.Count > 0 && c.Count < len(qs) {
+		// An exam paper follows its exam guide's domain weights.
+		picked = SelectWeighted(qs, c.Count, exam, r)
+		s.DrawWhy = "questions drawn by the " + exam + " domain weights"
+	} else {
+		picked = Select(qs, c.Count, r)
+	}
 	for _, q := range picked {
 		it := &Item{Q: q, Order: make([]int, len(q.Options))}
 		for i := range it.Order {
@@ -463,6 +474,7 @@ type Score struct {
 	Scaled         int     // 100..1000, see ScaledScore
 	Pass           int
 	PassWhy        string // where the pass mark comes from
+	DrawWhy        string // how the questions were drawn, when not uniformly
 	Passed         bool
 	Domains        []Group // by exam domain, in exam-guide order; "" last
 	Lessons        []Group // by lesson, in order of first appearance
@@ -500,7 +512,7 @@ func ScaledScore(correct, total int) int {
 // Score computes the score now (unanswered questions count as wrong: AWS
 // has no penalty for guessing, so a blank is simply not right).
 func (s *Session) Score() Score {
-	sc := Score{Total: len(s.Items), Pass: s.Pass, PassWhy: s.PassWhy}
+	sc := Score{Total: len(s.Items), Pass: s.Pass, PassWhy: s.PassWhy, DrawWhy: s.DrawWhy}
 	dom := map[string]*Group{}
 	var lessonOrder []string
 	les := map[string]*Group{}
@@ -579,8 +591,12 @@ func (sc Score) ScaledLine() string {
 
 // PassLine says which pass mark was used and why.
 func (sc Score) PassLine() string {
-	if sc.PassWhy == "" {
-		return fmt.Sprintf("Pass mark %d.", sc.Pass)
+	line := fmt.Sprintf("Pass mark %d.", sc.Pass)
+	if sc.PassWhy != "" {
+		line = fmt.Sprintf("Pass mark %d: %s.", sc.Pass, sc.PassWhy)
 	}
-	return fmt.Sprintf("Pass mark %d: %s.", sc.Pass, sc.PassWhy)
+	if sc.DrawWhy != "" {
+		line += " " + strings.ToUpper(sc.DrawWhy[:1]) + sc.DrawWhy[1:] + "."
+	}
+	return line
 }
