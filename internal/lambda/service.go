@@ -42,6 +42,8 @@ type Service struct {
 
 	liveEnvs int // environments of all functions
 
+	invFree []*Invocation // recycled detached (traffic) invocations
+
 	exec  Executor  // real data plane; nil = simulated handlers (exec.go)
 	epoch time.Time // wall-clock instant of kernel time zero (zero: sim.Epoch)
 }
