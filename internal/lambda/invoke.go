@@ -157,7 +157,7 @@ func (s *Service) Invoke(r Request) (*Invocation, error) {
 	}
 	inv := s.newInvocation(f, v, qual, typ, r.Payload)
 	inv.onDone = r.OnDone
-	if e := f.attempt(inv); e != nil {
+	if e := f.attempt(inv, v); e != nil {
 		return nil, e
 	}
 	return inv, nil
@@ -201,7 +201,7 @@ func (s *Service) InvokeDetached(r Request) error {
 		inv = s.newInvocation(f, v, qual, TypeRequestResponse, r.Payload)
 	}
 	inv.onDone = r.OnDone
-	if e := f.attempt(inv); e != nil {
+	if e := f.attempt(inv, v); e != nil {
 		s.recycle(inv)
 		return e
 	}
@@ -290,17 +290,17 @@ func (f *Function) policyState(v *Version, pc *pcConfig) PolicyState {
 	return ps
 }
 
-// attempt admits or throttles one invocation attempt and starts it.
-func (f *Function) attempt(inv *Invocation) *Error {
+// attempt admits or throttles one invocation attempt and starts it; v is
+// the version inv.Qualifier resolves to now (the caller has just resolved it).
+func (f *Function) attempt(inv *Invocation, v *Version) *Error {
 	s := f.svc
 	now := s.k.Now()
-	v, err := f.Resolve(inv.Qualifier)
-	if err != nil {
-		return err.(*Error)
-	}
-	pc := f.pcs[inv.Qualifier]
-	if pc != nil && pc.ver != v {
-		pc = nil
+	var pc *pcConfig
+	if len(f.pcs) > 0 {
+		pc = f.pcs[inv.Qualifier]
+		if pc != nil && pc.ver != v {
+			pc = nil
+		}
 	}
 	d := Admit(f.policyState(v, pc))
 	f.st.Requests++

@@ -455,8 +455,10 @@ func (f *Function) version(name string) (*Version, error) {
 // Resolve maps a qualifier ("", $LATEST, a version number or an alias) to
 // the version it runs.
 func (f *Function) Resolve(qualifier string) (*Version, error) {
-	if a := f.aliases[qualifier]; a != nil {
-		return f.version(a.Version)
+	if len(f.aliases) > 0 {
+		if a := f.aliases[qualifier]; a != nil {
+			return f.version(a.Version)
+		}
 	}
 	return f.version(qualifier)
 }
