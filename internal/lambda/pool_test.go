@@ -1,6 +1,7 @@
 package lambda
 
 import (
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -145,5 +146,32 @@ func TestDetachedThrottleRecycled(t *testing.T) {
 	}
 	if len(s.invFree) != 1 {
 		t.Fatalf("free list has %d invocations after a throttle; want 1", len(s.invFree))
+	}
+}
+
+// TestSketchKeyMatchesExact: the logarithm-free bucket lookup agrees with
+// ceil(log_gamma(v/min)) on random values over the whole range and on
+// every bucket boundary and its float neighbours.
+func TestSketchKeyMatchesExact(t *testing.T) {
+	check := func(v float64) {
+		if v < sketchMin {
+			return
+		}
+		if got, want := sketchKey(v), sketchKeyExact(v); got != want {
+			t.Fatalf("sketchKey(%v) = %d, want %d", v, got, want)
+		}
+	}
+	r := sim.New(3).Rand()
+	for range 200_000 {
+		check(sketchMin * math.Exp(r.Float64()*math.Log(1e10)))
+		check(r.ExpFloat64() * 1991)
+	}
+	for _, v := range []float64{sketchMin, 0.5, 1, 100, 253, 1000, 1991, 3000, 1e7, 1e9, 1e300} {
+		check(v)
+	}
+	for _, bnd := range sketchBounds()[1:] {
+		check(bnd)
+		check(math.Nextafter(bnd, 0))
+		check(math.Nextafter(bnd, math.Inf(1)))
 	}
 }
