@@ -68,7 +68,7 @@ func (f *Function) deliver(ev *asyncEvent) {
 	inv.StatusCode = 202
 	inv.Attempt = ev.attempts + 1
 	inv.onDone = func(inv *Invocation) { f.asyncDone(ev, inv) }
-	if e := f.attempt(inv); e != nil {
+	if e := f.attempt(inv, v); e != nil {
 		// Throttled: back to the queue, retried with exponential backoff.
 		ev.backoff = min(max(2*ev.backoff, asyncBackoffMin), asyncBackoffMax)
 		next := now + ev.backoff

@@ -9,15 +9,26 @@ import (
 )
 
 // poissonLoad schedules n Poisson arrivals at rate per second (one pending
-// arrival at a time) and runs the simulation to the end.
+// arrival at a time) and runs the simulation to the end. Arrivals go
+// through InvokeDetached, the traffic path.
 func poissonLoad(tb testing.TB, n int, rate float64, sample func()) (*Service, *sim.Kernel) {
+	return poissonLoadWith(tb, n, rate, sample, false)
+}
+
+// poissonLoadWith is poissonLoad; held sends the arrivals through Invoke
+// (the caller gets the *Invocation, which is never reused).
+func poissonLoadWith(tb testing.TB, n int, rate float64, sample func(), held bool) (*Service, *sim.Kernel) {
 	k := sim.New(1)
 	s := New(k)
 	mkFn(tb, s, "f", func(c *Config) { c.Duration = sim.Dist{Kind: "exponential", Mean: 100 * time.Millisecond} })
 	left := n
 	var next func()
 	next = func() {
-		s.Invoke(Request{Function: "f"})
+		if held {
+			s.Invoke(Request{Function: "f"})
+		} else {
+			s.InvokeDetached(Request{Function: "f"})
+		}
 		left--
 		if sample != nil && left%50000 == 0 {
 			sample()
@@ -38,6 +49,15 @@ func poissonLoad(tb testing.TB, n int, rate float64, sample func()) (*Service, *
 func BenchmarkPoissonInvocations(b *testing.B) {
 	b.ReportAllocs()
 	_, k := poissonLoad(b, b.N, 2000, nil)
+	b.ReportMetric(float64(k.Processed())/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "invocations/s")
+}
+
+// BenchmarkPoissonInvocationsHeld is BenchmarkPoissonInvocations through
+// Invoke: every invocation is handed to the caller, so none is reused.
+func BenchmarkPoissonInvocationsHeld(b *testing.B) {
+	b.ReportAllocs()
+	_, k := poissonLoadWith(b, b.N, 2000, nil, true)
 	b.ReportMetric(float64(k.Processed())/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "invocations/s")
 }

@@ -66,6 +66,19 @@ type Invocation struct {
 	epoch  time.Time
 	env    *Env
 	onDone func(*Invocation)
+
+	// detached: started by InvokeDetached (traffic). Nobody outside the
+	// Service holds it, so it returns to the Service's free list once its
+	// completion is recorded. An invocation returned by Invoke is never
+	// detached and never reused.
+	detached bool
+}
+
+// completeEvent is the kernel callback that ends an invocation (AtArg: no
+// closure per invocation).
+func completeEvent(x any) {
+	inv := x.(*Invocation)
+	inv.env.fn.complete(inv)
 }
 
 // RequestID is the invocation's request id (a UUID derived from the seed).
@@ -144,10 +157,77 @@ func (s *Service) Invoke(r Request) (*Invocation, error) {
 	}
 	inv := s.newInvocation(f, v, qual, typ, r.Payload)
 	inv.onDone = r.OnDone
-	if e := f.attempt(inv); e != nil {
+	if e := f.attempt(inv, v); e != nil {
 		return nil, e
 	}
 	return inv, nil
+}
+
+// InvokeDetached starts a RequestResponse (or Event, or DryRun) request
+// whose result nobody reads: the path of generated traffic. It behaves as
+// Invoke and discards the result, but the Service owns the invocation: on
+// the simulated data plane it comes from a free list and is reused once its
+// completion has been recorded (metrics, the copied recent-invocations ring,
+// r.OnDone), so steady-state traffic allocates nothing per invocation.
+// r.OnDone, if set, must not keep the *Invocation after it returns. A
+// throttle is returned as Invoke returns it.
+func (s *Service) InvokeDetached(r Request) error {
+	if r.Type != "" && r.Type != TypeRequestResponse {
+		_, err := s.Invoke(r)
+		return err
+	}
+	f, err := s.Function(r.Function)
+	if err != nil {
+		return err
+	}
+	qual := r.Qualifier
+	if q := qualifierOf(r.Function); q != "" {
+		qual = q
+	}
+	v, err := f.Resolve(qual)
+	if err != nil {
+		return err
+	}
+	if len(r.Payload) > 6<<20 {
+		return &Error{Code: "RequestTooLargeException", Status: 413, Message: "Request must be smaller than 6291456 bytes for the Invoke operation"}
+	}
+	var inv *Invocation
+	if s.exec == nil {
+		inv = s.takeInvocation()
+		s.initInvocation(inv, f, v, qual, TypeRequestResponse, r.Payload)
+		inv.detached = true
+	} else {
+		// A real data plane holds the invocation until it finishes: not pooled.
+		inv = s.newInvocation(f, v, qual, TypeRequestResponse, r.Payload)
+	}
+	inv.onDone = r.OnDone
+	if e := f.attempt(inv, v); e != nil {
+		s.recycle(inv)
+		return e
+	}
+	return nil
+}
+
+// takeInvocation returns a free pooled invocation (or a new one).
+func (s *Service) takeInvocation() *Invocation {
+	if n := len(s.invFree); n > 0 {
+		inv := s.invFree[n-1]
+		s.invFree[n-1] = nil
+		s.invFree = s.invFree[:n-1]
+		return inv
+	}
+	return new(Invocation)
+}
+
+// recycle returns a detached invocation to the free list; others are left
+// to their holders (and the garbage collector).
+func (s *Service) recycle(inv *Invocation) {
+	if !inv.detached {
+		return
+	}
+	inv.detached = false // a second recycle of the same value is a no-op
+	inv.env, inv.onDone, inv.Output = nil, nil, nil
+	s.invFree = append(s.invFree, inv)
 }
 
 func qualifierOf(nameOrARN string) string {
@@ -166,8 +246,15 @@ func qualifierOf(nameOrARN string) string {
 }
 
 func (s *Service) newInvocation(f *Function, v *Version, qual, typ, payload string) *Invocation {
+	inv := new(Invocation)
+	s.initInvocation(inv, f, v, qual, typ, payload)
+	return inv
+}
+
+// initInvocation resets inv for a new request.
+func (s *Service) initInvocation(inv *Invocation, f *Function, v *Version, qual, typ, payload string) {
 	s.nextRequest++
-	return &Invocation{Seq: s.nextRequest, seed: s.k.Seed(), epoch: s.epoch, Function: f.Name, Qualifier: qual, Version: v.Name,
+	*inv = Invocation{Seq: s.nextRequest, seed: s.k.Seed(), epoch: s.epoch, Function: f.Name, Qualifier: qual, Version: v.Name,
 		Type: typ, Payload: payload, StatusCode: 200, Arrived: s.k.Now()}
 }
 
@@ -203,17 +290,17 @@ func (f *Function) policyState(v *Version, pc *pcConfig) PolicyState {
 	return ps
 }
 
-// attempt admits or throttles one invocation attempt and starts it.
-func (f *Function) attempt(inv *Invocation) *Error {
+// attempt admits or throttles one invocation attempt and starts it; v is
+// the version inv.Qualifier resolves to now (the caller has just resolved it).
+func (f *Function) attempt(inv *Invocation, v *Version) *Error {
 	s := f.svc
 	now := s.k.Now()
-	v, err := f.Resolve(inv.Qualifier)
-	if err != nil {
-		return err.(*Error)
-	}
-	pc := f.pcs[inv.Qualifier]
-	if pc != nil && pc.ver != v {
-		pc = nil
+	var pc *pcConfig
+	if len(f.pcs) > 0 {
+		pc = f.pcs[inv.Qualifier]
+		if pc != nil && pc.ver != v {
+			pc = nil
+		}
 	}
 	d := Admit(f.policyState(v, pc))
 	f.st.Requests++
@@ -329,7 +416,7 @@ func (f *Function) start(e *Env, inv *Invocation) {
 	e.State = EnvBusy
 	e.busyInitEnd = inv.Start
 	f.countStart(e, inv)
-	s.k.At(inv.End, func() { f.complete(inv) })
+	s.k.AtArg(inv.End, completeEvent, inv)
 }
 
 // startReal hands inv to the real data plane: whether it is cold is the
@@ -416,6 +503,7 @@ func (f *Function) complete(inv *Invocation) {
 		if done != nil {
 			done(inv)
 		}
+		f.svc.recycle(inv)
 		return
 	}
 	s := f.svc
@@ -494,6 +582,7 @@ func (f *Function) complete(inv *Invocation) {
 	if done != nil {
 		done(inv)
 	}
+	s.recycle(inv)
 }
 
 // remember keeps copies of the last completed invocations for logs (a
@@ -504,7 +593,7 @@ func (f *Function) remember(inv *Invocation) {
 		f.recent = make([]Invocation, 0, keep)
 	}
 	cp := *inv
-	cp.Payload, cp.env, cp.onDone = "", nil, nil
+	cp.Payload, cp.env, cp.onDone, cp.detached = "", nil, nil, false
 	if len(cp.Output) > 1024 {
 		cp.Output = append([]byte(nil), cp.Output[:1024]...) // a real handler's output is not kept whole
 	}

@@ -53,17 +53,25 @@ type Event struct {
 }
 
 type eventRing struct {
-	buf []Event
-	seq uint64
+	buf  []Event
+	mask uint64 // len(buf)-1: the length is a power of two
+	seq  uint64
 }
 
-func (r *eventRing) init(n int) { r.buf = make([]Event, n) }
+// init makes a ring of n events (n a power of two).
+func (r *eventRing) init(n int) {
+	if n <= 0 || n&(n-1) != 0 {
+		panic("lambda: event ring size must be a power of two")
+	}
+	r.buf = make([]Event, n)
+	r.mask = uint64(n - 1)
+}
 
 func (s *Service) emit(e Event) {
 	s.events.seq++
 	e.Seq = s.events.seq
 	e.At = s.k.Now()
-	s.events.buf[e.Seq%uint64(len(s.events.buf))] = e
+	s.events.buf[e.Seq&s.events.mask] = e
 	if s.stepObserver != nil {
 		s.stepObserver(e)
 	}

@@ -27,6 +27,11 @@ type Series struct {
 	buf   []Bucket
 	last  int64  // index (time/step) of the newest bucket; -1 before any
 	level uint32 // concurrency level after the latest change
+
+	// The newest bucket and its period [curFrom, curTo): most calls of at
+	// fall in it and need no division.
+	cur            *Bucket
+	curFrom, curTo time.Duration
 }
 
 func newSeries(step time.Duration, n int) *Series {
@@ -36,6 +41,10 @@ func newSeries(step time.Duration, n int) *Series {
 // at returns the bucket for time now, opening new buckets as time moves on;
 // a new bucket's ConcurrentExecutions starts at conc (the level carried over).
 func (s *Series) at(now time.Duration, conc int) *Bucket {
+	if s.cur != nil && now >= s.curFrom && now < s.curTo {
+		s.level = uint32(conc)
+		return s.cur
+	}
 	idx := int64(now / s.step)
 	if idx > s.last {
 		from := s.last + 1
@@ -51,7 +60,11 @@ func (s *Series) at(now time.Duration, conc int) *Bucket {
 	if idx < s.last-int64(len(s.buf))+1 {
 		idx = s.last // cannot happen: time never goes back
 	}
-	return &s.buf[idx%int64(len(s.buf))]
+	b := &s.buf[idx%int64(len(s.buf))]
+	if idx == s.last {
+		s.cur, s.curFrom, s.curTo = b, time.Duration(idx)*s.step, time.Duration(idx+1)*s.step
+	}
+	return b
 }
 
 // setLevel records a change of the concurrency level at now.

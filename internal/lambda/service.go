@@ -42,6 +42,8 @@ type Service struct {
 
 	liveEnvs int // environments of all functions
 
+	invFree []*Invocation // recycled detached (traffic) invocations
+
 	exec  Executor  // real data plane; nil = simulated handlers (exec.go)
 	epoch time.Time // wall-clock instant of kernel time zero (zero: sim.Epoch)
 }
@@ -453,8 +455,10 @@ func (f *Function) version(name string) (*Version, error) {
 // Resolve maps a qualifier ("", $LATEST, a version number or an alias) to
 // the version it runs.
 func (f *Function) Resolve(qualifier string) (*Version, error) {
-	if a := f.aliases[qualifier]; a != nil {
-		return f.version(a.Version)
+	if len(f.aliases) > 0 {
+		if a := f.aliases[qualifier]; a != nil {
+			return f.version(a.Version)
+		}
 	}
 	return f.version(qualifier)
 }

@@ -26,21 +26,39 @@ type EventID uint64
 // kernel's budget allows (see SetBudget).
 var ErrBudget = errors.New("simulation event budget exhausted")
 
+// event is one scheduled callback. Events live in a slab (slots) and are
+// reused: an EventID is the slot number plus one in its low 32 bits and the
+// slot's generation in its high 32 bits, so Cancel and Scheduled find an
+// event without a map, and a stale ID (of an event already run or
+// cancelled, whose slot was reused) does not match.
 type event struct {
-	at    time.Duration
-	seq   uint64
-	id    EventID
+	gen   uint32
+	slot  uint32
 	index int // position in the heap, -1 when not queued
 	fn    func()
+	fnArg func(any) // AtArg: called with arg
+	arg   any
 }
+
+// entry is one heap element: the ordering key inline, so sifting compares
+// without following pointers.
+type entry struct {
+	at  time.Duration
+	seq uint64
+	e   *event
+}
+
+// arity of the event heap: a 4-ary heap is shallower than a binary one and
+// its children share a cache line or two.
+const arity = 4
 
 // Kernel is a discrete-event simulator. The zero value is not usable; call New.
 type Kernel struct {
 	now       time.Duration
 	seq       uint64
-	heap      []*event
-	byID      map[EventID]*event
-	free      []*event
+	heap      []entry
+	slots     []*event // every event ever allocated, by slot
+	free      []uint32 // slots not in use
 	rng       *rand.Rand
 	seed      uint64
 	processed uint64
@@ -50,7 +68,6 @@ type Kernel struct {
 // New returns a kernel at time zero whose random source is seeded with seed.
 func New(seed uint64) *Kernel {
 	return &Kernel{
-		byID: make(map[EventID]*event),
 		rng:  rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		seed: seed,
 	}
@@ -100,15 +117,44 @@ func (k *Kernel) At(at time.Duration, fn func()) EventID {
 	k.seq++
 	var e *event
 	if n := len(k.free); n > 0 {
-		e = k.free[n-1]
+		e = k.slots[k.free[n-1]]
 		k.free = k.free[:n-1]
 	} else {
-		e = new(event)
+		e = &event{slot: uint32(len(k.slots))}
+		k.slots = append(k.slots, e)
 	}
-	*e = event{at: at, seq: k.seq, id: EventID(k.seq), fn: fn}
-	k.byID[e.id] = e
-	k.push(e)
-	return e.id
+	e.gen++
+	if e.gen == 0 {
+		e.gen = 1
+	}
+	e.fn = fn
+	k.push(entry{at: at, seq: k.seq, e: e})
+	return e.id()
+}
+
+func (e *event) id() EventID { return EventID(uint64(e.gen)<<32 | uint64(e.slot+1)) }
+
+// lookup returns the pending event with this id, or nil.
+func (k *Kernel) lookup(id EventID) *event {
+	slot := uint64(id&0xffffffff) - 1
+	if slot >= uint64(len(k.slots)) {
+		return nil
+	}
+	e := k.slots[slot]
+	if e.index < 0 || e.gen != uint32(id>>32) {
+		return nil
+	}
+	return e
+}
+
+// AtArg schedules fn(arg) at absolute simulated time at, as At does. With a
+// package-level fn and a pointer arg it allocates nothing, where a closure
+// capturing arg would be allocated for each event.
+func (k *Kernel) AtArg(at time.Duration, fn func(any), arg any) EventID {
+	id := k.At(at, nil)
+	e := k.slots[uint32(id)-1]
+	e.fnArg, e.arg = fn, arg
+	return id
 }
 
 // After schedules fn to run d after the current simulated time.
@@ -122,23 +168,22 @@ func (k *Kernel) After(d time.Duration, fn func()) EventID {
 // Cancel removes a scheduled event. It reports whether the event was still
 // pending.
 func (k *Kernel) Cancel(id EventID) bool {
-	e, ok := k.byID[id]
-	if !ok {
+	e := k.lookup(id)
+	if e == nil {
 		return false
 	}
 	k.remove(e.index)
-	delete(k.byID, id)
 	k.release(e)
 	return true
 }
 
 // Scheduled reports whether the event is still pending, and when it is due.
 func (k *Kernel) Scheduled(id EventID) (time.Duration, bool) {
-	e, ok := k.byID[id]
-	if !ok {
+	e := k.lookup(id)
+	if e == nil {
 		return 0, false
 	}
-	return e.at, true
+	return k.heap[e.index].at, true
 }
 
 // NextAt returns the time of the next pending event.
@@ -158,14 +203,18 @@ func (k *Kernel) Step() (bool, error) {
 	if k.budget > 0 && k.processed >= k.budget {
 		return false, ErrBudget
 	}
-	e := k.heap[0]
+	top := k.heap[0]
+	e := top.e
 	k.remove(0)
-	delete(k.byID, e.id)
-	k.now = e.at
-	fn := e.fn
+	k.now = top.at
+	fn, fnArg, arg := e.fn, e.fnArg, e.arg
 	k.release(e)
 	k.processed++
-	fn()
+	if fnArg != nil {
+		fnArg(arg)
+	} else {
+		fn()
+	}
 	return true, nil
 }
 
@@ -192,31 +241,33 @@ func (k *Kernel) String() string {
 }
 
 func (k *Kernel) release(e *event) {
-	e.fn = nil
+	e.fn, e.fnArg, e.arg = nil, nil, nil
 	e.index = -1
-	k.free = append(k.free, e)
+	k.free = append(k.free, e.slot)
 }
 
-func less(a, b *event) bool {
+func less(a, b *entry) bool {
 	if a.at != b.at {
 		return a.at < b.at
 	}
 	return a.seq < b.seq
 }
 
-func (k *Kernel) push(e *event) {
-	e.index = len(k.heap)
-	k.heap = append(k.heap, e)
-	k.up(e.index)
+func (k *Kernel) push(x entry) {
+	i := len(k.heap)
+	k.heap = append(k.heap, x)
+	x.e.index = i
+	k.up(i)
 }
 
 func (k *Kernel) remove(i int) {
 	n := len(k.heap) - 1
+	k.heap[i].e.index = -1
 	if i != n {
-		k.swap(i, n)
+		k.heap[i] = k.heap[n]
+		k.heap[i].e.index = i
 	}
-	k.heap[n].index = -1
-	k.heap[n] = nil
+	k.heap[n] = entry{}
 	k.heap = k.heap[:n]
 	if i < n {
 		if !k.down(i) {
@@ -225,40 +276,46 @@ func (k *Kernel) remove(i int) {
 	}
 }
 
-func (k *Kernel) swap(i, j int) {
-	k.heap[i], k.heap[j] = k.heap[j], k.heap[i]
-	k.heap[i].index = i
-	k.heap[j].index = j
-}
-
 func (k *Kernel) up(i int) {
+	h := k.heap
+	x := h[i]
 	for i > 0 {
-		p := (i - 1) / 2
-		if !less(k.heap[i], k.heap[p]) {
+		p := (i - 1) / arity
+		if !less(&x, &h[p]) {
 			break
 		}
-		k.swap(i, p)
+		h[i] = h[p]
+		h[i].e.index = i
 		i = p
 	}
+	h[i] = x
+	x.e.index = i
 }
 
 func (k *Kernel) down(i int) bool {
+	h := k.heap
+	n := len(h)
 	start := i
-	n := len(k.heap)
+	x := h[i]
 	for {
-		l := 2*i + 1
-		if l >= n {
+		c := arity*i + 1
+		if c >= n {
 			break
 		}
-		m := l
-		if r := l + 1; r < n && less(k.heap[r], k.heap[l]) {
-			m = r
+		m := c
+		for j := c + 1; j < c+arity && j < n; j++ {
+			if less(&h[j], &h[m]) {
+				m = j
+			}
 		}
-		if !less(k.heap[m], k.heap[i]) {
+		if !less(&h[m], &x) {
 			break
 		}
-		k.swap(i, m)
+		h[i] = h[m]
+		h[i].e.index = i
 		i = m
 	}
+	h[i] = x
+	x.e.index = i
 	return i > start
 }
