@@ -242,6 +242,18 @@ func (e *Engine) Run(r *Registry, opt RunOptions) (out string, c *Container, err
 			return out, nil, err
 		}
 	}
+	name := opt.Name
+	if name == "" {
+		for k := e.seq; ; k++ {
+			name = adjectives[k%len(adjectives)] + "_" + surnames[(k/len(adjectives))%len(surnames)]
+			if k >= len(adjectives)*len(surnames) {
+				name += strconv.Itoa(k / (len(adjectives) * len(surnames)))
+			}
+			if o, _ := e.Container(name); o == nil {
+				break
+			}
+		}
+	}
 	for _, p := range ports {
 		for _, o := range e.containers {
 			if !o.Running {
@@ -249,7 +261,7 @@ func (e *Engine) Run(r *Registry, opt RunOptions) (out string, c *Container, err
 			}
 			for _, op := range o.Ports {
 				if op.Host == p.Host {
-					return out, nil, fmt.Errorf("docker: Error response from daemon: driver failed programming external connectivity: Bind for 0.0.0.0:%d failed: port is already allocated.", p.Host)
+					return out, nil, fmt.Errorf("docker: Error response from daemon: driver failed programming external connectivity on endpoint %s: Bind for 0.0.0.0:%d failed: port is already allocated.", name, p.Host)
 				}
 			}
 		}
@@ -269,18 +281,6 @@ func (e *Engine) Run(r *Registry, opt RunOptions) (out string, c *Container, err
 	}
 	e.seq++
 	now := e.now()
-	name := opt.Name
-	if name == "" {
-		for k := e.seq - 1; ; k++ {
-			name = adjectives[k%len(adjectives)] + "_" + surnames[(k/len(adjectives))%len(surnames)]
-			if k >= len(adjectives)*len(surnames) {
-				name += strconv.Itoa(k / (len(adjectives) * len(surnames)))
-			}
-			if o, _ := e.Container(name); o == nil {
-				break
-			}
-		}
-	}
 	c = &Container{ID: hashKey("container", strconv.Itoa(e.seq), name, im.ID, now.String()), Name: name, Image: ref, ImageID: im.ID,
 		Command: cmd, Created: now, Running: true, Ports: ports, Memory: mem, MemoryUse: use, AutoRemove: opt.Remove, Env: env}
 	c.Logs = []string{fmt.Sprintf("[simulated app] %s started", cmd)}

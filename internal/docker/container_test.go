@@ -212,3 +212,24 @@ func TestAutoRemove(t *testing.T) {
 		t.Error("--rm container kept")
 	}
 }
+
+// docker rmi refuses to delete an image a container uses
+// (https://docs.docker.com/reference/cli/docker/image/rm/); removing one
+// of several names is still fine.
+func TestRmiRefusesImageInUse(t *testing.T) {
+	e, r, _ := runEngine(t)
+	_, c, _ := e.Run(r, RunOptions{Image: "web:v1", Detach: true, Name: "web"})
+	e.Stop("web")
+	_, err := e.Remove("web:v1")
+	if err == nil || !strings.Contains(err.Error(), `unable to remove repository reference "web:v1" (must force) - container `+c.ShortID()+" is using its referenced image") {
+		t.Fatalf("rmi: %v", err)
+	}
+	e.Tag("web:v1", "web:other")
+	if _, err := e.Remove("web:other"); err != nil {
+		t.Errorf("untag: %v", err)
+	}
+	e.RemoveContainer("web", false)
+	if _, err := e.Remove("web:v1"); err != nil {
+		t.Errorf("after rm: %v", err)
+	}
+}

@@ -79,7 +79,8 @@
 //   - docker stop sends SIGTERM and SIGKILL 10 s later; the simulated app
 //     has no SIGTERM handler, so it ends at once with 143 (128+15).
 //     docker kill is SIGKILL: 137 (128+9). docker rm refuses a running
-//     container without -f.
+//     container without -f. docker rmi refuses to delete an image a
+//     container (running or stopped) uses.
 //   - The app's output (docker logs) is SIMULATED: a line saying what runs,
 //     and the OOM kill. Without -d, docker run prints it and returns; the
 //     container keeps running.

@@ -535,7 +535,23 @@ func (e *Engine) Remove(ref string) ([]string, error) {
 		return nil, err
 	}
 	var lines []string
-	if t, err := CheckRef(ref); err == nil && contains(im.Tags, t) {
+	t, terr := CheckRef(ref)
+	byTag := terr == nil && contains(im.Tags, t)
+	if !byTag || len(im.Tags) == 1 {
+		// The image would be deleted: a container (running or stopped)
+		// using it prevents that
+		// (https://docs.docker.com/reference/cli/docker/image/rm/).
+		for _, c := range e.containers {
+			if c.ImageID != im.ID {
+				continue
+			}
+			if byTag {
+				return nil, fmt.Errorf("Error response from daemon: conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s", ref, c.ShortID(), im.ShortID())
+			}
+			return nil, fmt.Errorf("Error response from daemon: conflict: unable to delete %s (must be forced) - image is being used by stopped container %s", im.ShortID(), c.ShortID())
+		}
+	}
+	if byTag {
 		im.Tags = remove(im.Tags, t)
 		lines = append(lines, "Untagged: "+t)
 		if len(im.Tags) > 0 {
