@@ -1,7 +1,9 @@
 // Package docker is cloudlab's simulated Docker engine: a Dockerfile
 // parser, a BuildKit-like builder with a build cache, and an image store
-// with tags and history. It runs no containers and no commands; it models
-// what the course teaches about images: layers and the build cache.
+// with tags and history, and containers (container.go) that are records
+// with a state: no process and no command runs. It models what the course
+// teaches: layers, the build cache, and a container's life (run, ps,
+// logs, stop, kill, rm).
 //
 // What is faithful to Docker's documentation:
 //   - Only RUN, COPY and ADD create filesystem layers; FROM brings the base
@@ -47,8 +49,47 @@
 //   - A layer's digest comes from its build-cache key, so a push reports
 //     the layers the repository already has as "Layer already exists"
 //     (https://docs.docker.com/reference/cli/docker/image/push/).
-//   - Lifecycle policies and scan-on-push are stored and shown; no image
-//     is expired or scanned.
+//   - Lifecycle policies (lifecycle.go) expire images: imageCountMoreThan
+//     and sinceImagePushed (days) rules, by rulePriority, tagStatus
+//     tagged (tagPrefixList) / untagged / any. ECR evaluates policies
+//     periodically ("within 24 hours"); the simulator evaluates every
+//     LifecycleInterval (24 h of simulated time from when the policy was
+//     put), a TEACHING FIGURE. Scan-on-push is stored and shown; no image
+//     is scanned.
+//
+// Containers (container.go;
+// https://docs.docker.com/reference/cli/docker/container/run/ and the
+// ps, stop, kill and rm pages):
+//   - IDs are 64 hex digits (12 shown); names are unique ("Conflict. The
+//     container name "/web" is already in use ..."); a default name is a
+//     SIMULATED adjective_name taken in order from a fixed list.
+//   - -p HOST:CONTAINER: a host port a running container publishes cannot
+//     be published again ("Bind for 0.0.0.0:8080 failed: port is already
+//     allocated"). Docker leaves the refused container in the Created
+//     state; the simulator creates none.
+//   - An image that is not local: "Unable to find image 'x:latest'
+//     locally", then a pull: from the simulated ECR registry, or Docker
+//     Hub's "pull access denied" for any other name.
+//   - SIMULATION DEVICE: the app's memory use is the environment variable
+//     SIM_MEMORY (docker run -e SIM_MEMORY=300m, or ENV SIM_MEMORY=300m in
+//     the Dockerfile). Over --memory, the OOM killer ends the container at
+//     start: exit code 137, OOMKilled true
+//     (https://docs.docker.com/engine/containers/resource_constraints/).
+//     --memory under 6 MB is refused, as Docker does.
+//   - docker stop sends SIGTERM and SIGKILL 10 s later; the simulated app
+//     has no SIGTERM handler, so it ends at once with 143 (128+15).
+//     docker kill is SIGKILL: 137 (128+9). docker rm refuses a running
+//     container without -f. docker rmi refuses to delete an image a
+//     container (running or stopped) uses.
+//   - The app's output (docker logs) is SIMULATED: a line saying what runs,
+//     and the OOM kill. Without -d, docker run prints it and returns; the
+//     container keeps running.
+//   - Limits: MaxContainers (100) per engine, a simulator limit; MaxLayers
+//     (127) filesystem layers per image, Docker's historic limit
+//     (https://github.com/moby/buildkit/pull/4815; overlay2's hard limit
+//     is 128 lower layers,
+//     https://docs.docker.com/engine/storage/drivers/overlayfs-driver/):
+//     a build over it fails "max depth exceeded".
 //
 // Time comes from the simulation clock (New's now); nothing is random.
 package docker

@@ -86,6 +86,9 @@ type Engine struct {
 	pulled map[string]bool
 	builds []Build
 	logins map[string]bool // registries `docker login` succeeded for
+
+	containers []*Container // oldest first
+	seq        int          // containers created so far: IDs and default names
 }
 
 // New returns an empty engine; now gives the simulated time.
@@ -282,6 +285,9 @@ func (e *Engine) Build(dockerfile []byte, ctx Context, opt BuildOptions) (BuildR
 		history = append(history, layer)
 		steps = append(steps, Step{N: k, Text: in.Text(), Cmd: in.Cmd, Cached: cached, Size: layer.Size})
 	}
+	if n := base.Layers + countFS(history); n > MaxLayers {
+		return BuildResult{}, &BuildError{File: file, Line: ins[len(ins)-1].Line, Msg: fmt.Sprintf("failed to register layer: max depth exceeded (the image would have %d layers; Docker's limit is %d)", n, MaxLayers)}
+	}
 	e.pulled[base.Ref] = true
 	id := "sha256:" + hashKey(key, strings.Join(config, "\n"))
 	im := e.image(id)
@@ -302,6 +308,16 @@ func (e *Engine) Build(dockerfile []byte, ctx Context, opt BuildOptions) (BuildR
 	b := Build{Tag: tag, Dockerfile: file, ImageID: id, Steps: steps, At: now}
 	e.builds = append(e.builds, b)
 	return BuildResult{Build: b, Output: strings.TrimRight(out.String(), "\n")}, nil
+}
+
+func countFS(ls []Layer) int {
+	n := 0
+	for _, l := range ls {
+		if l.FS && !l.Base {
+			n++
+		}
+	}
+	return n
 }
 
 func numbered(cmd string) bool {
@@ -519,7 +535,23 @@ func (e *Engine) Remove(ref string) ([]string, error) {
 		return nil, err
 	}
 	var lines []string
-	if t, err := CheckRef(ref); err == nil && contains(im.Tags, t) {
+	t, terr := CheckRef(ref)
+	byTag := terr == nil && contains(im.Tags, t)
+	if !byTag || len(im.Tags) == 1 {
+		// The image would be deleted: a container (running or stopped)
+		// using it prevents that
+		// (https://docs.docker.com/reference/cli/docker/image/rm/).
+		for _, c := range e.containers {
+			if c.ImageID != im.ID {
+				continue
+			}
+			if byTag {
+				return nil, fmt.Errorf("Error response from daemon: conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s", ref, c.ShortID(), im.ShortID())
+			}
+			return nil, fmt.Errorf("Error response from daemon: conflict: unable to delete %s (must be forced) - image is being used by stopped container %s", im.ShortID(), c.ShortID())
+		}
+	}
+	if byTag {
 		im.Tags = remove(im.Tags, t)
 		lines = append(lines, "Untagged: "+t)
 		if len(im.Tags) > 0 {

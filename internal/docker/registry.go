@@ -37,6 +37,11 @@ type Repository struct {
 	LifecyclePolicy string // the policy JSON as given; "" when none
 	images          []*RepoImage
 	layers          map[string]bool // layer digests already in the repository
+
+	lifecycle     []lcRule      // the parsed policy, by rulePriority
+	lcEvaluated   time.Duration // the last scheduled evaluation (or when the policy was put)
+	LastEvaluated time.Duration // when the policy last ran (0: not yet)
+	Expired       int           // images the policy has expired
 }
 
 // RepoImage is one image (one manifest) in a repository.
@@ -112,6 +117,7 @@ func (r *Registry) CreateRepository(name string, scanOnPush bool, mutability str
 }
 
 func (r *Registry) repo(name string) *Repository {
+	r.applyLifecycle()
 	for _, x := range r.repos {
 		if x.Name == name {
 			return x
@@ -135,6 +141,7 @@ func (r *Registry) Repository(name string) (*Repository, error) {
 // Repositories returns the named repositories (all when names is empty),
 // in creation order.
 func (r *Registry) Repositories(names []string) ([]*Repository, error) {
+	r.applyLifecycle()
 	if len(names) == 0 {
 		return append([]*Repository(nil), r.repos...), nil
 	}
@@ -266,22 +273,19 @@ func (r *Registry) PutScanOnPush(name string, on bool) (*Repository, error) {
 	return repo, nil
 }
 
-// PutLifecyclePolicy stores a lifecycle policy after checking that it is
-// JSON with a "rules" list
+// PutLifecyclePolicy checks and sets a lifecycle policy
 // (https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html).
-// The simulator stores the policy and does not expire images by it.
+// The registry applies it every LifecycleInterval from now (lifecycle.go).
 func (r *Registry) PutLifecyclePolicy(name, text string) (*Repository, error) {
 	repo, err := r.Repository(name)
 	if err != nil {
 		return nil, err
 	}
-	var p struct {
-		Rules []json.RawMessage `json:"rules"`
+	rules, err := parseLifecycle(text)
+	if err != nil {
+		return nil, err
 	}
-	if err := json.Unmarshal([]byte(text), &p); err != nil || len(p.Rules) == 0 {
-		return nil, &RegistryError{"InvalidParameterException", "Invalid parameter at 'LifecyclePolicyText' failed to satisfy constraint: 'Lifecycle policy validation failure: the policy must be JSON with a non-empty \"rules\" list'"}
-	}
-	repo.LifecyclePolicy = text
+	repo.LifecyclePolicy, repo.lifecycle, repo.lcEvaluated = text, rules, r.now()
 	return repo, nil
 }
 

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/cloudlab/cloudlab/internal/docker"
@@ -108,6 +109,39 @@ func ecrRepositories(r *docker.Registry) []*Repository {
 			rp.Images = append(rp.Images, &RepoImage{Tags: append([]string(nil), im.Tags...), Digest: im.Digest, SizeBytes: im.Size, Layers: len(im.Layers)})
 		}
 		out = append(out, rp)
+	}
+	return out
+}
+
+// Container is one container as `docker ps -a` and `docker inspect` show
+// it.
+type Container struct {
+	// ID is the 64-hex container ID; Name its name; Image the reference
+	// given to docker run.
+	ID, Name, Image string
+	// State is "running" or "exited"; ExitCode 137 after an OOM kill or
+	// docker kill, 143 after docker stop; OOMKilled true when the
+	// simulated memory use (SIM_MEMORY) exceeded --memory.
+	State     string
+	ExitCode  int
+	OOMKilled bool
+	// Ports are the published ports, "HOST:CONTAINER" ("8080:80").
+	Ports []string
+	// MemoryBytes is the --memory limit (0: none).
+	MemoryBytes int64
+}
+
+func dockerContainers(e *docker.Engine) []*Container {
+	out := []*Container{}
+	for _, c := range e.Containers(true) {
+		x := &Container{ID: c.ID, Name: c.Name, Image: c.Image, State: "exited", ExitCode: c.ExitCode, OOMKilled: c.OOMKilled, Ports: []string{}, MemoryBytes: c.Memory}
+		if c.Running {
+			x.State = "running"
+		}
+		for _, p := range c.Ports {
+			x.Ports = append(x.Ports, fmt.Sprintf("%d:%d", p.Host, p.Container))
+		}
+		out = append(out, x)
 	}
 	return out
 }

@@ -49,6 +49,9 @@ type Env struct {
 	Repositories []*Repository `expr:"repositories"`
 	// Logins are the registries `docker login` succeeded for.
 	Logins []string `expr:"logins"`
+	// Containers are the simulated Docker engine's containers, running
+	// and stopped, newest first as `docker ps -a` lists them (dockerenv.go).
+	Containers []*Container `expr:"containers"`
 	// Invocations are the account's recent completed Lambda invocations
 	// (the ones whose logs are in Logs), oldest first.
 	Invocations []*Invocation `expr:"invocations"`

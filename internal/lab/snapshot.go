@@ -89,6 +89,7 @@ func (r *Runner) refresh() {
 	e.Builds = dockerBuilds(r.Acct.Docker, r.stepBuilds)
 	e.Repositories = ecrRepositories(r.Acct.ECR)
 	e.Logins = r.Acct.Docker.Logins()
+	e.Containers = dockerContainers(r.Acct.Docker)
 	e.ScalableTargets, e.ScalingPolicies, e.ScalingActivities = autoScaling(r.Acct.ECS)
 	r.stepInfo(e)
 	sort.Slice(e.Functions, func(i, j int) bool { return e.Functions[i].FunctionName < e.Functions[j].FunctionName })

@@ -18,7 +18,8 @@ import (
 
 // The `docker` lab verbs: a simulated Docker engine (internal/docker) that
 // builds images with BuildKit's cache rules and keeps them per account.
-// It runs no containers. `echo TEXT >> FILE` changes a file in the shell's
+// Containers (run, ps, logs, stop, kill, rm, inspect) are in
+// docker_run.go. `echo TEXT >> FILE` changes a file in the shell's
 // in-memory files, so a rebuild can show the cache being invalidated.
 
 // maxContextFiles caps the files one build context may list.
@@ -26,10 +27,10 @@ const maxContextFiles = 1000
 
 func dockerCommands() []Command {
 	image := ArgSpec{Name: "image", Required: true, Complete: "image", Help: "NAME[:TAG] or an image ID."}
-	return []Command{
+	return append([]Command{
 		{
 			Lab: true, Service: "docker", Operation: "build",
-			Summary: "Build an image from a Dockerfile (simulated engine: layers and build cache, no containers)",
+			Summary: "Build an image from a Dockerfile (simulated engine: layers and build cache)",
 			Options: []OptSpec{
 				{Name: "tag", Short: "t", Help: "Name the image NAME[:TAG] (the tag defaults to latest)."},
 				{Name: "file", Short: "f", Help: "The Dockerfile, relative to where docker runs.", Default: "DIR/Dockerfile"},
@@ -128,7 +129,7 @@ func dockerCommands() []Command {
 			Args:    []ArgSpec{{Name: "text", Rest: true, Help: "The words to print, then optionally >> FILE or > FILE."}},
 			Run:     echo,
 		},
-	}
+	}, containerCommands()...)
 }
 
 func dockerBuild(ctx *Ctx, a Args) (Result, error) {

@@ -127,7 +127,7 @@ func ecrCommands() []Command {
 			},
 		},
 		{
-			Service: "ecr", Operation: "put-lifecycle-policy", Summary: "Store a lifecycle policy (stored and shown; images are not expired)",
+			Service: "ecr", Operation: "put-lifecycle-policy", Summary: "Set a lifecycle policy: expire rules (imageCountMoreThan, sinceImagePushed days) applied every 24 h of simulated time",
 			Options: []OptSpec{repoOpt, {Name: "lifecycle-policy-text", Type: JSON, Required: true, Help: "The policy JSON (or file://policy.json)."}},
 			Run: func(ctx *Ctx, a Args) (Result, error) {
 				repo, err := ctx.Acct.ECR.PutLifecyclePolicy(a.Str("repository-name"), a.Str("lifecycle-policy-text"))
@@ -148,7 +148,11 @@ func ecrCommands() []Command {
 				if repo.LifecyclePolicy == "" {
 					return Result{}, &docker.RegistryError{Code: "LifecyclePolicyNotFoundException", Msg: fmt.Sprintf("Lifecycle policy does not exist for the repository with name '%s' in the registry with id '%s'", repo.Name, ctx.Acct.ECR.Account)}
 				}
-				return Result{Output: map[string]any{"registryId": ctx.Acct.ECR.Account, "repositoryName": repo.Name, "lifecyclePolicyText": repo.LifecyclePolicy}}, nil
+				out := map[string]any{"registryId": ctx.Acct.ECR.Account, "repositoryName": repo.Name, "lifecyclePolicyText": repo.LifecyclePolicy}
+				if repo.LastEvaluated > 0 {
+					out["lastEvaluatedAt"] = cliTime(repo.LastEvaluated) // the simulator evaluates every 24 h (docker.LifecycleInterval)
+				}
+				return Result{Output: out}, nil
 			},
 		},
 		{
