@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -52,7 +51,7 @@ func (a *App) labInfos() ([]LabInfo, error) {
 		return nil, err
 	}
 	out := make([]LabInfo, 0, len(c.Labs))
-	for _, lf := range c.Labs {
+	for _, lf := range c.LabsInOrder() {
 		l, _ := lab.FromFile(lf)
 		info := LabInfo{ID: lf.ID, Title: lf.Title, Lesson: lf.Lesson, Minutes: lf.Minutes, StepsPassed: states[lf.ID], Status: "new"}
 		if l != nil {
@@ -66,15 +65,6 @@ func (a *App) labInfos() ([]LabInfo, error) {
 		}
 		out = append(out, info)
 	}
-	// Course order: by the lesson each lab belongs to (labs without a
-	// lesson last), then by id.
-	pos := func(l LabInfo) int {
-		if i := c.Index(l.Lesson); i >= 0 {
-			return i
-		}
-		return len(c.Lessons)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return pos(out[i]) < pos(out[j]) })
 	return out, nil
 }
 

@@ -135,6 +135,20 @@ func (c *Course) Index(id string) int {
 	return -1
 }
 
+// LabsInOrder returns every lab in course order: by the position of the
+// lesson it belongs to (labs without a known lesson last), then as loaded.
+func (c *Course) LabsInOrder() []*LabFile {
+	out := append([]*LabFile(nil), c.Labs...)
+	pos := func(l *LabFile) int {
+		if i := c.Index(l.Lesson); i >= 0 {
+			return i
+		}
+		return len(c.Lessons)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return pos(out[i]) < pos(out[j]) })
+	return out
+}
+
 // LabsFor returns the labs of a lesson: the one its front matter names and
 // any lab whose front matter names the lesson, without duplicates.
 func (c *Course) LabsFor(lessonID string) []*LabFile {

@@ -407,3 +407,19 @@ func TestLessonFieldsAreDerived(t *testing.T) {
 		t.Errorf("want 5 warnings (front matter, id, title, order, minutes), got %v", probs)
 	}
 }
+
+func TestLabsInOrderFollowsTheLessons(t *testing.T) {
+	c, probs := Load(Embedded())
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	labs := c.LabsInOrder()
+	if len(labs) != len(c.Labs) {
+		t.Fatalf("%d labs, want %d", len(labs), len(c.Labs))
+	}
+	for i := 1; i < len(labs); i++ {
+		if c.Index(labs[i-1].Lesson) > c.Index(labs[i].Lesson) {
+			t.Errorf("%s (lesson %s) comes before %s (lesson %s)", labs[i-1].ID, labs[i-1].Lesson, labs[i].ID, labs[i].Lesson)
+		}
+	}
+}

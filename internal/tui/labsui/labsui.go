@@ -65,7 +65,7 @@ type Model struct {
 // New lists the labs of lesson (every lab when lesson is "").
 func New(d Deps, lesson string) *Model {
 	m := &Model{d: d, keys: defaultKeys(), lesson: lesson, state: map[string]progress.LabState{}}
-	files := d.Course.Labs
+	files := d.Course.LabsInOrder()
 	if lesson != "" {
 		files = d.Course.LabsFor(lesson)
 	}
