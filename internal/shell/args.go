@@ -14,9 +14,10 @@ import (
 
 // Args holds a command's parsed options and positional arguments.
 type Args struct {
-	vals  map[string]any    // option name or positional arg name -> typed value
-	blobs map[string][]byte // fileb:// contents read from disk, by option name
-	Pos   []string          // positional words as typed
+	vals  map[string]any      // option name or positional arg name -> typed value
+	blobs map[string][]byte   // fileb:// contents read from disk, by option name
+	reps  map[string][]string // every value of a Repeat option
+	Pos   []string            // positional words as typed
 }
 
 // Blob returns the bytes of a fileb:// option when the file exists (a
@@ -25,6 +26,9 @@ func (a Args) Blob(name string) ([]byte, bool) { b, ok := a.blobs[name]; return 
 
 // Has reports whether the option (or positional argument) was given.
 func (a Args) Has(name string) bool { _, ok := a.vals[name]; return ok }
+
+// All returns every value of a Repeat option, in order.
+func (a Args) All(name string) []string { return a.reps[name] }
 
 // Str returns a string option ("" if absent).
 func (a Args) Str(name string) string { s, _ := a.vals[name].(string); return s }
@@ -126,6 +130,21 @@ func parseArgs(s *Shell, cmd *Command, words []string) (Args, error) {
 			if !hasVal && i+1 < len(words) && !strings.HasPrefix(words[i+1], "--") {
 				i++ // skip its value
 			}
+			continue
+		}
+		if spec.Repeat {
+			if !hasVal {
+				if i+1 >= len(words) {
+					return a, usagef("argument --%s: expected one argument", name)
+				}
+				i++
+				val = words[i]
+			}
+			if a.reps == nil {
+				a.reps = map[string][]string{}
+			}
+			a.reps[name] = append(a.reps[name], val)
+			a.vals[name] = val
 			continue
 		}
 		if _, dup := a.vals[name]; dup {

@@ -25,11 +25,11 @@ func containerCommands() []Command {
 			Summary: "Create and start a container from an image (simulated: no process runs; memory use is SIM_MEMORY)",
 			Options: []OptSpec{
 				{Name: "detach", Short: "d", Type: Bool, Help: "Run in the background and print the container ID."},
-				{Name: "publish", Short: "p", Help: "Publish a port HOST:CONTAINER (one -p in the simulator)."},
+				{Name: "publish", Short: "p", Repeat: true, Help: "Publish a port HOST:CONTAINER (repeat -p for several)."},
 				{Name: "memory", Short: "m", Help: "Memory limit, e.g. 256m (b, k, m, g; at least 6m). Over it, the OOM killer ends the container: exit 137."},
 				{Name: "name", Help: "The container's name (unique); default: a simulated adjective_name."},
 				{Name: "rm", Type: Bool, Help: "Remove the container when it exits."},
-				{Name: "env", Short: "e", Help: "Set KEY=VALUE (one -e in the simulator). SIMULATION DEVICE: SIM_MEMORY=300m is the app's memory use (also read from the image's ENV)."},
+				{Name: "env", Short: "e", Repeat: true, Help: "Set KEY=VALUE (repeat -e for several). SIMULATION DEVICE: SIM_MEMORY=300m is the app's memory use (also read from the image's ENV)."},
 			},
 			Args: []ArgSpec{
 				{Name: "image", Required: true, Complete: "image", Help: "NAME[:TAG], an image ID, or an ECR image URI (pulled when not local)."},
@@ -140,10 +140,10 @@ func dockerRunCmd(ctx *Ctx, a Args) (Result, error) {
 	opt := docker.RunOptions{Image: a.Str("image"), Cmd: a.List("command"), Detach: a.Bool("detach"),
 		Name: a.Str("name"), Memory: a.Str("memory"), Remove: a.Bool("rm")}
 	if a.Has("publish") {
-		opt.Ports = []string{a.Str("publish")}
+		opt.Ports = a.All("publish")
 	}
 	if a.Has("env") {
-		opt.Env = []string{a.Str("env")}
+		opt.Env = a.All("env")
 	}
 	out, c, err := ctx.Acct.Docker.Run(ctx.Acct.ECR, opt)
 	out = termtext.Sanitize(out)

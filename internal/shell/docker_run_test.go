@@ -113,3 +113,20 @@ func TestLifecyclePolicyThroughShell(t *testing.T) {
 		t.Errorf("get-lifecycle-policy:\n%s", out)
 	}
 }
+
+// -p and -e repeat, as docker run takes them
+// (https://docs.docker.com/reference/cli/docker/container/run/#publish).
+func TestDockerRunRepeatedOptions(t *testing.T) {
+	s := dockerShell(t)
+	dockerRun(t, s, "docker build -t web:v1 .")
+	dockerRun(t, s, "docker run -d -p 8080:80 -p 8443:443 -e A=1 -e B=2 --name web web:v1")
+	if ps := dockerRun(t, s, "docker ps"); !strings.Contains(ps, "0.0.0.0:8080->80/tcp, 0.0.0.0:8443->443/tcp") {
+		t.Errorf("ps:\n%s", ps)
+	}
+	if msg := dockerErr(t, s, "docker run -d -p 9000:80 -p 8443:443 web:v1"); !strings.Contains(msg, "0.0.0.0:8443 failed: port is already allocated") {
+		t.Errorf("second port conflict: %s", msg)
+	}
+	if msg := dockerErr(t, s, "docker run -d -p"); !strings.Contains(msg, "expected one argument") {
+		t.Errorf("-p without a value: %s", msg)
+	}
+}

@@ -74,6 +74,7 @@ type OptSpec struct {
 	Enum     []string // allowed values (checked, and offered by completion)
 	Complete string   // resource kind whose names complete the value ("function")
 	Default  string   // documented default, shown by help
+	Repeat   bool     // a string option that may be given several times (docker run -p 80:80 -p 443:443); Args.All reads them
 	Short    string   // a one-letter alias typed -X (docker's -t, -f); only lab verbs use it
 }
 
