@@ -176,23 +176,10 @@ func parseComment(c string) (name string, instructor bool) {
 // or space). A name with no letter or digit
 // gets "student".
 func Slug(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-			continue
-		}
-		dash = true
+	if s := termtext.Slug(name, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }); s != "" {
+		return s
 	}
-	if b.Len() == 0 {
-		return "student"
-	}
-	return b.String()
+	return "student"
 }
 
 // Fingerprint is the key's SHA256 fingerprint (as ssh-keygen -l shows it).

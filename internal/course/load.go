@@ -591,22 +591,7 @@ func parseBareQuiz(file string, src []byte) (*QuizFile, KeyLines, []Problem) {
 
 // idFromName turns a file name into an id: lowercase letters and digits,
 // every other run of characters becomes one -.
-func idFromName(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-			continue
-		}
-		dash = true
-	}
-	return b.String()
-}
+func idFromName(name string) string { return termtext.Slug(name, termtext.ASCIIAlnum) }
 
 var (
 	atxH1Re    = regexp.MustCompile(`^ {0,3}#(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$`)

@@ -369,13 +369,13 @@ func (e *Engine) RemoveContainer(ref string, force bool) error {
 // (https://docs.docker.com/reference/cli/docker/container/ps/).
 func (c *Container) Status(now time.Duration) string {
 	if c.Running {
-		return "Up " + humanDuration(now-c.Created)
+		return "Up " + HumanDuration(now-c.Created)
 	}
-	return fmt.Sprintf("Exited (%d) %s ago", c.ExitCode, humanDuration(now-c.Finished))
+	return fmt.Sprintf("Exited (%d) %s ago", c.ExitCode, HumanDuration(now-c.Finished))
 }
 
 // humanDuration is go-units' HumanDuration, which the Docker CLI uses.
-func humanDuration(d time.Duration) string {
+func HumanDuration(d time.Duration) string {
 	s := int(d.Seconds())
 	switch {
 	case s < 1:

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"unicode"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -18,6 +17,7 @@ import (
 	"github.com/yuin/goldmark/text"
 
 	"github.com/cloudlab/cloudlab/internal/course"
+	"github.com/cloudlab/cloudlab/internal/termtext"
 )
 
 // Header is a quiz's front matter.
@@ -752,23 +752,11 @@ func dedent(s string) string {
 // slug makes an id part from a heading: lower case letters and digits
 // joined by "-", at most 48 characters, cut at a word boundary.
 func slug(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
 	// The whole heading: a cut would make different questions collide.
-	out := strings.Trim(b.String(), "-")
-	if out == "" {
-		out = "q"
+	if out := termtext.Slug(s, termtext.ASCIIAlnum); out != "" {
+		return out
 	}
-	return out
+	return "q"
 }
 
 // looksLikeCode reports whether a domain is meant as one of cloudlab's

@@ -288,35 +288,4 @@ func truncRunes(s string, n int) string {
 }
 
 // humanAgo is the Docker CLI's CREATED column (go-units HumanDuration + " ago").
-func humanAgo(d time.Duration) string {
-	s := int(d.Seconds())
-	switch {
-	case s < 1:
-		return "Less than a second ago"
-	case s == 1:
-		return "1 second ago"
-	case s < 60:
-		return fmt.Sprintf("%d seconds ago", s)
-	}
-	m := int(d.Minutes())
-	switch {
-	case m == 1:
-		return "About a minute ago"
-	case m < 60:
-		return fmt.Sprintf("%d minutes ago", m)
-	}
-	h := int(d.Hours())
-	switch {
-	case h == 1:
-		return "About an hour ago"
-	case h < 48:
-		return fmt.Sprintf("%d hours ago", h)
-	case h < 24*7*2:
-		return fmt.Sprintf("%d days ago", h/24)
-	case h < 24*30*2:
-		return fmt.Sprintf("%d weeks ago", h/24/7)
-	case h < 24*365*2:
-		return fmt.Sprintf("%d months ago", h/24/30)
-	}
-	return fmt.Sprintf("%d years ago", h/24/365)
-}
+func humanAgo(d time.Duration) string { return docker.HumanDuration(d) + " ago" }

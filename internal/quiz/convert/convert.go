@@ -274,23 +274,10 @@ func firstHeading(src []byte) string {
 // other runs of characters turned into -.
 func idFrom(name string) string {
 	base := strings.TrimSuffix(path.Base(strings.ReplaceAll(name, "\\", "/")), path.Ext(name))
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(base) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-		} else {
-			dash = true
-		}
+	if id := termtext.Slug(base, termtext.ASCIIAlnum); id != "" {
+		return id
 	}
-	if b.Len() == 0 {
-		return "imported"
-	}
-	return b.String()
+	return "imported"
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
