@@ -749,8 +749,8 @@ func dedent(s string) string {
 	return strings.Join(lines, "\n")
 }
 
-// slug makes an id part from a heading: lower case letters and digits
-// joined by "-", at most 48 characters, cut at a word boundary.
+// slug makes an id from a whole heading: lower-case ASCII letters and
+// digits, other runs of characters as one "-".
 func slug(s string) string {
 	// The whole heading: a cut would make different questions collide.
 	if out := termtext.Slug(s, termtext.ASCIIAlnum); out != "" {
