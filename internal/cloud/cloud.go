@@ -57,6 +57,12 @@ func (a *Account) Names(kind string) []string {
 		return a.Docker.Names()
 	case "repository":
 		return a.ECR.Names()
+	case "container":
+		var out []string
+		for _, c := range a.Docker.Containers(true) {
+			out = append(out, c.Name)
+		}
+		return out
 	case "instance-type":
 		return ec2.TypeNames()
 	}

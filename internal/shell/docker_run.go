@@ -17,8 +17,8 @@ import (
 // container with exit code 137.
 
 func containerCommands() []Command {
-	container := ArgSpec{Name: "container", Required: true, Help: "A container's NAME or ID (a prefix of the ID is enough)."}
-	containers := ArgSpec{Name: "container", Rest: true, Required: true, Help: "Container NAMEs or IDs."}
+	container := ArgSpec{Name: "container", Required: true, Complete: "container", Help: "A container's NAME or ID (a prefix of the ID is enough)."}
+	containers := ArgSpec{Name: "container", Rest: true, Required: true, Complete: "container", Help: "Container NAMEs or IDs."}
 	return []Command{
 		{
 			Lab: true, Service: "docker", Operation: "run",

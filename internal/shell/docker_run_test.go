@@ -130,3 +130,12 @@ func TestDockerRunRepeatedOptions(t *testing.T) {
 		t.Errorf("-p without a value: %s", msg)
 	}
 }
+
+func TestCompleteContainerNames(t *testing.T) {
+	s := dockerShell(t)
+	dockerRun(t, s, "docker build -t web:v1 .")
+	dockerRun(t, s, "docker run -d --name web web:v1")
+	if got := s.Complete("docker logs w"); len(got) != 1 || got[0] != "docker logs web" {
+		t.Fatalf("Complete = %q", got)
+	}
+}
