@@ -3,6 +3,7 @@ package docker
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -320,18 +321,30 @@ func (e *Engine) drop(c *Container) {
 
 // Stop is `docker stop`: SIGTERM, then SIGKILL after StopTimeout
 // (https://docs.docker.com/reference/cli/docker/container/stop/). The
-// simulated app installs no SIGTERM handler, so the signal's default
-// action ends it at once: exit code 143 (128 + 15, SIGTERM). A stopped
-// container stays stopped.
-func (e *Engine) Stop(ref string) error {
+// app runs as PID 1, and Linux gives PID 1 no default signal actions: an
+// app that does not handle SIGTERM ignores it, waits out the grace period
+// and is killed, exit code 137 (128 + 9)
+// (https://docs.docker.com/reference/cli/docker/container/run/#init).
+// SIMULATION DEVICE: SIM_SIGTERM=exit in the container's environment
+// (`-e` or the image's ENV) stands for an app that handles SIGTERM and
+// exits at once: 143 (128 + 15). It returns how long the stop took. A
+// stopped container stays stopped.
+func (e *Engine) Stop(ref string) (time.Duration, error) {
 	c, err := e.Container(ref)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if c.Running {
+	if !c.Running {
+		return 0, nil
+	}
+	if slices.Contains(c.Env, "SIM_SIGTERM=exit") {
+		c.Logs = append(c.Logs, "[simulated app] SIGTERM received: exiting")
 		e.finish(c, 143)
+		return 0, nil
 	}
-	return nil
+	c.Logs = append(c.Logs, fmt.Sprintf("[simulated app] SIGTERM ignored (PID 1 without a handler): killed after %s", StopTimeout))
+	e.finish(c, 137)
+	return StopTimeout, nil
 }
 
 // Kill is `docker kill`: SIGKILL, exit code 137 (128 + 9)

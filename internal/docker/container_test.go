@@ -57,7 +57,7 @@ func TestPortConflict(t *testing.T) {
 	if len(e.Containers(true)) != 1 {
 		t.Error("the refused run left a container")
 	}
-	if err := e.Stop("a"); err != nil {
+	if _, err := e.Stop("a"); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := e.Run(r, RunOptions{Image: "web:v1", Detach: true, Name: "b", Ports: []string{"8080:5000"}}); err != nil {
@@ -99,9 +99,12 @@ func TestOOMKilled137(t *testing.T) {
 }
 
 // docker rm refuses a running container without -f; docker stop sends
-// SIGTERM (the simulated app exits 143), docker kill SIGKILL (137)
+// SIGTERM, which an app running as PID 1 without a handler ignores, so it
+// is killed after the 10 s grace period (137); one that handles SIGTERM
+// exits 143; docker kill sends SIGKILL (137)
 // (https://docs.docker.com/reference/cli/docker/container/rm/,
-// https://docs.docker.com/reference/cli/docker/container/stop/).
+// https://docs.docker.com/reference/cli/docker/container/stop/,
+// https://docs.docker.com/reference/cli/docker/container/run/#init).
 func TestRmRefusesRunningStopKill(t *testing.T) {
 	e, r, _ := runEngine(t)
 	_, c, _ := e.Run(r, RunOptions{Image: "web:v1", Detach: true, Name: "web"})
@@ -109,8 +112,15 @@ func TestRmRefusesRunningStopKill(t *testing.T) {
 	if err == nil || err.Error() != `Error response from daemon: cannot remove container "/web": container is running: stop the container before removing or force remove` {
 		t.Fatalf("rm running: %v", err)
 	}
-	if err := e.Stop("web"); err != nil || c.ExitCode != 143 || c.Running {
-		t.Fatalf("stop: %v code %d", err, c.ExitCode)
+	if took, err := e.Stop("web"); err != nil || c.ExitCode != 137 || c.Running || took != StopTimeout {
+		t.Fatalf("stop: %v code %d after %v", err, c.ExitCode, took)
+	}
+	_, h, _ := e.Run(r, RunOptions{Image: "web:v1", Detach: true, Name: "handler", Env: []string{"SIM_SIGTERM=exit"}})
+	if took, err := e.Stop("handler"); err != nil || h.ExitCode != 143 || took != 0 {
+		t.Fatalf("stop of an app that handles SIGTERM: %v code %d after %v", err, h.ExitCode, took)
+	}
+	if err := e.RemoveContainer("handler", false); err != nil {
+		t.Fatal(err)
 	}
 	if err := e.RemoveContainer("web", false); err != nil {
 		t.Fatal(err)
@@ -137,7 +147,7 @@ func TestRmRefusesRunningStopKill(t *testing.T) {
 func TestNameConflict(t *testing.T) {
 	e, r, _ := runEngine(t)
 	_, c, _ := e.Run(r, RunOptions{Image: "web:v1", Detach: true, Name: "web"})
-	e.Stop("web")
+	_, _ = e.Stop("web")
 	_, _, err := e.Run(r, RunOptions{Image: "web:v1", Name: "web"})
 	want := fmt.Sprintf(`Conflict. The container name "/web" is already in use by container "%s". You have to remove (or rename) that container to be able to reuse that name.`, c.ID)
 	if err == nil || !strings.Contains(err.Error(), want) {
@@ -207,7 +217,7 @@ func TestLimits(t *testing.T) {
 func TestAutoRemove(t *testing.T) {
 	e, r, _ := runEngine(t)
 	e.Run(r, RunOptions{Image: "web:v1", Detach: true, Name: "tmp", Remove: true})
-	e.Stop("tmp")
+	_, _ = e.Stop("tmp")
 	if len(e.Containers(true)) != 0 {
 		t.Error("--rm container kept")
 	}
@@ -219,7 +229,7 @@ func TestAutoRemove(t *testing.T) {
 func TestRmiRefusesImageInUse(t *testing.T) {
 	e, r, _ := runEngine(t)
 	_, c, _ := e.Run(r, RunOptions{Image: "web:v1", Detach: true, Name: "web"})
-	e.Stop("web")
+	_, _ = e.Stop("web")
 	_, err := e.Remove("web:v1")
 	if err == nil || !strings.Contains(err.Error(), `unable to remove repository reference "web:v1" (must force) - container `+c.ShortID()+" is using its referenced image") {
 		t.Fatalf("rmi: %v", err)

@@ -76,8 +76,12 @@
 //     start: exit code 137, OOMKilled true
 //     (https://docs.docker.com/engine/containers/resource_constraints/).
 //     --memory under 6 MB is refused, as Docker does.
-//   - docker stop sends SIGTERM and SIGKILL 10 s later; the simulated app
-//     has no SIGTERM handler, so it ends at once with 143 (128+15).
+//   - docker stop sends SIGTERM and SIGKILL 10 s later. The app is PID 1,
+//     which Linux gives no default signal actions: without a handler it
+//     ignores SIGTERM and is killed after the 10 s, exit 137 (128+9)
+//     (https://docs.docker.com/reference/cli/docker/container/run/#init).
+//     SIMULATION DEVICE: SIM_SIGTERM=exit (-e or ENV) is an app that
+//     handles SIGTERM: it exits at once with 143 (128+15).
 //     docker kill is SIGKILL: 137 (128+9). docker rm refuses a running
 //     container without -f. docker rmi refuses to delete an image a
 //     container (running or stopped) uses.

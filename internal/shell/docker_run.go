@@ -70,9 +70,12 @@ func containerCommands() []Command {
 		},
 		{
 			Lab: true, Service: "docker", Operation: "stop",
-			Summary: "Stop containers: SIGTERM, SIGKILL after 10 s (the simulated app exits at once: code 143)",
+			Summary: "Stop containers: SIGTERM, SIGKILL after 10 s (an app as PID 1 without a SIGTERM handler exits 137; SIM_SIGTERM=exit: it handles it, 143)",
 			Args:    []ArgSpec{containers},
-			Run:     eachContainer(func(e *docker.Engine, ref string) error { return e.Stop(ref) }),
+			Run: eachContainer(func(e *docker.Engine, ref string) error {
+				_, err := e.Stop(ref)
+				return err
+			}),
 		},
 		{
 			Lab: true, Service: "docker", Operation: "kill",

@@ -69,8 +69,8 @@ func TestDockerRunRefusalsAndOOM(t *testing.T) {
 	if out := dockerRun(t, s, "docker stop web"); out != "web" {
 		t.Errorf("stop: %q", out)
 	}
-	if !strings.Contains(dockerRun(t, s, "docker ps -a"), "Exited (143)") {
-		t.Error("stop: no 143")
+	if !strings.Contains(dockerRun(t, s, "docker ps -a"), "Exited (137)") {
+		t.Error("stop: no 137 (PID 1 ignores SIGTERM without a handler)")
 	}
 	dockerRun(t, s, "docker rm web hog")
 	dockerRun(t, s, "docker run -d --name k web:v1")
