@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cloudlab/cloudlab/internal/course"
 )
 
 // runLabCLI runs cloudlab without a terminal, with stdin and a data folder.
@@ -29,8 +31,14 @@ func TestLabsJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rows); err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) < 10 {
-		t.Fatalf("%d labs, want the built-in course's 10 or more", len(rows))
+	c, _ := course.Load(course.Embedded())
+	if len(rows) != len(c.Labs) {
+		t.Fatalf("%d labs, want the built-in course's %d", len(rows), len(c.Labs))
+	}
+	for i, r := range rows {
+		if want := c.LabsInOrder()[i].ID; r.ID != want {
+			t.Errorf("row %d is %s, want %s (course order)", i, r.ID, want)
+		}
 	}
 	for _, r := range rows {
 		if r.Steps == 0 || r.Lesson == "" || r.Status != "new" {

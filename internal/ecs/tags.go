@@ -55,6 +55,15 @@ func (s *Sim) resourceExists(arn string) bool {
 	if !ok {
 		return false
 	}
+	// inCluster looks up CLUSTER/ID with find.
+	inCluster := func(find func(c *Cluster, id string) bool) bool {
+		cl, id, ok := strings.Cut(rest, "/")
+		if !ok {
+			return false
+		}
+		c, err := s.Cluster(cl)
+		return err == nil && find(c, id)
+	}
 	switch kind {
 	case "cluster":
 		_, ok := s.ClusterAny(rest)
@@ -67,30 +76,12 @@ func (s *Sim) resourceExists(arn string) bool {
 		_, err := s.Service(cl, name)
 		return err == nil
 	case "task":
-		cl, id, ok := strings.Cut(rest, "/")
-		if !ok {
-			return false
-		}
-		c, err := s.Cluster(cl)
-		if err != nil {
-			return false
-		}
-		_, ok = c.Task(id)
-		return ok
+		return inCluster(func(c *Cluster, id string) bool { _, ok := c.Task(id); return ok })
 	case "task-definition":
 		_, err := s.TaskDefinition(rest)
 		return err == nil
 	case "container-instance":
-		cl, id, ok := strings.Cut(rest, "/")
-		if !ok {
-			return false
-		}
-		c, err := s.Cluster(cl)
-		if err != nil {
-			return false
-		}
-		_, ok = c.ContainerInstance(id)
-		return ok
+		return inCluster(func(c *Cluster, id string) bool { _, ok := c.ContainerInstance(id); return ok })
 	}
 	return false
 }

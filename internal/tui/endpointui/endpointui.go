@@ -79,7 +79,7 @@ func Take(iv *invoker.Invoker) Snapshot {
 
 type snapMsg Snapshot
 type reqMsg endpoint.RequestLog
-type tickMsg struct{}
+type tickMsg time.Time // the wall clock at the tick (View reads no clock)
 type outMsg struct {
 	line string
 	text string
@@ -95,6 +95,7 @@ const maxOutput = 200
 type Model struct {
 	addr    string
 	started time.Time
+	now     time.Time // from the last tick
 	take    func() Snapshot
 	reqs    <-chan endpoint.RequestLog
 	snap    Snapshot
@@ -121,7 +122,8 @@ func (m Model) WithPrompt(run RunFunc) Model {
 // New returns the view of the endpoint at addr. take reads the state;
 // reqs delivers the request log.
 func New(addr string, take func() Snapshot, reqs <-chan endpoint.RequestLog) Model {
-	return Model{addr: addr, started: time.Now(), take: take, reqs: reqs, w: 80, h: 24,
+	start := time.Now()
+	return Model{addr: addr, started: start, now: start, take: take, reqs: reqs, w: 80, h: 24,
 		bold: lipgloss.NewStyle().Bold(true), head: lipgloss.NewStyle().Reverse(true)}
 }
 
@@ -139,7 +141,7 @@ func (m Model) snapshot() tea.Cmd {
 	return func() tea.Msg { return snapMsg(m.take()) }
 }
 
-func tick() tea.Cmd { return tea.Tick(refresh, func(time.Time) tea.Msg { return tickMsg{} }) }
+func tick() tea.Cmd { return tea.Tick(refresh, func(t time.Time) tea.Msg { return tickMsg(t) }) }
 
 // Init starts the refresh loop and the request reader.
 func (m Model) Init() tea.Cmd { return tea.Batch(m.snapshot(), m.waitReq(), tick()) }
@@ -185,6 +187,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.w, m.h = max(msg.Width, 20), max(msg.Height, 8)
 	case tickMsg:
+		m.now = time.Time(msg)
 		return m, tea.Batch(m.snapshot(), tick())
 	case snapMsg:
 		m.snap = Snapshot(msg)
@@ -276,7 +279,7 @@ func age(d time.Duration) string {
 // prompt's output, the last requests and the prompt.
 func (m Model) View() string {
 	var out []string
-	up := time.Since(m.started).Truncate(time.Second)
+	up := m.now.Sub(m.started).Truncate(time.Second)
 	keys := "q quit"
 	if m.snap.ECS != nil {
 		pane := "ecs"
