@@ -210,6 +210,14 @@ func TestECSWalkThroughWithTheSDK(t *testing.T) {
 	if len(stopped.TaskArns) == 0 {
 		t.Fatal("no stopped task after the instance stopped")
 	}
+	// As `aws ec2 wait instance-stopped` would: EC2 refuses to start an
+	// instance that is still stopping, and how far the wall-driven clock
+	// has run by now depends on the machine's load.
+	waitFor(t, "the stopped instance", func() (bool, string) {
+		d := must(e.ec2.DescribeInstances(c, &ec2.DescribeInstancesInput{InstanceIds: []string{victim}}))
+		st := d.Reservations[0].Instances[0].State.Name
+		return st == ec2types.InstanceStateNameStopped, string(st)
+	})
 	must(e.ec2.StartInstances(c, &ec2.StartInstancesInput{InstanceIds: []string{victim}}))
 
 	// A rolling deployment to revision 2.
