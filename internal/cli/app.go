@@ -287,6 +287,7 @@ func (a *App) Deps() (tui.Deps, error) {
 		Styles:      a.Styles(),
 		Renderer:    a.Renderer(),
 		RenderStyle: a.RenderStyle(),
+		LabsDir:     filepath.Join(a.DataDir(), "labs"),
 	}, nil
 }
 

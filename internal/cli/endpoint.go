@@ -160,7 +160,7 @@ func newEndpointPackageCmd() *cobra.Command {
 is built with the local Go toolchain for provided.al2023 (go build -tags
 lambda.norpc, the binary zipped as bootstrap); any other folder (Python,
 Node.js) is zipped as it is.`,
-		Example: `  cloudlab endpoint package labs/lab-real-handler/go -o function.zip
+		Example: `  cloudlab endpoint package labs/lab-real-handler -o function.zip
   aws --endpoint-url http://127.0.0.1:4566 lambda create-function --function-name lab \
     --runtime provided.al2023 --handler bootstrap --role arn:aws:iam::123456789012:role/lab \
     --zip-file fileb://function.zip`,

@@ -173,6 +173,7 @@ func (a *App) runLabHeadless(l *lab.Lab, file string, asJSON bool, seed uint64) 
 	if err != nil {
 		return err
 	}
+	defer func() { _ = r.Close() }()
 	res, err := r.RunScript(in)
 	if err != nil {
 		return fmt.Errorf("%s: %v", file, err)

@@ -30,8 +30,17 @@ const DefaultEventBudget = 100_000_000
 func New(seed uint64) *Account {
 	k := sim.New(seed)
 	k.SetBudget(DefaultEventBudget)
+	return NewOn(k, lambda.New(k))
+}
+
+// NewOn returns an account on an existing kernel whose Lambda is fn: the
+// lab with real handlers passes the invoker's kernel and service
+// (internal/invoker), so the shell's commands and the checks see the
+// functions whose environments are real processes. The other services are
+// new, on the same kernel.
+func NewOn(k *sim.Kernel, fn *lambda.Service) *Account {
 	e := ec2.New(k)
-	a := &Account{Kernel: k, Lambda: lambda.New(k), EC2: e, ECS: ecs.New(k, e), Docker: docker.New(k.Now), ECR: docker.NewRegistry(k.Now, ecs.AccountID, ecs.Region)}
+	a := &Account{Kernel: k, Lambda: fn, EC2: e, ECS: ecs.New(k, e), Docker: docker.New(k.Now), ECR: docker.NewRegistry(k.Now, ecs.AccountID, ecs.Region)}
 	// Tasks pull images of the account's ECR registry by compressed size.
 	a.ECS.SetRegistry(func(ref string) (ecs.RegistryImage, bool, bool) {
 		im, in, found := a.ECR.Resolve(ref)

@@ -79,6 +79,9 @@ type LabFile struct {
 	ID, Title, Lesson string
 	Minutes           int
 	Setup             []string
+	// World is where the lab's commands run: "" (the simulated cloud) or
+	// "real" (Lambda handlers run as real processes on the wall clock).
+	World string
 }
 
 // Course is a loaded course. Lessons are sorted by Order; quizzes and labs

@@ -526,11 +526,18 @@ func parseLab(file string, src []byte) (*LabFile, KeyLines, []Problem) {
 	l := &LabFile{}
 	fields := map[string]field{
 		"id": strField(&l.ID), "title": strField(&l.Title), "lesson": strField(&l.Lesson),
-		"minutes": intField(&l.Minutes), "setup": listField(&l.Setup),
+		"minutes": intField(&l.Minutes), "setup": listField(&l.Setup), "world": strField(&l.World),
 	}
 	doc, lines, probs := parseFront(file, src, fields, nil)
 	l.Doc = doc
 	noFrontMatter(probs)
+	if l.World != "" && l.World != "sim" && l.World != "real" {
+		probs = append(probs, Problem{File: file, Line: lines.Line("world"), Msg: fmt.Sprintf("world %q: use sim (the simulated cloud, the default) or real (handlers run as real processes)", l.World)})
+		l.World = ""
+	}
+	if l.World == "sim" {
+		l.World = ""
+	}
 	probs = append(probs, deriveIDTitle(file, lines, doc.Body, &l.ID, &l.Title)...)
 	probs = append(probs, checkID(file, lines, l.ID)...)
 	if _, given := lines["id"]; given && l.ID != "" && path.Base(file) != l.ID+".md" {

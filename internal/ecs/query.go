@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // The cluster query language (EDG "Create expressions to define container
@@ -407,6 +408,9 @@ func (p *qparser) parseCmp() (qnode, error) {
 	}
 	n.values = []string{v.text}
 	if op == "=~" || op == "!~" {
+		if !utf8.ValidString(v.text) {
+			return nil, p.errAt(v, "the pattern after %s is not valid UTF-8", op)
+		}
 		n.re = globRE(v.text)
 	}
 	return n, nil

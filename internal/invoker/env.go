@@ -472,6 +472,7 @@ func (iv *Invoker) finish(j *job, o lambda.Outcome) {
 	iv.svc.Finish(j.inv, o)
 	iv.endLog(j)
 	delete(iv.jobs, j.inv)
+	iv.changed.Broadcast()
 }
 
 // endLog writes END and REPORT once (under iv.mu, after Finish).

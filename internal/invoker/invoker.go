@@ -68,6 +68,10 @@ type Invoker struct {
 	// pendingCC is the client context of the Invoke call being admitted.
 	pendingCC string
 
+	// changed is broadcast (under mu) when an invocation finishes or the
+	// invoker closes: Locked's wait sleeps on it.
+	changed *sync.Cond
+
 	wake    chan struct{}
 	stop    chan struct{}
 	closed  bool
@@ -110,6 +114,7 @@ func New(opt Options) (*Invoker, error) {
 		envs: map[int64]*procEnv{}, jobs: map[*lambda.Invocation]*job{}, logs: NewLogStore(),
 		interp: map[string]string{}, wake: make(chan struct{}, 1), stop: make(chan struct{}),
 	}
+	iv.changed = sync.NewCond(&iv.mu)
 	iv.epoch = iv.clock()
 	iv.svc = lambda.New(iv.k)
 	if err := iv.svc.SetSettings(st); err != nil {
@@ -168,6 +173,43 @@ func (iv *Invoker) Do(fn func(s *lambda.Service) error) error {
 	return err
 }
 
+// Locked runs fn like Do, and also hands it the policy's kernel and a wait
+// function, for a caller that drives the Lambda service itself (the lab
+// shell of a lab with real handlers, which runs AWS CLI commands against
+// the service). Inside fn, wait(cond) releases the lock until cond holds
+// (checked under the lock each time an invocation finishes), so the
+// environments can report back while a synchronous invoke waits; outside,
+// run(f) releases it for slow work that does not touch the service (a go
+// build). wait also returns when the invoker closes.
+func (iv *Invoker) Locked(fn func(k *sim.Kernel, s *lambda.Service, wait func(cond func() bool), outside func(f func())) error) error {
+	iv.mu.Lock()
+	if iv.closed {
+		iv.mu.Unlock()
+		return errClosed
+	}
+	iv.advance()
+	wait := func(cond func() bool) {
+		for !cond() && !iv.closed {
+			iv.Poke()
+			iv.changed.Wait()
+			iv.advance()
+		}
+	}
+	outside := func(f func()) {
+		iv.mu.Unlock()
+		defer func() {
+			iv.mu.Lock()
+			iv.advance()
+		}()
+		f()
+	}
+	defer func() {
+		iv.mu.Unlock()
+		iv.Poke()
+	}()
+	return fn(iv.k, iv.svc, wait, outside)
+}
+
 var errClosed = &lambda.Error{Code: "ServiceException", Status: 500, Message: "The endpoint is shutting down."}
 
 // Poke wakes the driver so it re-reads the clock and the next due event.
@@ -186,6 +228,7 @@ func (iv *Invoker) loop() {
 	for {
 		iv.mu.Lock()
 		iv.advance()
+		iv.changed.Broadcast() // a due event may have ended an invocation
 		wait := time.Hour
 		if at, ok := iv.k.NextAt(); ok {
 			wait = max(at-iv.k.Now(), time.Millisecond)
@@ -216,6 +259,7 @@ func (iv *Invoker) Close(grace time.Duration) error {
 		return nil
 	}
 	iv.closed = true
+	iv.changed.Broadcast()
 	iv.mu.Unlock()
 	done := make(chan struct{})
 	go func() { iv.waitIdle(); close(done) }()
@@ -277,9 +321,6 @@ type InvokeResult struct {
 // Invoke runs the Invoke API. A synchronous invocation waits for the
 // handler (or ctx); a throttle is a *lambda.Error with its Reason.
 func (iv *Invoker) Invoke(ctx context.Context, in InvokeInput) (*InvokeResult, error) {
-	if len(in.Payload) == 0 {
-		in.Payload = []byte("{}") // Lambda passes {} when the caller sends no payload
-	}
 	done := make(chan *InvokeResult, 1)
 	var res *InvokeResult
 	err := iv.Do(func(s *lambda.Service) error {

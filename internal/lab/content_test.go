@@ -76,7 +76,7 @@ func TestLabSolutionsPass(t *testing.T) {
 			if len(probs) > 0 {
 				t.Fatalf("problems: %v", probs)
 			}
-			r, err := NewRunner(l)
+			r, err := newTestRunner(t, l)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -99,7 +99,7 @@ func TestLabSolutionsPass(t *testing.T) {
 				t.Fatalf("lab did not pass:\n%s", describe(r.Result()))
 			}
 			for skip := range l.Steps {
-				r2, err := NewRunner(l)
+				r2, err := newTestRunner(t, l)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -122,6 +122,10 @@ type Invocation struct {
 	End           float64
 	Cold          bool
 	SincePrevious float64
+	// DurationMs and InitDurationMs are the REPORT line's Duration and
+	// Init Duration (0 on a warm start), in milliseconds: measured in a
+	// lab with real handlers, sampled in the simulator.
+	DurationMs, InitDurationMs float64
 }
 
 // Second is one second of a function's CloudWatch-style per-second series.

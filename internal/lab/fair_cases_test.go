@@ -13,6 +13,7 @@ const (
 	fargNet  = `--network-configuration 'awsvpcConfiguration={subnets=[subnet-0a1b2c3d],assignPublicIp=ENABLED}'`
 	ecrHost  = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 	ecrExec  = "--execution-role-arn arn:aws:iam::123456789012:role/ecsTaskExecutionRole"
+	labRole  = "--role arn:aws:iam::123456789012:role/lab"
 	spotUD   = `--user-data $'#!/bin/bash\necho ECS_CLUSTER=lab >> /etc/ecs/ecs.config\necho ECS_ENABLE_SPOT_INSTANCE_DRAINING=true >> /etc/ecs/ecs.config'`
 )
 
@@ -485,4 +486,23 @@ var fairCases = []fairCase{
 		script: "aws ecs run-task --cluster lab --task-definition shop --launch-type EC2 --network-configuration 'awsvpcConfiguration={subnets=[subnet-0a1b2c3d]}'\nclock advance 1m\n"},
 	{name: "Fargate twice instead of EC2", lab: "lab-ecr-to-ecs", step: 3,
 		script: "aws ecs run-task --cluster lab --task-definition shop --launch-type FARGATE " + fargNet + "\nclock advance 1m\naws ecs run-task --cluster lab --task-definition shop --launch-type FARGATE " + fargNet + "\nclock advance 1m\n"},
+	// lab-real-handler (real processes: go build, real invokes)
+	{name: "-trimpath build, more memory, options reordered", lab: "lab-real-handler", step: 0, valid: true,
+		script: "go build -trimpath -tags lambda.norpc -o bootstrap .\nzip function.zip bootstrap\naws lambda create-function --zip-file fileb://function.zip --function-name table " + labRole + " --handler bootstrap --runtime provided.al2023 --memory-size 512\n"},
+	{name: "a create without the package fails first; the files named; provided.al2", lab: "lab-real-handler", step: 0, valid: true,
+		script: "aws lambda create-function --function-name table --runtime provided.al2 --handler bootstrap " + labRole + "\ngo build -o bootstrap main.go runtime.go\nzip -j function.zip bootstrap\naws lambda create-function --function-name table --runtime provided.al2 --handler bootstrap " + labRole + " --zip-file fileb://function.zip\n"},
+	{name: "built and zipped, never created", lab: "lab-real-handler", step: 0,
+		script: "go build -tags lambda.norpc -o bootstrap .\nzip function.zip bootstrap\n"},
+	{name: "with a payload, the answer printed", lab: "lab-real-handler", step: 1, valid: true,
+		script: "aws lambda invoke --function-name table --cli-binary-format raw-in-base64-out --payload '{\"key\":\"00\"}' out.json\ncat out.json\naws lambda invoke --function-name table --cli-binary-format raw-in-base64-out --payload '{\"key\":\"ff\"}' out.json\n"},
+	{name: "by ARN, without the log tail", lab: "lab-real-handler", step: 1, valid: true,
+		script: "aws lambda invoke --function-name arn:aws:lambda:us-east-1:123456789012:function:table out.json\naws lambda invoke --function-name arn:aws:lambda:us-east-1:123456789012:function:table out.json\n"},
+	{name: "one invoke only: a cold start, no warm one", lab: "lab-real-handler", step: 1,
+		script: "aws lambda invoke --function-name table --log-type Tail out.json\n"},
+	{name: "files named, published as a version", lab: "lab-real-handler", step: 2, valid: true,
+		script: "cp solution/main.go.txt main.go\ngo build -o bootstrap main.go runtime.go\nzip function.zip bootstrap\naws lambda update-function-code --function-name table --zip-file fileb://function.zip --publish\naws lambda invoke --function-name table out.json\naws lambda invoke --function-name table out.json\n"},
+	{name: "an update with the old package first, then the right one", lab: "lab-real-handler", step: 2, valid: true,
+		script: "aws lambda update-function-code --function-name table --zip-file fileb://function.zip\naws lambda invoke --function-name table out.json\naws lambda invoke --function-name table out.json\ncp solution/main.go.txt main.go\ngo build -tags lambda.norpc -o bootstrap .\nzip function.zip bootstrap\naws lambda update-function-code --function-name table --zip-file fileb://function.zip\naws lambda invoke --function-name table out.json\naws lambda invoke --function-name table out.json\n"},
+	{name: "edited and rebuilt, but the code never updated", lab: "lab-real-handler", step: 2,
+		script: "cp solution/main.go.txt main.go\ngo build -tags lambda.norpc -o bootstrap .\nzip function.zip bootstrap\naws lambda invoke --function-name table out.json\naws lambda invoke --function-name table out.json\n"},
 }

@@ -30,6 +30,10 @@ type Lab struct {
 	Path              string
 	// Setup are the command lines run before step 1 (front matter `setup`).
 	Setup []string
+	// World is "real" for a lab whose Lambda handlers run as real
+	// processes on the wall clock (front matter `world`; real.go), "" for
+	// the simulated cloud.
+	World string
 	// Intro is the Markdown before the first step heading.
 	Intro string
 	Steps []*Step

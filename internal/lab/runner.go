@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cloudlab/cloudlab/internal/cloud"
@@ -81,6 +82,14 @@ type Runner struct {
 	stepBase map[string]Function
 	// stepBuilds is how many docker builds had run when the step began.
 	stepBuilds int
+
+	// real is set in a lab with real handlers (real.go); workDir is its
+	// workspace (WithWorkDir).
+	real    *realWorld
+	workDir string
+	// mu guards current and steps, which the lab screen reads while a
+	// command of a lab with real handlers runs in the background.
+	mu sync.Mutex
 }
 
 // Option configures a Runner.
@@ -106,9 +115,15 @@ func NewRunner(l *Lab, opts ...Option) (*Runner, error) {
 	for _, o := range opts {
 		o(r)
 	}
-	r.Acct = cloud.New(r.Seed)
+	if l.World == WorldReal {
+		if err := r.newRealWorld(); err != nil {
+			return nil, err
+		}
+	} else {
+		r.Acct = cloud.New(r.Seed)
+	}
 	opts2 := r.shOpts
-	if st, err := fs.Stat(labs.FS, l.ID); l.ID != "" && err == nil && st.IsDir() {
+	if st, err := fs.Stat(labs.FS, l.ID); l.ID != "" && err == nil && st.IsDir() && r.real == nil {
 		// A lab with its own files (labs/<id>/: a Dockerfile, an app)
 		// reads them and only them: `docker build .` and `cat` see that
 		// folder (last, so it overrides a WithDir of the script's folder),
@@ -124,21 +139,33 @@ func NewRunner(l *Lab, opts ...Option) (*Runner, error) {
 	for i, s := range l.Steps {
 		r.steps[i].Title = s.Title
 	}
-	for i, line := range l.Setup {
-		_, err := r.run(line)
-		if err != nil {
-			return nil, fmt.Errorf("lab %s: setup line %d (%s): %v", l.ID, i+1, line, err)
+	var setupErr error
+	r.Locked(func() {
+		for i, line := range l.Setup {
+			if _, err := r.run(line); err != nil {
+				setupErr = fmt.Errorf("lab %s: setup line %d (%s): %v", l.ID, i+1, line, err)
+				return
+			}
 		}
+		r.refresh()
+		r.beginStep()
+	})
+	if setupErr != nil {
+		_ = r.Close()
+		return nil, setupErr
 	}
-	r.refresh()
-	r.beginStep()
 	return r, nil
 }
 
 // Exec runs one learner command, then evaluates the current step's check
 // (and the next ones, while they hold). Errors of the command itself are
 // part of the Outcome, not a failure of Exec.
-func (r *Runner) Exec(line string) Outcome {
+func (r *Runner) Exec(line string) (out Outcome) {
+	r.Locked(func() { out = r.exec(line) })
+	return out
+}
+
+func (r *Runner) exec(line string) Outcome {
 	line = strings.TrimSpace(line)
 	var res shell.Result
 	var err error
@@ -189,8 +216,17 @@ func (r *Runner) Advance(d time.Duration) (passed []int, err error) {
 			err = fmt.Errorf("internal error in the simulation: %v (please report it)", p)
 		}
 	}()
-	err = r.Acct.Kernel.RunFor(d)
-	return r.evaluate(), err
+	r.Locked(func() {
+		if r.real != nil {
+			// The wall clock moves a lab with real handlers (Locked
+			// brought the kernel to now): only look again.
+			passed = r.evaluate()
+			return
+		}
+		err = r.Acct.Kernel.RunFor(d)
+		passed = r.evaluate()
+	})
+	return passed, err
 }
 
 // evaluate refreshes the environment and passes steps in order while their
@@ -198,6 +234,8 @@ func (r *Runner) Advance(d time.Duration) (passed []int, err error) {
 func (r *Runner) evaluate() []int {
 	var passed []int
 	r.refresh()
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	for r.current < len(r.Lab.Steps) {
 		st := r.Lab.Steps[r.current]
 		ok, err := st.Eval(r.env)
@@ -255,29 +293,40 @@ func (r *Runner) Stuck() (why string, ok bool) {
 	if r.Done() {
 		return "", false
 	}
-	st := r.Lab.Steps[r.current]
+	st := r.Lab.Steps[r.Current()]
 	if st.stuck == nil {
 		return "", false
 	}
-	if r.env == nil {
-		r.refresh()
-	}
-	r.env.bind()
-	stuck, err := runBool(st.stuck, r.env)
-	if err != nil || !stuck {
+	r.Locked(func() {
+		if r.env == nil {
+			r.refresh()
+		}
+		r.env.bind()
+		stuck, err := runBool(st.stuck, r.env)
+		ok = err == nil && stuck
+	})
+	if !ok {
 		return "", false
 	}
 	return st.StuckWhy, true
 }
 
 // Current is the index of the step being worked on (len(Steps) when done).
-func (r *Runner) Current() int { return r.current }
+func (r *Runner) Current() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.current
+}
 
 // Done reports whether every step has passed.
-func (r *Runner) Done() bool { return r.current >= len(r.Lab.Steps) }
+func (r *Runner) Done() bool { return r.Current() >= len(r.Lab.Steps) }
 
 // Steps returns the per-step results so far.
-func (r *Runner) Steps() []StepResult { return append([]StepResult(nil), r.steps...) }
+func (r *Runner) Steps() []StepResult {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]StepResult(nil), r.steps...)
+}
 
 // History returns the learner's commands so far.
 func (r *Runner) History() []Command { return append([]Command(nil), r.history...) }
@@ -294,7 +343,10 @@ func (r *Runner) RecentLogs(n int) []string {
 }
 
 // Complete returns the completions of a partly typed command line.
-func (r *Runner) Complete(line string) []string { return r.Shell.Complete(line) }
+func (r *Runner) Complete(line string) (out []string) {
+	r.Locked(func() { out = r.Shell.Complete(line) })
+	return out
+}
 
 // Placement returns the explanation of the last ECS placement decision in
 // any cluster (rejected instances and why, scores), one line each.
@@ -314,6 +366,8 @@ func (r *Runner) NextHint() (hint string, n, total int, ok bool) {
 	if r.Done() {
 		return "", 0, 0, false
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	st := r.Lab.Steps[r.current]
 	res := &r.steps[r.current]
 	if res.HintsShown >= len(st.Hints) {
@@ -330,15 +384,17 @@ func (r *Runner) ShowSolution() []string {
 	if r.Done() {
 		return nil
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.steps[r.current].SolutionShown = true
 	return r.Lab.Steps[r.current].Solution
 }
 
 // Result summarizes the run.
 func (r *Runner) Result() Result {
-	res := Result{Lab: r.Lab.ID, Passed: r.Done(), Steps: r.Steps(), Commands: len(r.history),
-		Clock: sim.FormatClock(r.Acct.Kernel.Now()), Seed: r.Seed}
-	for _, s := range r.steps {
+	res := Result{Lab: r.Lab.ID, Passed: r.Done(), Steps: r.Steps(), Seed: r.Seed}
+	r.Locked(func() { res.Commands, res.Clock = len(r.history), sim.FormatClock(r.Acct.Kernel.Now()) })
+	for _, s := range res.Steps {
 		if s.SolutionShown {
 			res.Solutions++
 		}
@@ -347,7 +403,7 @@ func (r *Runner) Result() Result {
 }
 
 // PassedCount counts passed steps.
-func (r *Runner) PassedCount() int { return r.current }
+func (r *Runner) PassedCount() int { return r.Current() }
 
 // RunScript runs a learner script (shell.ScriptReader's format: one command
 // per line, # comments, backslash continuations) and returns the result.
@@ -401,7 +457,7 @@ func (r *Runner) ReplaySolutions(n int) error {
 				return fmt.Errorf("replaying step %d (%s): %s: %v", i+1, st.Title, line, out.Err)
 			}
 		}
-		if r.current <= i {
+		if r.Current() <= i {
 			return fmt.Errorf("replaying step %d (%s): its check does not hold after its solution", i+1, st.Title)
 		}
 	}

@@ -3,6 +3,7 @@ package lab
 import (
 	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -263,6 +264,8 @@ func invocationsOf(acct *cloud.Account) []*Invocation {
 			}
 		case "REPORT":
 			inv.Cold = strings.Contains(ev.Line, "Init Duration")
+			inv.DurationMs = reportMs(ev.Line, "\tDuration: ")
+			inv.InitDurationMs = reportMs(ev.Line, "\tInit Duration: ")
 		}
 	}
 	return out
@@ -368,4 +371,18 @@ func windowOf(acct *cloud.Account, name string, d time.Duration) Window {
 		}
 	}
 	return w
+}
+
+// reportMs reads a "NAME: 12.34 ms" field of a REPORT line (0 when absent).
+func reportMs(line, field string) float64 {
+	_, rest, ok := strings.Cut(line, field)
+	if !ok {
+		return 0
+	}
+	num, _, _ := strings.Cut(rest, " ")
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return 0
+	}
+	return v
 }

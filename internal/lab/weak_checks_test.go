@@ -197,7 +197,7 @@ func TestWeakChecksRejectWrongAttempts(t *testing.T) {
 				}
 				labs[tc.lab] = l
 			}
-			r, err := NewRunner(l)
+			r, err := newTestRunner(t, l)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -218,7 +218,7 @@ func TestWeakChecksRejectWrongAttempts(t *testing.T) {
 				t.Errorf("step %d %q passed on a wrong attempt: its check is too weak\n%s", tc.step+1, l.Steps[tc.step].Title, describe(res))
 			}
 
-			r2, err := NewRunner(l)
+			r2, err := newTestRunner(t, l)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -267,7 +267,7 @@ func TestEveryStepFairly(t *testing.T) {
 			kind = "valid"
 		}
 		t.Run(fmt.Sprintf("%s/%d/%s/%s", tc.lab, tc.step+1, kind, tc.name), func(t *testing.T) {
-			r, err := NewRunner(l)
+			r, err := newTestRunner(t, l)
 			if err != nil {
 				t.Fatal(err)
 			}

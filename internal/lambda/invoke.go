@@ -123,6 +123,9 @@ func secs(d time.Duration) string { return fmt.Sprintf("%.2f", d.Seconds()) }
 // end: step the kernel until inv.Done. Event queues the request and returns
 // 202; DryRun only checks the function and returns 204.
 func (s *Service) Invoke(r Request) (*Invocation, error) {
+	if r.Payload == "" {
+		r.Payload = "{}" // Lambda passes {} when the caller sends no payload
+	}
 	f, err := s.Function(r.Function)
 	if err != nil {
 		return nil, err

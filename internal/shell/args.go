@@ -203,7 +203,7 @@ func parseArgs(s *Shell, cmd *Command, words []string) (Args, error) {
 					a.blobs = map[string][]byte{}
 				}
 				a.blobs[name] = b
-			case errors.As(err, &fe) && (fe.Problem == "not-found" || fe.Problem == "no-files"):
+			case errors.As(err, &fe) && (fe.Problem == "not-found" || fe.Problem == "no-files") && s.real == nil:
 				// A package that is not on disk is simulated (the labs'
 				// fileb://hello.zip): Blob reports it absent.
 			default:

@@ -41,7 +41,9 @@ type fnConfigOut struct {
 	PackageType      string
 	Architectures    []string
 	EphemeralStorage struct{ Size int }
-	Simulation       lambdaSimOut // cloudlab: the simulation parameters (not in AWS output)
+	// cloudlab: the simulation parameters (not in AWS output; none for a
+	// function whose package runs for real).
+	Simulation *lambdaSimOut `json:",omitempty"`
 }
 
 type lambdaEnvOut struct{ Variables map[string]string }
@@ -63,8 +65,10 @@ func fnConfig(f *lambda.Function, v *lambda.Version) fnConfigOut {
 		CodeSize: c.CodeSize, Description: c.Description, Timeout: int(c.Timeout / time.Second), MemorySize: c.MemoryMB,
 		LastModified: lambdaTime(v.LastModified), CodeSha256: c.CodeSHA256, Version: v.Name,
 		State: "Active", LastUpdateStatus: "Successful", PackageType: c.PackageType, Architectures: []string{c.Arch},
-		Simulation: lambdaSimOut{InitDuration: c.Init.String(), Duration: c.Duration.String(), ReferenceMemorySize: c.RefMemoryMB,
-			ErrorRate: c.ErrorRate, CPUBound: c.CPUBound, CPUThreads: c.Threads},
+	}
+	if c.CodeLocation == "" {
+		o.Simulation = &lambdaSimOut{InitDuration: c.Init.String(), Duration: c.Duration.String(), ReferenceMemorySize: c.RefMemoryMB,
+			ErrorRate: c.ErrorRate, CPUBound: c.CPUBound, CPUThreads: c.Threads}
 	}
 	if v.Name == "$LATEST" {
 		o.FunctionArn = f.ARN("")
@@ -206,6 +210,9 @@ func lambdaCreate(ctx *Ctx, a Args) (Result, error) {
 	if pkg, ok := a.Blob("zip-file"); ok { // the package is on disk: its size and SHA-256
 		c.CodeSize, c.CodeSHA256 = lambda.PackageDigest(pkg)
 	}
+	if err := realCode(ctx, a, &c, true); err != nil {
+		return Result{}, err
+	}
 	f, err := ctx.Acct.Lambda.CreateFunction(a.Str("function-name"), c)
 	if err != nil {
 		return Result{}, err
@@ -225,6 +232,9 @@ func lambdaUpdateConfig(ctx *Ctx, a Args) (Result, error) {
 	}
 	c := f.Latest().Cfg
 	dlq := f.DLQ
+	if err := ctx.Shell.refuseSimOptions(a); err != nil {
+		return Result{}, err
+	}
 	if err := applyConfigOptions(&c, &dlq, a, false); err != nil {
 		return Result{}, err
 	}
@@ -251,7 +261,13 @@ func lambdaUpdateCode(ctx *Ctx, a Args) (Result, error) {
 			return Result{}, err
 		}
 	}
-	if pkg, ok := a.Blob("zip-file"); ok {
+	if ctx.Shell.real != nil {
+		c := f.Latest().Cfg
+		if err := realCode(ctx, a, &c, false); err != nil {
+			return Result{}, err
+		}
+		f.SetCode(c.CodeSHA256, c.CodeSize, c.CodeLocation)
+	} else if pkg, ok := a.Blob("zip-file"); ok {
 		f.UpdateCodeFrom(pkg)
 	} else {
 		f.UpdateCode()
@@ -331,6 +347,9 @@ func lambdaInvoke(ctx *Ctx, a Args) (Result, error) {
 			_ = ctx.WriteFile(a.Str("outfile"), nil)
 		}
 		return Result{Output: out}, nil
+	}
+	if r := ctx.Shell.real; r != nil && r.Wait != nil {
+		r.Wait(func() bool { return inv.Done }) // a real process runs it
 	}
 	for !inv.Done {
 		ok, err := k.Step()
@@ -505,4 +524,31 @@ func lambdaTraffic(ctx *Ctx, a Args, p *Pattern) (Result, error) {
 	text := fmt.Sprintf("traffic: %s to %s (%s, about %.0f invocations) from %s", p.Describe(), f.Name, typ, n, sim.FormatClock(ctx.Now()))
 	return Result{Output: map[string]any{"FunctionName": f.Name, "Pattern": p.Describe(), "InvocationType": typ,
 		"ExpectedInvocations": n, "From": sim.FormatClock(ctx.Now())}, Text: text}, nil
+}
+
+// realCode stores the deployment package of a lab with real handlers and
+// points the configuration at it (nothing without real handlers). create
+// also checks the runtime can run on this machine.
+func realCode(ctx *Ctx, a Args, c *lambda.Config, create bool) error {
+	r := ctx.Shell.real
+	if r == nil {
+		return nil
+	}
+	if err := ctx.Shell.refuseSimOptions(a); err != nil {
+		return err
+	}
+	pkg, ok := a.Blob("zip-file")
+	if !ok || len(pkg) == 0 {
+		return &AWSError{Code: "InvalidParameterValueException", Message: "This lab runs your code: give the deployment package with --zip-file fileb://function.zip."}
+	}
+	var err error
+	ctx.Shell.outside(func() {
+		if create && r.CheckRuntime != nil {
+			if err = r.CheckRuntime(c.Runtime); err != nil {
+				return
+			}
+		}
+		c.CodeLocation, c.CodeSHA256, c.CodeSize, err = r.StorePackage(pkg)
+	})
+	return err
 }

@@ -241,6 +241,7 @@ type Shell struct {
 	maxArr  float64 // arrivals allowed per traffic command
 	stdin   string  // what a pipe feeds the running command (docker login --password-stdin)
 	piped   bool    // the running command is on the right of a |
+	real    *Real   // real handlers (real.go); nil in the simulator
 }
 
 // Option configures a Shell.
@@ -327,6 +328,9 @@ func (s *Shell) runWords(words []string, line string) (Result, error) {
 	cmd, rest, err := s.lookup(words)
 	if err != nil {
 		return Result{}, err
+	}
+	if s.real != nil && cmd != nil && cmd.Lab && (cmd.Service == "traffic" || cmd.Service == "clock" && cmd.Operation == "advance") {
+		return Result{}, errRealClock
 	}
 	if cmd == nil { // help request resolved by lookup
 		return Result{Text: s.helpFor(rest)}, nil

@@ -31,6 +31,10 @@ type Deps struct {
 	// from (file://, fileb://): the class server gives each student their
 	// own. Empty: the lab shell reads no files from disk.
 	FilesDir string
+	// LabsDir, when set, holds the workspaces of labs with real handlers
+	// (LabsDir/<lab id>: the learner's files, kept between sessions).
+	// Empty: each run gets a temporary folder.
+	LabsDir string
 }
 
 // Clock returns Deps.Now or time.Now.

@@ -60,13 +60,18 @@ func Run(l *lab.Lab, o Options) (*lab.Runner, error) {
 	s.in.Buffer(make([]byte, 0, 64*1024), shell.MaxScriptLineBytes)
 	s.printf("Lab: %s (%d steps).\n", l.Title, len(l.Steps))
 	s.printf("Type commands at the > prompt. Lab commands: hint, solution, next, back, steps, reset step, exit.\n")
-	s.printf("The simulated clock moves only with your commands: use clock advance 5m to let time pass.\n")
+	if r.Real() {
+		s.printf("This lab runs your handler as real processes, on the wall clock. Your files: %s\n", r.WorkDir())
+	} else {
+		s.printf("The simulated clock moves only with your commands: use clock advance 5m to let time pass.\n")
+	}
 	if l.Intro != "" {
 		s.printf("\n%s\n", s.text(l.Intro))
 	}
 	if o.Resume > 0 {
 		if err := r.ReplaySolutions(min(o.Resume, len(l.Steps))); err != nil {
 			s.printf("Could not resume: %v. Starting from step 1.\n", err)
+			_ = r.Close()
 			if r, err = lab.NewRunner(l, lab.WithSeed(o.Seed)); err != nil {
 				return nil, err
 			}
@@ -77,6 +82,9 @@ func Run(l *lab.Lab, o Options) (*lab.Runner, error) {
 	}
 	s.view = s.r.Current()
 	s.showStep()
+	// A lab with real handlers stops its processes when the session ends
+	// (the returned runner's Result still reads).
+	defer func() { _ = s.r.Close() }()
 	defer s.save()
 	for {
 		s.printf("> ")
@@ -187,12 +195,15 @@ func (s *session) handle(line string) bool {
 		cur := s.r.Current()
 		r, err := lab.NewRunner(s.l, lab.WithSeed(s.o.Seed))
 		if err == nil {
-			err = r.ReplaySolutions(cur)
+			if err = r.ReplaySolutions(cur); err != nil {
+				_ = r.Close()
+			}
 		}
 		if err != nil {
 			s.printf("reset step: %v\n", err)
 			break
 		}
+		_ = s.r.Close()
 		s.r, s.view, s.stuck = r, cur, ""
 		s.printf("Step %d starts again from the state the earlier steps' solutions leave.\n", cur+1)
 	default:

@@ -17,6 +17,9 @@ package labui
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -161,6 +164,11 @@ type Model struct {
 
 	done  bool // every step passed and the learner saw it
 	stuck bool // the learner was told the step can no longer pass (reset step)
+
+	// busy is what runs in the background in a lab with real handlers (a
+	// command, a replay), "" when nothing does: its runner is not touched
+	// from Update until the result arrives.
+	busy string
 }
 
 type cardKey struct {
@@ -177,6 +185,27 @@ type renderedMsg struct {
 }
 
 type savedMsg struct{ err error }
+
+// execMsg is a command of a lab with real handlers, run in the background.
+type execMsg struct {
+	line string
+	out  lab.Outcome
+}
+
+// replayMsg is a runner rebuilt in the background (resume, reset step) in
+// a lab with real handlers.
+type replayMsg struct {
+	runner *lab.Runner
+	n      int
+	reset  bool
+	err    error
+}
+
+// editedMsg comes back when the learner's editor exits.
+type editedMsg struct {
+	file string
+	err  error
+}
 
 // resumeMsg carries the saved state of the lab (read in Init's command).
 type resumeMsg struct {
@@ -201,8 +230,11 @@ func NewScreen(msg nav.OpenLab, env tui.Deps) (tui.Screen, error) {
 
 // runnerOptions are the lab runner's options: the seed and, on the class
 // server, the student's own folder for file reads.
-func runnerOptions(env tui.Deps, seed uint64) []lab.Option {
+func runnerOptions(env tui.Deps, seed uint64, l *lab.Lab) []lab.Option {
 	opts := []lab.Option{lab.WithSeed(seed)}
+	if l.World == lab.WorldReal && env.LabsDir != "" {
+		opts = append(opts, lab.WithWorkDir(filepath.Join(env.LabsDir, l.ID)))
+	}
 	if env.FilesDir != "" {
 		opts = append(opts, lab.WithShellOptions(shell.WithConfinedDir(env.FilesDir)))
 	}
@@ -211,7 +243,11 @@ func runnerOptions(env tui.Deps, seed uint64) []lab.Option {
 
 // New returns the lab screen for l with a fresh simulation seeded with seed.
 func New(l *lab.Lab, env tui.Deps, seed uint64) (*Model, error) {
-	r, err := lab.NewRunner(l, runnerOptions(env, seed)...)
+	if l.World == lab.WorldReal && env.FilesDir != "" {
+		// The class server shares one machine: it runs no student's code.
+		return nil, fmt.Errorf("%s runs your own code as real processes, so the class server does not offer it: run cloudlab on your own machine for this lab", l.ID)
+	}
+	r, err := lab.NewRunner(l, runnerOptions(env, seed, l)...)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +270,12 @@ func New(l *lab.Lab, env tui.Deps, seed uint64) (*Model, error) {
 	m.input.TextStyle = m.st.Text
 	m.input.Cursor.Style = m.st.Selected
 	m.input.Cursor.TextStyle = m.st.Text
-	m.addLine(kindInfo, fmt.Sprintf("Lab: %s. The clock starts with your first command. Type help for the lab's commands.", l.Title))
+	if r.Real() {
+		m.addLine(kindInfo, fmt.Sprintf("Lab: %s. Your handler runs as real processes, on the wall clock. Type help for the lab's commands.", l.Title))
+		m.addLine(kindInfo, "Your files: "+termtext.Sanitize(r.WorkDir()))
+	} else {
+		m.addLine(kindInfo, fmt.Sprintf("Lab: %s. The clock starts with your first command. Type help for the lab's commands.", l.Title))
+	}
 	if len(l.Setup) > 0 {
 		m.addLine(kindInfo, fmt.Sprintf("Setup ran %d command(s).", len(l.Setup)))
 	}
@@ -296,10 +337,27 @@ func (m *Model) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 		return m, m.renderCard()
 	case tickMsg:
 		var cmd tea.Cmd
-		if sp := m.Speed(); sp > 0 {
-			cmd = m.advance(time.Duration(sp) * tickEvery)
+		switch {
+		case m.busy != "":
+		case m.runner.Real():
+			cmd = m.advance(0) // the wall clock moved it: look again
+		case m.Speed() > 0:
+			cmd = m.advance(time.Duration(m.Speed()) * tickEvery)
 		}
 		return m, tea.Batch(m.tick(), cmd)
+	case execMsg:
+		m.busy, m.status = "", ""
+		m.showOutcome(msg.line, msg.out)
+		return m, m.afterProgress(msg.out.Passed)
+	case replayMsg:
+		return m, m.replayed(msg)
+	case editedMsg:
+		if msg.err != nil {
+			m.addLine(kindError, "edit "+msg.file+": "+msg.err.Error())
+		} else {
+			m.addLine(kindInfo, "Saved? Rebuild and zip to package the new "+msg.file+".")
+		}
+		return m, nil
 	case renderedMsg:
 		delete(m.pending, msg.key)
 		if msg.err == nil {
@@ -357,6 +415,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	}
 	empty := m.input.Value() == ""
 	switch {
+	case m.busy != "" && (key.Matches(msg, k.Run) || key.Matches(msg, k.Complete)):
+		m.status = "Running " + m.busy + " … real processes take real time."
+		return nil
 	case key.Matches(msg, k.Run):
 		return m.runLine(m.input.Value())
 	case key.Matches(msg, k.Back):
@@ -393,6 +454,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.Pane1), key.Matches(msg, k.Pane2), key.Matches(msg, k.Pane3), key.Matches(msg, k.Pane4):
 		m.tab = int(msg.String()[len(msg.String())-1] - '1')
+		return nil
+	case m.runner.Real() && (key.Matches(msg, k.Pause) || key.Matches(msg, k.Slower) || key.Matches(msg, k.Faster)):
+		m.status = "Time is real in this lab: the clock cannot be paused or sped up."
 		return nil
 	case key.Matches(msg, k.Pause):
 		m.togglePause()
@@ -457,8 +521,14 @@ func (m *Model) togglePause() {
 
 // leave saves and goes back; the lab resumes at this step next time.
 func (m *Model) leave() tea.Cmd {
-	return tea.Sequence(m.save(), nav.Cmd(nav.Back{}))
+	r := m.runner
+	closeReal := func() tea.Msg { _ = r.Close(); return nil }
+	return tea.Sequence(m.save(), closeReal, nav.Cmd(nav.Back{}))
 }
+
+// Close stops a lab's real handler processes when the program quits
+// (tui.Closer).
+func (m *Model) Close() { _ = m.runner.Close() }
 
 // runLine runs one line typed by the learner: a lab command, or a command
 // for the simulated cloud.
@@ -493,7 +563,19 @@ func (m *Model) runLine(line string) tea.Cmd {
 		m.started = true
 		m.speedIdx = 1
 	}
+	if m.runner.Real() {
+		// go build and a real invoke take real time: off the UI thread.
+		m.busy, m.status = line, "Running… real processes take real time."
+		r := m.runner
+		return func() tea.Msg { return execMsg{line: line, out: r.Exec(line)} }
+	}
 	out := m.runner.Exec(line)
+	m.showOutcome(line, out)
+	return m.afterProgress(out.Passed)
+}
+
+// showOutcome prints a command's output, error and log tail.
+func (m *Model) showOutcome(line string, out lab.Outcome) {
 	if out.Err != nil {
 		for _, l := range strings.Split(out.Err.Error(), "\n") {
 			m.addLine(kindError, l)
@@ -514,7 +596,6 @@ func (m *Model) runLine(line string) tea.Cmd {
 	if line == "help" || strings.HasPrefix(line, "help ") {
 		m.addLabHelp()
 	}
-	return m.afterProgress(out.Passed)
 }
 
 // labCommand runs the lab's own commands; ok is false for anything else.
@@ -572,8 +653,44 @@ func (m *Model) labCommand(line string) (tea.Cmd, bool) {
 	case len(f) == 1 && f[0] == "clear":
 		m.scroll = nil
 		return nil, true
+	case len(f) == 2 && f[0] == "edit" && m.runner.Real():
+		return m.edit(strings.Fields(line)[1]), true
 	}
 	return nil, false
+}
+
+// edit opens a file of a real lab's workspace in the learner's editor
+// ($VISUAL, $EDITOR, else nano or vi), suspending the screen meanwhile.
+func (m *Model) edit(name string) tea.Cmd {
+	m.addLine(kindCommand, "> edit "+name)
+	dir := m.runner.WorkDir()
+	p := filepath.Clean(filepath.Join(dir, name))
+	if rel, err := filepath.Rel(dir, p); err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		m.addLine(kindError, "edit: "+name+" is outside this lab's folder")
+		return nil
+	}
+	editor := editorCommand()
+	if editor == nil {
+		m.addLine(kindError, "edit: no editor found (set $EDITOR); or edit "+p+" in another terminal")
+		return nil
+	}
+	c := exec.Command(editor[0], append(editor[1:], p)...)
+	return tea.ExecProcess(c, func(err error) tea.Msg { return editedMsg{file: name, err: err} })
+}
+
+// editorCommand is the learner's editor command, split into words.
+func editorCommand() []string {
+	for _, v := range []string{"VISUAL", "EDITOR"} {
+		if f := strings.Fields(os.Getenv(v)); len(f) > 0 {
+			return f
+		}
+	}
+	for _, e := range []string{"nano", "vi"} {
+		if p, err := exec.LookPath(e); err == nil {
+			return []string{p}
+		}
+	}
+	return nil
 }
 
 func (m *Model) addLabHelp() {
@@ -607,7 +724,20 @@ func (m *Model) next() tea.Cmd {
 // tried again.
 func (m *Model) resetStep() tea.Cmd {
 	cur := m.runner.Current()
-	r, err := lab.NewRunner(m.lab, runnerOptions(m.env, m.seed)...)
+	if m.runner.Real() {
+		m.busy = "reset step"
+		m.status = "Rebuilding from the earlier steps' solutions (real processes take real time)…"
+		old, l, opts := m.runner, m.lab, runnerOptions(m.env, m.seed, m.lab)
+		return func() tea.Msg {
+			_ = old.Close()
+			r, err := lab.NewRunner(l, opts...)
+			if err == nil {
+				err = r.ReplaySolutions(cur)
+			}
+			return replayMsg{runner: r, n: cur, reset: true, err: err}
+		}
+	}
+	r, err := lab.NewRunner(m.lab, runnerOptions(m.env, m.seed, m.lab)...)
 	if err == nil {
 		err = r.ReplaySolutions(cur)
 	}
@@ -633,12 +763,47 @@ func (m *Model) resume(msg resumeMsg) tea.Cmd {
 		return nil
 	}
 	n = min(n, len(m.lab.Steps))
+	if m.runner.Real() {
+		m.busy = "resume"
+		m.status = fmt.Sprintf("Welcome back: replaying the %d step(s) you had passed (real processes take real time)…", n)
+		r := m.runner
+		return func() tea.Msg { return replayMsg{runner: r, n: n, err: r.ReplaySolutions(n)} }
+	}
 	if err := m.runner.ReplaySolutions(n); err != nil {
 		m.addLine(kindError, "could not resume: "+err.Error())
 		return nil
 	}
 	m.view = m.runner.Current()
 	m.addLine(kindInfo, fmt.Sprintf("Welcome back: you had passed %d of %d steps. The simulation replayed their solutions; you are at step %d.", n, len(m.lab.Steps), m.view+1))
+	m.refreshPanes()
+	return m.renderCard()
+}
+
+// replayed takes a runner rebuilt in the background (real handlers).
+func (m *Model) replayed(msg replayMsg) tea.Cmd {
+	m.busy, m.status = "", ""
+	if msg.runner != nil {
+		if msg.runner != m.runner {
+			old := m.runner
+			m.runner = msg.runner
+			_ = old.Close() // closed already by resetStep: a no-op
+		}
+	}
+	if msg.err != nil {
+		what := "could not resume: "
+		if msg.reset {
+			what = "reset step: "
+		}
+		m.addLine(kindError, what+msg.err.Error())
+		m.refreshPanes()
+		return nil
+	}
+	m.view, m.cardOff = m.runner.Current(), 0
+	if msg.reset {
+		m.addLine(kindInfo, fmt.Sprintf("Step %d starts again: its earlier steps' solutions ran again.", msg.n+1))
+	} else {
+		m.addLine(kindInfo, fmt.Sprintf("Welcome back: you had passed %d of %d steps; their solutions ran again. You are at step %d.", msg.n, len(m.lab.Steps), m.view+1))
+	}
 	m.refreshPanes()
 	return m.renderCard()
 }
@@ -683,7 +848,7 @@ func (m *Model) afterProgress(passed []int) tea.Cmd {
 
 // refreshPanes rebuilds the live panes' data from the simulation.
 func (m *Model) refreshPanes() {
-	m.snap = buildSnapshot(m.runner)
+	m.runner.Locked(func() { m.snap = buildSnapshot(m.runner) })
 }
 
 func (m *Model) showHint() tea.Cmd {

@@ -99,6 +99,13 @@ func (m *Model) clockBar() string {
 		step = "complete ✓"
 	}
 	right := fmt.Sprintf("sim %s  %s  %s ", m.snap.clock, state, step)
+	if m.runner.Real() {
+		state = "● real time"
+		if m.busy != "" {
+			state = "⋯ running"
+		}
+		right = fmt.Sprintf("%s  %s  %s ", m.snap.clock, state, step)
+	}
 	title := " Lab: " + m.lab.Title
 	if room := m.w - ansi.StringWidth(right) - 1; ansi.StringWidth(title) > room {
 		title = termtext.Truncate(title, max(8, room))
