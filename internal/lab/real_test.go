@@ -7,7 +7,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-
 )
 
 // newTestRunner is NewRunner for tests: a lab with real handlers is
