@@ -18,6 +18,7 @@ func ecsAllCommands() []Command {
 	cs = append(cs, ecsServiceCommands()...)
 	cs = append(cs, ec2Commands()...)
 	cs = append(cs, ec2LifecycleCommands()...)
+	cs = append(cs, ec2ImageCommands()...)
 	cs = append(cs, asgCommands()...)
 	cs = append(cs, autoscalingCommands()...)
 	cs = append(cs, ecsVerbCommands()...)
