@@ -300,6 +300,9 @@ func (g *guest) lsblk() string {
 
 // dfSize is df -h's size: powers of 1024, one decimal below 10.
 func dfSize(n int64) string {
+	if n <= 0 {
+		return "0"
+	}
 	units := []string{"K", "M", "G", "T"}
 	v := float64(n) / 1024
 	u := 0
