@@ -35,8 +35,9 @@ type GuestCommand struct {
 	Boot     int    // the boot it ran in (1 = the first)
 	BootKind string // how that boot began: "launch", "start" or "reboot"
 	ExitCode int
-	// ReadRoot and ReadStore: cat printed a file of the root EBS volume /
-	// of the instance store.
+	// ReadRoot and ReadStore: cat printed a file a guest command wrote on
+	// the root EBS volume (not one of the image's) / a file of the
+	// instance store.
 	ReadRoot, ReadStore bool
 }
 
@@ -442,9 +443,10 @@ func (g *guest) cat(args []string) (string, int) {
 		switch {
 		case f != nil:
 			b.WriteString(f.data)
-			if d.Kind == DiskStore {
+			switch {
+			case d.Kind == DiskStore:
 				g.readStore = true
-			} else {
+			case f.user: // a file someone wrote, not the image's /etc/os-release
 				g.readRoot = true
 			}
 		case g.isDir(p):

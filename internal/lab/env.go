@@ -411,7 +411,7 @@ type GuestCommand struct {
 	BootKind string  // "launch", "start" or "reboot": how that boot began
 	ExitCode int
 	Ok       bool
-	// ReadRoot / ReadStore: cat printed a file of the root EBS volume /
+	// ReadRoot / ReadStore: cat printed a file an ssh command wrote on the root EBS volume (not the image's) /
 	// of the instance store.
 	ReadRoot, ReadStore bool
 }
