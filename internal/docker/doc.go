@@ -93,7 +93,11 @@
 //     (https://github.com/moby/buildkit/pull/4815; overlay2's hard limit
 //     is 128 lower layers,
 //     https://docs.docker.com/engine/storage/drivers/overlayfs-driver/):
-//     a build over it fails "max depth exceeded".
+//     a build over it fails "max depth exceeded". A push meets Amazon
+//     ECR's quotas: a layer of at most 52,000 MiB compressed
+//     (MaxLayerBytes, not adjustable) and 100,000 images per repository
+//     (MaxRepoImages), refused before any layer is sent
+//     (https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html).
 //
 // Time comes from the simulation clock (New's now); nothing is random.
 package docker

@@ -412,6 +412,9 @@ func (e *Engine) Push(r *Registry, ref string) (string, *RepoImage, error) {
 		return b.String(), nil, fmt.Errorf("name unknown: The repository with name '%s' does not exist in the registry with id '%s'", name, r.Account)
 	}
 	layers := local.PushLayers()
+	if err := checkQuotas(repo, layers); err != nil {
+		return b.String(), nil, err
+	}
 	for i := len(layers) - 1; i >= 0; i-- {
 		l := layers[i]
 		short := strings.TrimPrefix(l.Digest, "sha256:")[:12]
@@ -450,6 +453,34 @@ func (e *Engine) Push(r *Registry, ref string) (string, *RepoImage, error) {
 	}
 	fmt.Fprintf(&b, "%s: digest: %s size: %d\n", tag, digest, len(man))
 	return b.String(), im, nil
+}
+
+// Amazon ECR service quotas a push can meet (defaults, us-east-1): a layer
+// of at most 52,000 MiB (not adjustable), and 100,000 images per
+// repository (adjustable)
+// (https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html).
+// The layer size is what is uploaded: the compressed size.
+const (
+	MaxLayerBytes   = 52000 << 20
+	MaxRepoImages   = 100000
+	ecrQuotasSource = "Amazon ECR service quotas"
+)
+
+// checkQuotas refuses a push over a quota before any layer is sent.
+func checkQuotas(repo *Repository, layers []PushLayer) error {
+	for _, l := range layers {
+		if l.Size > MaxLayerBytes {
+			return &RegistryError{Code: "LayerTooLarge", Msg: fmt.Sprintf(
+				"layer %s is %s compressed: Amazon ECR's maximum layer size is 52,000 MiB (%s, not adjustable); split the work into smaller layers or keep big data out of the image",
+				strings.TrimPrefix(l.Digest, "sha256:")[:12], HumanSize(l.Size), ecrQuotasSource)}
+		}
+	}
+	if len(repo.images) >= MaxRepoImages {
+		return &RegistryError{Code: "LimitExceededException", Msg: fmt.Sprintf(
+			"repository %s already holds %d images, the default quota of images per repository (%s); delete images or set a lifecycle policy",
+			repo.Name, len(repo.images), ecrQuotasSource)}
+	}
+	return nil
 }
 
 // Pull is `docker pull HOST/NAME[:TAG]` from the registry: the image gets

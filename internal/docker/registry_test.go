@@ -185,3 +185,49 @@ func TestLifecyclePolicyStored(t *testing.T) {
 		t.Error("scan on push not stored")
 	}
 }
+
+// Amazon ECR service quotas refuse a push before any layer is sent: a
+// layer over 52,000 MiB (compressed, not adjustable) and a repository
+// already holding 100,000 images
+// (https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html).
+func TestPushQuotas(t *testing.T) {
+	e, now := newEngine()
+	r := newRegistry(now)
+	repo, err := r.CreateRepository("big", false, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	build(t, e, appDockerfile, appCtx(), "big")
+	if err := e.Tag("big", host+"/big:v1"); err != nil {
+		t.Fatal(err)
+	}
+	e.Login(host)
+	local, err := e.Find(host + "/big:v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last *Layer
+	for i := range local.History {
+		if local.History[i].FS && !local.History[i].Base {
+			last = &local.History[i] // the last filesystem layer (COPY app.py)
+		}
+	}
+	saved := last.Size
+	last.Size = 140 << 30 // 56 GB compressed at the simulated 40%
+	_, _, err = e.Push(r, host+"/big:v1")
+	if code(err) != "LayerTooLarge" || !strings.Contains(err.Error(), "52,000 MiB") {
+		t.Fatalf("a 56 GB layer: %v", err)
+	}
+	if len(repo.Images()) != 0 {
+		t.Errorf("a refused push stored %d images", len(repo.Images()))
+	}
+	last.Size = saved
+	repo.images = make([]*RepoImage, MaxRepoImages)
+	if _, _, err := e.Push(r, host+"/big:v1"); code(err) != "LimitExceededException" {
+		t.Errorf("a full repository: %v", err)
+	}
+	repo.images = nil
+	if _, _, err := e.Push(r, host+"/big:v1"); err != nil {
+		t.Errorf("within the quotas: %v", err)
+	}
+}

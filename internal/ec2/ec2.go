@@ -37,11 +37,18 @@ type Settings struct {
 	// HealthCheckInterval is how soon an Auto Scaling group notices a
 	// member that stopped running (asg.go; default 30 s, a teaching figure).
 	HealthCheckInterval time.Duration
+	// ImageTime is how long a new AMI stays pending (images.go; default
+	// 2 min, a teaching figure).
+	ImageTime time.Duration
+	// StatusCheckTime is how long status checks initialize after an
+	// instance starts running (images.go; default 2 min, a teaching figure).
+	StatusCheckTime time.Duration
 }
 
 // DefaultSettings returns the defaults.
 func DefaultSettings() Settings {
-	return Settings{BootTime: sim.Fixed(40 * time.Second), ShutdownTime: 5 * time.Second, MinBilled: time.Minute, SpotDiscount: 0.7, HealthCheckInterval: 30 * time.Second}
+	return Settings{BootTime: sim.Fixed(40 * time.Second), ShutdownTime: 5 * time.Second, MinBilled: time.Minute, SpotDiscount: 0.7, HealthCheckInterval: 30 * time.Second,
+		ImageTime: 2 * time.Minute, StatusCheckTime: 2 * time.Minute}
 }
 
 // Instance is one simulated EC2 instance.
@@ -65,16 +72,25 @@ type Instance struct {
 	SpotDrain     bool          // its user data sets ECS_ENABLE_SPOT_INSTANCE_DRAINING=true
 	SpotNoticeAt  time.Duration // when the interruption notice came; -1 for none
 	Group         string        // the Auto Scaling group it belongs to ("" if none)
-	boots         int
-	Tags          []Tag // TagSpecifications for the instance
-	LaunchedAt    time.Duration
-	RunningAt     time.Duration // start of the current running period; -1 when not running
-	StoppedAt     time.Duration // end of the last running period; -1 while running or never run
-	billedBefore  float64       // billed seconds of earlier running periods (stop/start)
-	Failed        bool          // terminated by a simulated fault
-	bootEvent     sim.EventID
-	launchOrder   int
-	terminateEvt  sim.EventID
+	// Disks are the block devices the guest sees: the root EBS volume
+	// first, then the instance store volume of a "d" type (disks.go).
+	Disks []*Disk
+	// StoreLosses counts the stops and terminations that wiped an
+	// instance store holding files.
+	StoreLosses  int
+	Guest        []GuestCommand // the command lines run on it (ssh), oldest first
+	bootKinds    []string       // "launch", "start" or "reboot", one per boot
+	boots        int
+	Tags         []Tag  // TagSpecifications for the instance, then CreateTags
+	KeyName      string // the key pair named at launch ("" if none)
+	LaunchedAt   time.Duration
+	RunningAt    time.Duration // start of the current running period; -1 when not running
+	StoppedAt    time.Duration // end of the last running period; -1 while running or never run
+	billedBefore float64       // billed seconds of earlier running periods (stop/start)
+	Failed       bool          // terminated by a simulated fault
+	bootEvent    sim.EventID
+	launchOrder  int
+	terminateEvt sim.EventID
 }
 
 // LaunchTime is the AWS-shaped launch timestamp.
@@ -103,6 +119,9 @@ type Service struct {
 	publicSeq  int
 	eipSeq     int
 	addresses  []*Address
+	images     []*Image
+	// deregistered are the AMI ids deregistered (they launch nothing).
+	deregistered []string
 }
 
 // New returns an EC2 service driven by kernel k.
@@ -155,6 +174,7 @@ type RunInput struct {
 	RootEbs map[string]string
 	Spot    bool  // InstanceMarketOptions MarketType=spot
 	Tags    []Tag // tags for each instance (TagSpecifications, ResourceType instance)
+	KeyName string
 }
 
 // Tag is an EC2 tag.
@@ -212,7 +232,7 @@ func (s *Service) RunInstances(in RunInput) ([]*Instance, error) {
 	}
 	it, ok := LookupType(in.InstanceType)
 	if !ok {
-		return nil, &Error{"InvalidParameterValue", fmt.Sprintf("Invalid value '%s' for InstanceType. Known types: t3.*, m5.*, c5.*, r5.* (for example t3.micro, m5.large, c5.xlarge).", in.InstanceType)}
+		return nil, &Error{"InvalidParameterValue", fmt.Sprintf("Invalid value '%s' for InstanceType. Known types: t3.*, m5.*, c5.*, r5.* and, with an instance store, m5d, c5d, r5d large to 2xlarge (for example t3.micro, m5.large, m5d.large).", in.InstanceType)}
 	}
 	if in.AZ != "" && !ValidAZ(in.AZ) {
 		return nil, &Error{"InvalidParameterValue", fmt.Sprintf("Invalid availability zone: [%s]", in.AZ)}
@@ -223,7 +243,14 @@ func (s *Service) RunInstances(in RunInput) ([]*Instance, error) {
 	if !strings.HasPrefix(in.ImageID, "ami-") {
 		return nil, &Error{"InvalidAMIID.Malformed", fmt.Sprintf("Invalid id: \"%s\" (expecting \"ami-...\")", in.ImageID)}
 	}
+	img, err := s.launchImage(in.ImageID)
+	if err != nil {
+		return nil, err
+	}
 	root, err := ParseRootVolume(in.ImageID, in.RootEbs)
+	if img != nil {
+		root, err = parseRootVolume(img.RootGiB, in.RootEbs)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -249,6 +276,7 @@ func (s *Service) RunInstances(in RunInput) ([]*Instance, error) {
 			UserData:      ud,
 			ECSCluster:    cluster,
 			Tags:          append([]Tag(nil), in.Tags...),
+			KeyName:       in.KeyName,
 			PrivateIP:     fmt.Sprintf("10.0.%d.%d", (s.ipSeq/250)%250, s.ipSeq%250+4),
 			LaunchedAt:    s.k.Now(),
 			RunningAt:     -1,
@@ -261,6 +289,14 @@ func (s *Service) RunInstances(in RunInput) ([]*Instance, error) {
 		}
 		inst.Root.createdAt = s.k.Now()
 		inst.Root.VolumeID = "vol-" + strings.TrimPrefix(inst.ID, "i-") // no draw from the kernel's randomness
+		var snap *Disk
+		if img != nil {
+			snap = img.root
+		}
+		inst.Disks = []*Disk{newRootDisk(root.SizeGiB, snap)}
+		if it.StoreGB > 0 {
+			inst.Disks = append(inst.Disks, newStoreDisk(it.StoreGB))
+		}
 		s.instances[inst.ID] = inst
 		s.order = append(s.order, inst)
 		boot := s.Settings.BootTime.Sample(s.k.Rand())
@@ -313,7 +349,11 @@ func (s *Service) boot(inst *Instance) {
 	inst.RunningAt = s.k.Now()
 	inst.StoppedAt = -1
 	s.assignPublicIP(inst)
-	s.bootLog(inst)
+	kind := "start"
+	if inst.boots == 0 {
+		kind = "launch"
+	}
+	s.bootLog(inst, kind)
 	s.emit(Event{Kind: StateRunning, At: s.k.Now(), Instance: inst})
 }
 
@@ -392,6 +432,7 @@ func (s *Service) stop(inst *Instance, reason string, failed bool) {
 	inst.Failed = failed
 	s.closeBilling(inst)
 	s.releasePublicIP(inst, true)
+	inst.loseInstanceStore()
 	if inst.Root.DeleteOnTermination {
 		inst.Root.deletedAt = s.k.Now()
 	}
@@ -458,6 +499,7 @@ func (s *Service) StopInstances(ids []string) ([]StateChange, error) {
 			}
 			s.closeBilling(inst)
 			s.releasePublicIP(inst, false)
+			inst.loseInstanceStore() // instance store data does not survive a stop
 			inst.State = StateStopping
 			inst.StateReason = "Client.UserInitiatedShutdown: User initiated shutdown"
 			s.emit(Event{Kind: StateStopping, At: s.k.Now(), Instance: inst, Reason: inst.StateReason})

@@ -75,3 +75,37 @@ func clipText(s string) string {
 	}
 	return s
 }
+
+// CreateTags adds tags to instances, overwriting a tag with the same key
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html).
+// An instance has at most 50 tags.
+func (s *Service) CreateTags(ids []string, tags []Tag) error {
+	if err := s.checkIDs(ids); err != nil {
+		return err
+	}
+	for _, t := range tags {
+		if t.Key == "" || len(t.Key) > 128 || len(t.Value) > 256 || strings.HasPrefix(strings.ToLower(t.Key), "aws:") {
+			return &Error{"InvalidParameterValue", fmt.Sprintf("Tag key must be 1-128 characters, must not start with aws:, and the value at most 256 characters: %q", clipText(t.Key))}
+		}
+	}
+	for _, id := range ids {
+		inst := s.instances[id]
+		tagged := append([]Tag(nil), inst.Tags...)
+		for _, t := range tags {
+			found := false
+			for i := range tagged {
+				if tagged[i].Key == t.Key {
+					tagged[i].Value, found = t.Value, true
+				}
+			}
+			if !found {
+				tagged = append(tagged, t)
+			}
+		}
+		if len(tagged) > 50 {
+			return &Error{"TagLimitExceeded", fmt.Sprintf("The maximum number of tags for a resource is 50 (%s)", id)}
+		}
+		inst.Tags = tagged
+	}
+	return nil
+}

@@ -75,8 +75,10 @@ func (s *Service) releasePublicIP(inst *Instance, terminated bool) {
 
 // bootLog writes the console lines of one boot: the kernel and cloud-init,
 // and on the first boot only the user-data script and what it echoes.
-func (s *Service) bootLog(inst *Instance) {
+func (s *Service) bootLog(inst *Instance, kind string) {
 	inst.boots++
+	inst.bootKinds = append(inst.bootKinds, kind)
+	inst.unmountAll()
 	inst.BootIPs = append(inst.BootIPs, inst.PublicIP)
 	add := func(format string, a ...any) {
 		inst.Console = append(inst.Console, ConsoleLine{fmt.Sprintf(format, a...)})
@@ -171,7 +173,7 @@ func (s *Service) RebootInstances(ids []string) error {
 		inst := s.instances[id]
 		if inst.State == StateRunning {
 			inst.Console = append(inst.Console, ConsoleLine{"reboot: Restarting system"})
-			s.bootLog(inst)
+			s.bootLog(inst, "reboot")
 		}
 	}
 	return nil
@@ -186,7 +188,7 @@ func (s *Service) ModifyInstanceType(id, typ string) error {
 	}
 	it, ok := LookupType(typ)
 	if !ok {
-		return &Error{"InvalidInstanceAttributeValue", fmt.Sprintf("The instance type '%s' is not supported (known: t3.*, m5.*, c5.*, r5.*).", typ)}
+		return &Error{"InvalidInstanceAttributeValue", fmt.Sprintf("The instance type '%s' is not supported (known: t3.*, m5.*, c5.*, r5.*, m5d.*, c5d.*, r5d.*).", typ)}
 	}
 	if inst.State != StateStopped {
 		return &Error{"IncorrectInstanceState", fmt.Sprintf("The instance '%s' is not in the 'stopped' state.", id)}

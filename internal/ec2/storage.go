@@ -53,7 +53,11 @@ type RootVolume struct {
 // ParseRootVolume reads a block device mapping's Ebs fields (VolumeSize,
 // VolumeType, DeleteOnTermination) over the image's defaults.
 func ParseRootVolume(imageID string, ebs map[string]string) (RootVolume, error) {
-	v := RootVolume{SizeGiB: DefaultRootGiB(imageID), Type: "gp3", DeleteOnTermination: true, deletedAt: -1}
+	return parseRootVolume(DefaultRootGiB(imageID), ebs)
+}
+
+func parseRootVolume(defaultGiB int, ebs map[string]string) (RootVolume, error) {
+	v := RootVolume{SizeGiB: defaultGiB, Type: "gp3", DeleteOnTermination: true, deletedAt: -1}
 	if s, ok := ebs["VolumeSize"]; ok {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 16384 {

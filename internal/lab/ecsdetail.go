@@ -106,6 +106,7 @@ func ec2Instances(svc *ec2.Service) []*Instance {
 		if in.EIP != nil {
 			inst.ElasticIp = in.EIP.PublicIP
 		}
+		addDisks(inst, in)
 		for i := 1; i < len(in.BootIPs); i++ {
 			if in.BootIPs[i] != in.BootIPs[i-1] {
 				inst.PublicIpChanges++
@@ -150,6 +151,39 @@ func ec2Templates(svc *ec2.Service) []*LaunchTemplate {
 	out := []*LaunchTemplate{}
 	for _, t := range svc.LaunchTemplates() {
 		out = append(out, &LaunchTemplate{LaunchTemplateName: t.Name, LaunchTemplateId: t.ID, ImageId: t.ImageID, InstanceType: t.InstanceType})
+	}
+	return out
+}
+
+// addDisks fills an instance's image, tags, disks and guest commands.
+func addDisks(inst *Instance, in *ec2.Instance) {
+	inst.ImageId, inst.KeyName, inst.Tags = in.ImageID, in.KeyName, map[string]string{}
+	for _, t := range in.Tags {
+		inst.Tags[t.Key] = t.Value
+	}
+	inst.RootFiles = append([]string{}, in.RootDisk().Files()...)
+	inst.StoreFiles = []string{}
+	if d := in.StoreDisk(); d != nil {
+		inst.InstanceStoreGB = in.Type.StoreGB
+		inst.StoreFormatted, inst.StoreMount = d.FS != "", d.Mount
+		inst.StoreFiles = append(inst.StoreFiles, d.Files()...)
+	}
+	inst.StoreLosses = in.StoreLosses
+	inst.Guest = []GuestCommand{}
+	for _, g := range in.Guest {
+		inst.Guest = append(inst.Guest, GuestCommand{Line: g.Line, At: g.At.Seconds(), Boot: g.Boot, BootKind: g.BootKind,
+			ExitCode: g.ExitCode, Ok: g.ExitCode == 0, ReadRoot: g.ReadRoot, ReadStore: g.ReadStore})
+	}
+}
+
+// ec2Amis lists the AMIs the learner created.
+func ec2Amis(svc *ec2.Service) []*Ami {
+	out := []*Ami{}
+	if svc == nil {
+		return out
+	}
+	for _, im := range svc.Images() {
+		out = append(out, &Ami{ImageId: im.ImageID, Name: im.Name, State: im.State, SourceInstanceId: im.SourceInstanceID})
 	}
 	return out
 }

@@ -35,6 +35,8 @@ type Env struct {
 	Instances []*Instance `expr:"instances"`
 	// Addresses are the account's Elastic IP addresses.
 	Addresses []*Address `expr:"addresses"`
+	// Amis are the AMIs the learner created (create-image), oldest first.
+	Amis []*Ami `expr:"amis"`
 	// Groups are the EC2 Auto Scaling groups.
 	Groups []*Group `expr:"groups"`
 	// LaunchTemplates are the EC2 launch templates.
@@ -389,6 +391,38 @@ type Instance struct {
 	RootVolumeGiB                                     int
 	Spot, SpotNotice                                  bool // a Spot Instance; its interruption notice came
 	SpotDraining                                      bool // its user data turns on the ECS agent's Spot draining
+	ImageId, KeyName                                  string
+	Tags                                              map[string]string
+	// The disks inside (internal/ec2 disks.go): the instance store's size
+	// in GB (0 for EBS-only types), whether it is formatted and where it
+	// is mounted; the files guest commands wrote on the root EBS volume
+	// (absolute paths) and on the instance store (paths inside its
+	// filesystem); how many stops or terminations wiped an instance store
+	// that held files.
+	InstanceStoreGB       int
+	StoreFormatted        bool
+	StoreMount            string
+	RootFiles, StoreFiles []string
+	StoreLosses           int
+	Guest                 []GuestCommand // command lines run on it with ssh, oldest first
+}
+
+// GuestCommand is one command line run on an instance (ssh).
+type GuestCommand struct {
+	Line     string
+	At       float64 // simulated seconds
+	Boot     int     // the boot it ran in (1 = the first)
+	BootKind string  // "launch", "start" or "reboot": how that boot began
+	ExitCode int
+	Ok       bool
+	// ReadRoot / ReadStore: cat printed a file an ssh command wrote on the root EBS volume (not the image's) /
+	// of the instance store.
+	ReadRoot, ReadStore bool
+}
+
+// Ami is an AMI created with create-image.
+type Ami struct {
+	ImageId, Name, State, SourceInstanceId string
 }
 
 // LaunchTemplate is one EC2 launch template.

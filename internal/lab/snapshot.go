@@ -84,6 +84,7 @@ func (r *Runner) refresh() {
 	}
 	e.Instances = ec2Instances(r.Acct.EC2)
 	e.Addresses = ec2Addresses(r.Acct.EC2)
+	e.Amis = ec2Amis(r.Acct.EC2)
 	e.Groups = ec2Groups(r.Acct.EC2)
 	e.LaunchTemplates = ec2Templates(r.Acct.EC2)
 	e.Images = dockerImages(r.Acct.Docker)

@@ -16,17 +16,17 @@ func ec2Commands() []Command {
 			Service: "ec2", Operation: "run-instances", Summary: "Launch instances (pending for the boot time, then running; user data ECS_CLUSTER=name joins a cluster)",
 			Options: []OptSpec{
 				{Name: "image-id", Help: "AMI id, or resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id (default: the simulated ECS-optimized Amazon Linux AMI)."},
-				{Name: "instance-type", Complete: "instance-type", Help: "Instance type, e.g. t3.micro, m5.large, c5.xlarge (default m5.large)."},
+				{Name: "instance-type", Complete: "instance-type", Help: "Instance type, e.g. t3.micro, m5.large, c5.xlarge, m5d.large (with an instance store) (default m5.large)."},
 				{Name: "count", Help: "How many: N or MIN:MAX (default 1)."},
 				{Name: "min-count", Type: Int, Help: "Minimum number to launch."},
 				{Name: "max-count", Type: Int, Help: "Maximum number to launch."},
 				{Name: "placement", Help: "AvailabilityZone=us-east-1a (or JSON)."},
 				{Name: "user-data", Help: "User data: text, base64 or file://script.sh; ECS_CLUSTER=name makes the agent join that cluster."},
-				{Name: "key-name", Help: "Key pair (accepted)."},
+				{Name: "key-name", Help: "Key pair for ssh (kept; the simulator checks no key)."},
 				{Name: "security-group-ids", Type: List, Help: "Security groups (accepted)."},
 				{Name: "subnet-id", Help: "Subnet (accepted)."},
 				{Name: "iam-instance-profile", Help: "Instance profile, e.g. Name=ecsInstanceRole (accepted)."},
-				{Name: "tag-specifications", Type: List, Help: "Tags (accepted)."},
+				{Name: "tag-specifications", Type: List, Help: "ResourceType=instance,Tags=[{Key=Name,Value=web}] (or JSON)."},
 				{Name: "instance-market-options", Help: "MarketType=spot for a Spot Instance (cheaper; EC2 can interrupt it with a two-minute notice)."},
 				{Name: "block-device-mappings", Type: List, Help: "The root volume: DeviceName=/dev/xvda,Ebs={VolumeSize=20,VolumeType=gp3,DeleteOnTermination=true} (or JSON)."},
 			},
@@ -36,7 +36,7 @@ func ec2Commands() []Command {
 			Service: "ec2", Operation: "describe-instances", Summary: "Describe instances (state, type, zone)",
 			Options: []OptSpec{
 				{Name: "instance-ids", Type: List, Complete: "instance", Help: "Instance ids (default: all)."},
-				{Name: "filters", Type: List, Help: "Name=instance-state-name|instance-type|availability-zone,Values=v1,v2 ..."},
+				{Name: "filters", Type: List, Help: "Name=instance-state-name|instance-type|availability-zone|instance-id|tag:KEY|tag-key,Values=v1,v2 ..."},
 			},
 			Run: ec2DescribeInstances,
 		},
@@ -66,11 +66,17 @@ func ec2Commands() []Command {
 				for _, it := range types {
 					out = append(out, map[string]any{
 						"InstanceType": it.Name, "CurrentGeneration": true,
-						"VCpuInfo":                map[string]any{"DefaultVCpus": it.VCPU},
-						"MemoryInfo":              map[string]any{"SizeInMiB": it.MemoryMiB()},
-						"ProcessorInfo":           map[string]any{"SupportedArchitectures": []string{it.Arch}},
-						"OnDemandPriceUSDPerHour": it.PriceHour,
+						"VCpuInfo":                 map[string]any{"DefaultVCpus": it.VCPU},
+						"MemoryInfo":               map[string]any{"SizeInMiB": it.MemoryMiB()},
+						"ProcessorInfo":            map[string]any{"SupportedArchitectures": []string{it.Arch}},
+						"OnDemandPriceUSDPerHour":  it.PriceHour,
+						"InstanceStorageSupported": it.StoreGB > 0,
 					})
+					if it.StoreGB > 0 {
+						out[len(out)-1].(map[string]any)["InstanceStorageInfo"] = map[string]any{
+							"TotalSizeInGB": it.StoreGB, "NvmeSupport": "required", "EncryptionSupport": "required",
+							"Disks": []any{map[string]any{"SizeInGB": it.StoreGB, "Count": 1, "Type": "ssd"}}}
+					}
 				}
 				return Result{Output: map[string]any{"InstanceTypes": out}}, nil
 			},
@@ -152,8 +158,12 @@ func ec2RunInstances(ctx *Ctx, a Args) (Result, error) {
 		}
 		spot = true
 	}
+	tags, err := tagSpecifications(a)
+	if err != nil {
+		return Result{}, err
+	}
 	insts, err := ctx.Acct.EC2.RunInstances(ec2.RunInput{ImageID: image, InstanceType: a.Str("instance-type"),
-		Count: count, AZ: az, UserData: a.Str("user-data"), RootEbs: rootEbs, Spot: spot})
+		Count: count, AZ: az, UserData: a.Str("user-data"), RootEbs: rootEbs, Spot: spot, Tags: tags, KeyName: a.Str("key-name")})
 	if err != nil {
 		return Result{}, err
 	}
@@ -181,6 +191,16 @@ func instanceJSON(inst *ec2.Instance) map[string]any {
 	m["RootDeviceType"] = "ebs"
 	m["BlockDeviceMappings"] = []any{map[string]any{"DeviceName": ec2.RootDevice, "Ebs": map[string]any{
 		"VolumeId": inst.Root.VolumeID, "Status": "attached", "DeleteOnTermination": inst.Root.DeleteOnTermination}}}
+	if len(inst.Tags) > 0 {
+		tags := []any{}
+		for _, t := range inst.Tags {
+			tags = append(tags, map[string]any{"Key": t.Key, "Value": t.Value})
+		}
+		m["Tags"] = tags
+	}
+	if inst.KeyName != "" {
+		m["KeyName"] = inst.KeyName
+	}
 	if inst.StateReason != "" {
 		code, msg, _ := strings.Cut(inst.StateReason, ": ")
 		m["StateReason"] = map[string]string{"Code": code, "Message": inst.StateReason}
@@ -216,9 +236,19 @@ func ec2DescribeInstances(ctx *Ctx, a Args) (Result, error) {
 	return Result{Output: map[string]any{"Reservations": out}}, nil
 }
 
-// ec2Filters parses Name=x,Values=a,b items (shorthand: every word after
-// Values= is a value); ec2.Match applies them.
+// ec2Filters parses describe-instances' filters; ec2.Match applies them.
 func ec2Filters(items []string) (func(*ec2.Instance) bool, error) {
+	fs, err := parseEC2Filters(items, nil)
+	if err != nil {
+		return nil, err
+	}
+	return func(inst *ec2.Instance) bool { return ec2.Match(inst, fs) }, nil
+}
+
+// parseEC2Filters parses Name=x,Values=a,b items (shorthand: every word
+// after Values= is a value). names are the filter names the command
+// supports; nil means describe-instances' (ec2.CheckFilter).
+func parseEC2Filters(items []string, names []string) ([]ec2.Filter, error) {
 	var fs []ec2.Filter
 	for _, it := range items {
 		namePart, valPart, ok := strings.Cut(it, ",Values=")
@@ -226,12 +256,18 @@ func ec2Filters(items []string) (func(*ec2.Instance) bool, error) {
 		if !ok || !hasName {
 			return nil, usagef("Error parsing parameter '--filters': expected Name=NAME,Values=V1,V2 (got '%s')", it)
 		}
-		if err := ec2.CheckFilter(name); err != nil {
-			return nil, err
+		switch {
+		case names == nil:
+			if err := ec2.CheckFilter(name); err != nil {
+				return nil, err
+			}
+		case !contains(names, name):
+			return nil, &AWSError{Code: "InvalidParameterValue", StatusCode: 400,
+				Message: fmt.Sprintf("The filter '%s' is invalid (this command supports %s)", name, strings.Join(names, ", "))}
 		}
 		fs = append(fs, ec2.Filter{Name: name, Values: strings.Split(valPart, ",")})
 	}
-	return func(inst *ec2.Instance) bool { return ec2.Match(inst, fs) }, nil
+	return fs, nil
 }
 
 // rootEbsFrom reads --block-device-mappings: the simulator models the root

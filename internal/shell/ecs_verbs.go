@@ -18,6 +18,7 @@ func ecsAllCommands() []Command {
 	cs = append(cs, ecsServiceCommands()...)
 	cs = append(cs, ec2Commands()...)
 	cs = append(cs, ec2LifecycleCommands()...)
+	cs = append(cs, ec2ImageCommands()...)
 	cs = append(cs, asgCommands()...)
 	cs = append(cs, autoscalingCommands()...)
 	cs = append(cs, ecsVerbCommands()...)
@@ -80,6 +81,8 @@ func ecsVerbCommands() []Command {
 			Summary: "Show or change ECS/EC2 simulator settings (boot, pull and start times, task capacity, scaling alarms)",
 			Options: []OptSpec{
 				{Name: "boot-time", Type: Dist, Sim: true, Default: "40s", Help: "EC2 instance boot (pending -> running)."},
+				{Name: "image-time", Type: Duration, Sim: true, Default: "2m", Help: "A new AMI (create-image): pending -> available."},
+				{Name: "status-check-time", Type: Duration, Sim: true, Default: "2m", Help: "EC2 status checks initializing after an instance starts running."},
 				{Name: "agent-register-delay", Type: Duration, Sim: true, Default: "10s", Help: "Running instance -> ECS agent registered."},
 				{Name: "image-pull", Type: Dist, Sim: true, Default: "8s", Help: "Image pull when the image is not on the instance yet."},
 				{Name: "pull-bandwidth", Type: Float, Sim: true, Default: "50", Help: "MB per second an ECR image pulls at (its compressed size)."},
@@ -142,6 +145,12 @@ func ecsSettings(ctx *Ctx, a Args) (Result, error) {
 	if a.Has("boot-time") {
 		xs.BootTime = a.Dist("boot-time")
 	}
+	if a.Has("image-time") {
+		xs.ImageTime = a.Duration("image-time")
+	}
+	if a.Has("status-check-time") {
+		xs.StatusCheckTime = a.Duration("status-check-time")
+	}
 	if a.Has("agent-register-delay") {
 		es.AgentRegisterDelay = a.Duration("agent-register-delay")
 	}
@@ -190,9 +199,10 @@ func ecsSettings(ctx *Ctx, a Args) (Result, error) {
 		"FargateProvision": es.FargateProvision.String(), "TaskCapacityRequestsPerSecond": es.TaskCapacityRPS,
 		"ScaleOutDatapoints": es.ScaleOutDatapoints, "ScaleInDatapoints": es.ScaleInDatapoints,
 		"RegisteredMemoryFraction": es.RegisteredMemoryFraction,
+		"ImageTime":                xs.ImageTime.String(), "StatusCheckTime": xs.StatusCheckTime.String(),
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "boot time %s, agent registers %s later\n", xs.BootTime, es.AgentRegisterDelay)
+	fmt.Fprintf(&b, "boot time %s, agent registers %s later; status checks initialize %s; a new AMI is pending %s\n", xs.BootTime, es.AgentRegisterDelay, xs.StatusCheckTime, xs.ImageTime)
 	fmt.Fprintf(&b, "image pull %s (cached %s), container start %s, Fargate provisioning %s\n", es.ImagePull, es.ImagePullCached, es.ContainerStart, es.FargateProvision)
 	fmt.Fprintf(&b, "ECR image pull %s + compressed size at %g MB/s\n", es.PullLatency, es.PullBandwidth/1e6)
 	fmt.Fprintf(&b, "task capacity %g requests/s at 100%% CPU; target tracking: %d periods to scale out, %d to scale in", es.TaskCapacityRPS, es.ScaleOutDatapoints, es.ScaleInDatapoints)
