@@ -9,11 +9,9 @@ import (
 
 	"github.com/expr-lang/expr"
 
-	"github.com/cloudlab/cloudlab/internal/cloud"
 	"github.com/cloudlab/cloudlab/internal/course"
 	"github.com/cloudlab/cloudlab/internal/lab"
 	"github.com/cloudlab/cloudlab/internal/quiz"
-	"github.com/cloudlab/cloudlab/internal/shell"
 )
 
 // TestEmbeddedCourseValidates is `cloudlab check` on the built-in course.
@@ -31,7 +29,8 @@ func TestEmbeddedCourseValidates(t *testing.T) {
 
 // TestSimulatorBackedAnswers runs the ```sim block of every numeric question
 // against a fresh simulated account and compares the `expect` expression,
-// evaluated over `report --json`, with the question's stated answer. A
+// evaluated over `report --json` plus the lab checks' instances, builds,
+// images, repositories and containers, with the question's stated answer. A
 // mismatch means the question or the simulator is wrong: find out which.
 func TestSimulatorBackedAnswers(t *testing.T) {
 	c, _ := course.Load(course.Embedded())
@@ -66,8 +65,14 @@ func TestSimulatorBackedAnswers(t *testing.T) {
 }
 
 func runScenario(script string) (float64, error) {
-	acct := cloud.New(1)
-	sh := shell.New(acct)
+	// A lab runner without steps: its shell keeps files in memory (echo >
+	// Dockerfile), expands ${...} from the check environment (an
+	// instance's address for ssh), and its environment describes what the
+	// report does not (instances, builds, images, repositories).
+	r, err := lab.NewRunner(&lab.Lab{ID: "quiz-scenario"})
+	if err != nil {
+		return 0, err
+	}
 	var expect string
 	for i, line := range strings.Split(script, "\n") {
 		line = strings.TrimSpace(line)
@@ -81,14 +86,14 @@ func runScenario(script string) (float64, error) {
 		if expect != "" {
 			return 0, fmt.Errorf("line %d: commands after expect", i+1)
 		}
-		if _, err := sh.Run(line); err != nil {
-			return 0, fmt.Errorf("line %d: %s: %v", i+1, line, err)
+		if out := r.Exec(line); out.Err != nil {
+			return 0, fmt.Errorf("line %d: %s: %v", i+1, line, out.Err)
 		}
 	}
 	if expect == "" {
 		return 0, fmt.Errorf("no 'expect <expression>' line")
 	}
-	b, err := json.Marshal(acct.Report())
+	b, err := json.Marshal(r.Acct.Report())
 	if err != nil {
 		return 0, err
 	}
@@ -96,6 +101,9 @@ func runScenario(script string) (float64, error) {
 	if err := json.Unmarshal(b, &env); err != nil {
 		return 0, err
 	}
+	le := r.Env()
+	env["instances"], env["builds"], env["images"], env["repositories"], env["containers"] =
+		le.Instances, le.Builds, le.Images, le.Repositories, le.Containers
 	out, err := expr.Eval(expect, env)
 	if err != nil {
 		return 0, fmt.Errorf("expect %s: %v", expect, err)
