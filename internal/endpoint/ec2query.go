@@ -24,7 +24,8 @@ import (
 const ec2NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 
 // EC2Operations are the EC2 actions the endpoint serves.
-var EC2Operations = []string{"RunInstances", "DescribeInstances", "StartInstances", "StopInstances", "TerminateInstances", "DescribeInstanceTypes"}
+var EC2Operations = append([]string{"RunInstances", "DescribeInstances", "StartInstances", "StopInstances", "TerminateInstances",
+	"DescribeInstanceTypes"}, ec2LifecycleOperations...)
 
 // MaxInstances caps the instances not yet terminated that the endpoint
 // keeps (a shared endpoint must not be asked for a million).
@@ -153,6 +154,8 @@ type xmlInstance struct {
 	Tenancy          string    `xml:"placement>tenancy"`
 	Monitoring       string    `xml:"monitoring>state"`
 	PrivateIP        string    `xml:"privateIpAddress"`
+	PublicIP         string    `xml:"ipAddress,omitempty"`
+	KeyName          string    `xml:"keyName,omitempty"`
 	Architecture     string    `xml:"architecture"`
 	StateReason      *xmlErr   `xml:"stateReason,omitempty"`
 	Tags             *[]xmlTag `xml:"tagSet>item,omitempty"`
@@ -222,7 +225,11 @@ func (s *Server) instanceXML(inst *ec2.Instance, index int) xmlInstance {
 	x := xmlInstance{InstanceID: inst.ID, ImageID: inst.ImageID, State: xmlState{ec2StateCodes[inst.State], inst.State},
 		PrivateDNSName: "ip-" + strings.ReplaceAll(inst.PrivateIP, ".", "-") + ".ec2.internal", AmiLaunchIndex: index,
 		InstanceType: inst.Type.Name, LaunchTime: s.world.Time(inst.LaunchedAt).UTC().Format("2006-01-02T15:04:05.000Z"),
-		AvailabilityZone: inst.AZ, Tenancy: "default", Monitoring: "disabled", PrivateIP: inst.PrivateIP, Architecture: inst.Type.Arch}
+		AvailabilityZone: inst.AZ, Tenancy: "default", Monitoring: "disabled", PrivateIP: inst.PrivateIP, Architecture: inst.Type.Arch,
+		PublicIP: inst.PublicIP, KeyName: inst.KeyName}
+	if inst.PublicIP != "" {
+		x.DNSName = "ec2-" + strings.ReplaceAll(inst.PublicIP, ".", "-") + ".compute-1.amazonaws.com"
+	}
 	if inst.StateReason != "" {
 		code, msg, _ := strings.Cut(inst.StateReason, ": ")
 		x.StateReason = &xmlErr{Code: code, Message: inst.StateReason}
@@ -283,8 +290,34 @@ func (s *Server) ec2Op(e *ec2.Service, action string, f url.Values, c *call) (an
 		}
 		// EC2 launches up to MaxCount as capacity allows; here the cap.
 		maxC = min(maxC, MaxInstances-live)
-		insts, err := e.RunInstances(ec2.RunInput{ImageID: f.Get("ImageId"), InstanceType: f.Get("InstanceType"), Count: maxC,
-			AZ: f.Get("Placement.AvailabilityZone"), UserData: f.Get("UserData"), Tags: tags})
+		var rootEbs map[string]string
+		for i := 1; ; i++ {
+			p := "BlockDeviceMapping." + strconv.Itoa(i)
+			dev, ok := f[p+".DeviceName"]
+			if !ok {
+				break
+			}
+			if dev[0] != ec2.RootDevice {
+				continue // extra volumes are not modelled
+			}
+			rootEbs = map[string]string{}
+			for _, k := range []string{"VolumeSize", "VolumeType", "DeleteOnTermination"} {
+				if v := f.Get(p + ".Ebs." + k); v != "" {
+					rootEbs[k] = v
+				}
+			}
+		}
+		mt := f.Get("InstanceMarketOptions.MarketType")
+		if mt != "" && mt != "spot" {
+			return nil, ec2Err("InvalidParameterValue", "InstanceMarketOptions.MarketType %s: use spot (or leave it out for On-Demand).", Sanitize(trunc(mt, 20)))
+		}
+		image, err := ec2.ResolveImageID(f.Get("ImageId")) // RunInstances takes resolve:ssm: parameters
+		if err != nil {
+			return nil, err
+		}
+		insts, err := e.RunInstances(ec2.RunInput{ImageID: image, InstanceType: f.Get("InstanceType"), Count: maxC,
+			AZ: f.Get("Placement.AvailabilityZone"), UserData: f.Get("UserData"), Tags: tags, RootEbs: rootEbs, Spot: mt == "spot",
+			KeyName: f.Get("KeyName")})
 		if err != nil {
 			return nil, err
 		}
@@ -374,5 +407,5 @@ func (s *Server) ec2Op(e *ec2.Service, action string, f url.Values, c *call) (an
 		}
 		return res, nil
 	}
-	return nil, ec2Err("InvalidAction", "unknown action")
+	return s.ec2LifecycleOp(e, action, f, c, rid)
 }

@@ -3,10 +3,7 @@ package shell
 import (
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"strings"
-
-	"github.com/cloudlab/cloudlab/internal/ec2"
 )
 
 // invokePayload returns the JSON event of `aws lambda invoke --payload`.
@@ -45,32 +42,4 @@ func invokePayload(a Args) (string, error) {
 
 func invalidPayload() error {
 	return &AWSError{Code: "InvalidRequestContentException", Message: "Could not parse request body into json: Could not parse payload into json: Unrecognized token: was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"}
-}
-
-// ssmAMIs are the public SSM parameters for AMIs that run-instances
-// resolves (`--image-id resolve:ssm:NAME`,
-// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-systems-manager-parameter-to-find-AMI.html).
-// The ECS-optimized parameters
-// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/retrieve-ecs-optimized_AMI.html)
-// resolve to the simulator's ECS-optimized AMI; the plain Amazon Linux ones
-// to a simulated Amazon Linux AMI.
-var ssmAMIPrefixes = []struct{ prefix, ami string }{
-	{"/aws/service/ecs/optimized-ami/", ec2.DefaultImageID},
-	{"/aws/service/ami-amazon-linux-latest/", "ami-0a1b2c3d4e5f60al2"},
-}
-
-// resolveImageID resolves resolve:ssm:NAME (optionally NAME:VERSION) as EC2
-// does at launch; any other value is returned as given.
-func resolveImageID(id string) (string, error) {
-	name, ok := strings.CutPrefix(id, "resolve:ssm:")
-	if !ok {
-		return id, nil
-	}
-	for _, p := range ssmAMIPrefixes {
-		if strings.HasPrefix(name, p.prefix) {
-			return p.ami, nil
-		}
-	}
-	return "", &AWSError{Code: "InvalidParameterValue", StatusCode: 400,
-		Message: fmt.Sprintf("Invalid value '%s' for parameter imageId: the SSM parameter could not be resolved (the simulator knows the public parameters under %s and %s)", id, ssmAMIPrefixes[0].prefix, ssmAMIPrefixes[1].prefix)}
 }

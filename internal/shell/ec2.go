@@ -138,7 +138,7 @@ func ec2RunInstances(ctx *Ctx, a Args) (Result, error) {
 		}
 		az = str(m, "AvailabilityZone")
 	}
-	image, err := resolveImageID(a.Str("image-id"))
+	image, err := ec2.ResolveImageID(a.Str("image-id"))
 	if err != nil {
 		return Result{}, err
 	}

@@ -28,7 +28,7 @@ func asgCommands() []Command {
 				}
 				image := str(m, "ImageId")
 				if image != "" {
-					if image, err = resolveImageID(image); err != nil {
+					if image, err = ec2.ResolveImageID(image); err != nil {
 						return Result{}, err
 					}
 				} else {
