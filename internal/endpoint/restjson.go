@@ -40,7 +40,12 @@ func (s *Server) serveLambda(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 	q := r.URL.Query()
 	m := r.Method
-	if len(rest) == 1 && ver == "2015-03-31" {
+	if len(rest) == 1 {
+		if ver != "2015-03-31" {
+			c.op = "?"
+			writeError(w, unknownOp(r))
+			return
+		}
 		switch m {
 		case http.MethodPost:
 			c.op = "CreateFunction"
