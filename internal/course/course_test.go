@@ -423,3 +423,27 @@ func TestLabsInOrderFollowsTheLessons(t *testing.T) {
 		}
 	}
 }
+
+// TestLabWorld: `world` is sim (the default) or real; anything else is a
+// problem at the key's line, and the lab still loads in the simulator.
+func TestLabWorld(t *testing.T) {
+	lab := func(world string) fstest.MapFS {
+		return fstest.MapFS{"labs/lab-x.md": {Data: []byte("---\nid: lab-x\ntitle: X\nlesson: x\nminutes: 5\nworld: " + world + "\n---\n\n## S\n")}}
+	}
+	for world, want := range map[string]string{"real": "real", "sim": "", "bogus": ""} {
+		c, probs := Load(lab(world))
+		var msgs []string
+		for _, p := range probs {
+			if !p.Warning {
+				msgs = append(msgs, p.String())
+			}
+		}
+		if len(c.Labs) != 1 || c.Labs[0].World != want {
+			t.Fatalf("world %s: labs %+v", world, c.Labs)
+		}
+		bad := strings.Contains(strings.Join(msgs, "\n"), "labs/lab-x.md:6: world \"bogus\"")
+		if (world == "bogus") != bad {
+			t.Errorf("world %s: problems %q", world, msgs)
+		}
+	}
+}

@@ -355,7 +355,7 @@ func (m *Model) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 		if msg.err != nil {
 			m.addLine(kindError, "edit "+msg.file+": "+msg.err.Error())
 		} else {
-			m.addLine(kindInfo, "Saved? Rebuild and zip to package the new "+msg.file+".")
+			m.addLine(kindInfo, "Back from the editor. Rebuild (go build) and zip to package the new "+msg.file+".")
 		}
 		return m, nil
 	case renderedMsg:
