@@ -229,7 +229,7 @@ func (a *App) runLabPlain(l *lab.Lab, seed uint64) error {
 		}
 	}
 	_ = st.SetLast("lab", l.ID)
-	r, err := plainlab.Run(l, plainlab.Options{In: a.In, Out: a.Out, Seed: seed, Resume: resume,
+	r, err := plainlab.Run(l, plainlab.Options{In: a.In, Out: a.Out, Seed: seed, Resume: resume, WorkDir: labWorkDir(a, l),
 		Render: func(md string) string {
 			out, err := a.Renderer().Render([]byte(md), 80, "notty")
 			if err != nil {
@@ -251,4 +251,13 @@ func (a *App) runLabPlain(l *lab.Lab, seed uint64) error {
 	}
 	_ = r // leaving a lab half-way is not a failure: its progress is kept
 	return nil
+}
+
+// labWorkDir is where a lab with real handlers keeps the learner's files
+// (the same folder as the full-screen lab's: tui.Deps.LabsDir).
+func labWorkDir(a *App, l *lab.Lab) string {
+	if l.World != lab.WorldReal {
+		return ""
+	}
+	return filepath.Join(a.DataDir(), "labs", l.ID)
 }

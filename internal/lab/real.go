@@ -30,6 +30,7 @@ type realWorld struct {
 	work    string // the workspace
 	ownWork bool   // the runner made it (a temporary folder) and removes it
 	ivDir   string
+	python  bool // python3 runs here: the Python handler is an option
 }
 
 // WithWorkDir sets the workspace of a lab with real handlers: the lab's
@@ -63,7 +64,7 @@ func (r *Runner) newRealWorld() error {
 		_ = os.RemoveAll(ivDir)
 		return fmt.Errorf("lab %s: starting the real Lambda: %v", r.Lab.ID, err)
 	}
-	rw := &realWorld{iv: iv, work: work, ownWork: own, ivDir: ivDir}
+	rw := &realWorld{iv: iv, work: work, ownWork: own, ivDir: ivDir, python: iv.CheckRuntime("python3.12") == nil}
 	rw.sh = &shell.Real{
 		Dir:          work,
 		CheckRuntime: iv.CheckRuntime,
@@ -116,8 +117,9 @@ func copyLabFiles(id, dir string) error {
 	})
 }
 
-// Real reports whether the lab runs real handlers (WorldReal).
-func (r *Runner) Real() bool { return r.real != nil }
+// Real reports whether the lab runs real handlers (WorldReal), started
+// or not.
+func (r *Runner) Real() bool { return r.Lab.World == WorldReal }
 
 // WorkDir is the folder of the learner's files in a lab with real handlers
 // ("" otherwise).
@@ -126,6 +128,19 @@ func (r *Runner) WorkDir() string {
 		return ""
 	}
 	return r.real.work
+}
+
+// Runtimes says, for a lab with real handlers, which handlers can run on
+// this machine: the Go one always (go build checks for the toolchain), the
+// Python one only when python3 is installed ("" in the simulator).
+func (r *Runner) Runtimes() string {
+	switch {
+	case r.real == nil:
+		return ""
+	case r.real.python:
+		return "python3 is installed: you may deploy app.py (runtime python3.12) instead of the Go handler."
+	}
+	return "python3 is not installed here: deploy the Go handler (app.py needs python3)."
 }
 
 // Locked runs fn with the account to itself. In the simulator that is

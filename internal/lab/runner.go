@@ -87,6 +87,8 @@ type Runner struct {
 	// workspace (WithWorkDir).
 	real    *realWorld
 	workDir string
+	// deferStart and starting: WithDeferredStart, and Start not yet done.
+	deferStart, starting bool
 	// mu guards current and steps, which the lab screen reads while a
 	// command of a lab with real handlers runs in the background.
 	mu sync.Mutex
@@ -106,7 +108,8 @@ func WithShellOptions(opts ...shell.Option) Option {
 
 // NewRunner creates a fresh simulated account, runs the lab's setup lines
 // and returns a runner at step 1. A failing setup line is an error naming
-// the line.
+// the line. A lab with real handlers starts its invoker and workspace here
+// too, unless WithDeferredStart leaves that to Start.
 func NewRunner(l *Lab, opts ...Option) (*Runner, error) {
 	if l == nil {
 		return nil, errors.New("lab: no lab")
@@ -115,9 +118,50 @@ func NewRunner(l *Lab, opts ...Option) (*Runner, error) {
 	for _, o := range opts {
 		o(r)
 	}
+	r.steps = make([]StepResult, len(l.Steps))
+	for i, s := range l.Steps {
+		r.steps[i].Title = s.Title
+	}
+	if l.World == WorldReal && r.deferStart {
+		// A placeholder until Start: an empty simulated account, so the
+		// lab screen can draw; commands wait for Start.
+		r.starting = true
+		r.Acct = cloud.New(r.Seed)
+		r.Shell = shell.New(r.Acct, r.shOpts...)
+		r.refresh()
+		r.beginStep()
+		return r, nil
+	}
+	if err := r.start(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// WithDeferredStart makes NewRunner of a lab with real handlers return at
+// once, without I/O, and Start do the work (create the workspace, start
+// the invoker): the lab screen calls Start in a command, never in Update.
+func WithDeferredStart() Option { return func(r *Runner) { r.deferStart = true } }
+
+// Start finishes a runner made with WithDeferredStart (it does nothing
+// otherwise). Until it returns, nothing else may use the runner.
+func (r *Runner) Start() error {
+	if !r.starting {
+		return nil
+	}
+	if err := r.start(); err != nil {
+		return err
+	}
+	r.starting = false
+	return nil
+}
+
+// start makes the account and the shell and runs the setup.
+func (r *Runner) start() error {
+	l := r.Lab
 	if l.World == WorldReal {
 		if err := r.newRealWorld(); err != nil {
-			return nil, err
+			return err
 		}
 	} else {
 		r.Acct = cloud.New(r.Seed)
@@ -135,10 +179,6 @@ func NewRunner(l *Lab, opts ...Option) (*Runner, error) {
 		}
 	}
 	r.Shell = shell.New(r.Acct, opts2...)
-	r.steps = make([]StepResult, len(l.Steps))
-	for i, s := range l.Steps {
-		r.steps[i].Title = s.Title
-	}
 	var setupErr error
 	r.Locked(func() {
 		for i, line := range l.Setup {
@@ -152,9 +192,9 @@ func NewRunner(l *Lab, opts ...Option) (*Runner, error) {
 	})
 	if setupErr != nil {
 		_ = r.Close()
-		return nil, setupErr
+		return setupErr
 	}
-	return r, nil
+	return nil
 }
 
 // Exec runs one learner command, then evaluates the current step's check
@@ -167,6 +207,10 @@ func (r *Runner) Exec(line string) (out Outcome) {
 
 func (r *Runner) exec(line string) Outcome {
 	line = strings.TrimSpace(line)
+	if r.starting {
+		err := errors.New("the lab is still starting: try again in a moment")
+		return Outcome{Command: Command{Line: line, Error: err.Error()}, Err: err}
+	}
 	var res shell.Result
 	var err error
 	if strings.Contains(line, "${") {

@@ -32,6 +32,9 @@ type Options struct {
 	// Saved is called after every step that passes and when the session
 	// ends, to store the learner's progress.
 	Saved func(r *lab.Runner) error
+	// WorkDir is the workspace of a lab with real handlers (kept between
+	// sessions); "" gives each run a temporary folder.
+	WorkDir string
 }
 
 type session struct {
@@ -52,7 +55,7 @@ func Run(l *lab.Lab, o Options) (*lab.Runner, error) {
 	if o.Seed == 0 {
 		o.Seed = lab.DefaultSeed
 	}
-	r, err := lab.NewRunner(l, lab.WithSeed(o.Seed))
+	r, err := lab.NewRunner(l, runnerOptions(o)...)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +64,7 @@ func Run(l *lab.Lab, o Options) (*lab.Runner, error) {
 	s.printf("Lab: %s (%d steps).\n", l.Title, len(l.Steps))
 	s.printf("Type commands at the > prompt. Lab commands: hint, solution, next, back, steps, reset step, exit.\n")
 	if r.Real() {
-		s.printf("This lab runs your handler as real processes, on the wall clock. Your files: %s\n", r.WorkDir())
+		s.printf("This lab runs your handler as real processes, on the wall clock. Your files: %s\n%s\n", r.WorkDir(), r.Runtimes())
 	} else {
 		s.printf("The simulated clock moves only with your commands: use clock advance 5m to let time pass.\n")
 	}
@@ -72,7 +75,7 @@ func Run(l *lab.Lab, o Options) (*lab.Runner, error) {
 		if err := r.ReplaySolutions(min(o.Resume, len(l.Steps))); err != nil {
 			s.printf("Could not resume: %v. Starting from step 1.\n", err)
 			_ = r.Close()
-			if r, err = lab.NewRunner(l, lab.WithSeed(o.Seed)); err != nil {
+			if r, err = lab.NewRunner(l, runnerOptions(o)...); err != nil {
 				return nil, err
 			}
 			s.r = r
@@ -97,6 +100,15 @@ func Run(l *lab.Lab, o Options) (*lab.Runner, error) {
 			return s.r, nil
 		}
 	}
+}
+
+// runnerOptions are the lab runner's options for o.
+func runnerOptions(o Options) []lab.Option {
+	opts := []lab.Option{lab.WithSeed(o.Seed)}
+	if o.WorkDir != "" {
+		opts = append(opts, lab.WithWorkDir(o.WorkDir))
+	}
+	return opts
 }
 
 // printf writes to the terminal; everything is sanitised, since command
@@ -193,7 +205,7 @@ func (s *session) handle(line string) bool {
 		s.save()
 	case len(f) == 2 && f[0] == "reset" && f[1] == "step":
 		cur := s.r.Current()
-		r, err := lab.NewRunner(s.l, lab.WithSeed(s.o.Seed))
+		r, err := lab.NewRunner(s.l, runnerOptions(s.o)...)
 		if err == nil {
 			if err = r.ReplaySolutions(cur); err != nil {
 				_ = r.Close()

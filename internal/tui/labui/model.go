@@ -169,6 +169,8 @@ type Model struct {
 	// command, a replay), "" when nothing does: its runner is not touched
 	// from Update until the result arrives.
 	busy string
+	// pendingResume waits for the start of a lab with real handlers.
+	pendingResume *resumeMsg
 }
 
 type cardKey struct {
@@ -201,6 +203,9 @@ type replayMsg struct {
 	err    error
 }
 
+// startedMsg ends the start of a lab with real handlers.
+type startedMsg struct{ err error }
+
 // editedMsg comes back when the learner's editor exits.
 type editedMsg struct {
 	file string
@@ -232,8 +237,12 @@ func NewScreen(msg nav.OpenLab, env tui.Deps) (tui.Screen, error) {
 // server, the student's own folder for file reads.
 func runnerOptions(env tui.Deps, seed uint64, l *lab.Lab) []lab.Option {
 	opts := []lab.Option{lab.WithSeed(seed)}
-	if l.World == lab.WorldReal && env.LabsDir != "" {
-		opts = append(opts, lab.WithWorkDir(filepath.Join(env.LabsDir, l.ID)))
+	if l.World == lab.WorldReal {
+		// Its workspace and invoker start in a command (Init), not here.
+		opts = append(opts, lab.WithDeferredStart())
+		if env.LabsDir != "" {
+			opts = append(opts, lab.WithWorkDir(filepath.Join(env.LabsDir, l.ID)))
+		}
 	}
 	if env.FilesDir != "" {
 		opts = append(opts, lab.WithShellOptions(shell.WithConfinedDir(env.FilesDir)))
@@ -272,7 +281,7 @@ func New(l *lab.Lab, env tui.Deps, seed uint64) (*Model, error) {
 	m.input.Cursor.TextStyle = m.st.Text
 	if r.Real() {
 		m.addLine(kindInfo, fmt.Sprintf("Lab: %s. Your handler runs as real processes, on the wall clock. Type help for the lab's commands.", l.Title))
-		m.addLine(kindInfo, "Your files: "+termtext.Sanitize(r.WorkDir()))
+		m.busy, m.status = "starting", "Starting the lab's Lambda…"
 	} else {
 		m.addLine(kindInfo, fmt.Sprintf("Lab: %s. The clock starts with your first command. Type help for the lab's commands.", l.Title))
 	}
@@ -286,7 +295,37 @@ func New(l *lab.Lab, env tui.Deps, seed uint64) (*Model, error) {
 // Init starts the clock's timer, renders the first card, reads where the
 // learner left this lab and records it as the place "Continue" returns to.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.tick(), m.renderCard(), m.loadState())
+	return tea.Batch(m.tick(), m.renderCard(), m.loadState(), m.start())
+}
+
+// start starts a lab with real handlers (its workspace and invoker) in a
+// command.
+func (m *Model) start() tea.Cmd {
+	if m.busy != "starting" {
+		return nil
+	}
+	r := m.runner
+	return func() tea.Msg { return startedMsg{err: r.Start()} }
+}
+
+// onStarted takes the end of start: the workspace is ready, or the lab
+// cannot run here.
+func (m *Model) onStarted(msg startedMsg) tea.Cmd {
+	m.busy, m.status = "", ""
+	if msg.err != nil {
+		m.busy = "failed" // the runner is unusable: no command runs
+		m.addLine(kindError, "This lab cannot start: "+msg.err.Error())
+		m.status = "This lab cannot start here (see above). esc goes back."
+		return nil
+	}
+	m.addLine(kindInfo, "Your files: "+termtext.Sanitize(m.runner.WorkDir()))
+	m.addLine(kindInfo, m.runner.Runtimes())
+	m.refreshPanes()
+	if p := m.pendingResume; p != nil {
+		m.pendingResume = nil
+		return m.resume(*p)
+	}
+	return nil
 }
 
 // loadState reads the lab's saved progress (to resume) and records the lab
@@ -351,6 +390,8 @@ func (m *Model) Update(msg tea.Msg) (tui.Screen, tea.Cmd) {
 		return m, m.afterProgress(msg.out.Passed)
 	case replayMsg:
 		return m, m.replayed(msg)
+	case startedMsg:
+		return m, m.onStarted(msg)
 	case editedMsg:
 		if msg.err != nil {
 			m.addLine(kindError, "edit "+msg.file+": "+msg.err.Error())
@@ -416,7 +457,14 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	empty := m.input.Value() == ""
 	switch {
 	case m.busy != "" && (key.Matches(msg, k.Run) || key.Matches(msg, k.Complete)):
-		m.status = "Running " + m.busy + " … real processes take real time."
+		switch m.busy {
+		case "failed":
+			m.status = "This lab cannot start here (see the output). esc goes back."
+		case "starting":
+			m.status = "Starting the lab's Lambda… a moment."
+		default:
+			m.status = "Running " + m.busy + " … real processes take real time."
+		}
 		return nil
 	case key.Matches(msg, k.Run):
 		return m.runLine(m.input.Value())
@@ -732,6 +780,9 @@ func (m *Model) resetStep() tea.Cmd {
 			_ = old.Close()
 			r, err := lab.NewRunner(l, opts...)
 			if err == nil {
+				if err = r.Start(); err != nil {
+					return replayMsg{reset: true, err: err}
+				}
 				err = r.ReplaySolutions(cur)
 			}
 			return replayMsg{runner: r, n: cur, reset: true, err: err}
@@ -763,6 +814,10 @@ func (m *Model) resume(msg resumeMsg) tea.Cmd {
 		return nil
 	}
 	n = min(n, len(m.lab.Steps))
+	if m.busy == "starting" {
+		m.pendingResume = &msg
+		return nil
+	}
 	if m.runner.Real() {
 		m.busy = "resume"
 		m.status = fmt.Sprintf("Welcome back: replaying the %d step(s) you had passed (real processes take real time)…", n)
