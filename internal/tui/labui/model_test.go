@@ -498,3 +498,52 @@ func TestWrapCommandKeepsQuotesWhole(t *testing.T) {
 		t.Errorf("joined back: %q", joined)
 	}
 }
+
+// TestRealLabIsNotOfferedOnTheClassServer: a lab with real handlers runs
+// the learner's code; the class server (FilesDir set) refuses to open it.
+func TestRealLabIsNotOfferedOnTheClassServer(t *testing.T) {
+	l, probs := lab.Parse([]byte(testLab), 1)
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	l.ID, l.Title, l.World = "lab-real", "Real", lab.WorldReal
+	_, err := New(l, tui.Deps{Styles: theme.New(true, false), FilesDir: t.TempDir()}, 1)
+	if err == nil || !strings.Contains(err.Error(), "class server") {
+		t.Fatalf("New on the class server: %v", err)
+	}
+}
+
+// TestRealLabStartsInACommand: opening a lab with real handlers does no
+// I/O (the workspace appears only when Init's command runs), and commands
+// typed before the start finishes are refused with a reason.
+func TestRealLabStartsInACommand(t *testing.T) {
+	l, probs := lab.Parse([]byte(testLab), 1)
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	l.ID, l.Title, l.World = "lab-real", "Real", lab.WorldReal
+	dir := t.TempDir() + "/labs"
+	m, err := New(l, tui.Deps{Styles: theme.New(true, false), LabsDir: dir}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(m.Close)
+	m.SetSize(80, 24)
+	if m.Runner().WorkDir() != "" {
+		t.Fatal("the workspace exists before Init's command ran")
+	}
+	typeLine(m, "ls")
+	if !strings.Contains(m.View(), "Starting") {
+		t.Errorf("a command before the start: no word of it\n%s", m.View())
+	}
+	upd := func(msg tea.Msg) tea.Cmd { _, c := m.Update(msg); return c }
+	tuitest.Drive(upd, m.Init())
+	if got := m.Runner().WorkDir(); got != dir+"/lab-real" {
+		t.Fatalf("workspace %q, want %q", got, dir+"/lab-real")
+	}
+	// The refused line stayed on the prompt: enter runs it now.
+	tuitest.Drive(upd, upd(tea.KeyMsg{Type: tea.KeyEnter}))
+	if v := m.View(); !strings.Contains(v, "folder: "+dir) {
+		t.Errorf("ls after the start:\n%s", v)
+	}
+}
