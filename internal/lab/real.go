@@ -49,6 +49,9 @@ func (r *Runner) newRealWorld() error {
 		}
 		work, own = d, true
 	}
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return fmt.Errorf("lab %s: a folder for your files: %v", r.Lab.ID, err)
+	}
 	if err := copyLabFiles(r.Lab.ID, work); err != nil {
 		if own {
 			_ = os.RemoveAll(work)
