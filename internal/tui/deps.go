@@ -14,6 +14,7 @@ import (
 	"github.com/cloudlab/cloudlab/internal/course"
 	"github.com/cloudlab/cloudlab/internal/progress"
 	"github.com/cloudlab/cloudlab/internal/render"
+	"github.com/cloudlab/cloudlab/internal/sim"
 	"github.com/cloudlab/cloudlab/internal/tui/nav"
 	"github.com/cloudlab/cloudlab/internal/tui/theme"
 )
@@ -31,6 +32,10 @@ type Deps struct {
 	// from (file://, fileb://): the class server gives each student their
 	// own. Empty: the lab shell reads no files from disk.
 	FilesDir string
+	// SimBudget, when set, bounds the simulation events of every lab
+	// opened with these Deps together (the class server gives each SSH
+	// session one); nil: each simulation keeps only its own bound.
+	SimBudget *sim.Budget
 }
 
 // Clock returns Deps.Now or time.Now.

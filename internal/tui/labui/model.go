@@ -16,6 +16,7 @@
 package labui
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -161,6 +162,17 @@ type Model struct {
 
 	done  bool // every step passed and the learner saw it
 	stuck bool // the learner was told the step can no longer pass (reset step)
+
+	// Step times, in wall time (env.Clock), never the simulated clock:
+	// times holds each step's first start and pass and the time spent on
+	// it in this screen; spentBefore is what earlier sessions spent (from
+	// the store), so a save sends running totals. timed is the step whose
+	// time is counting since visit (zero visit: none).
+	times       map[int]progress.StepTime
+	spent       map[int]time.Duration
+	spentBefore map[int]int64
+	timed       int
+	visit       time.Time
 }
 
 type cardKey struct {
@@ -211,7 +223,7 @@ func runnerOptions(env tui.Deps, seed uint64) []lab.Option {
 
 // New returns the lab screen for l with a fresh simulation seeded with seed.
 func New(l *lab.Lab, env tui.Deps, seed uint64) (*Model, error) {
-	r, err := lab.NewRunner(l, runnerOptions(env, seed)...)
+	r, err := newRunner(l, env, seed)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +238,9 @@ func New(l *lab.Lab, env tui.Deps, seed uint64) (*Model, error) {
 	in.Focus()
 	m := &Model{env: env, st: env.Styles, lab: l, seed: seed, runner: r, keys: newKeys(), help: theme.NewHelp(env.Styles),
 		input: in, rendered: map[cardKey]string{}, pending: map[cardKey]bool{},
-		hints: map[int][]string{}, sol: map[int][]string{}, w: 80, h: 24}
+		hints: map[int][]string{}, sol: map[int][]string{}, w: 80, h: 24,
+		times: map[int]progress.StepTime{}, spent: map[int]time.Duration{}, spentBefore: map[int]int64{}}
+	m.startTiming(env.Clock())
 	m.input.PromptStyle = m.st.Accent
 	// Theme styles only: bubbles' defaults carry colours, which NO_COLOR
 	// must not get.
@@ -493,12 +507,18 @@ func (m *Model) runLine(line string) tea.Cmd {
 		m.started = true
 		m.speedIdx = 1
 	}
-	out := m.runner.Exec(line)
-	if out.Err != nil {
+	var out lab.Outcome
+	err := m.metered(m.runner, func() error { out = m.runner.Exec(line); return out.Err })
+	switch {
+	case errors.Is(err, errBudgetSpent) && out.Err == nil:
+		return nil // refused before running: metered said why
+	case errors.Is(err, errBudgetSpent) && budgetError(out.Err):
+		// metered explained; the shell's wording is about one simulation.
+	case out.Err != nil:
 		for _, l := range strings.Split(out.Err.Error(), "\n") {
 			m.addLine(kindError, l)
 		}
-	} else {
+	default:
 		if s := out.Result.String(); s != "" {
 			for _, l := range strings.Split(s, "\n") {
 				m.addLine(kindOutput, l)
@@ -607,9 +627,9 @@ func (m *Model) next() tea.Cmd {
 // tried again.
 func (m *Model) resetStep() tea.Cmd {
 	cur := m.runner.Current()
-	r, err := lab.NewRunner(m.lab, runnerOptions(m.env, m.seed)...)
+	r, err := newRunner(m.lab, m.env, m.seed)
 	if err == nil {
-		err = r.ReplaySolutions(cur)
+		err = m.metered(r, func() error { return r.ReplaySolutions(cur) })
 	}
 	if err != nil {
 		m.addLine(kindError, "reset step: "+err.Error())
@@ -628,15 +648,25 @@ func (m *Model) resume(msg resumeMsg) tea.Cmd {
 		m.status = "progress could not be read: " + msg.err.Error()
 		return nil
 	}
+	if msg.ok {
+		m.mergeTimes(msg.state.Steps)
+	}
 	n := msg.state.StepsPassed
 	if !msg.ok || n <= 0 || msg.state.Completed() || m.runner.Current() > 0 || len(m.hist) > 0 {
 		return nil
 	}
 	n = min(n, len(m.lab.Steps))
-	if err := m.runner.ReplaySolutions(n); err != nil {
+	if err := m.metered(m.runner, func() error { return m.runner.ReplaySolutions(n) }); err != nil {
 		m.addLine(kindError, "could not resume: "+err.Error())
 		return nil
 	}
+	// The moments the screen spent loading belong to no step: timing
+	// starts at the step the learner resumes.
+	if _, saved := m.spentBefore[0]; !saved {
+		delete(m.times, 0)
+	}
+	clear(m.spent)
+	m.startTiming(m.env.Clock())
 	m.view = m.runner.Current()
 	m.addLine(kindInfo, fmt.Sprintf("Welcome back: you had passed %d of %d steps. The simulation replayed their solutions; you are at step %d.", n, len(m.lab.Steps), m.view+1))
 	m.refreshPanes()
@@ -645,10 +675,13 @@ func (m *Model) resume(msg resumeMsg) tea.Cmd {
 
 // advance runs the simulation forward by d.
 func (m *Model) advance(d time.Duration) tea.Cmd {
-	passed, err := m.runner.Advance(d)
+	var passed []int
+	err := m.metered(m.runner, func() (err error) { passed, err = m.runner.Advance(d); return err })
 	if err != nil {
 		m.speedIdx = 0
-		m.addLine(kindError, err.Error())
+		if !errors.Is(err, errBudgetSpent) { // said once, by metered
+			m.addLine(kindError, err.Error())
+		}
 	}
 	return m.afterProgress(passed)
 }
@@ -668,6 +701,7 @@ func (m *Model) afterProgress(passed []int) tea.Cmd {
 		return nil
 	}
 	m.stuck = false
+	m.retime(m.env.Clock(), passed)
 	for _, i := range passed {
 		m.addLine(kindSuccess, fmt.Sprintf("✓ Step %d passed: %s", i+1, m.lab.Steps[i].Title))
 	}
@@ -771,12 +805,22 @@ func (m *Model) save() tea.Cmd {
 		return nil
 	}
 	res := m.runner.Result()
-	state := progress.LabState{LabID: m.lab.ID, StepsPassed: m.runner.PassedCount(), SolutionsShown: res.Solutions}
+	now := m.env.Clock()
+	m.flushTime(now)
+	state := progress.LabState{LabID: m.lab.ID, StepsPassed: m.runner.PassedCount(), SolutionsShown: res.Solutions,
+		UpdatedAt: now, Steps: m.StepTimes()}
 	if res.Passed {
-		state.CompletedAt = m.env.Clock()
+		state.CompletedAt = now
 	}
-	state.UpdatedAt = m.env.Clock()
 	return func() tea.Msg { return savedMsg{err: st.SaveLab(state)} }
+}
+
+// Close saves the lab's progress (with the time on the current step) when
+// the program quits: ctrl+c, or the end of an SSH session.
+func (m *Model) Close() {
+	if cmd := m.save(); cmd != nil {
+		cmd()
+	}
 }
 
 // complete does tab completion on the command line.
@@ -856,6 +900,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 
 var (
 	_ tui.Screen = (*Model)(nil)
+	_ tui.Closer = (*Model)(nil)
 )
 
 // KeyHelp is the screen's keys and what they do (the README's table).
