@@ -298,6 +298,12 @@ func (p *Postgres) Store(id string) (*Store, error) {
 	return &Store{db: p.db, q: postgresQueries, pg: p, student: id, path: p.url, now: p.now}, nil
 }
 
+// View returns the progress of a learner Learners listed, writing nothing
+// (results read a class this way, even from a read-only replica).
+func (p *Postgres) View(id string) *Store {
+	return &Store{db: p.db, q: postgresQueries, pg: p, student: id, path: p.url, now: p.now}
+}
+
 // tryPgTx runs fn in one transaction that first takes the student's
 // advisory lock: one student's writes queue there, whichever session or
 // server makes them (as BEGIN IMMEDIATE does on their SQLite file), so a
