@@ -93,7 +93,7 @@ func urlPassword(raw string) string {
 func storeErr(raw string, sentinel error, format string, a ...any) error {
 	msg := fmt.Sprintf("progress store %s: ", RedactURL(raw)) + fmt.Sprintf(format, a...)
 	// One line: the driver lists each address it tried on its own line.
-	msg = strings.ReplaceAll(strings.ReplaceAll(msg, "\n\t", "; "), "\n", " ")
+	msg = strings.NewReplacer(":\n\t", ": ", "\n\t", "; ", "\n", " ").Replace(msg)
 	if pw := urlPassword(raw); len(pw) >= 3 {
 		msg = strings.ReplaceAll(msg, pw, "xxxxx")
 	}
