@@ -3,10 +3,8 @@ package class
 import (
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -92,17 +90,27 @@ type LabRow struct {
 	Steps          int    `json:"steps"` // in the course (0 when unknown)
 	Completed      bool   `json:"completed"`
 	SolutionsShown int    `json:"solutionsShown"`
+	// StepTimes: the wall time spent on each step the student started.
+	StepTimes []StepRow `json:"stepTimes,omitempty"`
 }
 
-// Results reads every student's store under dataDir/students, one row per
-// student, sorted by name. c gives the totals (lessons, lab steps).
-func Results(dataDir string, c *course.Course, a *Assignments) ([]Row, error) {
-	dir := filepath.Join(dataDir, "students")
-	ents, err := os.ReadDir(dir)
+// StepRow is the time a student spent on one lab step.
+type StepRow struct {
+	Step         int       `json:"step"` // 1-based
+	StartedAt    time.Time `json:"startedAt,omitzero"`
+	PassedAt     time.Time `json:"passedAt,omitzero"` // zero until it passed
+	SpentSeconds int64     `json:"spentSeconds"`      // time with the lab open on this step
+}
+
+// Passed reports whether the step passed.
+func (s StepRow) Passed() bool { return !s.PassedAt.IsZero() }
+
+// Results reads every student's progress, one row per student, sorted by
+// name: from the SQLite files under dataDir/students, or, when pg is set,
+// from that PostgreSQL store. c gives the totals (lessons, lab steps).
+func Results(dataDir string, pg *progress.Postgres, c *course.Course, a *Assignments) ([]Row, error) {
+	students, err := newBackend(dataDir, pg).enrolled()
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("no class data in %s (no students/ folder)", dataDir)
-		}
 		return nil, err
 	}
 	steps := map[string]int{}
@@ -116,20 +124,12 @@ func Results(dataDir string, c *course.Course, a *Assignments) ([]Row, error) {
 		}
 	}
 	var rows []Row
-	for _, e := range ents {
-		if !e.IsDir() {
-			continue
-		}
-		sd := filepath.Join(dir, e.Name())
-		if _, err := os.Stat(filepath.Join(sd, progress.FileName)); err != nil {
-			continue
-		}
-		id := readIdentity(sd)
-		r := Row{Student: id.Name, Folder: e.Name(), Instructor: id.Instructor, Lessons: lessons}
+	for _, e := range students {
+		r := Row{Student: e.Name, Folder: e.Folder, Instructor: e.Instructor, Lessons: lessons}
 		if r.Student == "" {
-			r.Student = e.Name()
+			r.Student = e.Folder
 		}
-		if err := fillRow(&r, sd, steps, a); err != nil {
+		if err := fillRow(&r, e.open, steps, a); err != nil {
 			r.Error = strings.Join(strings.Fields(err.Error()), " ")
 		}
 		rows = append(rows, r)
@@ -143,8 +143,8 @@ func Results(dataDir string, c *course.Course, a *Assignments) ([]Row, error) {
 	return rows, nil
 }
 
-func fillRow(r *Row, dir string, steps map[string]int, a *Assignments) error {
-	st, err := progress.Open(dir)
+func fillRow(r *Row, open func() (*progress.Store, error), steps map[string]int, a *Assignments) error {
+	st, err := open()
 	if err != nil {
 		return err
 	}
@@ -200,7 +200,12 @@ func fillRow(r *Row, dir string, steps map[string]int, a *Assignments) error {
 		return err
 	}
 	for id, l := range labs {
-		r.Labs = append(r.Labs, LabRow{LabID: id, StepsDone: l.StepsPassed, Steps: steps[id], Completed: l.Completed(), SolutionsShown: l.SolutionsShown})
+		lr := LabRow{LabID: id, StepsDone: l.StepsPassed, Steps: steps[id], Completed: l.Completed(), SolutionsShown: l.SolutionsShown}
+		for _, t := range l.Steps {
+			lr.StepTimes = append(lr.StepTimes, StepRow{Step: t.Step + 1, StartedAt: t.StartedAt, PassedAt: t.PassedAt,
+				SpentSeconds: int64(t.Spent().Round(time.Second) / time.Second)})
+		}
+		r.Labs = append(r.Labs, lr)
 	}
 	sort.Slice(r.Labs, func(i, j int) bool { return r.Labs[i].LabID < r.Labs[j].LabID })
 	return nil
@@ -208,10 +213,13 @@ func fillRow(r *Row, dir string, steps map[string]int, a *Assignments) error {
 
 // CSVHeader is the header of WriteResultsCSV.
 var CSVHeader = []string{"student", "folder", "role", "lessons_read", "lessons_total",
-	"quiz_best", "quiz_last", "exam_attempts", "exam_scaled", "labs_completed", "labs", "assignments_done", "assignments", "error"}
+	"quiz_best", "quiz_last", "exam_attempts", "exam_scaled", "labs_completed", "labs", "lab_step_times",
+	"assignments_done", "assignments", "error"}
 
 // WriteResultsCSV writes one row per student. List columns hold
-// "id value" items separated by "; ".
+// "id value" items separated by "; ". lab_step_times holds, per lab, the
+// time spent on each step started ("lab-x 1:2m05s 2:40s 3:1m10s+", a +
+// marking a step not passed yet).
 func WriteResultsCSV(w io.Writer, rows []Row) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
@@ -231,6 +239,7 @@ func WriteResultsCSV(w io.Writer, rows []Row) error {
 			exams = append(exams, strconv.Itoa(e.Scaled)+" "+pf)
 		}
 		done := 0
+		var times []string
 		for _, l := range r.Labs {
 			s := fmt.Sprintf("%s %d/%d", l.LabID, l.StepsDone, l.Steps)
 			if l.Completed {
@@ -238,6 +247,9 @@ func WriteResultsCSV(w io.Writer, rows []Row) error {
 				s += " done"
 			}
 			labs = append(labs, s)
+			if len(l.StepTimes) > 0 {
+				times = append(times, l.LabID+" "+stepTimes(l.StepTimes))
+			}
 		}
 		role := "student"
 		if r.Instructor {
@@ -245,7 +257,8 @@ func WriteResultsCSV(w io.Writer, rows []Row) error {
 		}
 		rec := []string{csvSafe(r.Student), r.Folder, role, strconv.Itoa(r.LessonsRead), strconv.Itoa(r.Lessons),
 			strings.Join(best, "; "), strings.Join(last, "; "), strconv.Itoa(len(r.Exams)), strings.Join(exams, "; "),
-			strconv.Itoa(done), strings.Join(labs, "; "), strconv.Itoa(r.AssignmentsDone), strconv.Itoa(r.Assignments), r.Error}
+			strconv.Itoa(done), strings.Join(labs, "; "), strings.Join(times, "; "),
+			strconv.Itoa(r.AssignmentsDone), strconv.Itoa(r.Assignments), r.Error}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
@@ -255,6 +268,32 @@ func WriteResultsCSV(w io.Writer, rows []Row) error {
 }
 
 func pct(p float64) string { return strconv.FormatFloat(p, 'f', 0, 64) + "%" }
+
+// stepTimes is "1:2m05s 2:40s 3:1m10s+": each step started, the time spent
+// on it, + when it has not passed yet.
+func stepTimes(ts []StepRow) string {
+	var parts []string
+	for _, t := range ts {
+		s := strconv.Itoa(t.Step) + ":" + spent(time.Duration(t.SpentSeconds)*time.Second)
+		if !t.Passed() {
+			s += "+"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " ")
+}
+
+// spent is a duration as people write it: 40s, 2m05s, 1h02m.
+func spent(d time.Duration) string {
+	s := int64(d / time.Second)
+	switch {
+	case s < 60:
+		return fmt.Sprintf("%ds", s)
+	case s < 3600:
+		return fmt.Sprintf("%dm%02ds", s/60, s%60)
+	}
+	return fmt.Sprintf("%dh%02dm", s/3600, s/60%60)
+}
 
 // csvSafe keeps a spreadsheet from reading a name as a formula.
 func csvSafe(s string) string {
@@ -281,7 +320,11 @@ func WriteResultsTable(w io.Writer, rows []Row) error {
 			ex = append(ex, strconv.Itoa(e.Scaled))
 		}
 		for _, l := range r.Labs {
-			ls = append(ls, fmt.Sprintf("%s %d/%d", l.LabID, l.StepsDone, l.Steps))
+			s := fmt.Sprintf("%s %d/%d", l.LabID, l.StepsDone, l.Steps)
+			if len(l.StepTimes) > 0 {
+				s += " (" + stepTimes(l.StepTimes) + ")"
+			}
+			ls = append(ls, s)
 		}
 		name := termtext.Sanitize(r.Student)
 		if r.Error != "" {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -74,7 +75,9 @@ func TestResultsAfterSessions(t *testing.T) {
 		must(st.RecordResult(progress.QuizResult{QuizID: "q-two", Mode: "practice", Correct: 1, Total: 4, At: at}))
 		must(st.RecordResult(progress.QuizResult{Mode: "exam", QuizID: "exam", Correct: 30, Total: 50, Scaled: 650, At: at}))
 		must(st.RecordResult(progress.QuizResult{Mode: "exam", QuizID: "exam", Correct: 40, Total: 50, Scaled: 780, Passed: true, At: at.Add(time.Hour)}))
-		must(st.SaveLab(progress.LabState{LabID: labID, StepsPassed: steps, CompletedAt: at, SolutionsShown: 1}))
+		must(st.SaveLab(progress.LabState{LabID: labID, StepsPassed: steps, CompletedAt: at, SolutionsShown: 1, Steps: []progress.StepTime{
+			{Step: 0, StartedAt: at, PassedAt: at.Add(time.Minute), SpentMs: 65_000},
+			{Step: 1, StartedAt: at.Add(time.Minute), PassedAt: at.Add(time.Hour), SpentMs: 3_725_000}}}))
 	})
 	script("carol", func(st *progress.Store) {
 		must(st.SaveLab(progress.LabState{LabID: labID, StepsPassed: 1}))
@@ -84,7 +87,7 @@ func TestResultsAfterSessions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := Results(s.data, c, a)
+	rows, err := Results(s.data, nil, c, a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +108,8 @@ func TestResultsAfterSessions(t *testing.T) {
 	if e := aliceRow.Exams; len(e) != 2 || e[0].Scaled != 650 || e[0].Passed || e[1].Scaled != 780 || !e[1].Passed {
 		t.Errorf("alice exams = %+v", e)
 	}
-	if l := aliceRow.Labs; len(l) != 1 || l[0] != (LabRow{labID, steps, steps, true, 1}) {
+	wantTimes := []StepRow{{Step: 1, StartedAt: at, PassedAt: at.Add(time.Minute), SpentSeconds: 65}, {Step: 2, StartedAt: at.Add(time.Minute), PassedAt: at.Add(time.Hour), SpentSeconds: 3725}}
+	if l := aliceRow.Labs; len(l) != 1 || !reflect.DeepEqual(l[0], LabRow{labID, steps, steps, true, 1, wantTimes}) {
 		t.Errorf("alice labs = %+v", l)
 	}
 	if !carolRow.Instructor || len(carolRow.Labs) != 1 || carolRow.Labs[0].StepsDone != 1 || carolRow.Labs[0].Completed {
@@ -123,9 +127,10 @@ func TestResultsAfterSessions(t *testing.T) {
 	lessons := itoa(len(c.Lessons))
 	want := [][]string{
 		CSVHeader,
-		{"'=Bob", "bob", "student", "0", lessons, "", "", "0", "", "0", "", "0", "3", ""},
-		{"Alice", "alice", "student", "2", lessons, "q-one 80%; q-two 25%", "q-one 70%; q-two 25%", "2", "650 fail; 780 pass", "1", labID + " " + itoa(steps) + "/" + itoa(steps) + " done", "3", "3", ""},
-		{"Carol", "carol", "instructor", "0", lessons, "", "", "0", "", "0", labID + " 1/" + itoa(steps), "0", "3", ""},
+		{"'=Bob", "bob", "student", "0", lessons, "", "", "0", "", "0", "", "", "0", "3", ""},
+		{"Alice", "alice", "student", "2", lessons, "q-one 80%; q-two 25%", "q-one 70%; q-two 25%", "2", "650 fail; 780 pass", "1", labID + " " + itoa(steps) + "/" + itoa(steps) + " done",
+			labID + " 1:1m05s 2:1h02m", "3", "3", ""},
+		{"Carol", "carol", "instructor", "0", lessons, "", "", "0", "", "0", labID + " 1/" + itoa(steps), "", "0", "3", ""},
 	}
 	if len(recs) != len(want) {
 		t.Fatalf("%d CSV lines, want %d:\n%s", len(recs), len(want), b.String())
@@ -139,7 +144,7 @@ func TestResultsAfterSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 	var tb bytes.Buffer
-	if err := WriteResultsTable(&tb, rows); err != nil || !strings.Contains(tb.String(), "Alice") {
+	if err := WriteResultsTable(&tb, rows); err != nil || !strings.Contains(tb.String(), "Alice") || !strings.Contains(tb.String(), "(1:1m05s 2:1h02m)") {
 		t.Errorf("table: %v\n%s", err, tb.String())
 	}
 }

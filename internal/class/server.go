@@ -22,6 +22,7 @@ import (
 	"github.com/cloudlab/cloudlab/internal/course"
 	"github.com/cloudlab/cloudlab/internal/progress"
 	"github.com/cloudlab/cloudlab/internal/render"
+	"github.com/cloudlab/cloudlab/internal/sim"
 	"github.com/cloudlab/cloudlab/internal/tui"
 	"github.com/cloudlab/cloudlab/internal/tui/theme"
 )
@@ -32,14 +33,22 @@ const (
 	DefaultMaxSessions   = 100
 	DefaultMaxPerStudent = 3
 	DefaultIdle          = 30 * time.Minute
-	maxAuthTries         = 6
+	// DefaultSimBudget is each session's simulation budget, in events: a
+	// few seconds of CPU, over a thousand times what the course's largest
+	// lab solution needs (about 12,000 events).
+	DefaultSimBudget = 20_000_000
+	maxAuthTries     = 6
 )
 
 // Config configures a class server.
 type Config struct {
 	RosterPath  string // authorized_keys format; the comment is the name
 	HostKeyPath string // created (ed25519, 0600) on first start and kept
-	DataDir     string // DATA/students/<slug>/progress.db
+	DataDir     string // DATA/students/<slug>/: progress.db (without Postgres) and files/
+	// Postgres, when set, holds every student's progress (shared with
+	// other class servers); nil: one SQLite file per student in DataDir.
+	// The caller opens and closes it.
+	Postgres *progress.Postgres
 
 	Course    *course.Course
 	Factories tui.Factories // the quiz, review and lab screens
@@ -49,6 +58,10 @@ type Config struct {
 	MaxSessions   int           // in total (0 = DefaultMaxSessions)
 	MaxPerStudent int           // per student (0 = DefaultMaxPerStudent)
 	Idle          time.Duration // close a session after this long without a key (0 = DefaultIdle, <0 = never)
+	// SimBudget bounds the simulation events of one session, over every
+	// lab it opens (0 = DefaultSimBudget; <0 = no session budget, each
+	// simulation keeping its own bound).
+	SimBudget int64
 
 	Log *slog.Logger // connect, disconnect, refused (nil = discard)
 }
@@ -81,6 +94,7 @@ type session struct {
 	expired  atomic.Bool
 	started  time.Time
 	presence presence
+	budget   *sim.Budget // the session's simulation budget (nil: none)
 }
 
 type ctxKey struct{}
@@ -103,7 +117,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Idle == 0 {
 		cfg.Idle = DefaultIdle
 	}
-	s := &Server{cfg: cfg, stores: newStores(cfg.DataDir), log: cfg.Log, per: map[string]int{}, sessions: map[int64]*session{},
+	if cfg.SimBudget == 0 {
+		cfg.SimBudget = DefaultSimBudget
+	}
+	s := &Server{cfg: cfg, stores: newStores(cfg.DataDir, newBackend(cfg.DataDir, cfg.Postgres)), log: cfg.Log, per: map[string]int{}, sessions: map[int64]*session{},
 		colour: render.New(render.Options{}), plain: render.New(render.Options{NoColor: true})}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -322,6 +339,9 @@ func (s *Server) gate(next ssh.Handler) ssh.Handler {
 		s.mu.Lock()
 		s.nextID++
 		ss := &session{id: s.nextID, student: st, store: store, started: time.Now()}
+		if s.cfg.SimBudget > 0 {
+			ss.budget = sim.NewBudget(uint64(s.cfg.SimBudget))
+		}
 		s.sessions[ss.id] = ss
 		s.mu.Unlock()
 		defer func() {
@@ -341,7 +361,8 @@ func (s *Server) gate(next ssh.Handler) ssh.Handler {
 			reason = "idle"
 			_, _ = fmt.Fprintf(sess, "Session closed after %s without a key press. Connect again to continue where you left off.\r\n", s.cfg.Idle)
 		}
-		s.log.Info("disconnect", "student", st.Name, "session", ss.id, "reason", reason, "duration", time.Since(start).Round(time.Second).String())
+		s.log.Info("disconnect", "student", st.Name, "session", ss.id, "reason", reason, "duration", time.Since(start).Round(time.Second).String(),
+			"sim_events", ss.budget.Used(), "sim_budget_spent", ss.budget.Exhausted())
 	}
 }
 
@@ -403,7 +424,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		where = func() (string, string) { return "class view", "" }
 	} else {
 		deps := tui.Deps{Course: s.cfg.Course, Store: ss.store, Styles: styles, Renderer: rend, RenderStyle: style,
-			FilesDir: filepath.Join(StudentDir(s.cfg.DataDir, ss.student.Slug), "files")}
+			FilesDir: filepath.Join(StudentDir(s.cfg.DataDir, ss.student.Slug), "files"), SimBudget: ss.budget}
 		ss.root = tui.New(deps, s.cfg.Factories, tui.Start{})
 		inner = ss.root
 		where = func() (string, string) { return whereIs(ss.root) }

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cloudlab/cloudlab/internal/class"
+	"github.com/cloudlab/cloudlab/internal/progress"
 	"github.com/cloudlab/cloudlab/internal/tui"
 	"github.com/cloudlab/cloudlab/internal/tui/labui"
 	"github.com/cloudlab/cloudlab/internal/tui/quizui"
@@ -34,11 +35,26 @@ progress, and print one row of results per student. See docs/teaching.md.`,
 	return cmd
 }
 
+// openClassStore opens the PostgreSQL store of --store URL ("" = none:
+// SQLite files in the data folder). A malformed URL is a usage error; an
+// unreachable store one line naming it (without its password).
+func openClassStore(url string) (*progress.Postgres, error) {
+	if url == "" {
+		return nil, nil
+	}
+	pg, err := progress.OpenPostgres(url)
+	if errors.Is(err, progress.ErrStoreURL) {
+		return nil, usagef("--store: %v", err)
+	}
+	return pg, err
+}
+
 func newClassServeCmd(a *App) *cobra.Command {
 	var (
-		roster, addr, hostKey, assign string
-		maxSessions, perUser          int
-		idle                          time.Duration
+		roster, addr, hostKey, assign, store string
+		maxSessions, perUser                 int
+		simBudget                            int64
+		idle                                 time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -46,11 +62,15 @@ func newClassServeCmd(a *App) *cobra.Command {
 		Long: `Serve the whole app (home, lessons, quizzes, labs) over SSH. Only keys on the
 roster get in; a key's comment is the student's name, and role=instructor in
 it marks a teacher. Each student's progress is kept in
-DATA/students/NAME/progress.db. The host key is created on first start and
-kept. SIGHUP reloads the roster without dropping sessions; SIGINT or SIGTERM
-stop the server.`,
+DATA/students/NAME/progress.db, or, with --store postgres://..., in one
+PostgreSQL database that several class servers (behind one address) share.
+Each session may run --sim-budget simulation events in its labs; past that
+the lab says so and simulates no further (the session stays). The host key
+is created on first start and kept. SIGHUP reloads the roster without
+dropping sessions; SIGINT or SIGTERM stop the server.`,
 		Example: `  cloudlab class serve --roster roster.txt
   cloudlab class serve --roster roster.txt --addr 0.0.0.0:2222 --data /srv/cloudlab --idle 45m
+  cloudlab class serve --roster roster.txt --addr 0.0.0.0:2222 --store postgres://cloudlab@db.example.edu/class
   ssh -p 2222 class.example.edu`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -65,6 +85,9 @@ stop the server.`,
 			}
 			if idle != 0 && (idle < time.Second || idle > 24*time.Hour) {
 				return usagef("--idle must be between 1s and 24h (or 0 for never), got %v", idle)
+			}
+			if simBudget < 0 || (simBudget > 0 && simBudget < 10_000) {
+				return usagef("--sim-budget must be at least 10000 events (or 0 for no session budget), got %d", simBudget)
 			}
 			if _, _, err := net.SplitHostPort(addr); err != nil {
 				return usagef("--addr %q: want HOST:PORT", addr)
@@ -83,14 +106,27 @@ stop the server.`,
 			if idle == 0 {
 				idle = -1 // never
 			}
+			if simBudget == 0 {
+				simBudget = -1 // none
+			}
+			pg, err := openClassStore(store)
+			if err != nil {
+				return err
+			}
+			if pg != nil {
+				defer pg.Close()
+			}
 			logger := slog.New(slog.NewTextHandler(a.Err, nil))
 			srv, err := class.New(class.Config{
-				RosterPath: roster, HostKeyPath: hostKey, DataDir: a.DataDir(), Course: c,
+				RosterPath: roster, HostKeyPath: hostKey, DataDir: a.DataDir(), Postgres: pg, Course: c,
 				Factories: tui.Factories{Quiz: quizui.NewScreen, Review: quizui.NewReviewScreen, Lab: labui.NewScreen},
-				Assign:    as, MaxSessions: maxSessions, MaxPerStudent: perUser, Idle: idle, Log: logger,
+				Assign:    as, MaxSessions: maxSessions, MaxPerStudent: perUser, Idle: idle, SimBudget: simBudget, Log: logger,
 			})
 			if err != nil {
 				return err
+			}
+			if pg != nil {
+				logger.Info("progress store", "postgres", pg.URL())
 			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
@@ -131,17 +167,20 @@ stop the server.`,
 	f.IntVar(&maxSessions, "max-sessions", class.DefaultMaxSessions, "sessions at once, in total")
 	f.IntVar(&perUser, "max-per-student", class.DefaultMaxPerStudent, "sessions at once per student")
 	f.DurationVar(&idle, "idle", class.DefaultIdle, "close a session after this long without a key press (a warning comes first; 0 = never)")
+	f.StringVar(&store, "store", "", "progress store `URL` postgres://USER@HOST:PORT/DATABASE shared by every server of the class (default: SQLite files in the data folder)")
+	f.Int64Var(&simBudget, "sim-budget", class.DefaultSimBudget, "simulation events one session may run in its labs (0 = no session budget)")
 	return cmd
 }
 
 func newClassResultsCmd(a *App) *cobra.Command {
 	var asCSV, asJSON bool
-	var assign string
+	var assign, store string
 	cmd := &cobra.Command{
 		Use:   "results",
-		Short: "One row of results per student: lessons, quizzes, exams, labs",
+		Short: "One row of results per student: lessons, quizzes, exams, labs and time per lab step",
 		Example: `  cloudlab class results --data /srv/cloudlab
-  cloudlab class results --csv --data /srv/cloudlab > results.csv`,
+  cloudlab class results --csv --data /srv/cloudlab > results.csv
+  cloudlab class results --json --store postgres://cloudlab@db.example.edu/class`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if asCSV && asJSON {
@@ -157,7 +196,14 @@ func newClassResultsCmd(a *App) *cobra.Command {
 					return err
 				}
 			}
-			rows, err := class.Results(a.DataDir(), c, as)
+			pg, err := openClassStore(store)
+			if err != nil {
+				return err
+			}
+			if pg != nil {
+				defer pg.Close()
+			}
+			rows, err := class.Results(a.DataDir(), pg, c, as)
 			if err != nil {
 				return err
 			}
@@ -176,5 +222,6 @@ func newClassResultsCmd(a *App) *cobra.Command {
 	cmd.Flags().BoolVar(&asCSV, "csv", false, "CSV, one row per student")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "JSON")
 	cmd.Flags().StringVar(&assign, "assign", "", "assignments YAML `FILE`: count each student's completed assignments")
+	cmd.Flags().StringVar(&store, "store", "", "read the PostgreSQL progress store at `URL` (as class serve --store) instead of the data folder")
 	return cmd
 }

@@ -23,9 +23,6 @@ type Card struct {
 	LastReview    time.Time `json:"lastReview,omitzero"`
 }
 
-const cardCols = `question_id, quiz_id, due_ms, stability, difficulty, elapsed_days, scheduled_days,
-	reps, lapses, state, last_review_ms`
-
 func scanCard(sc interface{ Scan(...any) error }) (Card, error) {
 	var c Card
 	var due, last sql.NullInt64
@@ -50,7 +47,8 @@ func validCard(c Card) error {
 
 // Card returns the review card of a question; ok is false if there is none.
 func (s *Store) Card(questionID string) (Card, bool, error) {
-	c, err := scanCard(s.db.QueryRow("SELECT "+cardCols+" FROM review_cards WHERE question_id = ?", questionID))
+	var c Card
+	err := s.direct(func(q scoped) (err error) { c, err = scanCard(q.QueryRow(s.q.card, questionID)); return err })
 	if errors.Is(err, sql.ErrNoRows) {
 		return Card{}, false, nil
 	}
@@ -58,24 +56,6 @@ func (s *Store) Card(questionID string) (Card, bool, error) {
 		return Card{}, false, s.wrap("read card "+questionID, err)
 	}
 	return c, true, nil
-}
-
-// cardUpsert writes a card; with onlyNewer it keeps an existing card whose
-// last review is at least as recent (used by Import).
-func cardUpsert(onlyNewer bool) string {
-	q := `INSERT INTO review_cards (question_id, quiz_id, due_ms, stability, difficulty, elapsed_days,
-		scheduled_days, reps, lapses, state, last_review_ms, updated_at_ms)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (question_id) DO UPDATE SET
-			quiz_id = excluded.quiz_id, due_ms = excluded.due_ms, stability = excluded.stability,
-			difficulty = excluded.difficulty, elapsed_days = excluded.elapsed_days,
-			scheduled_days = excluded.scheduled_days, reps = excluded.reps, lapses = excluded.lapses,
-			state = excluded.state, last_review_ms = excluded.last_review_ms, updated_at_ms = excluded.updated_at_ms`
-	if onlyNewer {
-		q += ` WHERE coalesce(excluded.last_review_ms, 0) > coalesce(review_cards.last_review_ms, 0)
-			OR (coalesce(excluded.last_review_ms, 0) = coalesce(review_cards.last_review_ms, 0) AND excluded.reps > review_cards.reps)`
-	}
-	return q
 }
 
 func cardArgs(c Card, now time.Time) []any {
@@ -89,34 +69,43 @@ func (s *Store) PutCard(c Card) error {
 		return err
 	}
 	args := cardArgs(c, s.now())
-	return s.tx("save card "+c.QuestionID, func(tx *sql.Tx) error {
-		_, err := tx.Exec(cardUpsert(false), args...)
+	return s.tx("save card "+c.QuestionID, func(tx scoped) error {
+		_, err := tx.Exec(s.q.cardUpsert, args...)
 		return err
 	})
 }
 
 // DueCards returns the cards due at or before now, most overdue first.
-func (s *Store) DueCards(now time.Time) ([]Card, error) {
-	rows, err := s.db.Query("SELECT "+cardCols+" FROM review_cards WHERE due_ms <= ? ORDER BY due_ms, question_id", now.UnixMilli())
+func (s *Store) DueCards(now time.Time) (out []Card, err error) {
+	err = s.direct(func(q scoped) error {
+		out, err = s.cards(q, "read due cards", s.q.dueCards, now.UnixMilli())
+		return err
+	})
+	return out, err
+}
+
+// cards runs a query of cards.
+func (s *Store) cards(q scoped, op, query string, args ...any) ([]Card, error) {
+	rows, err := q.Query(query, args...)
 	if err != nil {
-		return nil, s.wrap("read due cards", err)
+		return nil, s.wrap(op, err)
 	}
 	defer rows.Close()
 	var out []Card
 	for rows.Next() {
 		c, err := scanCard(rows)
 		if err != nil {
-			return nil, s.wrap("read due cards", err)
+			return nil, s.wrap(op, err)
 		}
 		out = append(out, c)
 	}
-	return out, s.wrap("read due cards", rows.Err())
+	return out, s.wrap(op, rows.Err())
 }
 
 // CountDue counts the cards due at or before now.
 func (s *Store) CountDue(now time.Time) (int, error) {
 	var n int
-	err := s.db.QueryRow("SELECT count(*) FROM review_cards WHERE due_ms <= ?", now.UnixMilli()).Scan(&n)
+	err := s.direct(func(q scoped) error { return q.QueryRow(s.q.countDue, now.UnixMilli()).Scan(&n) })
 	return n, s.wrap("count due cards", err)
 }
 
@@ -124,26 +113,11 @@ func (s *Store) CountDue(now time.Time) (int, error) {
 // no card is scheduled after now).
 func (s *Store) NextDue(now time.Time) (next time.Time, ok bool, err error) {
 	var v sql.NullInt64
-	err = s.db.QueryRow("SELECT min(due_ms) FROM review_cards WHERE due_ms > ?", now.UnixMilli()).Scan(&v)
+	err = s.direct(func(q scoped) error { return q.QueryRow(s.q.nextDue, now.UnixMilli()).Scan(&v) })
 	if err != nil {
 		return time.Time{}, false, s.wrap("read next due card", err)
 	}
 	return fromMs(v), v.Valid, nil
 }
 
-func (s *Store) allCards(q querier) ([]Card, error) {
-	rows, err := q.Query("SELECT " + cardCols + " FROM review_cards ORDER BY question_id")
-	if err != nil {
-		return nil, s.wrap("read cards", err)
-	}
-	defer rows.Close()
-	var out []Card
-	for rows.Next() {
-		c, err := scanCard(rows)
-		if err != nil {
-			return nil, s.wrap("read cards", err)
-		}
-		out = append(out, c)
-	}
-	return out, s.wrap("read cards", rows.Err())
-}
+func (s *Store) allCards(q scoped) ([]Card, error) { return s.cards(q, "read cards", s.q.allCards) }

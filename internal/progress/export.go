@@ -1,7 +1,6 @@
 package progress
 
 import (
-	"database/sql"
 	"fmt"
 	"sort"
 	"time"
@@ -26,7 +25,7 @@ type Export struct {
 // transaction).
 func (s *Store) Export() (Export, error) {
 	var e Export
-	err := s.read(func(q querier) error {
+	err := s.read(func(q scoped) error {
 		var err error
 		e, err = s.export(q)
 		return err
@@ -34,7 +33,7 @@ func (s *Store) Export() (Export, error) {
 	return e, err
 }
 
-func (s *Store) export(q querier) (Export, error) {
+func (s *Store) export(q scoped) (Export, error) {
 	e := Export{Version: ExportVersion, Lessons: []LessonState{}, Labs: []LabState{}}
 	ls, err := s.lessons(q)
 	if err != nil {
@@ -123,13 +122,14 @@ func validateExport(e Export) error {
 //   - results: a result with a session id replaces the same session's result;
 //     one without is added unless an identical one exists;
 //   - cards: the card with the later last review (then more reps) wins;
-//   - labs: most steps and solutions shown, earliest completion.
+//   - labs: most steps and solutions shown, earliest completion; step
+//     times: earliest start and pass, most time spent.
 func (s *Store) Import(e Export) error {
 	if err := validateExport(e); err != nil {
 		return err
 	}
 	now := s.now()
-	return s.tx("import", func(tx *sql.Tx) error {
+	return s.tx("import", func(tx scoped) error {
 		for _, l := range e.Lessons {
 			upd := l.UpdatedAt
 			for _, t := range []time.Time{l.ReadAt, l.FirstOpened, now} {
@@ -137,45 +137,29 @@ func (s *Store) Import(e Export) error {
 					upd = t
 				}
 			}
-			if _, err := tx.Exec(`INSERT INTO lessons (lesson_id, first_opened_ms, position, percent, read_at_ms, updated_at_ms)
-				VALUES (?, ?, ?, ?, ?, ?)
-				ON CONFLICT (lesson_id) DO UPDATE SET
-					first_opened_ms = coalesce(min(lessons.first_opened_ms, excluded.first_opened_ms), lessons.first_opened_ms, excluded.first_opened_ms),
-					position = CASE WHEN excluded.updated_at_ms > lessons.updated_at_ms THEN excluded.position ELSE lessons.position END,
-					percent = CASE WHEN excluded.updated_at_ms > lessons.updated_at_ms THEN excluded.percent ELSE lessons.percent END,
-					read_at_ms = coalesce(min(lessons.read_at_ms, excluded.read_at_ms), lessons.read_at_ms, excluded.read_at_ms),
-					updated_at_ms = max(lessons.updated_at_ms, excluded.updated_at_ms)`,
-				l.LessonID, ms(l.FirstOpened), l.Position, l.Percent, ms(l.ReadAt), ms(upd)); err != nil {
+			if _, err := tx.Exec(s.q.importLesson, l.LessonID, ms(l.FirstOpened), l.Position, l.Percent, ms(l.ReadAt), ms(upd)); err != nil {
 				return fmt.Errorf("lesson %s: %w", l.LessonID, err)
 			}
 		}
 		for _, a := range e.Attempts {
-			if _, err := tx.Exec(`INSERT INTO quiz_attempts
-				(session_id, quiz_id, question_id, mode, answer, domain, lesson_id, correct, taken_ms, at_ms)
-				SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10
-				WHERE NOT EXISTS (SELECT 1 FROM quiz_attempts WHERE session_id = ?1 AND quiz_id = ?2
-					AND question_id = ?3 AND mode = ?4 AND answer = ?5 AND correct = ?8 AND at_ms = ?10)`,
-				a.SessionID, a.QuizID, a.QuestionID, a.Mode, a.Answer, a.Domain, a.Lesson, b2i(a.Correct), a.TakenMs, ms(a.At)); err != nil {
+			if _, err := tx.Exec(s.q.importAttempt, a.SessionID, a.QuizID, a.QuestionID, a.Mode, a.Answer, a.Domain, a.Lesson,
+				b2i(a.Correct), a.TakenMs, ms(a.At)); err != nil {
 				return fmt.Errorf("attempt %s/%s: %w", a.QuizID, a.QuestionID, err)
 			}
 		}
 		for _, r := range e.Results {
 			var err error
 			if r.SessionID != "" {
-				_, err = tx.Exec(upsertResult, r.SessionID, r.QuizID, r.Mode, r.Correct, r.Total, r.Scaled, b2i(r.Passed), ms(r.At))
+				_, err = tx.Exec(s.q.upsertResult, r.SessionID, r.QuizID, r.Mode, r.Correct, r.Total, r.Scaled, b2i(r.Passed), ms(r.At))
 			} else {
-				_, err = tx.Exec(`INSERT INTO quiz_results (session_id, quiz_id, mode, correct, total, scaled, passed, at_ms)
-					SELECT '', ?1, ?2, ?3, ?4, ?5, ?6, ?7
-					WHERE NOT EXISTS (SELECT 1 FROM quiz_results WHERE session_id = '' AND quiz_id = ?1 AND mode = ?2
-						AND correct = ?3 AND total = ?4 AND scaled = ?5 AND passed = ?6 AND at_ms = ?7)`,
-					r.QuizID, r.Mode, r.Correct, r.Total, r.Scaled, b2i(r.Passed), ms(r.At))
+				_, err = tx.Exec(s.q.importResult, r.QuizID, r.Mode, r.Correct, r.Total, r.Scaled, b2i(r.Passed), ms(r.At))
 			}
 			if err != nil {
 				return fmt.Errorf("result %s: %w", r.QuizID, err)
 			}
 		}
 		for _, c := range e.Cards {
-			if _, err := tx.Exec(cardUpsert(true), cardArgs(c, now)...); err != nil {
+			if _, err := tx.Exec(s.q.cardUpsertNewer, cardArgs(c, now)...); err != nil {
 				return fmt.Errorf("card %s: %w", c.QuestionID, err)
 			}
 		}
@@ -184,14 +168,10 @@ func (s *Store) Import(e Export) error {
 			if upd.IsZero() {
 				upd = now
 			}
-			if _, err := tx.Exec(`INSERT INTO labs (lab_id, steps_passed, completed_at_ms, solutions_shown, updated_at_ms)
-				VALUES (?, ?, ?, ?, ?)
-				ON CONFLICT (lab_id) DO UPDATE SET
-					steps_passed = max(labs.steps_passed, excluded.steps_passed),
-					completed_at_ms = coalesce(min(labs.completed_at_ms, excluded.completed_at_ms), labs.completed_at_ms, excluded.completed_at_ms),
-					solutions_shown = max(labs.solutions_shown, excluded.solutions_shown),
-					updated_at_ms = max(labs.updated_at_ms, excluded.updated_at_ms)`,
-				l.LabID, l.StepsPassed, ms(l.CompletedAt), l.SolutionsShown, ms(upd)); err != nil {
+			if _, err := tx.Exec(s.q.importLab, l.LabID, l.StepsPassed, ms(l.CompletedAt), l.SolutionsShown, ms(upd)); err != nil {
+				return fmt.Errorf("lab %s: %w", l.LabID, err)
+			}
+			if err := s.saveSteps(tx, s.q.importStep, l); err != nil {
 				return fmt.Errorf("lab %s: %w", l.LabID, err)
 			}
 		}

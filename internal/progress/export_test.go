@@ -2,7 +2,7 @@ package progress
 
 // SchemaVersion is the schema version (PRAGMA user_version) this build writes.
 func SchemaVersion() int {
-	ms, err := migrations()
+	ms, err := migrations(sqliteMigrations)
 	if err != nil {
 		return 0
 	}

@@ -27,8 +27,6 @@ type Location struct {
 	At   time.Time `json:"at"`
 }
 
-const lessonCols = "lesson_id, first_opened_ms, position, percent, read_at_ms, updated_at_ms"
-
 func scanLesson(sc interface{ Scan(...any) error }) (LessonState, error) {
 	var l LessonState
 	var first, read, upd sql.NullInt64
@@ -40,10 +38,13 @@ func scanLesson(sc interface{ Scan(...any) error }) (LessonState, error) {
 }
 
 // Lessons returns the state of every lesson the learner has opened, by id.
-func (s *Store) Lessons() (map[string]LessonState, error) { return s.lessons(s.db) }
+func (s *Store) Lessons() (out map[string]LessonState, err error) {
+	err = s.direct(func(q scoped) error { out, err = s.lessons(q); return err })
+	return out, err
+}
 
-func (s *Store) lessons(q querier) (map[string]LessonState, error) {
-	rows, err := q.Query("SELECT " + lessonCols + " FROM lessons")
+func (s *Store) lessons(q scoped) (map[string]LessonState, error) {
+	rows, err := q.Query(s.q.lessons)
 	if err != nil {
 		return nil, s.wrap("read lessons", err)
 	}
@@ -62,7 +63,8 @@ func (s *Store) lessons(q querier) (map[string]LessonState, error) {
 // Lesson returns the state of one lesson; a lesson never opened gives a zero
 // state with LessonID set and no error.
 func (s *Store) Lesson(id string) (LessonState, error) {
-	l, err := scanLesson(s.db.QueryRow("SELECT "+lessonCols+" FROM lessons WHERE lesson_id = ?", id))
+	var l LessonState
+	err := s.direct(func(q scoped) (err error) { l, err = scanLesson(q.QueryRow(s.q.lesson, id)); return err })
 	if errors.Is(err, sql.ErrNoRows) {
 		return LessonState{LessonID: id}, nil
 	}
@@ -85,11 +87,8 @@ func (s *Store) OpenLesson(id string) error {
 		return err
 	}
 	now := ms(s.now())
-	return s.tx("open lesson "+id, func(tx *sql.Tx) error {
-		_, err := tx.Exec(`INSERT INTO lessons (lesson_id, first_opened_ms, updated_at_ms) VALUES (?, ?, ?)
-			ON CONFLICT (lesson_id) DO UPDATE SET
-				first_opened_ms = coalesce(first_opened_ms, excluded.first_opened_ms),
-				updated_at_ms = excluded.updated_at_ms`, id, now, now)
+	return s.tx("open lesson "+id, func(tx scoped) error {
+		_, err := tx.Exec(s.q.openLesson, id, now, now)
 		return err
 	})
 }
@@ -107,12 +106,8 @@ func (s *Store) SavePosition(id string, pos float64, percent int) error {
 		return fmt.Errorf("progress: lesson %s: percent %d is outside 0..100", id, percent)
 	}
 	now := ms(s.now())
-	return s.tx("save position of "+id, func(tx *sql.Tx) error {
-		_, err := tx.Exec(`INSERT INTO lessons (lesson_id, first_opened_ms, position, percent, updated_at_ms) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (lesson_id) DO UPDATE SET
-				first_opened_ms = coalesce(first_opened_ms, excluded.first_opened_ms),
-				position = excluded.position, percent = excluded.percent,
-				updated_at_ms = excluded.updated_at_ms`, id, now, pos, percent, now)
+	return s.tx("save position of "+id, func(tx scoped) error {
+		_, err := tx.Exec(s.q.savePosition, id, now, pos, percent, now)
 		return err
 	})
 }
@@ -124,13 +119,8 @@ func (s *Store) MarkRead(id string) error {
 		return err
 	}
 	now := ms(s.now())
-	return s.tx("mark read "+id, func(tx *sql.Tx) error {
-		_, err := tx.Exec(`INSERT INTO lessons (lesson_id, first_opened_ms, percent, read_at_ms, updated_at_ms) VALUES (?, ?, 100, ?, ?)
-			ON CONFLICT (lesson_id) DO UPDATE SET
-				first_opened_ms = coalesce(first_opened_ms, excluded.first_opened_ms),
-				percent = 100,
-				read_at_ms = coalesce(read_at_ms, excluded.read_at_ms),
-				updated_at_ms = excluded.updated_at_ms`, id, now, now, now)
+	return s.tx("mark read "+id, func(tx scoped) error {
+		_, err := tx.Exec(s.q.markRead, id, now, now, now)
 		return err
 	})
 }
@@ -146,10 +136,8 @@ func (s *Store) SetLast(kind, id string) error {
 		return err
 	}
 	now := ms(s.now())
-	return s.tx("set last location", func(tx *sql.Tx) error {
-		_, err := tx.Exec(`INSERT INTO last_location (singleton, kind, id, at_ms) VALUES (1, ?, ?, ?)
-			ON CONFLICT (singleton) DO UPDATE SET kind = excluded.kind, id = excluded.id, at_ms = excluded.at_ms`,
-			kind, id, now)
+	return s.tx("set last location", func(tx scoped) error {
+		_, err := tx.Exec(s.q.setLast, kind, id, now)
 		return err
 	})
 }
@@ -158,7 +146,7 @@ func (s *Store) SetLast(kind, id string) error {
 func (s *Store) Last() (Location, bool, error) {
 	var l Location
 	var at sql.NullInt64
-	err := s.db.QueryRow("SELECT kind, id, at_ms FROM last_location WHERE singleton = 1").Scan(&l.Kind, &l.ID, &at)
+	err := s.direct(func(q scoped) error { return q.QueryRow(s.q.last).Scan(&l.Kind, &l.ID, &at) })
 	if errors.Is(err, sql.ErrNoRows) {
 		return Location{}, false, nil
 	}

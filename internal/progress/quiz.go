@@ -62,10 +62,6 @@ func validResult(r QuizResult) error {
 	return nil
 }
 
-const insertAttempt = `INSERT INTO quiz_attempts
-	(session_id, quiz_id, question_id, mode, answer, domain, lesson_id, correct, taken_ms, at_ms)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-
 // RecordAttempt stores an attempt and returns its id (a.ID is ignored). A zero
 // a.At means now.
 func (s *Store) RecordAttempt(a Attempt) (int64, error) {
@@ -74,25 +70,21 @@ func (s *Store) RecordAttempt(a Attempt) (int64, error) {
 	}
 	at := ms(s.orNow(a.At))
 	var id int64
-	err := s.tx("record attempt", func(tx *sql.Tx) error {
-		res, err := tx.Exec(insertAttempt, a.SessionID, a.QuizID, a.QuestionID, a.Mode, a.Answer,
-			a.Domain, a.Lesson, b2i(a.Correct), a.TakenMs, at)
-		if err != nil {
-			return err
-		}
-		id, err = res.LastInsertId()
-		return err
+	err := s.tx("record attempt", func(tx scoped) error {
+		return tx.QueryRow(s.q.insertAttempt, a.SessionID, a.QuizID, a.QuestionID, a.Mode, a.Answer,
+			a.Domain, a.Lesson, b2i(a.Correct), a.TakenMs, at).Scan(&id)
 	})
 	return id, err
 }
 
 // Attempts returns the attempts of one quiz ("" for all), oldest first.
-func (s *Store) Attempts(quizID string) ([]Attempt, error) { return s.attempts(s.db, quizID) }
+func (s *Store) Attempts(quizID string) (out []Attempt, err error) {
+	err = s.direct(func(q scoped) error { out, err = s.attempts(q, quizID); return err })
+	return out, err
+}
 
-func (s *Store) attempts(db querier, quizID string) ([]Attempt, error) {
-	q := `SELECT id, session_id, quiz_id, question_id, mode, answer, domain, lesson_id, correct, taken_ms, at_ms
-		FROM quiz_attempts WHERE ? = '' OR quiz_id = ? ORDER BY at_ms, id`
-	rows, err := db.Query(q, quizID, quizID)
+func (s *Store) attempts(db scoped, quizID string) ([]Attempt, error) {
+	rows, err := db.Query(s.q.attempts, quizID, quizID)
 	if err != nil {
 		return nil, s.wrap("read attempts", err)
 	}
@@ -111,14 +103,6 @@ func (s *Store) attempts(db querier, quizID string) ([]Attempt, error) {
 	return out, s.wrap("read attempts", rows.Err())
 }
 
-// upsertResult inserts r, or updates the result of the same non-empty
-// session and quiz.
-const upsertResult = `INSERT INTO quiz_results (session_id, quiz_id, mode, correct, total, scaled, passed, at_ms)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-	ON CONFLICT (session_id, quiz_id) WHERE session_id <> '' DO UPDATE SET
-		mode = excluded.mode, correct = excluded.correct, total = excluded.total,
-		scaled = excluded.scaled, passed = excluded.passed, at_ms = excluded.at_ms`
-
 // RecordResult stores the result of a quiz session. A result with the same
 // non-empty SessionID and QuizID replaces the earlier one. A zero r.At means now.
 func (s *Store) RecordResult(r QuizResult) error {
@@ -126,19 +110,20 @@ func (s *Store) RecordResult(r QuizResult) error {
 		return err
 	}
 	at := ms(s.orNow(r.At))
-	return s.tx("record result", func(tx *sql.Tx) error {
-		_, err := tx.Exec(upsertResult, r.SessionID, r.QuizID, r.Mode, r.Correct, r.Total, r.Scaled, b2i(r.Passed), at)
+	return s.tx("record result", func(tx scoped) error {
+		_, err := tx.Exec(s.q.upsertResult, r.SessionID, r.QuizID, r.Mode, r.Correct, r.Total, r.Scaled, b2i(r.Passed), at)
 		return err
 	})
 }
 
 // Results returns the results of one quiz ("" for all), oldest first.
-func (s *Store) Results(quizID string) ([]QuizResult, error) { return s.results(s.db, quizID) }
+func (s *Store) Results(quizID string) (out []QuizResult, err error) {
+	err = s.direct(func(q scoped) error { out, err = s.results(q, quizID); return err })
+	return out, err
+}
 
-func (s *Store) results(db querier, quizID string) ([]QuizResult, error) {
-	q := `SELECT session_id, quiz_id, mode, correct, total, scaled, passed, at_ms
-		FROM quiz_results WHERE ? = '' OR quiz_id = ? ORDER BY at_ms, id`
-	rows, err := db.Query(q, quizID, quizID)
+func (s *Store) results(db scoped, quizID string) ([]QuizResult, error) {
+	rows, err := db.Query(s.q.results, quizID, quizID)
 	if err != nil {
 		return nil, s.wrap("read results", err)
 	}
@@ -179,17 +164,18 @@ func (s *Store) RecordSession(answers []Answer, result *QuizResult) error {
 		}
 	}
 	now := s.now()
-	return s.tx("save quiz answers", func(tx *sql.Tx) error {
+	return s.tx("save quiz answers", func(tx scoped) error {
 		for _, a := range answers {
 			at := a.Attempt
-			if _, err := tx.Exec(insertAttempt, at.SessionID, at.QuizID, at.QuestionID, at.Mode, at.Answer,
-				at.Domain, at.Lesson, b2i(at.Correct), at.TakenMs, ms(s.orNow(at.At))); err != nil {
+			var id int64
+			if err := tx.QueryRow(s.q.insertAttempt, at.SessionID, at.QuizID, at.QuestionID, at.Mode, at.Answer,
+				at.Domain, at.Lesson, b2i(at.Correct), at.TakenMs, ms(s.orNow(at.At))).Scan(&id); err != nil {
 				return err
 			}
 			if a.Review == nil {
 				continue
 			}
-			old, err := scanCard(tx.QueryRow("SELECT "+cardCols+" FROM review_cards WHERE question_id = ?", at.QuestionID))
+			old, err := scanCard(tx.QueryRow(s.q.card, at.QuestionID))
 			found := err == nil
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
@@ -198,13 +184,13 @@ func (s *Store) RecordSession(answers []Answer, result *QuizResult) error {
 			if err := validCard(c); err != nil {
 				return err
 			}
-			if _, err := tx.Exec(cardUpsert(false), cardArgs(c, now)...); err != nil {
+			if _, err := tx.Exec(s.q.cardUpsert, cardArgs(c, now)...); err != nil {
 				return err
 			}
 		}
 		if result != nil {
 			r := *result
-			if _, err := tx.Exec(upsertResult, r.SessionID, r.QuizID, r.Mode, r.Correct, r.Total, r.Scaled,
+			if _, err := tx.Exec(s.q.upsertResult, r.SessionID, r.QuizID, r.Mode, r.Correct, r.Total, r.Scaled,
 				b2i(r.Passed), ms(s.orNow(r.At))); err != nil {
 				return err
 			}

@@ -21,8 +21,15 @@ var ErrReplaced = errors.New("progress database was removed or replaced")
 // CheckWritable makes sure progress can be saved before a learner spends
 // time on a quiz: the whole file reads back (PRAGMA quick_check finds
 // corrupt pages behind a valid header) and a write transaction commits
-// (a read-only file or folder fails here).
+// (a read-only file or folder fails here). On PostgreSQL, a write
+// transaction on the student's row commits.
 func (s *Store) CheckWritable() error {
+	if s.pg != nil {
+		return s.tx("test a write", func(tx scoped) error {
+			_, err := tx.Exec(pgTouchStudent, ms(s.now()))
+			return err
+		})
+	}
 	ctx := context.Background()
 	var res string
 	if err := s.db.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&res); err != nil {
@@ -31,12 +38,12 @@ func (s *Store) CheckWritable() error {
 	if res != "ok" {
 		return corrupt(s.path, errors.New(res))
 	}
-	return s.tx("test a write", func(tx *sql.Tx) error {
-		v, err := s.userVersion(ctx, tx)
+	return s.tx("test a write", func(tx scoped) error {
+		v, err := s.userVersion(ctx, tx.db)
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v))
+		_, err = tx.Exec(fmt.Sprintf("PRAGMA user_version = %d", v))
 		return err
 	})
 }
@@ -61,8 +68,9 @@ type Recovery struct {
 }
 
 // SaveRecovery writes answers and a result that the store refused to a
-// recovery file next to progress.db (or, when that folder cannot be
-// written, in the temporary folder) and returns its path. With path set,
+// recovery file in the recovery folder (SetRecoveryDir) or next to
+// progress.db (or, when that folder cannot be written, in the temporary
+// folder) and returns its path. With path set,
 // that file is rewritten (a session's later answers join its first ones).
 func (s *Store) SaveRecovery(path string, answers []Answer, result *QuizResult, reason error) (string, error) {
 	rec := Recovery{Export: Export{Version: ExportVersion, Lessons: []LessonState{}, Labs: []LabState{}}, Reason: reason.Error()}
@@ -81,7 +89,14 @@ func (s *Store) SaveRecovery(path string, answers []Answer, result *QuizResult, 
 	}
 	sum := sha256.Sum256(b)
 	name := fmt.Sprintf("recovery-%s-%s.json", s.now().UTC().Format("20060102-150405"), hex.EncodeToString(sum[:4]))
-	for _, dir := range []string{filepath.Dir(s.path), os.TempDir()} {
+	var dirs []string
+	if s.recoveryDir != "" {
+		dirs = append(dirs, s.recoveryDir)
+	}
+	if s.pg == nil {
+		dirs = append(dirs, filepath.Dir(s.path))
+	}
+	for _, dir := range append(dirs, os.TempDir()) {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, b, 0o600); err == nil {
 			return p, nil
@@ -110,7 +125,7 @@ func OpenReadOnly(dir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("progress: open %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path, now: time.Now, opened: st, readOnly: true}
+	s := &Store{db: db, q: sqliteQueries, path: path, now: time.Now, opened: st, readOnly: true}
 	var n int
 	if err := db.QueryRow("SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
 		db.Close()

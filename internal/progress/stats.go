@@ -65,21 +65,23 @@ func quizStats(rs []QuizResult) []QuizStat {
 // attempts (attempts without a domain are left out), weakest domain first
 // (lowest ratio; ties by more answers, then by name).
 func (s *Store) DomainStats() ([]DomainStat, error) {
-	rows, err := s.db.Query(`SELECT domain, sum(correct), count(*) FROM quiz_attempts
-		WHERE domain <> '' GROUP BY domain`)
-	if err != nil {
-		return nil, s.wrap("read domain stats", err)
-	}
-	defer rows.Close()
 	var out []DomainStat
-	for rows.Next() {
-		var d DomainStat
-		if err := rows.Scan(&d.Domain, &d.Correct, &d.Total); err != nil {
-			return nil, s.wrap("read domain stats", err)
+	err := s.direct(func(q scoped) error {
+		rows, err := q.Query(s.q.domainStats)
+		if err != nil {
+			return err
 		}
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			var d DomainStat
+			if err := rows.Scan(&d.Domain, &d.Correct, &d.Total); err != nil {
+				return err
+			}
+			out = append(out, d)
+		}
+		return rows.Err()
+	})
+	if err != nil {
 		return nil, s.wrap("read domain stats", err)
 	}
 	sortDomains(out)

@@ -1,10 +1,18 @@
 // Package progress stores what a learner has done in cloudlab: lessons opened
 // and read, the last location, quiz attempts and results, FSRS review cards and
-// lab state. It is a SQLite database (modernc.org/sqlite, pure Go) in
-// dir/progress.db, opened in WAL mode with a busy timeout, so that two cloudlab
-// processes can update it at once without losing anything. Every change is one
-// transaction. The schema is created and upgraded by embedded SQL migrations
-// (migrations/NNNN_name.sql) tracked with PRAGMA user_version.
+// lab state (with the time spent on each step).
+//
+// It has two backends behind one type, Store, running the same statements
+// (queries.go): a SQLite database (modernc.org/sqlite, pure Go) in
+// dir/progress.db, the default, opened in WAL mode with a busy timeout, so
+// that two cloudlab processes can update it at once without losing
+// anything; and a PostgreSQL database (github.com/jackc/pgx/v5) holding a
+// whole class, one student's rows per Store (OpenPostgres, Postgres.Store),
+// so several class servers share one store. Every change is one
+// transaction. The schema is created and upgraded by embedded SQL
+// migrations (migrations/NNNN_name.sql tracked with PRAGMA user_version;
+// migrations/postgres/NNNN_name.sql, the same versions, tracked in the
+// schema_migrations table).
 //
 // A file that is not a readable SQLite database gives an error wrapping
 // ErrCorrupt and is never modified or replaced. A database written by a newer
@@ -47,18 +55,28 @@ var ErrCorrupt = errors.New("corrupt or unreadable progress database")
 // version is newer than this program knows.
 var ErrTooNew = errors.New("progress database is from a newer cloudlab")
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrationFS embed.FS
 
 // busyTimeoutMs is how long a statement waits for another connection or
 // process to release its lock before failing with SQLITE_BUSY.
 const busyTimeoutMs = 5000
 
-// Store is an open progress database. It is safe for concurrent use by
-// multiple goroutines; several Stores (in one or several processes) may share
-// one file.
+// Store is one learner's progress: a SQLite file (Open), or that
+// learner's rows in a PostgreSQL database shared by a class
+// (Postgres.Store). Both backends run the same statements (queries.go) and
+// keep the same promises: one transaction per change, a consistent
+// snapshot for Export, and two Stores of one learner (in one or several
+// processes or servers) never losing each other's changes. It is safe for
+// concurrent use by multiple goroutines.
 type Store struct {
-	db     *sql.DB
+	db *sql.DB
+	q  *queries
+	// pg is the shared PostgreSQL database (nil for SQLite); student is
+	// whose rows this Store reads and writes there.
+	pg      *Postgres
+	student string
+	// path is the SQLite file, or the PostgreSQL URL without its password.
 	path   string
 	opened os.FileInfo // the file when opened, to notice it being replaced
 	// readOnly: opened by OpenReadOnly; writes fail with ErrReadOnly.
@@ -66,8 +84,11 @@ type Store struct {
 	now      func() time.Time
 	// wmu serialises this Store's write transactions, so goroutines of one
 	// process queue in Go and only other processes wait in SQLite's busy
-	// handler.
+	// handler (or PostgreSQL's lock on the student).
 	wmu sync.Mutex
+	// recoveryDir is where SaveRecovery writes first ("" = next to the
+	// SQLite file).
+	recoveryDir string
 }
 
 // DefaultDir is the data directory: $CLOUDLAB_DATA if set, otherwise
@@ -110,7 +131,7 @@ func Open(dir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("progress: open %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path, now: time.Now}
+	s := &Store{db: db, q: sqliteQueries, path: path, now: time.Now}
 	if err := s.init(); err != nil {
 		db.Close()
 		return nil, err
@@ -184,14 +205,18 @@ func isBusy(err error) bool {
 	return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
 }
 
-// wrap turns low-level errors into errors that name the file and the
-// operation; corrupt-file errors wrap ErrCorrupt.
+// wrap turns low-level errors into errors that name the file (or the
+// database and the student) and the operation; corrupt-file errors wrap
+// ErrCorrupt.
 func (s *Store) wrap(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, ErrCorrupt) || errors.Is(err, ErrTooNew) {
+	if errors.Is(err, ErrCorrupt) || errors.Is(err, ErrTooNew) || errors.Is(err, ErrReadOnly) || errors.Is(err, ErrReplaced) {
 		return err
+	}
+	if s.pg != nil {
+		return fmt.Errorf("progress: %s (%s, student %s): %w", op, s.path, s.student, err)
 	}
 	if isCorruptCode(err) {
 		return corrupt(s.path, err)
@@ -205,21 +230,31 @@ type migration struct {
 	sql     string
 }
 
-// migrations returns the embedded migrations in order; file n must be named
-// NNNN_name.sql with NNNN = n (1-based, no gaps).
-func migrations() ([]migration, error) {
-	entries, err := migrationFS.ReadDir("migrations")
+// Migration folders: SQLite's at the top, PostgreSQL's below it. The two
+// lists have the same versions: migration n makes the same change in both.
+const (
+	sqliteMigrations   = "migrations"
+	postgresMigrations = "migrations/postgres"
+)
+
+// migrations returns the embedded migrations of one folder in order; file
+// n must be named NNNN_name.sql with NNNN = n (1-based, no gaps).
+func migrations(dir string) ([]migration, error) {
+	entries, err := migrationFS.ReadDir(dir)
 	if err != nil {
 		return nil, err
 	}
 	var ms []migration
 	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
 		num, _, ok := strings.Cut(e.Name(), "_")
 		v, err := strconv.Atoi(num)
 		if !ok || err != nil {
 			return nil, fmt.Errorf("progress: migration %s: name must be NNNN_name.sql", e.Name())
 		}
-		b, err := migrationFS.ReadFile("migrations/" + e.Name())
+		b, err := migrationFS.ReadFile(dir + "/" + e.Name())
 		if err != nil {
 			return nil, err
 		}
@@ -245,7 +280,7 @@ func (s *Store) userVersion(ctx context.Context, q interface {
 // init validates the file, switches it to WAL and applies migrations.
 func (s *Store) init() error {
 	ctx := context.Background()
-	ms, err := migrations()
+	ms, err := migrations(sqliteMigrations)
 	if err != nil {
 		return err
 	}
@@ -267,8 +302,8 @@ func (s *Store) init() error {
 	if v == len(ms) {
 		return nil
 	}
-	return s.tx("migrate", func(tx *sql.Tx) error {
-		v, err := s.userVersion(ctx, tx) // another process may have migrated meanwhile
+	return s.tx("migrate", func(tx scoped) error {
+		v, err := s.userVersion(ctx, tx.db) // another process may have migrated meanwhile
 		if err != nil {
 			return err
 		}
@@ -276,12 +311,12 @@ func (s *Store) init() error {
 			return s.tooNew(v, len(ms))
 		}
 		for _, m := range ms[v:] {
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			if _, err := tx.Exec(m.sql); err != nil {
 				return fmt.Errorf("migration %s: %w", m.name, err)
 			}
 		}
 		// PRAGMA does not take parameters; the value is our own integer.
-		_, err = tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(len(ms)))
+		_, err = tx.Exec("PRAGMA user_version = " + strconv.Itoa(len(ms)))
 		return err
 	})
 }
@@ -319,9 +354,61 @@ func (s *Store) tooNew(have, know int) error {
 	}
 }
 
-// tx runs fn in one write transaction (BEGIN IMMEDIATE), retrying a few times
-// if the database stays busy beyond the busy timeout.
-func (s *Store) tx(op string, fn func(*sql.Tx) error) error {
+// dbtx is what statements run on: *sql.DB, *sql.Conn or *sql.Tx.
+type dbtx interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// scoped runs the backend's statements with the Store's context and, on
+// PostgreSQL, the student as the first argument.
+type scoped struct {
+	ctx context.Context
+	db  dbtx
+	s   *Store
+}
+
+func (c scoped) Exec(query string, args ...any) (sql.Result, error) {
+	return c.db.ExecContext(c.ctx, query, c.s.args(args)...)
+}
+
+func (c scoped) Query(query string, args ...any) (*sql.Rows, error) {
+	return c.db.QueryContext(c.ctx, query, c.s.args(args)...)
+}
+
+func (c scoped) QueryRow(query string, args ...any) *sql.Row {
+	return c.db.QueryRowContext(c.ctx, query, c.s.args(args)...)
+}
+
+// args puts the student before a statement's arguments on PostgreSQL.
+func (s *Store) args(a []any) []any {
+	if s.pg == nil {
+		return a
+	}
+	return append([]any{s.student}, a...)
+}
+
+// ctx bounds one operation: a PostgreSQL server that stops answering gives
+// an error instead of a hang. SQLite has its busy timeout.
+func (s *Store) ctx() (context.Context, context.CancelFunc) {
+	if s.pg == nil {
+		return context.Background(), func() {}
+	}
+	return context.WithTimeout(context.Background(), pgOpTimeout)
+}
+
+// direct runs fn's statements outside a transaction (single reads).
+func (s *Store) direct(fn func(scoped) error) error {
+	ctx, cancel := s.ctx()
+	defer cancel()
+	return fn(scoped{ctx: ctx, db: s.db, s: s})
+}
+
+// tx runs fn in one write transaction, retrying a few times if the
+// database stays busy (SQLite: beyond the busy timeout; PostgreSQL: a
+// serialization failure or deadlock).
+func (s *Store) tx(op string, fn func(scoped) error) error {
 	if s.readOnly {
 		return fmt.Errorf("%w: %s cannot be written", ErrReadOnly, s.path)
 	}
@@ -330,44 +417,38 @@ func (s *Store) tx(op string, fn func(*sql.Tx) error) error {
 	}
 	var err error
 	for try := 0; try < 3; try++ {
-		err = s.tryTx(fn)
-		if !isBusy(err) {
+		if s.pg != nil {
+			err = s.tryPgTx(fn)
+		} else {
+			err = s.tryTx(fn)
+		}
+		if !isBusy(err) && !isPgRetry(err) {
 			break
 		}
 	}
 	return s.wrap(op, err)
 }
 
-func (s *Store) tryTx(fn func(*sql.Tx) error) error {
+func (s *Store) tryTx(fn func(scoped) error) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	tx, err := s.db.BeginTx(context.Background(), nil)
+	ctx := context.Background()
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(scoped{ctx: ctx, db: tx, s: s}); err != nil {
 		tx.Rollback()
 		return err
 	}
 	return tx.Commit()
 }
 
-// querier is what read helpers need: *sql.DB, or *sql.Conn inside a read
-// transaction.
-type querier interface {
-	Query(query string, args ...any) (*sql.Rows, error)
-}
-
-// conn adapts *sql.Conn to querier.
-type conn struct{ c *sql.Conn }
-
-func (c conn) Query(query string, args ...any) (*sql.Rows, error) {
-	return c.c.QueryContext(context.Background(), query, args...)
-}
-
-// read runs fn inside one read transaction (a deferred BEGIN: in WAL mode it
-// sees one snapshot and does not block writers).
-func (s *Store) read(fn func(querier) error) error {
+// read runs fn inside one read transaction: one consistent snapshot.
+func (s *Store) read(fn func(scoped) error) error {
+	if s.pg != nil {
+		return s.readPg(fn)
+	}
 	ctx := context.Background()
 	c, err := s.db.Conn(ctx)
 	if err != nil {
@@ -375,11 +456,12 @@ func (s *Store) read(fn func(querier) error) error {
 	}
 	defer c.Close()
 	// database/sql's BeginTx would use BEGIN IMMEDIATE (see Open), which
-	// takes the write lock; a plain BEGIN is a read transaction.
+	// takes the write lock; a plain BEGIN is a read transaction (in WAL
+	// mode it sees one snapshot and does not block writers).
 	if _, err := c.ExecContext(ctx, "BEGIN DEFERRED"); err != nil {
 		return s.wrap("begin read", err)
 	}
-	err = fn(conn{c})
+	err = fn(scoped{ctx: ctx, db: c, s: s})
 	if _, rerr := c.ExecContext(ctx, "ROLLBACK"); rerr != nil {
 		// Do not return a connection with an open transaction to the pool.
 		c.Raw(func(any) error { return driver.ErrBadConn })
@@ -390,15 +472,30 @@ func (s *Store) read(fn func(querier) error) error {
 	return err
 }
 
-// Path is the database file.
+// Path is the database file (PostgreSQL: the URL, without its password).
 func (s *Store) Path() string { return s.path }
+
+// Student is whose rows the Store holds in a shared PostgreSQL database
+// ("" for a SQLite file, which holds one learner's).
+func (s *Store) Student() string { return s.student }
+
+// SetRecoveryDir sets the folder SaveRecovery tries first (the class
+// server gives each student's). It must be called before the Store is
+// shared.
+func (s *Store) SetRecoveryDir(dir string) { s.recoveryDir = dir }
 
 // SetClock replaces the wall clock used for timestamps the caller does not
 // give (tests use it). It must be called before the Store is shared.
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the database. A Store of a shared PostgreSQL database
+// leaves it open for the others (Postgres.Close closes it).
+func (s *Store) Close() error {
+	if s.pg != nil {
+		return nil
+	}
+	return s.db.Close()
+}
 
 // ms converts a time to stored unix milliseconds; the zero time is NULL.
 func ms(t time.Time) sql.NullInt64 {

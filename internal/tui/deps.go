@@ -14,6 +14,7 @@ import (
 	"github.com/cloudlab/cloudlab/internal/course"
 	"github.com/cloudlab/cloudlab/internal/progress"
 	"github.com/cloudlab/cloudlab/internal/render"
+	"github.com/cloudlab/cloudlab/internal/sim"
 	"github.com/cloudlab/cloudlab/internal/tui/nav"
 	"github.com/cloudlab/cloudlab/internal/tui/theme"
 )
@@ -35,6 +36,10 @@ type Deps struct {
 	// (LabsDir/<lab id>: the learner's files, kept between sessions).
 	// Empty: each run gets a temporary folder.
 	LabsDir string
+	// SimBudget, when set, bounds the simulation events of every lab
+	// opened with these Deps together (the class server gives each SSH
+	// session one); nil: each simulation keeps only its own bound.
+	SimBudget *sim.Budget
 }
 
 // Clock returns Deps.Now or time.Now.

@@ -16,6 +16,7 @@
 package labui
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -171,6 +172,16 @@ type Model struct {
 	busy string
 	// pendingResume waits for the start of a lab with real handlers.
 	pendingResume *resumeMsg
+	// Step times, in wall time (env.Clock), never the simulated clock:
+	// times holds each step's first start and pass and the time spent on
+	// it in this screen; spentBefore is what earlier sessions spent (from
+	// the store), so a save sends running totals. timed is the step whose
+	// time is counting since visit (zero visit: none).
+	times       map[int]progress.StepTime
+	spent       map[int]time.Duration
+	spentBefore map[int]int64
+	timed       int
+	visit       time.Time
 }
 
 type cardKey struct {
@@ -256,7 +267,7 @@ func New(l *lab.Lab, env tui.Deps, seed uint64) (*Model, error) {
 		// The class server shares one machine: it runs no student's code.
 		return nil, fmt.Errorf("%s runs your own code as real processes, so the class server does not offer it: run cloudlab on your own machine for this lab", l.ID)
 	}
-	r, err := lab.NewRunner(l, runnerOptions(env, seed, l)...)
+	r, err := newRunner(l, env, seed)
 	if err != nil {
 		return nil, err
 	}
@@ -271,7 +282,9 @@ func New(l *lab.Lab, env tui.Deps, seed uint64) (*Model, error) {
 	in.Focus()
 	m := &Model{env: env, st: env.Styles, lab: l, seed: seed, runner: r, keys: newKeys(), help: theme.NewHelp(env.Styles),
 		input: in, rendered: map[cardKey]string{}, pending: map[cardKey]bool{},
-		hints: map[int][]string{}, sol: map[int][]string{}, w: 80, h: 24}
+		hints: map[int][]string{}, sol: map[int][]string{}, w: 80, h: 24,
+		times: map[int]progress.StepTime{}, spent: map[int]time.Duration{}, spentBefore: map[int]int64{}}
+	m.startTiming(env.Clock())
 	m.input.PromptStyle = m.st.Accent
 	// Theme styles only: bubbles' defaults carry colours, which NO_COLOR
 	// must not get.
@@ -574,10 +587,6 @@ func (m *Model) leave() tea.Cmd {
 	return tea.Sequence(m.save(), closeReal, nav.Cmd(nav.Back{}))
 }
 
-// Close stops a lab's real handler processes when the program quits
-// (tui.Closer).
-func (m *Model) Close() { _ = m.runner.Close() }
-
 // runLine runs one line typed by the learner: a lab command, or a command
 // for the simulated cloud.
 func (m *Model) runLine(line string) tea.Cmd {
@@ -613,12 +622,21 @@ func (m *Model) runLine(line string) tea.Cmd {
 	}
 	if m.runner.Real() {
 		// go build and a real invoke take real time: off the UI thread.
+		// (No simulation budget: the class server offers no real lab.)
 		m.busy, m.status = line, "Running… real processes take real time."
 		r := m.runner
 		return func() tea.Msg { return execMsg{line: line, out: r.Exec(line)} }
 	}
-	out := m.runner.Exec(line)
-	m.showOutcome(line, out)
+	var out lab.Outcome
+	err := m.metered(m.runner, func() error { out = m.runner.Exec(line); return out.Err })
+	switch {
+	case errors.Is(err, errBudgetSpent) && out.Err == nil:
+		return nil // refused before running: metered said why
+	case errors.Is(err, errBudgetSpent) && budgetError(out.Err):
+		// metered explained; the shell's wording is about one simulation.
+	default:
+		m.showOutcome(line, out)
+	}
 	return m.afterProgress(out.Passed)
 }
 
@@ -788,9 +806,9 @@ func (m *Model) resetStep() tea.Cmd {
 			return replayMsg{runner: r, n: cur, reset: true, err: err}
 		}
 	}
-	r, err := lab.NewRunner(m.lab, runnerOptions(m.env, m.seed, m.lab)...)
+	r, err := newRunner(m.lab, m.env, m.seed)
 	if err == nil {
-		err = r.ReplaySolutions(cur)
+		err = m.metered(r, func() error { return r.ReplaySolutions(cur) })
 	}
 	if err != nil {
 		m.addLine(kindError, "reset step: "+err.Error())
@@ -805,29 +823,39 @@ func (m *Model) resetStep() tea.Cmd {
 
 // resume replays the steps the learner had passed when they left.
 func (m *Model) resume(msg resumeMsg) tea.Cmd {
+	if m.busy == "starting" {
+		m.pendingResume = &msg // onStarted resumes
+		return nil
+	}
 	if msg.err != nil {
 		m.status = "progress could not be read: " + msg.err.Error()
 		return nil
+	}
+	if msg.ok {
+		m.mergeTimes(msg.state.Steps)
 	}
 	n := msg.state.StepsPassed
 	if !msg.ok || n <= 0 || msg.state.Completed() || m.runner.Current() > 0 || len(m.hist) > 0 {
 		return nil
 	}
 	n = min(n, len(m.lab.Steps))
-	if m.busy == "starting" {
-		m.pendingResume = &msg
-		return nil
-	}
 	if m.runner.Real() {
 		m.busy = "resume"
 		m.status = fmt.Sprintf("Welcome back: replaying the %d step(s) you had passed (real processes take real time)…", n)
 		r := m.runner
 		return func() tea.Msg { return replayMsg{runner: r, n: n, err: r.ReplaySolutions(n)} }
 	}
-	if err := m.runner.ReplaySolutions(n); err != nil {
+	if err := m.metered(m.runner, func() error { return m.runner.ReplaySolutions(n) }); err != nil {
 		m.addLine(kindError, "could not resume: "+err.Error())
 		return nil
 	}
+	// The moments the screen spent loading belong to no step: timing
+	// starts at the step the learner resumes.
+	if _, saved := m.spentBefore[0]; !saved {
+		delete(m.times, 0)
+	}
+	clear(m.spent)
+	m.startTiming(m.env.Clock())
 	m.view = m.runner.Current()
 	m.addLine(kindInfo, fmt.Sprintf("Welcome back: you had passed %d of %d steps. The simulation replayed their solutions; you are at step %d.", n, len(m.lab.Steps), m.view+1))
 	m.refreshPanes()
@@ -857,6 +885,12 @@ func (m *Model) replayed(msg replayMsg) tea.Cmd {
 	if msg.reset {
 		m.addLine(kindInfo, fmt.Sprintf("Step %d starts again: its earlier steps' solutions ran again.", msg.n+1))
 	} else {
+		// As in resume: the replay's time belongs to no step.
+		if _, saved := m.spentBefore[0]; !saved {
+			delete(m.times, 0)
+		}
+		clear(m.spent)
+		m.startTiming(m.env.Clock())
 		m.addLine(kindInfo, fmt.Sprintf("Welcome back: you had passed %d of %d steps; their solutions ran again. You are at step %d.", msg.n, len(m.lab.Steps), m.view+1))
 	}
 	m.refreshPanes()
@@ -865,10 +899,13 @@ func (m *Model) replayed(msg replayMsg) tea.Cmd {
 
 // advance runs the simulation forward by d.
 func (m *Model) advance(d time.Duration) tea.Cmd {
-	passed, err := m.runner.Advance(d)
+	var passed []int
+	err := m.metered(m.runner, func() (err error) { passed, err = m.runner.Advance(d); return err })
 	if err != nil {
 		m.speedIdx = 0
-		m.addLine(kindError, err.Error())
+		if !errors.Is(err, errBudgetSpent) { // said once, by metered
+			m.addLine(kindError, err.Error())
+		}
 	}
 	return m.afterProgress(passed)
 }
@@ -888,6 +925,7 @@ func (m *Model) afterProgress(passed []int) tea.Cmd {
 		return nil
 	}
 	m.stuck = false
+	m.retime(m.env.Clock(), passed)
 	for _, i := range passed {
 		m.addLine(kindSuccess, fmt.Sprintf("✓ Step %d passed: %s", i+1, m.lab.Steps[i].Title))
 	}
@@ -991,12 +1029,26 @@ func (m *Model) save() tea.Cmd {
 		return nil
 	}
 	res := m.runner.Result()
-	state := progress.LabState{LabID: m.lab.ID, StepsPassed: m.runner.PassedCount(), SolutionsShown: res.Solutions}
+	now := m.env.Clock()
+	m.flushTime(now)
+	state := progress.LabState{LabID: m.lab.ID, StepsPassed: m.runner.PassedCount(), SolutionsShown: res.Solutions,
+		UpdatedAt: now, Steps: m.StepTimes()}
 	if res.Passed {
-		state.CompletedAt = m.env.Clock()
+		state.CompletedAt = now
 	}
-	state.UpdatedAt = m.env.Clock()
 	return func() tea.Msg { return savedMsg{err: st.SaveLab(state)} }
+}
+
+// Close saves the lab's progress (with the time on the current step) when
+// the program quits: ctrl+c, or the end of an SSH session; a lab with real
+// handlers also stops their processes (tui.Closer).
+func (m *Model) Close() {
+	if m.busy != "starting" {
+		if cmd := m.save(); cmd != nil {
+			cmd()
+		}
+	}
+	_ = m.runner.Close()
 }
 
 // complete does tab completion on the command line.
@@ -1076,6 +1128,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 
 var (
 	_ tui.Screen = (*Model)(nil)
+	_ tui.Closer = (*Model)(nil)
 )
 
 // KeyHelp is the screen's keys and what they do (the README's table).
