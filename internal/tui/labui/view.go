@@ -201,6 +201,9 @@ func (m *Model) livePanes(w, h int) []string {
 	case hasL:
 		return m.box("Lambda", m.lambdaLines(w-4, h-2), w, h)
 	}
+	if m.runner.Real() {
+		return m.box("Lambda (real processes)", termtext.Lines("Nothing yet: create a function and its environments appear here, live, as they start, serve and expire.", w-4), w, h)
+	}
 	return m.box("Simulated cloud", termtext.Lines("Nothing yet: create a function, an instance or a cluster and it appears here, live.", w-4), w, h)
 }
 
