@@ -122,6 +122,9 @@ func TestEveryLabThroughTheScreen(t *testing.T) {
 		}
 		for _, sz := range [][2]int{{80, 24}, {120, 40}} {
 			t.Run(fmt.Sprintf("%s/%dx%d", l.ID, sz[0], sz[1]), func(t *testing.T) {
+				if l.World == lab.WorldReal {
+					t.Parallel() // it waits on go build and real processes
+				}
 				m, send := labScreen(t, l, sz[0], sz[1])
 				for i, st := range l.Steps {
 					if m.Viewing() != i {
