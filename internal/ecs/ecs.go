@@ -168,6 +168,8 @@ type Sim struct {
 
 	clusters     map[string]*Cluster
 	clusterOrder []*Cluster
+	// lastPlacementCluster is the cluster of the latest placement event.
+	lastPlacementCluster string
 	families     map[string][]*TaskDefinition // family -> revisions (index = revision-1)
 	familyOrder  []string
 	byEC2        map[string]*ContainerInstance
@@ -213,10 +215,17 @@ func (s *Sim) Events(since int) []Event {
 	return append([]Event(nil), s.events[i:]...)
 }
 
+// LastPlacementCluster is the cluster of the latest placement event ("" if
+// none yet): where the last placement decision was taken.
+func (s *Sim) LastPlacementCluster() string { return s.lastPlacementCluster }
+
 func (s *Sim) emit(e Event) {
 	s.eventSeq++
 	e.Seq = s.eventSeq
 	e.At = s.k.Now()
+	if e.Kind == "placement" {
+		s.lastPlacementCluster = e.Cluster
+	}
 	s.events = append(s.events, e)
 	if max := s.Settings.MaxEvents; max > 0 && len(s.events) > max {
 		s.events = append(s.events[:0:0], s.events[len(s.events)-max/2:]...)

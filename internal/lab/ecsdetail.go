@@ -3,7 +3,6 @@ package lab
 import (
 	"regexp"
 	"strconv"
-	"strings"
 
 	"github.com/cloudlab/cloudlab/internal/ec2"
 	"github.com/cloudlab/cloudlab/internal/ecs"
@@ -202,18 +201,11 @@ func ec2Addresses(svc *ec2.Service) []*Address {
 
 // lastPlacement explains the most recent placement decision: the cluster
 // of the newest placement event, else the first cluster that has one.
-func lastPlacement(svc *ecs.Sim) []string {
+func lastPlacement(svc *ecs.Sim) *ecs.Explanation {
 	if svc == nil {
 		return nil
 	}
-	var cluster string
-	evs := svc.Events(0)
-	for i := len(evs) - 1; i >= 0; i-- {
-		if evs[i].Kind == "placement" {
-			cluster = evs[i].Cluster
-			break
-		}
-	}
+	cluster := svc.LastPlacementCluster()
 	var exp *ecs.Explanation
 	for _, c := range svc.Clusters() {
 		if c.LastPlacement == nil {
@@ -223,10 +215,7 @@ func lastPlacement(svc *ecs.Sim) []string {
 			exp = c.LastPlacement
 		}
 	}
-	if exp == nil {
-		return nil
-	}
-	return strings.Split(strings.TrimRight(exp.Text(), "\n"), "\n")
+	return exp
 }
 
 var (

@@ -10,8 +10,10 @@ package lab
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/expr-lang/expr/vm"
 	"github.com/yuin/goldmark"
@@ -29,7 +31,9 @@ type Lab struct {
 	Minutes           int
 	Path              string
 	// Setup are the command lines run before step 1 (front matter `setup`).
-	Setup []string
+	Setup      []string
+	reportOnce sync.Once
+	wantReport bool
 	// World is "real" for a lab whose Lambda handlers run as real
 	// processes on the wall clock (front matter `world`; real.go), "" for
 	// the simulated cloud.
@@ -347,3 +351,18 @@ func splitGoal(content string) (goal, src string) {
 	}
 	return strings.Join(words, " "), strings.Join(lines, "\n")
 }
+
+// usesReport reports whether a check or stuck block of the lab names
+// `report` (the raw report object), which a refresh then decodes.
+func (l *Lab) usesReport() bool {
+	l.reportOnce.Do(func() {
+		for _, st := range l.Steps {
+			if reportWord.MatchString(st.Check) || reportWord.MatchString(st.StuckCheck) {
+				l.wantReport = true
+			}
+		}
+	})
+	return l.wantReport
+}
+
+var reportWord = regexp.MustCompile(`\breport\b`)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cloudlab/cloudlab/internal/cloud"
+	"github.com/cloudlab/cloudlab/internal/ecs"
 	"github.com/cloudlab/cloudlab/internal/shell"
 	"github.com/cloudlab/cloudlab/internal/sim"
 	"github.com/cloudlab/cloudlab/labs"
@@ -89,6 +90,9 @@ type Runner struct {
 	workDir string
 	// deferStart and starting: WithDeferredStart, and Start not yet done.
 	deferStart, starting bool
+	// placement caches the lines of the explanation placementOf.
+	placementOf *ecs.Explanation
+	placement   []string
 	// mu guards current and steps, which the lab screen reads while a
 	// command of a lab with real handlers runs in the background.
 	mu sync.Mutex
@@ -394,7 +398,17 @@ func (r *Runner) Complete(line string) (out []string) {
 
 // Placement returns the explanation of the last ECS placement decision in
 // any cluster (rejected instances and why, scores), one line each.
-func (r *Runner) Placement() []string { return placementLines(r.Acct) }
+func (r *Runner) Placement() []string {
+	exp := lastPlacement(r.Acct.ECS)
+	if exp == nil {
+		return nil
+	}
+	if exp != r.placementOf { // an explanation never changes once made
+		r.placementOf = exp
+		r.placement = strings.Split(strings.TrimRight(exp.Text(), "\n"), "\n")
+	}
+	return r.placement
+}
 
 // Env returns the check environment as of the last evaluation.
 func (r *Runner) Env() *Env {

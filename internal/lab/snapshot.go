@@ -31,15 +31,19 @@ type reportShape struct {
 	} `json:"ecs"`
 }
 
-// reportOf returns the account's report as plain JSON values and decoded.
-func reportOf(acct *cloud.Account) (map[string]any, *reportShape) {
+// reportOf returns the account's report decoded and, when asMap, also as
+// plain JSON values (the checks' `report`; decoding it is a third of a
+// refresh, so only labs whose checks name it pay for it).
+func reportOf(acct *cloud.Account, asMap bool) (map[string]any, *reportShape) {
 	b, err := json.Marshal(acct.Report())
 	if err != nil {
 		return map[string]any{}, &reportShape{}
 	}
 	var m map[string]any
 	var rs reportShape
-	_ = json.Unmarshal(b, &m)
+	if asMap {
+		_ = json.Unmarshal(b, &m)
+	}
 	_ = json.Unmarshal(b, &rs)
 	if m == nil {
 		m = map[string]any{}
@@ -61,7 +65,7 @@ func (r *Runner) refresh() {
 	}
 	e.Logs = r.RecentLogs(maxLogInvocations)
 	e.Invocations = invocationsOf(r.Acct)
-	m, rs := reportOf(r.Acct)
+	m, rs := reportOf(r.Acct, r.Lab.usesReport())
 	e.Report = m
 	for _, raw := range rs.Lambda.Functions {
 		f := &Function{ReservedConcurrency: -1}
@@ -329,8 +333,6 @@ func secondsOf(acct *cloud.Account, name string, from float64) []Second {
 	return out
 }
 
-// placementLines explains the most recent ECS placement decision.
-func placementLines(acct *cloud.Account) []string { return lastPlacement(acct.ECS) }
 
 // windowOf sums a function's per-second (or, beyond an hour, per-minute)
 // CloudWatch series over the last d of simulated time.
