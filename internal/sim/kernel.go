@@ -33,19 +33,20 @@ var ErrBudget = errors.New("simulation event budget exhausted")
 // cancelled, whose slot was reused) does not match.
 type event struct {
 	gen   uint32
-	slot  uint32
-	index int // position in the heap, -1 when not queued
+	index int32 // position in the heap, -1 when not queued
 	fn    func()
 	fnArg func(any) // AtArg: called with arg
 	arg   any
 }
 
 // entry is one heap element: the ordering key inline, so sifting compares
-// without following pointers.
+// without following pointers, and the event's slot rather than a pointer to
+// it, so moving entries needs no write barriers and the heap is not scanned
+// by the garbage collector.
 type entry struct {
-	at  time.Duration
-	seq uint64
-	e   *event
+	at   time.Duration
+	seq  uint64
+	slot uint32
 }
 
 // arity of the event heap: a 4-ary heap is shallower than a binary one and
@@ -57,7 +58,7 @@ type Kernel struct {
 	now       time.Duration
 	seq       uint64
 	heap      []entry
-	slots     []*event // every event ever allocated, by slot
+	slots     []event  // every event ever allocated, by slot
 	free      []uint32 // slots not in use
 	rng       *rand.Rand
 	seed      uint64
@@ -111,28 +112,37 @@ func (k *Kernel) Budget() uint64 { return k.budget }
 // At schedules fn to run at absolute simulated time at. A time in the past
 // runs at the current time (after events already due now).
 func (k *Kernel) At(at time.Duration, fn func()) EventID {
+	slot := k.schedule(at)
+	e := &k.slots[slot]
+	e.fn = fn
+	return e.id(slot)
+}
+
+// schedule queues a new event at at (no earlier than now) and returns its
+// slot; the caller sets its callback.
+func (k *Kernel) schedule(at time.Duration) uint32 {
 	if at < k.now {
 		at = k.now
 	}
 	k.seq++
-	var e *event
+	var slot uint32
 	if n := len(k.free); n > 0 {
-		e = k.slots[k.free[n-1]]
+		slot = k.free[n-1]
 		k.free = k.free[:n-1]
 	} else {
-		e = &event{slot: uint32(len(k.slots))}
-		k.slots = append(k.slots, e)
+		slot = uint32(len(k.slots))
+		k.slots = append(k.slots, event{index: -1})
 	}
+	e := &k.slots[slot]
 	e.gen++
 	if e.gen == 0 {
 		e.gen = 1
 	}
-	e.fn = fn
-	k.push(entry{at: at, seq: k.seq, e: e})
-	return e.id()
+	k.push(entry{at: at, seq: k.seq, slot: slot})
+	return slot
 }
 
-func (e *event) id() EventID { return EventID(uint64(e.gen)<<32 | uint64(e.slot+1)) }
+func (e *event) id(slot uint32) EventID { return EventID(uint64(e.gen)<<32 | uint64(slot+1)) }
 
 // lookup returns the pending event with this id, or nil.
 func (k *Kernel) lookup(id EventID) *event {
@@ -140,7 +150,7 @@ func (k *Kernel) lookup(id EventID) *event {
 	if slot >= uint64(len(k.slots)) {
 		return nil
 	}
-	e := k.slots[slot]
+	e := &k.slots[slot]
 	if e.index < 0 || e.gen != uint32(id>>32) {
 		return nil
 	}
@@ -151,10 +161,10 @@ func (k *Kernel) lookup(id EventID) *event {
 // package-level fn and a pointer arg it allocates nothing, where a closure
 // capturing arg would be allocated for each event.
 func (k *Kernel) AtArg(at time.Duration, fn func(any), arg any) EventID {
-	id := k.At(at, nil)
-	e := k.slots[uint32(id)-1]
+	slot := k.schedule(at)
+	e := &k.slots[slot]
 	e.fnArg, e.arg = fn, arg
-	return id
+	return e.id(slot)
 }
 
 // After schedules fn to run d after the current simulated time.
@@ -172,8 +182,9 @@ func (k *Kernel) Cancel(id EventID) bool {
 	if e == nil {
 		return false
 	}
-	k.remove(e.index)
-	k.release(e)
+	slot := k.heap[e.index].slot
+	k.remove(int(e.index))
+	k.release(slot)
 	return true
 }
 
@@ -204,11 +215,11 @@ func (k *Kernel) Step() (bool, error) {
 		return false, ErrBudget
 	}
 	top := k.heap[0]
-	e := top.e
+	e := &k.slots[top.slot]
+	fn, fnArg, arg := e.fn, e.fnArg, e.arg
 	k.remove(0)
 	k.now = top.at
-	fn, fnArg, arg := e.fn, e.fnArg, e.arg
-	k.release(e)
+	k.release(top.slot)
 	k.processed++
 	if fnArg != nil {
 		fnArg(arg)
@@ -240,10 +251,11 @@ func (k *Kernel) String() string {
 	return fmt.Sprintf("sim.Kernel{now: %v, pending: %d, processed: %d}", k.now, len(k.heap), k.processed)
 }
 
-func (k *Kernel) release(e *event) {
+func (k *Kernel) release(slot uint32) {
+	e := &k.slots[slot]
 	e.fn, e.fnArg, e.arg = nil, nil, nil
 	e.index = -1
-	k.free = append(k.free, e.slot)
+	k.free = append(k.free, slot)
 }
 
 func less(a, b *entry) bool {
@@ -256,18 +268,15 @@ func less(a, b *entry) bool {
 func (k *Kernel) push(x entry) {
 	i := len(k.heap)
 	k.heap = append(k.heap, x)
-	x.e.index = i
 	k.up(i)
 }
 
 func (k *Kernel) remove(i int) {
 	n := len(k.heap) - 1
-	k.heap[i].e.index = -1
+	k.slots[k.heap[i].slot].index = -1
 	if i != n {
 		k.heap[i] = k.heap[n]
-		k.heap[i].e.index = i
 	}
-	k.heap[n] = entry{}
 	k.heap = k.heap[:n]
 	if i < n {
 		if !k.down(i) {
@@ -285,11 +294,11 @@ func (k *Kernel) up(i int) {
 			break
 		}
 		h[i] = h[p]
-		h[i].e.index = i
+		k.slots[h[i].slot].index = int32(i)
 		i = p
 	}
 	h[i] = x
-	x.e.index = i
+	k.slots[x.slot].index = int32(i)
 }
 
 func (k *Kernel) down(i int) bool {
@@ -312,10 +321,10 @@ func (k *Kernel) down(i int) bool {
 			break
 		}
 		h[i] = h[m]
-		h[i].e.index = i
+		k.slots[h[i].slot].index = int32(i)
 		i = m
 	}
 	h[i] = x
-	x.e.index = i
+	k.slots[x.slot].index = int32(i)
 	return i > start
 }
