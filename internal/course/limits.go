@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 )
 
@@ -22,7 +24,7 @@ const (
 	MaxDepth     = 16      // blocks and inlines nested in each other
 )
 
-var limitsParser = goldmark.New(goldmark.WithExtensions(extension.GFM)).Parser()
+var limitsParser = sync.OnceValue(func() parser.Parser { return goldmark.New(goldmark.WithExtensions(extension.GFM)).Parser() })
 
 // CheckLimits measures a Markdown document against the limits above and
 // returns the first one it breaks: its 1-based line in doc and a message,
@@ -55,7 +57,7 @@ func CheckLimits(doc []byte) (line int, msg string, ok bool) {
 			return i + 1, fmt.Sprintf("%q repeated %d times in a row; at most %d", string(c), n, MaxRun), false
 		}
 	}
-	root := limitsParser.Parse(text.NewReader(doc))
+	root := limitsParser().Parse(text.NewReader(doc))
 	deepest, at := 0, ast.Node(nil)
 	var walk func(n ast.Node, depth int)
 	walk = func(n ast.Node, depth int) {

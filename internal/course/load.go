@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -23,9 +24,9 @@ const (
 )
 
 var (
-	idRe         = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	lessonNameRe = regexp.MustCompile(`^[0-9]+-(.+)\.md$`)
-	yamlLineRe   = regexp.MustCompile(`^(?:yaml: )?line ([0-9]+): (.*)$`)
+	idRe         = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
+	lessonNameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+-(.+)\.md$`) })
+	yamlLineRe   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:yaml: )?line ([0-9]+): (.*)$`) })
 )
 
 // KeyLines remembers the file line of each front-matter key, for problems
@@ -154,14 +155,14 @@ func Load(fsys fs.FS) (*Course, []Problem) {
 	return c, probs
 }
 
-var imageRefRe = regexp.MustCompile(`!\[[^\]]*\]\(\s*<?([^)\s>]+)>?`)
+var imageRefRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`!\[[^\]]*\]\(\s*<?([^)\s>]+)>?`) })
 
 // missingImages warns about each image a file shows that is not in the
 // course folder (web addresses are not checked).
 func missingImages(fsys fs.FS, file string, src []byte) []Problem {
 	var probs []Problem
 	for i, line := range strings.Split(string(src), "\n") {
-		for _, m := range imageRefRe.FindAllStringSubmatch(line, -1) {
+		for _, m := range imageRefRe().FindAllStringSubmatch(line, -1) {
 			ref := m[1]
 			if strings.Contains(ref, "://") || strings.HasPrefix(ref, "data:") {
 				continue
@@ -334,7 +335,7 @@ func parseFront(file string, src []byte, fields map[string]field, required []str
 			m = yerr.Errors[0]
 		}
 		m = strings.TrimPrefix(m, "yaml: ")
-		if sm := yamlLineRe.FindStringSubmatch(m); sm != nil {
+		if sm := yamlLineRe().FindStringSubmatch(m); sm != nil {
 			n, _ := strconv.Atoi(sm[1])
 			line, m = n+fmLine-1, sm[2]
 			if yamlZeroBased(m) {
@@ -436,7 +437,7 @@ func fenceRun(t string) string {
 }
 
 func checkID(file string, lines KeyLines, id string) []Problem {
-	if id != "" && !idRe.MatchString(id) {
+	if id != "" && !idRe().MatchString(id) {
 		return []Problem{{File: file, Line: lines.Line("id"), Msg: fmt.Sprintf("id %q must be lowercase words joined by - (like lambda-anatomy)", id)}}
 	}
 	return nil
@@ -463,7 +464,7 @@ func parseLesson(file string, src []byte) (*Lesson, KeyLines, []Problem) {
 	l.Doc = doc
 	noFrontMatter(probs)
 	base := path.Base(file)
-	m := lessonNameRe.FindStringSubmatch(base)
+	m := lessonNameRe().FindStringSubmatch(base)
 	guess := func(key, what string) {
 		probs = append(probs, Problem{File: file, Line: 1, Msg: fmt.Sprintf("no %s in the front matter: %s", key, what), Warning: true})
 	}
@@ -492,7 +493,7 @@ func parseLesson(file string, src []byte) (*Lesson, KeyLines, []Problem) {
 		guess("minutes", fmt.Sprintf("about %d from the word count", l.Minutes))
 	}
 	probs = append(probs, checkID(file, lines, l.ID)...)
-	if _, given := lines["id"]; given && l.ID != "" && idRe.MatchString(l.ID) {
+	if _, given := lines["id"]; given && l.ID != "" && idRe().MatchString(l.ID) {
 		if m == nil || m[1] != l.ID {
 			probs = append(probs, Problem{File: file, Line: lines.Line("id"), Msg: fmt.Sprintf("id %q does not match the file name %s (want NN-%s.md)", l.ID, base, l.ID)})
 		}
@@ -601,9 +602,9 @@ func parseBareQuiz(file string, src []byte) (*QuizFile, KeyLines, []Problem) {
 func idFromName(name string) string { return termtext.Slug(name, termtext.ASCIIAlnum) }
 
 var (
-	atxH1Re    = regexp.MustCompile(`^ {0,3}#(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$`)
-	setextH1Re = regexp.MustCompile(`^ {0,3}=+[ \t]*$`)
-	attrsRe    = regexp.MustCompile(`[ \t]*\{[^{}]*\}$`)
+	atxH1Re    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ {0,3}#(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$`) })
+	setextH1Re = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ {0,3}=+[ \t]*$`) })
+	attrsRe    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[ \t]*\{[^{}]*\}$`) })
 )
 
 // firstTitle is the text of the first level-1 heading (# Title, or Title
@@ -626,14 +627,14 @@ func firstTitle(body []byte) string {
 			continue
 		}
 		title := ""
-		if m := atxH1Re.FindStringSubmatch(l); m != nil {
+		if m := atxH1Re().FindStringSubmatch(l); m != nil {
 			title = m[1]
-		} else if i+1 < len(lines) && t != "" && setextH1Re.MatchString(lines[i+1]) && !strings.HasPrefix(l, "    ") {
+		} else if i+1 < len(lines) && t != "" && setextH1Re().MatchString(lines[i+1]) && !strings.HasPrefix(l, "    ") {
 			title = t
 		} else {
 			continue
 		}
-		if title = strings.TrimSpace(attrsRe.ReplaceAllString(title, "")); title != "" {
+		if title = strings.TrimSpace(attrsRe().ReplaceAllString(title, "")); title != "" {
 			return title
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -212,7 +213,7 @@ func (e *Engine) Run(r *Registry, opt RunOptions) (out string, c *Container, err
 		}
 		ports = append(ports, Port{hp, cp})
 	}
-	if opt.Name != "" && !containerNameRE.MatchString(opt.Name) {
+	if opt.Name != "" && !containerNameRE().MatchString(opt.Name) {
 		return "", nil, fmt.Errorf("docker: Error response from daemon: Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed.", opt.Name)
 	}
 	if opt.Name != "" {
@@ -300,7 +301,7 @@ func (e *Engine) Run(r *Registry, opt RunOptions) (out string, c *Container, err
 	return out, c, nil
 }
 
-var containerNameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+var containerNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`) })
 
 // finish ends a running container with code; --rm containers go away.
 func (e *Engine) finish(c *Container, code int) {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -134,8 +135,10 @@ type BuildResult struct {
 	Output string // BuildKit's plain progress output
 }
 
-var nameRE = regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$`)
-var tagRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+var nameRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$`)
+})
+var tagRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`) })
 
 // CheckRef checks a NAME[:TAG] reference like Docker does and returns it
 // with the default tag (latest) filled in.
@@ -144,7 +147,7 @@ func CheckRef(ref string) (string, error) {
 	if repo != strings.ToLower(repo) {
 		return "", fmt.Errorf("invalid reference format: repository name (%s) must be lowercase", repo)
 	}
-	if !nameRE.MatchString(repo) || !tagRE.MatchString(tag) {
+	if !nameRE().MatchString(repo) || !tagRE().MatchString(tag) {
 		return "", fmt.Errorf("invalid reference format: %q", ref)
 	}
 	return repo + ":" + tag, nil

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -97,12 +98,14 @@ func (r *Registry) ARN(repo *Repository) string {
 }
 
 // repoNameRE is the repository name pattern of the CreateRepository API.
-var repoNameRE = regexp.MustCompile(`^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
+var repoNameRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
+})
 
 // CreateRepository creates a repository
 // (https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-create.html).
 func (r *Registry) CreateRepository(name string, scanOnPush bool, mutability string) (*Repository, error) {
-	if len(name) < 2 || len(name) > 256 || !repoNameRE.MatchString(name) {
+	if len(name) < 2 || len(name) > 256 || !repoNameRE().MatchString(name) {
 		return nil, &RegistryError{"InvalidParameterException", fmt.Sprintf("Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*''")}
 	}
 	if r.repo(name) != nil {

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -180,7 +181,7 @@ type RunInput struct {
 // Tag is an EC2 tag.
 type Tag struct{ Key, Value string }
 
-var clusterRE = regexp.MustCompile(`ECS_CLUSTER\s*=\s*["']?([A-Za-z0-9_-]{1,255})`)
+var clusterRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`ECS_CLUSTER\s*=\s*["']?([A-Za-z0-9_-]{1,255})`) })
 
 // DecodeUserData returns user data as text: base64 input is decoded (the
 // API takes base64; the CLI encodes files for you), anything else is kept.
@@ -197,12 +198,12 @@ func DecodeUserData(s string) string {
 	return s
 }
 
-var reservedRE = regexp.MustCompile(`ECS_RESERVED_MEMORY\s*=\s*["']?(\d{1,6})`)
+var reservedRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`ECS_RESERVED_MEMORY\s*=\s*["']?(\d{1,6})`) })
 
 // ReservedMemoryFromUserData finds ECS_RESERVED_MEMORY=MiB (the agent keeps
 // that much memory back from tasks); 0 when absent.
 func ReservedMemoryFromUserData(text string) int {
-	if m := reservedRE.FindStringSubmatch(text); m != nil {
+	if m := reservedRE().FindStringSubmatch(text); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		return n
 	}
@@ -212,7 +213,7 @@ func ReservedMemoryFromUserData(text string) int {
 // ClusterFromUserData finds ECS_CLUSTER=name, bare or inside the usual
 // `echo ECS_CLUSTER=name >> /etc/ecs/ecs.config` script.
 func ClusterFromUserData(text string) string {
-	if m := clusterRE.FindStringSubmatch(text); m != nil {
+	if m := clusterRE().FindStringSubmatch(text); m != nil {
 		return m[1]
 	}
 	return ""

@@ -3,6 +3,7 @@ package ec2
 import (
 	"fmt"
 	"regexp"
+	"sync"
 	"time"
 )
 
@@ -50,7 +51,7 @@ type Image struct {
 	root             *Disk // the root volume's files at creation
 }
 
-var amiNameRE = regexp.MustCompile(`^[A-Za-z0-9()\[\] ./\-'@_]{3,128}$`)
+var amiNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9()\[\] ./\-'@_]{3,128}$`) })
 
 // CreateImage starts an AMI from a running or stopped instance's root EBS
 // volume. Unless noReboot, a running instance is rebooted first (its
@@ -60,7 +61,7 @@ func (s *Service) CreateImage(instanceID, name, description string, noReboot boo
 	if !ok {
 		return nil, notFound(instanceID)
 	}
-	if !amiNameRE.MatchString(name) {
+	if !amiNameRE().MatchString(name) {
 		return nil, &Error{"InvalidAMIName.Malformed", fmt.Sprintf("AMI names must be between 3 and 128 characters long, and may contain letters, numbers, '(', ')', '.', '-', '/', '_', ' ', '[', ']', '@' and \"'\" only: %q", clipText(name))}
 	}
 	for _, im := range s.images {

@@ -3,6 +3,7 @@ package ec2
 import (
 	"fmt"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/cloudlab/cloudlab/internal/sim"
@@ -28,11 +29,11 @@ const SpotNoticeLead = 2 * time.Minute
 // EventSpotNotice is the Event kind of a Spot interruption notice.
 const EventSpotNotice = "spot-interruption-notice"
 
-var spotDrainRE = regexp.MustCompile(`ECS_ENABLE_SPOT_INSTANCE_DRAINING\s*=\s*["']?true`)
+var spotDrainRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`ECS_ENABLE_SPOT_INSTANCE_DRAINING\s*=\s*["']?true`) })
 
 // SpotDrainingFromUserData reports whether the user data turns on the ECS
 // agent's Spot draining.
-func SpotDrainingFromUserData(text string) bool { return spotDrainRE.MatchString(text) }
+func SpotDrainingFromUserData(text string) bool { return spotDrainRE().MatchString(text) }
 
 // PriceHour is what the instance costs per hour: the On-Demand price, or
 // the simulated Spot price.

@@ -346,7 +346,7 @@ func (s *Sim) CreateClusterWith(in ClusterInput) (*Cluster, error) {
 	if name == "" {
 		name = "default"
 	}
-	if !familyRE.MatchString(name) {
+	if !familyRE().MatchString(name) {
 		return nil, invalidf("Cluster name can have up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.")
 	}
 	if err := checkTags(in.Tags); err != nil {

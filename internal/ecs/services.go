@@ -156,7 +156,7 @@ func (s *Sim) CreateService(in ServiceInput) (*Service, error) {
 	if in.ServiceName == "" {
 		return nil, invalidf("Service name cannot be empty.")
 	}
-	if !serviceNameOK.MatchString(in.ServiceName) {
+	if !serviceNameOK().MatchString(in.ServiceName) {
 		return nil, invalidf("Service name can have up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.")
 	}
 	if len(in.ClientToken) > 36 {

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -338,7 +339,7 @@ func ParseTaskDefinitionJSON(data []byte) (*TaskDefinition, error) {
 	return TaskDefinitionFromMap(raw)
 }
 
-var familyRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
+var familyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`) })
 
 // TaskDefinitionFromMap validates a decoded RegisterTaskDefinition input.
 func TaskDefinitionFromMap(raw map[string]any) (*TaskDefinition, error) {
@@ -354,7 +355,7 @@ func TaskDefinitionFromMap(raw map[string]any) (*TaskDefinition, error) {
 	if td.Family, ok = fam.(string); !ok {
 		return nil, &ParamError{fmt.Sprintf("Invalid type for parameter family, value: %v, type: %s, valid types: <class 'str'>", fam, pyType(fam))}
 	}
-	if !familyRE.MatchString(td.Family) {
+	if !familyRE().MatchString(td.Family) {
 		return nil, &ClientError{"Family contains invalid characters or is longer than 255: up to 255 letters (uppercase and lowercase), numbers, hyphens, and underscores are allowed."}
 	}
 	var err error

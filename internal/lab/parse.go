@@ -83,7 +83,7 @@ type Step struct {
 // can no longer pass without starting the step again.
 const blockStuck = "stuck"
 
-var md = goldmark.New(goldmark.WithExtensions(extension.GFM))
+var md = sync.OnceValue(func() goldmark.Markdown { return goldmark.New(goldmark.WithExtensions(extension.GFM)) })
 
 // lineIndex maps byte offsets of src to 1-based line numbers.
 type lineIndex []int // start offsets of each line
@@ -131,7 +131,7 @@ func Parse(body []byte, bodyLine int) (*Lab, []course.Problem) {
 	}
 	lines := newLineIndex(body)
 	rawLines := strings.Split(string(body), "\n")
-	doc := md.Parser().Parse(text.NewReader(body))
+	doc := md().Parser().Parse(text.NewReader(body))
 
 	var heads []heading
 	var specials []special

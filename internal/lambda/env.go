@@ -150,7 +150,7 @@ func (f *Function) newEnv(v *Version, pc *pcConfig) *Env {
 	f.nEnvs++
 	s.liveEnvs++
 	f.envs[e.ID] = e
-	s.emit(Event{Kind: EvEnvCreated, Function: f.Name, Env: e.ID, Provisioned: pc != nil})
+	s.emitFn(f, EvEnvCreated, e.ID, 0, evFlags(false, false, pc != nil))
 	return e
 }
 
@@ -178,5 +178,5 @@ func (f *Function) destroy(e *Env, kind EventKind) {
 	if x := f.svc.exec; x != nil {
 		x.DestroyEnv(e)
 	}
-	f.svc.emit(Event{Kind: kind, Function: f.Name, Env: e.ID, Provisioned: e.pc != nil})
+	f.svc.emitFn(f, kind, e.ID, 0, evFlags(false, false, e.pc != nil))
 }

@@ -179,13 +179,20 @@ func (s *Service) InvokeDetached(r Request) error {
 		_, err := s.Invoke(r)
 		return err
 	}
-	f, err := s.Function(r.Function)
-	if err != nil {
-		return err
+	// Traffic names the same function every time: the last name resolved is
+	// remembered while that function exists.
+	f, nameQual := s.detFn, s.detQual
+	if f == nil || f.deleted || r.Function != s.detName {
+		var err error
+		if f, err = s.Function(r.Function); err != nil {
+			return err
+		}
+		nameQual = qualifierOf(r.Function)
+		s.detName, s.detFn, s.detQual = r.Function, f, nameQual
 	}
 	qual := r.Qualifier
-	if q := qualifierOf(r.Function); q != "" {
-		qual = q
+	if nameQual != "" {
+		qual = nameQual
 	}
 	v, err := f.Resolve(qual)
 	if err != nil {
@@ -257,8 +264,12 @@ func (s *Service) newInvocation(f *Function, v *Version, qual, typ, payload stri
 // initInvocation resets inv for a new request.
 func (s *Service) initInvocation(inv *Invocation, f *Function, v *Version, qual, typ, payload string) {
 	s.nextRequest++
-	*inv = Invocation{Seq: s.nextRequest, seed: s.k.Seed(), epoch: s.epoch, Function: f.Name, Qualifier: qual, Version: v.Name,
-		Type: typ, Payload: payload, StatusCode: 200, Arrived: s.k.Now()}
+	// Cleared, then set field by field: cheaper than assigning a composite
+	// literal, which is built aside and copied.
+	*inv = Invocation{}
+	inv.Seq, inv.seed, inv.epoch = s.nextRequest, s.k.Seed(), s.epoch
+	inv.Function, inv.Qualifier, inv.Version = f.Name, qual, v.Name
+	inv.Type, inv.Payload, inv.StatusCode, inv.Arrived = typ, payload, 200, s.k.Now()
 }
 
 // policyState gathers the admission inputs for a request to v via qual.
@@ -307,14 +318,15 @@ func (f *Function) attempt(inv *Invocation, v *Version) *Error {
 	}
 	d := Admit(f.policyState(v, pc))
 	f.st.Requests++
-	f.sec(now).Requests++
-	f.minute(now).Requests++
+	sb, mb := f.sec(now), f.minute(now)
+	sb.Requests++
+	mb.Requests++
 	if d.Route == RouteThrottle {
 		f.st.Throttles++
 		f.st.byReason[d.Reason]++
 		f.st.byCause[d.Cause]++
-		f.sec(now).Throttles++
-		f.minute(now).Throttles++
+		sb.Throttles++
+		mb.Throttles++
 		s.emit(Event{Kind: EvThrottle, Function: f.Name, Request: inv.Seq, Reason: d.Reason})
 		return throttled(d.Reason)
 	}
@@ -342,8 +354,8 @@ func (f *Function) attempt(inv *Invocation, v *Version) *Error {
 	}
 	if pc != nil && e.pc == nil {
 		f.st.Spillover++
-		f.sec(now).Spillover++
-		f.minute(now).Spillover++
+		sb.Spillover++
+		mb.Spillover++
 	}
 	f.start(e, inv)
 	return nil
@@ -473,7 +485,7 @@ func (f *Function) countStart(e *Env, inv *Invocation) {
 		sb.PCInvocations++
 		mb.PCInvocations++
 	}
-	s.emit(Event{Kind: EvInvokeStart, Function: f.Name, Env: e.ID, Request: inv.Seq, Cold: inv.Cold, Provisioned: e.pc != nil})
+	s.emitFn(f, EvInvokeStart, e.ID, inv.Seq, evFlags(inv.Cold, false, e.pc != nil))
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -514,8 +526,7 @@ func (f *Function) complete(inv *Invocation) {
 	cfg := &e.ver.Cfg
 	f.accrue(now)
 	f.busy--
-	f.st.secs.setLevel(now, f.busy)
-	f.st.mins.setLevel(now, f.busy)
+	sb, mb := f.sec(now), f.minute(now) // the level changed
 	if e.pc == nil {
 		f.onDemandBusy--
 		if f.Reserved < 0 {
@@ -536,7 +547,6 @@ func (f *Function) complete(inv *Invocation) {
 	f.st.GBSeconds += gbs
 	f.st.DurationCost += gbs * durationPrice(cfg.Arch, e.pc != nil)
 	f.st.dur.Add(ms(inv.Duration))
-	sb, mb := f.sec(now), f.minute(now)
 	d := ms(inv.Duration)
 	sb.DurCount++
 	sb.DurSum += d
@@ -552,15 +562,15 @@ func (f *Function) complete(inv *Invocation) {
 	if inv.TimedOut {
 		f.st.Timeouts++
 	}
-	f.remember(inv)
-	s.emit(Event{Kind: EvInvokeEnd, Function: f.Name, Env: e.ID, Request: inv.Seq, Error: inv.FunctionError != "", Provisioned: e.pc != nil})
+	kept, spare := f.remember(inv)
+	s.emitFn(f, EvInvokeEnd, e.ID, inv.Seq, evFlags(false, inv.FunctionError != "", e.pc != nil))
 
 	// Free the environment. A timeout resets it: the next invocation there
 	// runs Init again (LDG lambda-runtime-environment).
 	if inv.TimedOut || e.reset {
 		e.needsInit = true
 		e.reset = false
-		s.emit(Event{Kind: EvEnvReset, Function: f.Name, Env: e.ID, Provisioned: e.pc != nil})
+		s.emitFn(f, EvEnvReset, e.ID, 0, evFlags(false, false, e.pc != nil))
 	}
 	e.LastUsed = now
 	switch {
@@ -572,7 +582,7 @@ func (f *Function) complete(inv *Invocation) {
 		} else {
 			e.State = EnvIdle
 			pc.idle = append(pc.idle, e)
-			s.emit(Event{Kind: EvEnvIdle, Function: f.Name, Env: e.ID, Provisioned: true})
+			s.emitFn(f, EvEnvIdle, e.ID, 0, evProvisioned)
 		}
 	case e.pool.retired:
 		e.State = EnvIdle
@@ -580,32 +590,60 @@ func (f *Function) complete(inv *Invocation) {
 	default:
 		e.State = EnvIdle
 		e.pool.push(e)
-		s.emit(Event{Kind: EvEnvIdle, Function: f.Name, Env: e.ID})
+		s.emitFn(f, EvEnvIdle, e.ID, 0, 0)
 	}
 	if done != nil {
 		done(inv)
 	}
-	s.recycle(inv)
+	if kept {
+		// inv is in the ring now: it keeps no payload, environment or callback.
+		inv.Payload, inv.env, inv.onDone = "", nil, nil
+	} else {
+		s.recycle(inv)
+	}
+	if spare != nil {
+		spare.Output = nil
+		s.invFree = append(s.invFree, spare)
+	}
 }
 
-// remember keeps copies of the last completed invocations for logs (a
-// bounded ring of values, without payloads or environment pointers).
-func (f *Function) remember(inv *Invocation) {
+// remember keeps the last completed invocations for logs: a bounded ring
+// without payloads or environment pointers. A detached invocation (nobody
+// else holds it) goes into the ring whole, without a copy (kept: the caller
+// clears its payload, environment and callback once it is done with it),
+// and the value it displaces from a full ring is returned as spare, for
+// the caller to recycle. An invocation a caller holds is copied.
+func (f *Function) remember(inv *Invocation) (kept bool, spare *Invocation) {
 	const keep = 64
 	if f.recent == nil {
-		f.recent = make([]Invocation, 0, keep)
+		f.recent = make([]*Invocation, 0, keep)
 	}
-	cp := *inv
+	if inv.detached && len(inv.Output) <= 1024 {
+		inv.detached = false // the ring's now: recycle(inv) is a no-op
+		if len(f.recent) < keep {
+			f.recent = append(f.recent, inv)
+		} else {
+			i := f.recentN % keep
+			spare = f.recent[i]
+			f.recent[i] = inv
+		}
+		f.recentN++
+		return true, spare
+	}
+	var cp *Invocation
+	if len(f.recent) < keep {
+		cp = new(Invocation)
+		f.recent = append(f.recent, cp)
+	} else {
+		cp = f.recent[f.recentN%keep]
+	}
+	*cp = *inv
 	cp.Payload, cp.env, cp.onDone, cp.detached = "", nil, nil, false
 	if len(cp.Output) > 1024 {
 		cp.Output = append([]byte(nil), cp.Output[:1024]...) // a real handler's output is not kept whole
 	}
-	if len(f.recent) < keep {
-		f.recent = append(f.recent, cp)
-	} else {
-		f.recent[f.recentN%keep] = cp
-	}
 	f.recentN++
+	return false, nil
 }
 
 // LogLines renders the invocation's CloudWatch log lines (the format of https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html:

@@ -23,7 +23,7 @@ func (s *Service) RecentLogEvents(n int) []LogEvent {
 		k := len(f.recent)
 		m := min(n, k)
 		for i := f.recentN - m; i < f.recentN; i++ {
-			all = append(all, rec{f.Name, &f.recent[i%k]})
+			all = append(all, rec{f.Name, f.recent[i%k]})
 		}
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].inv.End < all[j].inv.End })

@@ -3,6 +3,7 @@ package lambda
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"sort"
 	"strings"
 	"time"
@@ -52,8 +53,42 @@ type Event struct {
 	Provisioned bool
 }
 
+// eventRec is an Event as the ring keeps it: 32 bytes and no pointers (the
+// function name and the reason are indexes into the Service's string
+// table), so recording one is a few stores and the ring is not scanned by
+// the garbage collector. Its sequence number is its position.
+type eventRec struct {
+	at      time.Duration
+	env     int64
+	request uint64
+	fn      uint32 // index in Service.strs
+	reason  uint16 // index in Service.strs (0: "")
+	kind    EventKind
+	flags   uint8 // evCold | evError | evProvisioned
+}
+
+const (
+	evCold uint8 = 1 << iota
+	evError
+	evProvisioned
+)
+
+func evFlags(cold, err, provisioned bool) uint8 {
+	var f uint8
+	if cold {
+		f |= evCold
+	}
+	if err {
+		f |= evError
+	}
+	if provisioned {
+		f |= evProvisioned
+	}
+	return f
+}
+
 type eventRing struct {
-	buf  []Event
+	buf  []eventRec
 	mask uint64 // len(buf)-1: the length is a power of two
 	seq  uint64
 }
@@ -63,18 +98,58 @@ func (r *eventRing) init(n int) {
 	if n <= 0 || n&(n-1) != 0 {
 		panic("lambda: event ring size must be a power of two")
 	}
-	r.buf = make([]Event, n)
+	r.buf = make([]eventRec, n)
 	r.mask = uint64(n - 1)
 }
 
-func (s *Service) emit(e Event) {
-	s.events.seq++
-	e.Seq = s.events.seq
-	e.At = s.k.Now()
-	s.events.buf[e.Seq&s.events.mask] = e
-	if s.stepObserver != nil {
-		s.stepObserver(e)
+// intern returns the index of str in the Service's string table (function
+// names and reasons: a small set), adding it the first time.
+func (s *Service) intern(str string) uint32 {
+	if str == "" {
+		return 0
 	}
+	if i, ok := s.strIdx[str]; ok {
+		return i
+	}
+	if s.strIdx == nil {
+		s.strIdx = map[string]uint32{}
+		s.strs = []string{""}
+	}
+	i := uint32(len(s.strs))
+	s.strs = append(s.strs, str)
+	s.strIdx[str] = i
+	return i
+}
+
+// emit records an event of any kind (the rare ones: throttles, async).
+func (s *Service) emit(e Event) {
+	reason := s.intern(e.Reason)
+	if reason > 0xffff {
+		reason = s.intern("(more reasons than the event log can name)") // unreachable in practice
+	}
+	s.record(eventRec{kind: e.Kind, fn: s.intern(e.Function), env: e.Env, request: e.Request, reason: uint16(reason),
+		flags: evFlags(e.Cold, e.Error, e.Provisioned)})
+}
+
+// emitFn records an event of function f without building an Event (the
+// hot path: environments and invocations).
+func (s *Service) emitFn(f *Function, kind EventKind, env int64, request uint64, flags uint8) {
+	s.record(eventRec{kind: kind, fn: f.nameIdx, env: env, request: request, flags: flags})
+}
+
+func (s *Service) record(r eventRec) {
+	s.events.seq++
+	r.at = s.k.Now()
+	s.events.buf[s.events.seq&s.events.mask] = r
+	if s.stepObserver != nil {
+		s.stepObserver(s.event(s.events.seq, &r))
+	}
+}
+
+// event expands record r with sequence number seq.
+func (s *Service) event(seq uint64, r *eventRec) Event {
+	return Event{Seq: seq, At: r.at, Kind: r.kind, Function: s.strs[r.fn], Env: r.env, Request: r.request,
+		Reason: s.strs[r.reason], Cold: r.flags&evCold != 0, Error: r.flags&evError != 0, Provisioned: r.flags&evProvisioned != 0}
 }
 
 // SetObserver registers fn to be called with every event as it happens
@@ -92,7 +167,7 @@ func (s *Service) Events(since uint64) ([]Event, uint64) {
 	}
 	var out []Event
 	for q := from; q <= s.events.seq; q++ {
-		out = append(out, s.events.buf[q%n])
+		out = append(out, s.event(q, &s.events.buf[q%n]))
 	}
 	return out, s.events.seq
 }
@@ -105,7 +180,8 @@ type stats struct {
 	AsyncDropped, DeadLetters, OnSuccessDeliveries                 int64
 	ConcMax                                                        int
 	byReason, byCause, dlqBy, droppedBy                            map[string]int64
-	envSeconds, busySeconds, pcCost                                float64 // integrals
+	envNs, busyNs                                                  integral
+	pcCost                                                         float64 // integral of pcGBRate
 	last                                                           time.Duration
 	BilledMs                                                       int64
 	GBSeconds, DurationCost                                        float64
@@ -123,13 +199,32 @@ func (st *stats) init() {
 // accrue advances the time integrals (environments, busy environments,
 // provisioned-concurrency cost) to now. Call before changing the counts.
 func (f *Function) accrue(now time.Duration) {
-	dt := (now - f.st.last).Seconds()
+	dt := now - f.st.last
 	if dt > 0 {
-		f.st.envSeconds += float64(f.nEnvs) * dt
-		f.st.busySeconds += float64(f.busy) * dt
-		f.st.pcCost += f.pcGBRate * dt
+		f.st.envNs.add(uint64(f.nEnvs), uint64(dt))
+		f.st.busyNs.add(uint64(f.busy), uint64(dt))
+		if f.pcGBRate != 0 {
+			f.st.pcCost += f.pcGBRate * dt.Seconds()
+		}
 		f.st.last = now
 	}
+}
+
+// integral is an exact time integral of a count, in count-nanoseconds: a
+// 128-bit sum of integer products, cheaper per step than converting to
+// float seconds, and neither rounding nor overflowing however long a run.
+type integral struct{ hi, lo uint64 }
+
+func (g *integral) add(count, dt uint64) {
+	hi, lo := bits.Mul64(count, dt)
+	var c uint64
+	g.lo, c = bits.Add64(g.lo, lo, 0)
+	g.hi += hi + c
+}
+
+// seconds returns the integral in count-seconds.
+func (g integral) seconds() float64 {
+	return (float64(g.hi)*(1<<64) + float64(g.lo)) / float64(time.Second)
 }
 
 func (f *Function) sec(now time.Duration) *Bucket    { return f.st.secs.at(now, f.busy) }
@@ -289,10 +384,14 @@ func (s *Service) Report() Report {
 
 func (f *Function) report(now time.Duration) FunctionReport {
 	st := &f.st
-	dt := (now - st.last).Seconds()
-	envS := st.envSeconds + float64(f.nEnvs)*dt
-	busyS := st.busySeconds + float64(f.busy)*dt
-	pcCost := st.pcCost + f.pcGBRate*dt
+	dt := now - st.last
+	envNs, busyNs := st.envNs, st.busyNs
+	if dt > 0 {
+		envNs.add(uint64(f.nEnvs), uint64(dt))
+		busyNs.add(uint64(f.busy), uint64(dt))
+	}
+	envS, busyS := envNs.seconds(), busyNs.seconds()
+	pcCost := st.pcCost + f.pcGBRate*dt.Seconds()
 	var avgEnv, avgBusy float64
 	if now > 0 {
 		avgEnv = envS / now.Seconds()

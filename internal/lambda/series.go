@@ -41,10 +41,15 @@ func newSeries(step time.Duration, n int) *Series {
 // at returns the bucket for time now, opening new buckets as time moves on;
 // a new bucket's ConcurrentExecutions starts at conc (the level carried over).
 func (s *Series) at(now time.Duration, conc int) *Bucket {
-	if s.cur != nil && now >= s.curFrom && now < s.curTo {
+	if now < s.curTo && now >= s.curFrom && s.cur != nil { // small enough to inline
 		s.level = uint32(conc)
 		return s.cur
 	}
+	return s.open(now, conc)
+}
+
+// open is at for a time outside the newest bucket.
+func (s *Series) open(now time.Duration, conc int) *Bucket {
 	idx := int64(now / s.step)
 	if idx > s.last {
 		from := s.last + 1

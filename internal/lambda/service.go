@@ -37,12 +37,19 @@ type Service struct {
 	nextEnvID    int64
 	nextRequest  uint64
 	events       eventRing
+	strs         []string          // function names and reasons of the events
+	strIdx       map[string]uint32 // index in strs
 	stepObserver func(Event)
 	asyncQueued  int // events accepted and not yet finished (see MaxAsyncQueue)
 
 	liveEnvs int // environments of all functions
 
 	invFree []*Invocation // recycled detached (traffic) invocations
+
+	// The function name InvokeDetached resolved last, its function (while
+	// not deleted) and the qualifier the name carries.
+	detName, detQual string
+	detFn            *Function
 
 	exec  Executor  // real data plane; nil = simulated handlers (exec.go)
 	epoch time.Time // wall-clock instant of kernel time zero (zero: sim.Epoch)
@@ -221,8 +228,12 @@ type Function struct {
 	rate         TokenBucket // invocation-rate limit when reserved
 
 	deleted bool
+	nameIdx uint32 // Name's index in the Service's event string table
 	st      stats
-	recent  []Invocation // ring of the last completed invocations (logs)
+	// recent is a ring of the last completed invocations (for logs). The
+	// ring owns its values: copies of invocations others hold, or detached
+	// ones handed over whole (see remember).
+	recent  []*Invocation
 	recentN int
 }
 
@@ -280,6 +291,7 @@ func (s *Service) CreateFunction(name string, c Config) (*Function, error) {
 	if c.CodeSHA256 == "" { // no package file: a deterministic stand-in
 		c.CodeSHA256 = codeSHA(name, 1)
 	}
+	f.nameIdx = s.intern(name)
 	f.latest = &Version{fn: f, Name: "$LATEST", Cfg: c, LastModified: now}
 	f.latest.pool = newPool(f.latest)
 	f.st.init()

@@ -12,6 +12,7 @@ import (
 // the range 0.01 ms to 10^7 ms needs about 1,050 buckets.
 type Sketch struct {
 	counts []uint64
+	bounds []float64 // sketchBounds(), fetched once
 	n      uint64
 	zero   uint64 // values below the smallest bucket
 	min    float64
@@ -43,8 +44,9 @@ func (s *Sketch) Add(v float64) {
 	}
 	if s.counts == nil {
 		s.counts = make([]uint64, sketchKeys)
+		s.bounds = sketchBounds()
 	}
-	s.counts[sketchKey(v)]++
+	s.counts[sketchKeyIn(s.bounds, v)]++
 }
 
 // sketchKeyExact is the bucket of v >= sketchMin: ceil(log_gamma(v/min)),
@@ -81,8 +83,10 @@ var sketchBounds = sync.OnceValue(func() []float64 {
 // sketchKey is sketchKeyExact(v) for v >= sketchMin: a guess from the
 // binary exponent and mantissa (log2(1+f) ~ f, within 0.09 of an octave of
 // about 35 buckets), corrected against the bounds.
-func sketchKey(v float64) int {
-	b := sketchBounds()
+func sketchKey(v float64) int { return sketchKeyIn(sketchBounds(), v) }
+
+// sketchKeyIn is sketchKey with the bounds b = sketchBounds().
+func sketchKeyIn(b []float64, v float64) int {
 	x := v / sketchMin
 	bits := math.Float64bits(x)
 	e := float64(int((bits>>52)&0x7ff) - 1023)

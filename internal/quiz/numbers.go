@@ -5,20 +5,23 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/cloudlab/cloudlab/internal/termtext"
 )
 
-var positional = regexp.MustCompile(`(?i)\b(all|none|any|each|either|neither|both)\s+(of\s+)?the\s+(above|others|options|answers|previous)\b|` +
-	`\b(both|either|neither)\s+\(?[a-h]\)?\s+(and|or|nor)\s+\(?[a-h]\)?(\W|$)|` +
-	`\b(options?|answers?|choices?)\s+\(?[a-h]\)?(\W|$)|` +
-	`^\(?[a-h]\)?\s*(,|and|&)\s*\(?[a-h]\)?(\W|$)`)
+var positional = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b(all|none|any|each|either|neither|both)\s+(of\s+)?the\s+(above|others|options|answers|previous)\b|` +
+		`\b(both|either|neither)\s+\(?[a-h]\)?\s+(and|or|nor)\s+\(?[a-h]\)?(\W|$)|` +
+		`\b(options?|answers?|choices?)\s+\(?[a-h]\)?(\W|$)|` +
+		`^\(?[a-h]\)?\s*(,|and|&)\s*\(?[a-h]\)?(\W|$)`)
+})
 
 // RefersToPositions reports whether an option's text names other options
 // by position ("All of the above", "Both A and B", "Options A and C"), so
 // the options of its question must keep their order.
 func RefersToPositions(option string) bool {
-	return positional.MatchString(strings.TrimSpace(option))
+	return positional().MatchString(strings.TrimSpace(option))
 }
 
 // ParseNumberAnswer parses an ```answer block: "60", "0.6175 ± 0.0001",
@@ -54,14 +57,14 @@ func ParseNumberAnswer(s string) (value, tol float64, err error) {
 	return value, tol, nil
 }
 
-var thousands = regexp.MustCompile(`^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$`)
+var thousands = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$`) })
 
 // ParseNumber parses a number as a learner or author writes it: "50",
 // "-1.5", "1,000", "$0.20", "1e6". Infinities and NaN are refused.
 func ParseNumber(s string) (float64, error) {
 	s = strings.TrimSpace(s)
 	s = strings.TrimPrefix(s, "$")
-	if thousands.MatchString(s) {
+	if thousands().MatchString(s) {
 		s = strings.ReplaceAll(s, ",", "")
 	}
 	s = strings.ReplaceAll(s, "_", "")

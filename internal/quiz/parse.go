@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -39,10 +40,12 @@ func (h Header) line(key string, def int) int {
 	return def
 }
 
-var md = goldmark.New(goldmark.WithExtensions(extension.GFM),
-	goldmark.WithParserOptions(parser.WithHeadingAttribute()))
+var md = sync.OnceValue(func() goldmark.Markdown {
+	return goldmark.New(goldmark.WithExtensions(extension.GFM),
+		goldmark.WithParserOptions(parser.WithHeadingAttribute()))
+})
 
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:-]*$`)
+var idPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:-]*$`) })
 
 // Parse parses a quiz body (the Markdown after the front matter). bodyLine
 // is the 1-based line of body's first line in file, so problems and
@@ -126,7 +129,7 @@ func (p *parse) run() (*Quiz, []course.Problem) {
 			p.problem(p.h.line("exam", p.base-1), "exam %q: cloudlab knows %s", p.h.Exam, strings.Join(examNames(), ", "))
 		}
 	}
-	doc := md.Parser().Parse(text.NewReader(p.src))
+	doc := md().Parser().Parse(text.NewReader(p.src))
 	var blocks []ast.Node
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		blocks = append(blocks, n)
@@ -375,9 +378,9 @@ func (p *parse) firstLine(n ast.Node) int {
 	look := func(l string) bool { return strings.TrimSpace(l) != "" }
 	switch n.Kind() {
 	case ast.KindThematicBreak:
-		look = thematic.MatchString
+		look = thematic().MatchString
 	case ast.KindList, ast.KindListItem:
-		look = bareMarker.MatchString
+		look = bareMarker().MatchString
 	}
 	for l := p.anchor(n) + 1; p.idx(l) < len(p.lines); l++ {
 		if look(strings.TrimRight(p.rawLines(l, l+1), "\r\n")) {
@@ -388,8 +391,8 @@ func (p *parse) firstLine(n ast.Node) int {
 }
 
 var (
-	thematic   = regexp.MustCompile(`^ {0,3}(-( *-){2,}|\*( *\*){2,}|_( *_){2,}) *$`)
-	bareMarker = regexp.MustCompile(`^\s*(\d{1,9}[.)]|[-+*])\s*$`)
+	thematic   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ {0,3}(-( *-){2,}|\*( *\*){2,}|_( *_){2,}) *$`) })
+	bareMarker = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*(\d{1,9}[.)]|[-+*])\s*$`) })
 )
 
 // anchor is a line at or before n's start: its previous sibling's first
@@ -413,7 +416,7 @@ func (p *parse) span(blocks []ast.Node, i, end int) string {
 	return strings.TrimRight(p.rawLines(p.firstLine(blocks[i]), next), " \t\r\n")
 }
 
-var attrTail = regexp.MustCompile(`\s*\{[^{}]*\}\s*$`)
+var attrTail = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\s*\{[^{}]*\}\s*$`) })
 
 // headingText is the heading's raw inline Markdown without attributes.
 func (p *parse) headingText(hd *ast.Heading) string {
@@ -424,7 +427,7 @@ func (p *parse) headingText(hd *ast.Heading) string {
 	}
 	t := strings.Join(parts, " ")
 	if _, ok := hd.AttributeString("id"); ok || len(hd.Attributes()) > 0 {
-		t = attrTail.ReplaceAllString(t, "")
+		t = attrTail().ReplaceAllString(t, "")
 	}
 	t = strings.TrimRight(t, " #")
 	return strings.TrimSpace(t)
@@ -463,7 +466,7 @@ func (p *parse) build(title string, line int, id, domain string, blocks []ast.No
 	if id != "" {
 		q.ID = id
 		explicit = true
-		if !idPattern.MatchString(q.ID) {
+		if !idPattern().MatchString(q.ID) {
 			p.problem(line, "question id %q: use letters, digits, - _ . :", q.ID)
 		}
 	}
@@ -631,7 +634,7 @@ func (p *parse) checkChoice(q *Question, line int) {
 	}
 }
 
-var boxPrefix = regexp.MustCompile(`^\s*\[[ \txX]\]\s*`)
+var boxPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*\[[ \txX]\]\s*`) })
 
 // options reads the task list's items.
 func (p *parse) options(q *Question, list *ast.List) {
@@ -655,7 +658,7 @@ func (p *parse) options(q *Question, list *ast.List) {
 			s := segs.At(k)
 			v := strings.TrimSpace(string(s.Value(p.src)))
 			if k == 0 {
-				v = boxPrefix.ReplaceAllString(v, "")
+				v = boxPrefix().ReplaceAllString(v, "")
 				textLines = append(textLines, v)
 				continue
 			}
@@ -719,9 +722,9 @@ func fenceText(f *ast.FencedCodeBlock, src []byte) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-var quoteMark = regexp.MustCompile(`(?m)^[ \t]{0,3}> ?`)
+var quoteMark = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^[ \t]{0,3}> ?`) })
 
-func unquote(s string) string { return strings.TrimSpace(quoteMark.ReplaceAllString(s, "")) }
+func unquote(s string) string { return strings.TrimSpace(quoteMark().ReplaceAllString(s, "")) }
 
 // dedent removes the common leading indentation of non-blank lines.
 func dedent(s string) string {
@@ -780,14 +783,16 @@ func examNames() []string {
 	return out
 }
 
-var imageRe = regexp.MustCompile(`!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)`)
+var imageRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)`)
+})
 
 // imagesAsText replaces each image in s with "[image: ALT — PATH]", which a
 // terminal can show, and records the path on the question (a question
 // that needs an image can then be left out of a draw).
 func imagesAsText(q *Question, s string) string {
-	return imageRe.ReplaceAllStringFunc(s, func(m string) string {
-		sm := imageRe.FindStringSubmatch(m)
+	return imageRe().ReplaceAllStringFunc(s, func(m string) string {
+		sm := imageRe().FindStringSubmatch(m)
 		q.Images = append(q.Images, sm[2])
 		alt := strings.TrimSpace(sm[1])
 		if alt == "" {
@@ -798,11 +803,11 @@ func imagesAsText(q *Question, s string) string {
 }
 
 // letteredRe matches a lettered option line ("- A. text", "B) text").
-var letteredRe = regexp.MustCompile(`(?m)^\s*(?:[-*+]\s+)?\(?[A-Ha-h][.)]\s+\S`)
+var letteredRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^\s*(?:[-*+]\s+)?\(?[A-Ha-h][.)]\s+\S`) })
 
 // looksLettered reports whether a file without questions is a bank in a
 // format cloudlab import converts: several lettered options, or answers in
 // <details> blocks.
 func looksLettered(src []byte) bool {
-	return len(letteredRe.FindAllIndex(src, 3)) >= 3 || bytes.Contains(bytes.ToLower(src), []byte("<details"))
+	return len(letteredRe().FindAllIndex(src, 3)) >= 3 || bytes.Contains(bytes.ToLower(src), []byte("<details"))
 }

@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"reflect"
+	"sync"
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/charmbracelet/glamour/ansi"
@@ -18,7 +19,7 @@ import (
 // colours shown are the same ones the formatter would have picked.
 
 // xterm256 is the colour cube and grey ramp of the xterm palette (16-255).
-var xterm256 = func() []chroma.Colour {
+var xterm256 = sync.OnceValue(func() []chroma.Colour {
 	levels := []int{0, 95, 135, 175, 215, 255}
 	var out []chroma.Colour
 	for _, r := range levels {
@@ -33,15 +34,16 @@ var xterm256 = func() []chroma.Colour {
 		out = append(out, chroma.NewColour(v, v, v))
 	}
 	return out
-}()
+})
 
 func snapColour(s string) string {
 	c := chroma.ParseColour(s)
 	if !c.IsSet() {
 		return s
 	}
-	best, dist := xterm256[0], xterm256[0].Distance(c)
-	for _, p := range xterm256[1:] {
+	pal := xterm256()
+	best, dist := pal[0], pal[0].Distance(c)
+	for _, p := range pal[1:] {
 		if d := p.Distance(c); d < dist {
 			best, dist = p, d
 		}

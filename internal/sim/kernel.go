@@ -32,20 +32,26 @@ var ErrBudget = errors.New("simulation event budget exhausted")
 // event without a map, and a stale ID (of an event already run or
 // cancelled, whose slot was reused) does not match.
 type event struct {
-	gen   uint32
-	slot  uint32
-	index int // position in the heap, -1 when not queued
-	fn    func()
-	fnArg func(any) // AtArg: called with arg
-	arg   any
+	gen    uint32
+	queued bool // pending: scheduled, not yet run or cancelled
+	at     time.Duration
+	fn     func()
+	fnArg  func(any) // AtArg: called with arg
+	arg    any
 }
 
 // entry is one heap element: the ordering key inline, so sifting compares
-// without following pointers.
+// without following pointers, and the event's slot and generation rather
+// than a pointer, so moving entries needs no write barriers and the heap is
+// not scanned by the garbage collector. Cancel does not search the heap: it
+// frees the slot, and the entry, now stale (its slot's generation moved on
+// or the slot is free), is dropped when it reaches the top, or when stale
+// entries outnumber pending ones. So sifting never writes back positions.
 type entry struct {
-	at  time.Duration
-	seq uint64
-	e   *event
+	at   time.Duration
+	seq  uint64
+	slot uint32
+	gen  uint32
 }
 
 // arity of the event heap: a 4-ary heap is shallower than a binary one and
@@ -56,8 +62,10 @@ const arity = 4
 type Kernel struct {
 	now       time.Duration
 	seq       uint64
-	heap      []entry
-	slots     []*event // every event ever allocated, by slot
+	heap      []entry  // pending events and cancelled ones not yet dropped
+	live      int      // pending events (entries that are not stale)
+	stale     int      // cancelled events still in the heap
+	slots     []event  // every event ever allocated, by slot
 	free      []uint32 // slots not in use
 	rng       *rand.Rand
 	seed      uint64
@@ -95,7 +103,7 @@ func (k *Kernel) Clock() time.Time { return Epoch.Add(k.now) }
 func (k *Kernel) Rand() *rand.Rand { return k.rng }
 
 // Pending returns the number of scheduled events not yet run.
-func (k *Kernel) Pending() int { return len(k.heap) }
+func (k *Kernel) Pending() int { return k.live }
 
 // Processed returns the number of events run so far.
 func (k *Kernel) Processed() uint64 { return k.processed }
@@ -111,28 +119,40 @@ func (k *Kernel) Budget() uint64 { return k.budget }
 // At schedules fn to run at absolute simulated time at. A time in the past
 // runs at the current time (after events already due now).
 func (k *Kernel) At(at time.Duration, fn func()) EventID {
+	slot := k.schedule(at)
+	e := &k.slots[slot]
+	e.fn = fn
+	return e.id(slot)
+}
+
+// schedule queues a new event at at (no earlier than now) and returns its
+// slot; the caller sets its callback.
+func (k *Kernel) schedule(at time.Duration) uint32 {
 	if at < k.now {
 		at = k.now
 	}
 	k.seq++
-	var e *event
+	var slot uint32
 	if n := len(k.free); n > 0 {
-		e = k.slots[k.free[n-1]]
+		slot = k.free[n-1]
 		k.free = k.free[:n-1]
 	} else {
-		e = &event{slot: uint32(len(k.slots))}
-		k.slots = append(k.slots, e)
+		slot = uint32(len(k.slots))
+		k.slots = append(k.slots, event{})
 	}
+	e := &k.slots[slot]
 	e.gen++
 	if e.gen == 0 {
 		e.gen = 1
 	}
-	e.fn = fn
-	k.push(entry{at: at, seq: k.seq, e: e})
-	return e.id()
+	e.queued = true
+	e.at = at
+	k.live++
+	k.push(entry{at: at, seq: k.seq, slot: slot, gen: e.gen})
+	return slot
 }
 
-func (e *event) id() EventID { return EventID(uint64(e.gen)<<32 | uint64(e.slot+1)) }
+func (e *event) id(slot uint32) EventID { return EventID(uint64(e.gen)<<32 | uint64(slot+1)) }
 
 // lookup returns the pending event with this id, or nil.
 func (k *Kernel) lookup(id EventID) *event {
@@ -140,8 +160,8 @@ func (k *Kernel) lookup(id EventID) *event {
 	if slot >= uint64(len(k.slots)) {
 		return nil
 	}
-	e := k.slots[slot]
-	if e.index < 0 || e.gen != uint32(id>>32) {
+	e := &k.slots[slot]
+	if !e.queued || e.gen != uint32(id>>32) {
 		return nil
 	}
 	return e
@@ -151,10 +171,10 @@ func (k *Kernel) lookup(id EventID) *event {
 // package-level fn and a pointer arg it allocates nothing, where a closure
 // capturing arg would be allocated for each event.
 func (k *Kernel) AtArg(at time.Duration, fn func(any), arg any) EventID {
-	id := k.At(at, nil)
-	e := k.slots[uint32(id)-1]
+	slot := k.schedule(at)
+	e := &k.slots[slot]
 	e.fnArg, e.arg = fn, arg
-	return id
+	return e.id(slot)
 }
 
 // After schedules fn to run d after the current simulated time.
@@ -172,8 +192,12 @@ func (k *Kernel) Cancel(id EventID) bool {
 	if e == nil {
 		return false
 	}
-	k.remove(e.index)
-	k.release(e)
+	k.release(uint32(id&0xffffffff) - 1)
+	k.live--
+	k.stale++
+	if k.stale > 64 && k.stale > k.live {
+		k.compact()
+	}
 	return true
 }
 
@@ -183,11 +207,12 @@ func (k *Kernel) Scheduled(id EventID) (time.Duration, bool) {
 	if e == nil {
 		return 0, false
 	}
-	return k.heap[e.index].at, true
+	return e.at, true
 }
 
 // NextAt returns the time of the next pending event.
 func (k *Kernel) NextAt() (time.Duration, bool) {
+	k.dropStale()
 	if len(k.heap) == 0 {
 		return 0, false
 	}
@@ -197,6 +222,7 @@ func (k *Kernel) NextAt() (time.Duration, bool) {
 // Step runs the next event, advancing the clock to its time. It returns
 // false when no event is pending, and ErrBudget when the budget is spent.
 func (k *Kernel) Step() (bool, error) {
+	k.dropStale()
 	if len(k.heap) == 0 {
 		return false, nil
 	}
@@ -204,11 +230,12 @@ func (k *Kernel) Step() (bool, error) {
 		return false, ErrBudget
 	}
 	top := k.heap[0]
-	e := top.e
-	k.remove(0)
-	k.now = top.at
+	e := &k.slots[top.slot]
 	fn, fnArg, arg := e.fn, e.fnArg, e.arg
-	k.release(e)
+	k.pop()
+	k.release(top.slot)
+	k.live--
+	k.now = top.at
 	k.processed++
 	if fnArg != nil {
 		fnArg(arg)
@@ -221,7 +248,11 @@ func (k *Kernel) Step() (bool, error) {
 // RunUntil runs every event due at or before t, then sets the clock to t.
 // Events scheduled by those events are run too if they are due by t.
 func (k *Kernel) RunUntil(t time.Duration) error {
-	for len(k.heap) > 0 && k.heap[0].at <= t {
+	for {
+		k.dropStale()
+		if len(k.heap) == 0 || k.heap[0].at > t {
+			break
+		}
 		if _, err := k.Step(); err != nil {
 			return err
 		}
@@ -237,13 +268,47 @@ func (k *Kernel) RunFor(d time.Duration) error { return k.RunUntil(k.now + d) }
 
 // String describes the kernel state, for debugging.
 func (k *Kernel) String() string {
-	return fmt.Sprintf("sim.Kernel{now: %v, pending: %d, processed: %d}", k.now, len(k.heap), k.processed)
+	return fmt.Sprintf("sim.Kernel{now: %v, pending: %d, processed: %d}", k.now, k.live, k.processed)
 }
 
-func (k *Kernel) release(e *event) {
+func (k *Kernel) release(slot uint32) {
+	e := &k.slots[slot]
 	e.fn, e.fnArg, e.arg = nil, nil, nil
-	e.index = -1
-	k.free = append(k.free, e.slot)
+	e.queued = false
+	k.free = append(k.free, slot)
+}
+
+// isStale reports whether heap entry x belongs to a cancelled event.
+func (k *Kernel) isStale(x *entry) bool {
+	e := &k.slots[x.slot]
+	return !e.queued || e.gen != x.gen
+}
+
+// dropStale pops cancelled events off the top of the heap.
+func (k *Kernel) dropStale() {
+	for k.stale > 0 && len(k.heap) > 0 && k.isStale(&k.heap[0]) {
+		k.pop()
+		k.stale--
+	}
+}
+
+// compact removes every stale entry and rebuilds the heap: cancelled
+// events never take more room than pending ones (amortised O(1) per Cancel).
+func (k *Kernel) compact() {
+	h := k.heap[:0]
+	for i := range k.heap {
+		if !k.isStale(&k.heap[i]) {
+			h = append(h, k.heap[i])
+		}
+	}
+	clear(k.heap[len(h):])
+	k.heap = h
+	k.stale = 0
+	if len(h) > 1 {
+		for i := (len(h) - 2) / arity; i >= 0; i-- {
+			k.down(i)
+		}
+	}
 }
 
 func less(a, b *entry) bool {
@@ -254,48 +319,33 @@ func less(a, b *entry) bool {
 }
 
 func (k *Kernel) push(x entry) {
-	i := len(k.heap)
-	k.heap = append(k.heap, x)
-	x.e.index = i
-	k.up(i)
-}
-
-func (k *Kernel) remove(i int) {
-	n := len(k.heap) - 1
-	k.heap[i].e.index = -1
-	if i != n {
-		k.heap[i] = k.heap[n]
-		k.heap[i].e.index = i
-	}
-	k.heap[n] = entry{}
-	k.heap = k.heap[:n]
-	if i < n {
-		if !k.down(i) {
-			k.up(i)
-		}
-	}
-}
-
-func (k *Kernel) up(i int) {
-	h := k.heap
-	x := h[i]
+	h := append(k.heap, x)
+	k.heap = h
+	i := len(h) - 1
 	for i > 0 {
 		p := (i - 1) / arity
 		if !less(&x, &h[p]) {
 			break
 		}
 		h[i] = h[p]
-		h[i].e.index = i
 		i = p
 	}
 	h[i] = x
-	x.e.index = i
 }
 
-func (k *Kernel) down(i int) bool {
+// pop removes the top of the heap.
+func (k *Kernel) pop() {
+	n := len(k.heap) - 1
+	k.heap[0] = k.heap[n]
+	k.heap = k.heap[:n]
+	if n > 1 {
+		k.down(0)
+	}
+}
+
+func (k *Kernel) down(i int) {
 	h := k.heap
 	n := len(h)
-	start := i
 	x := h[i]
 	for {
 		c := arity*i + 1
@@ -312,10 +362,7 @@ func (k *Kernel) down(i int) bool {
 			break
 		}
 		h[i] = h[m]
-		h[i].e.index = i
 		i = m
 	}
 	h[i] = x
-	x.e.index = i
-	return i > start
 }

@@ -1,7 +1,10 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
@@ -159,4 +162,109 @@ func BenchmarkKernelEvents(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// TestCancelManyAgainstModel schedules and cancels events at random
+// (enough cancellations to compact the heap several times) and checks the
+// kernel against a plain model: the events run are exactly those not
+// cancelled, in (time, schedule order), and Pending, Scheduled and NextAt
+// agree throughout.
+func TestCancelManyAgainstModel(t *testing.T) {
+	k := New(3)
+	r := rand.New(rand.NewPCG(5, 6))
+	type ev struct {
+		id  EventID
+		at  time.Duration
+		seq int
+	}
+	pending := map[int]ev{}
+	var ran []int
+	seq := 0
+	schedule := func() {
+		seq++
+		n := seq
+		at := k.Now() + time.Duration(r.IntN(1000))*time.Millisecond
+		id := k.At(at, func() {
+			ran = append(ran, n)
+			delete(pending, n)
+		})
+		pending[n] = ev{id, at, n}
+	}
+	check := func() {
+		t.Helper()
+		if k.Pending() != len(pending) {
+			t.Fatalf("Pending() = %d, want %d", k.Pending(), len(pending))
+		}
+		var first *ev
+		for _, e := range pending {
+			if at, ok := k.Scheduled(e.id); !ok || at != max(e.at, 0) {
+				t.Fatalf("Scheduled(%d) = %v, %v; want %v", e.seq, at, ok, e.at)
+			}
+			if first == nil || e.at < first.at || e.at == first.at && e.seq < first.seq {
+				c := e
+				first = &c
+			}
+		}
+		at, ok := k.NextAt()
+		if ok != (first != nil) || first != nil && at != first.at {
+			t.Fatalf("NextAt() = %v, %v; want %+v", at, ok, first)
+		}
+	}
+	for round := range 2000 {
+		for range 3 {
+			schedule()
+		}
+		// Cancel about two of every three pending events, in map order.
+		for n, e := range pending {
+			if r.IntN(3) > 0 {
+				if !k.Cancel(e.id) {
+					t.Fatalf("Cancel(%d) = false for a pending event", n)
+				}
+				if k.Cancel(e.id) {
+					t.Fatalf("second Cancel(%d) = true", n)
+				}
+				delete(pending, n)
+			}
+		}
+		check()
+		if round%7 == 0 {
+			want := map[int]bool{}
+			for n := range pending {
+				want[n] = true
+			}
+			before := len(ran)
+			if _, err := k.Step(); err != nil {
+				t.Fatal(err)
+			}
+			if len(pending) > 0 && (len(ran) != before+1 || !want[ran[before]]) {
+				t.Fatalf("step ran %v, want one of the pending events", ran[before:])
+			}
+		}
+	}
+	// Everything left runs in (time, sequence) order.
+	var order []ev
+	for _, e := range pending {
+		order = append(order, e)
+	}
+	slices.SortFunc(order, func(a, b ev) int {
+		if a.at != b.at {
+			return cmp.Compare(a.at, b.at)
+		}
+		return cmp.Compare(a.seq, b.seq)
+	})
+	before := len(ran)
+	if err := k.RunUntil(k.Now() + time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if len(ran)-before != len(order) {
+		t.Fatalf("ran %d events, want %d", len(ran)-before, len(order))
+	}
+	for i, e := range order {
+		if ran[before+i] != e.seq {
+			t.Fatalf("event %d ran as number %d, want %d", ran[before+i], i, e.seq)
+		}
+	}
+	if k.Pending() != 0 {
+		t.Fatalf("Pending() = %d after running everything", k.Pending())
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/cloudlab/cloudlab/internal/course"
 	"github.com/cloudlab/cloudlab/internal/quiz"
@@ -39,7 +40,7 @@ type question struct {
 // Detect guesses a bank's format from its text.
 func Detect(src []byte) string {
 	switch {
-	case checkboxRe.Match(src):
+	case checkboxRe().Match(src):
 		return "checkbox"
 	case bytes.Contains(bytes.ToLower(src), []byte("<details")):
 		return "details"
@@ -48,14 +49,18 @@ func Detect(src []byte) string {
 }
 
 var (
-	checkboxRe  = regexp.MustCompile(`(?m)^\s*[-*+]\s+\[[ xX]\]\s`)
-	headingRe   = regexp.MustCompile(`^#{1,6}\s+(.*)$`)
-	numberedRe  = regexp.MustCompile(`^(?:#{1,6}\s+)?(?:Q(?:uestion)?\s*)?(\d{1,4})\s*[.):]\s+(\S.*)$`)
-	optionRe    = regexp.MustCompile(`^\s*(?:[-*+]\s+)?\(?([A-Ha-h])[.)]\s+(\S.*)$`)
-	answerRe    = regexp.MustCompile(`(?i)^\s*(?:[-*>]\s*)?(?:\*\*)?(?:correct\s+)?answers?(?:\*\*)?\s*(?:is)?\s*[:：]?\s*(?:\*\*)?\s*([A-H](?:\s*(?:,|&|and|/)?\s*[A-H])*)\b\.?(?:\*\*)?\s*(.*)$`)
-	listStartRe = regexp.MustCompile(`^\s*([-*+#>]|\d+[.)]|` + "```" + `|~~~)`)
-	tagRe       = regexp.MustCompile(`(?i)</?(details|summary)[^>]*>`)
-	summaryRe   = regexp.MustCompile(`(?i)<summary[^>]*>.*?</summary>`)
+	checkboxRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^\s*[-*+]\s+\[[ xX]\]\s`) })
+	headingRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^#{1,6}\s+(.*)$`) })
+	numberedRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:#{1,6}\s+)?(?:Q(?:uestion)?\s*)?(\d{1,4})\s*[.):]\s+(\S.*)$`)
+	})
+	optionRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*(?:[-*+]\s+)?\(?([A-Ha-h])[.)]\s+(\S.*)$`) })
+	answerRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^\s*(?:[-*>]\s*)?(?:\*\*)?(?:correct\s+)?answers?(?:\*\*)?\s*(?:is)?\s*[:：]?\s*(?:\*\*)?\s*([A-H](?:\s*(?:,|&|and|/)?\s*[A-H])*)\b\.?(?:\*\*)?\s*(.*)$`)
+	})
+	listStartRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*([-*+#>]|\d+[.)]|` + "```" + `|~~~)`) })
+	tagRe       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)</?(details|summary)[^>]*>`) })
+	summaryRe   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)<summary[^>]*>.*?</summary>`) })
 )
 
 // Convert turns a bank into a quiz file named name (its id comes from the
@@ -132,7 +137,7 @@ func Convert(name string, src []byte, format string) ([]byte, []course.Problem, 
 			for _, l := range q.text {
 				// Text is text: a line that would start a list or a
 				// heading is escaped.
-				if listStartRe.MatchString(l) {
+				if listStartRe().MatchString(l) {
 					l = "\\" + strings.TrimSpace(l)
 				}
 				qb.WriteString(l + "\n")
@@ -197,12 +202,12 @@ func parseLettered(name string, src []byte) ([]question, []course.Problem) {
 		if strings.Contains(lower, "<details") {
 			inDetails = true
 		}
-		text := strings.TrimSpace(tagRe.ReplaceAllString(summaryRe.ReplaceAllString(line, ""), ""))
+		text := strings.TrimSpace(tagRe().ReplaceAllString(summaryRe().ReplaceAllString(line, ""), ""))
 		closes := strings.Contains(lower, "</details")
 		switch {
 		case text == "":
-		case cur != nil && cur.answer == "" && answerRe.MatchString(text) && (inDetails || len(cur.options) > 0):
-			m := answerRe.FindStringSubmatch(text)
+		case cur != nil && cur.answer == "" && answerRe().MatchString(text) && (inDetails || len(cur.options) > 0):
+			m := answerRe().FindStringSubmatch(text)
 			cur.answer = strings.Map(func(r rune) rune {
 				if r >= 'A' && r <= 'H' || r >= 'a' && r <= 'h' {
 					return r
@@ -214,19 +219,19 @@ func parseLettered(name string, src []byte) ([]question, []course.Problem) {
 			}
 		case cur != nil && cur.answer != "" && inDetails:
 			cur.explanation = append(cur.explanation, text)
-		case !inDetails && numberedRe.MatchString(line) && !optionRe.MatchString(line):
+		case !inDetails && numberedRe().MatchString(line) && !optionRe().MatchString(line):
 			flush()
-			m := numberedRe.FindStringSubmatch(line)
+			m := numberedRe().FindStringSubmatch(line)
 			cur = &question{line: i + 1, title: m[2]}
-		case !inDetails && headingRe.MatchString(line) && (cur == nil || len(cur.options) > 0 || cur.answer != ""):
-			m := headingRe.FindStringSubmatch(line)
+		case !inDetails && headingRe().MatchString(line) && (cur == nil || len(cur.options) > 0 || cur.answer != ""):
+			m := headingRe().FindStringSubmatch(line)
 			if i == firstHeadingLine(lines) {
 				break // the bank's title
 			}
 			flush()
 			cur = &question{line: i + 1, title: m[1]}
-		case cur != nil && !inDetails && optionRe.MatchString(line):
-			m := optionRe.FindStringSubmatch(line)
+		case cur != nil && !inDetails && optionRe().MatchString(line):
+			m := optionRe().FindStringSubmatch(line)
 			l := strings.ToUpper(m[1])[0]
 			if len(cur.letters) > 0 && l != cur.letters[len(cur.letters)-1]+1 {
 				// Not the next letter: part of the option before.

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Instruction counts (valgrind --tool=callgrind, "I refs") of the commands
+# compare.sh times: unlike wall-clock time they do not depend on how busy
+# the machine is, so two builds can be compared on a shared machine.
+#
+#   tools/bench/instructions.sh [REV]
+#
+# With REV (a commit), the same counts for that commit are printed beside
+# this work tree's. Needs valgrind. Binaries are built with CGO_ENABLED=0
+# (callgrind aborts on the signal handling of a cgo binary's threads) and
+# run with GODEBUG=asyncpreemptoff=1 (no preemption signals); the counts
+# include process start-up. The SimFaaS scenario takes about a minute.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"; git worktree remove --force "$work/rev" 2>/dev/null || true' EXIT
+CGO_ENABLED=0 go build -o "$work/cloudlab" ./cmd/cloudlab
+(cd tools && CGO_ENABLED=0 go build -o "$work/glow" github.com/charmbracelet/glow/v2)
+bins=("$work/cloudlab")
+if [ $# -gt 0 ]; then
+  git worktree add --detach "$work/rev" "$1" >/dev/null 2>&1
+  (cd "$work/rev" && CGO_ENABLED=0 go build -o "$work/cloudlab-rev" ./cmd/cloudlab)
+  bins=("$work/cloudlab-rev" "$work/cloudlab")
+fi
+awk 'NR==1 && /^---$/ {fm=1; next} fm && /^---$/ {fm=0; next} !fm' lessons/06-ecs-concepts.md > "$work/lesson.md"
+export XDG_CACHE_HOME="$work/cache" CLOUDLAB_DATA="$work/data"
+ir() {
+  GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$@" 2>&1 >/dev/null |
+    awk '/I *refs:/ {print $NF}'
+}
+printf '%16s  %s\n' "$(ir "$work/glow" -s dark -w 80 "$work/lesson.md")" "glow -s dark -w 80 (the lesson)"
+for b in "${bins[@]}"; do
+  name=$(basename "$b")
+  "$b" read ecs-concepts --style dark --width 80 > /dev/null # warm the cache
+  printf '%16s  %s\n' "$(ir "$b" read ecs-concepts --style dark --width 80)" "$name read (warm cache)"
+  printf '%16s  %s\n' "$(ir "$b" --no-cache read ecs-concepts --style dark --width 80)" "$name read (no cache)"
+  printf '%16s  %s\n' "$(ir "$b" --version)" "$name --version"
+  printf '%16s  %s\n' "$(ir "$b" sim run tools/bench/simfaas.sim)" "$name sim run tools/bench/simfaas.sim"
+done
