@@ -170,9 +170,9 @@ type Sim struct {
 	clusterOrder []*Cluster
 	// lastPlacementCluster is the cluster of the latest placement event.
 	lastPlacementCluster string
-	families     map[string][]*TaskDefinition // family -> revisions (index = revision-1)
-	familyOrder  []string
-	byEC2        map[string]*ContainerInstance
+	families             map[string][]*TaskDefinition // family -> revisions (index = revision-1)
+	familyOrder          []string
+	byEC2                map[string]*ContainerInstance
 
 	events   []Event
 	eventSeq int

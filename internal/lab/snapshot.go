@@ -333,7 +333,6 @@ func secondsOf(acct *cloud.Account, name string, from float64) []Second {
 	return out
 }
 
-
 // windowOf sums a function's per-second (or, beyond an hour, per-minute)
 // CloudWatch series over the last d of simulated time.
 func windowOf(acct *cloud.Account, name string, d time.Duration) Window {
