@@ -59,7 +59,9 @@ func (a *App) labInfos() ([]LabInfo, error) {
 		}
 		switch {
 		case done[lf.ID]:
-			info.Status = "done"
+			// Every step passed once; a later attempt left part way
+			// (its place, for resuming) does not undo that.
+			info.Status, info.StepsPassed = "done", info.Steps
 		case info.StepsPassed > 0:
 			info.Status = "in-progress"
 		}
