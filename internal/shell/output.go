@@ -70,7 +70,7 @@ func (o outputOptions) apply(res Result) (Result, error) {
 		return res, err
 	}
 	if o.query != "" {
-		if v, err = jmespath.Search(o.query, v); err != nil {
+		if v, err = searchJMESPath(o.query, v); err != nil {
 			return res, usagef("--query %s: %v", o.query, err)
 		}
 	}
@@ -155,4 +155,16 @@ func scalarText(v any) (string, bool) {
 		return "", false
 	}
 	return fmt.Sprint(v), true
+}
+
+// searchJMESPath runs a JMESPath query. go-jmespath panics on some
+// malformed expressions (such as @'(', found by FuzzOutputOptions) instead
+// of returning a syntax error: that is turned into one.
+func searchJMESPath(query string, v any) (out any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, fmt.Errorf("invalid JMESPath expression")
+		}
+	}()
+	return jmespath.Search(query, v)
 }
