@@ -70,6 +70,7 @@ type Renderer struct {
 // New returns a Renderer.
 func New(opts Options) *Renderer {
 	registerNoLang()
+	registerFormatter()
 	if opts.CacheSize <= 0 {
 		opts.CacheSize = 64
 	}
@@ -149,9 +150,10 @@ func (r *Renderer) render(doc []byte, width int, style string) (string, error) {
 	// document margin is 0 and the one-column left margin is added here.
 	wrap := width - 1
 	ar := ansi.NewRenderer(ansi.Options{
-		WordWrap:     wrap,
-		ColorProfile: profile,
-		Styles:       cfg,
+		WordWrap:        wrap,
+		ColorProfile:    profile,
+		Styles:          cfg,
+		ChromaFormatter: cachedTTY256Name,
 	})
 	md := goldmark.New(
 		goldmark.WithExtensions(extension.GFM, extension.DefinitionList, &frontmatter.Extender{Mode: frontmatter.SetMetadata}),

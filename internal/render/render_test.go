@@ -276,3 +276,20 @@ func FuzzRender(f *testing.F) {
 		_, _ = r.Render(doc, 60, "notty")
 	})
 }
+
+// BenchmarkRenderLesson measures what a cold `cloudlab read` pays to
+// render one lesson: a new Renderer (no cache), the limits check and the
+// render.
+func BenchmarkRenderLesson(b *testing.B) {
+	src, err := os.ReadFile("../../lessons/06-ecs-concepts.md")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := New(Options{}).Render(src, 80, "dark"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
