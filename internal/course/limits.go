@@ -11,6 +11,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"go.abhg.dev/goldmark/frontmatter"
 )
 
 // Limits on a Markdown document, so rendering any document ends in bounded
@@ -24,13 +25,46 @@ const (
 	MaxDepth     = 16      // blocks and inlines nested in each other
 )
 
-var limitsParser = sync.OnceValue(func() parser.Parser { return goldmark.New(goldmark.WithExtensions(extension.GFM)).Parser() })
+// limitsParser reads Markdown with the extensions the renderer uses (GFM,
+// definition lists, front matter), so the tree measured is the one the
+// renderer builds: front matter is never rendered and is not measured.
+var limitsParser = sync.OnceValue(func() parser.Parser {
+	return goldmark.New(goldmark.WithExtensions(extension.GFM, extension.DefinitionList, &frontmatter.Extender{})).Parser()
+})
+
+// ParseMarkdown parses doc with the extensions the renderer uses and
+// nothing else (no AST transformers), without checking any limit.
+func ParseMarkdown(doc []byte) ast.Node {
+	return limitsParser().Parse(text.NewReader(doc))
+}
 
 // CheckLimits measures a Markdown document against the limits above and
 // returns the first one it breaks: its 1-based line in doc and a message,
 // or ok. Lines inside fenced code blocks may hold any characters, but not
 // be longer than MaxLineBytes.
 func CheckLimits(doc []byte) (line int, msg string, ok bool) {
+	_, line, msg, ok = ParseWithinLimits(doc)
+	return line, msg, ok
+}
+
+// ParseWithinLimits is CheckLimits that also returns the tree it measured
+// (ParseMarkdown's, nil when the document breaks a limit), so a caller can
+// use it instead of parsing the document again.
+func ParseWithinLimits(doc []byte) (root ast.Node, line int, msg string, ok bool) {
+	line, msg, ok = checkLines(doc)
+	if !ok {
+		return nil, line, msg, false
+	}
+	root = ParseMarkdown(doc)
+	if line, msg, ok = checkDepth(doc, root); !ok {
+		return nil, line, msg, false
+	}
+	return root, 0, "", true
+}
+
+// checkLines checks the size of doc and each of its lines (nothing is
+// parsed yet).
+func checkLines(doc []byte) (line int, msg string, ok bool) {
 	if len(doc) > MaxDocBytes {
 		return 1, fmt.Sprintf("the document is %d bytes; at most %d", len(doc), MaxDocBytes), false
 	}
@@ -57,7 +91,11 @@ func CheckLimits(doc []byte) (line int, msg string, ok bool) {
 			return i + 1, fmt.Sprintf("%q repeated %d times in a row; at most %d", string(c), n, MaxRun), false
 		}
 	}
-	root := limitsParser().Parse(text.NewReader(doc))
+	return 0, "", true
+}
+
+// checkDepth checks how deeply root, doc's tree, nests.
+func checkDepth(doc []byte, root ast.Node) (line int, msg string, ok bool) {
 	deepest, at := 0, ast.Node(nil)
 	var walk func(n ast.Node, depth int)
 	walk = func(n ast.Node, depth int) {

@@ -40,3 +40,14 @@ func TestCheckLimits(t *testing.T) {
 		}
 	}
 }
+
+// A refused document comes with no tree; an accepted one with the tree
+// measured.
+func TestParseWithinLimits(t *testing.T) {
+	if root, _, _, ok := ParseWithinLimits([]byte(strings.Repeat("> ", 1000) + "x\n")); ok || root != nil {
+		t.Errorf("quote bomb: ok %v, tree %v", ok, root)
+	}
+	if root, _, msg, ok := ParseWithinLimits([]byte("# T\n\ntext\n")); !ok || root == nil || root.FirstChild() == nil {
+		t.Errorf("good document: ok %v (%s), tree %v", ok, msg, root)
+	}
+}

@@ -70,6 +70,7 @@ type Renderer struct {
 // New returns a Renderer.
 func New(opts Options) *Renderer {
 	registerNoLang()
+	registerFormatter()
 	if opts.CacheSize <= 0 {
 		opts.CacheSize = 64
 	}
@@ -114,11 +115,13 @@ func (r *Renderer) Render(doc []byte, width int, style string) (string, error) {
 		// A document past the limits could take the renderer minutes or
 		// blow its stack: refuse it with the reason (cloudlab check names
 		// the line).
-		if _, msg, ok := course.CheckLimits(doc); !ok {
+		// The tree measured is reused to protect hyphens.
+		root, _, msg, ok := course.ParseWithinLimits(doc)
+		if !ok {
 			return "", fmt.Errorf("this text cannot be shown safely: %s (cloudlab check names the file and line)", msg)
 		}
 		var err error
-		if out, err = r.render(doc, width, style); err != nil {
+		if out, err = r.render(doc, root, width, style); err != nil {
 			return "", err
 		}
 		r.diskPut(k, out)
@@ -136,7 +139,8 @@ func (r *Renderer) Render(doc []byte, width int, style string) (string, error) {
 	return out, nil
 }
 
-func (r *Renderer) render(doc []byte, width int, style string) (string, error) {
+// render renders doc; root is course.ParseMarkdown(doc), or nil.
+func (r *Renderer) render(doc []byte, root ast.Node, width int, style string) (string, error) {
 	cfg := styleConfig(style, width)
 	profile := termenv.TrueColor
 	if r.opts.NoColor || style == "notty" || style == "ascii" {
@@ -149,9 +153,10 @@ func (r *Renderer) render(doc []byte, width int, style string) (string, error) {
 	// document margin is 0 and the one-column left margin is added here.
 	wrap := width - 1
 	ar := ansi.NewRenderer(ansi.Options{
-		WordWrap:     wrap,
-		ColorProfile: profile,
-		Styles:       cfg,
+		WordWrap:        wrap,
+		ColorProfile:    profile,
+		Styles:          cfg,
+		ChromaFormatter: cachedTTY256Name,
 	})
 	md := goldmark.New(
 		goldmark.WithExtensions(extension.GFM, extension.DefinitionList, &frontmatter.Extender{Mode: frontmatter.SetMetadata}),
@@ -163,7 +168,11 @@ func (r *Renderer) render(doc []byte, width int, style string) (string, error) {
 	// SetRenderer after New, or task-list checkboxes print as HTML.
 	md.SetRenderer(renderer.NewRenderer(renderer.WithNodeRenderers(util.Prioritized(ar, 1000))))
 	var buf bytes.Buffer
-	if err := md.Convert(protectHyphens(clipDiagrams(doc, width-2)), &buf); err != nil {
+	src := clipDiagrams(doc, width-2)
+	if len(src) != len(doc) || len(doc) > 0 && &src[0] != &doc[0] {
+		root = nil // clipDiagrams changed the text: root is not its tree
+	}
+	if err := md.Convert(protectHyphens(src, root), &buf); err != nil {
 		return "", fmt.Errorf("render: %w", err)
 	}
 	out := strings.ReplaceAll(buf.String(), nbHyphen, "-")
@@ -246,13 +255,15 @@ const nbHyphen = "\u2011"
 // hyphens (Render turns them back into "-"). glamour's paragraph wrapper
 // breaks after a hyphen without counting it, so every hyphen made a line one
 // column longer than the wrapper thought, and the document wrapper broke it
-// again, leaving a word or two on a line of their own.
-func protectHyphens(doc []byte) []byte {
+// again, leaving a word or two on a line of their own. root is
+// course.ParseMarkdown(doc), or nil to parse doc here.
+func protectHyphens(doc []byte, root ast.Node) []byte {
 	if !bytes.Contains(doc, []byte("-")) {
 		return doc
 	}
-	md := goldmark.New(goldmark.WithExtensions(extension.GFM, extension.DefinitionList, &frontmatter.Extender{Mode: frontmatter.SetMetadata}))
-	root := md.Parser().Parse(text.NewReader(doc))
+	if root == nil {
+		root = course.ParseMarkdown(doc)
+	}
 	var segs []text.Segment
 	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {

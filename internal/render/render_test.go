@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	xansi "github.com/charmbracelet/x/ansi"
+
+	"github.com/cloudlab/cloudlab/internal/course"
 )
 
 const sample = "---\nid: x\ntitle: Secret Title Key\n---\n\n# Heading\n\nSome **bold** text and `code`.\n\n" +
@@ -147,7 +149,7 @@ func BenchmarkRenderLongLesson(b *testing.B) {
 	b.SetBytes(int64(len(doc)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := r.render(doc, 80, "dark"); err != nil {
+		if _, err := r.render(doc, nil, 80, "dark"); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -275,4 +277,43 @@ func FuzzRender(f *testing.F) {
 		}
 		_, _ = r.Render(doc, 60, "notty")
 	})
+}
+
+// BenchmarkRenderLesson measures what a cold `cloudlab read` pays to
+// render one lesson: a new Renderer (no cache), the limits check and the
+// render.
+func BenchmarkRenderLesson(b *testing.B) {
+	src, err := os.ReadFile("../../lessons/06-ecs-concepts.md")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := New(Options{}).Render(src, 80, "dark"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// The tree the limits check parsed gives the same hyphen protection as a
+// parse of its own.
+func TestProtectHyphensSharedTree(t *testing.T) {
+	docs := []string{sample, "# T\n\nan on-demand, pay-as-you-go `--flag`\n\n    code-block\n\nTerm-a\n: def-b\n"}
+	for _, n := range []string{"06-ecs-concepts.md", "12-lambda-anatomy.md", "02-ec2.md"} {
+		src, err := os.ReadFile("../../lessons/" + n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, string(src))
+	}
+	for _, d := range docs {
+		root, _, msg, ok := course.ParseWithinLimits([]byte(d))
+		if !ok {
+			t.Fatalf("refused: %s", msg)
+		}
+		if got, want := protectHyphens([]byte(d), root), protectHyphens([]byte(d), nil); string(got) != string(want) {
+			t.Errorf("shared tree gives a different text for %.40q", d)
+		}
+	}
 }
