@@ -12,8 +12,9 @@ import (
 
 // outputOptions are the AWS CLI's global --query and --output options.
 type outputOptions struct {
-	query  string // JMESPath expression, "" for none
-	format string // json (default) or text
+	query    string             // JMESPath expression, "" for none
+	compiled *jmespath.JMESPath // query, parsed
+	format   string             // json (default) or text
 }
 
 // takeOutputOptions removes --query and --output (and their values) from
@@ -37,10 +38,11 @@ func takeOutputOptions(words []string) ([]string, outputOptions, error) {
 			val = words[i]
 		}
 		if name == "--query" {
-			if _, err := jmespath.Compile(val); err != nil {
+			q, err := compileJMESPath(val)
+			if err != nil {
 				return nil, o, usagef("Bad value for --query %s: %v", val, err)
 			}
-			o.query = val
+			o.query, o.compiled = val, q
 			continue
 		}
 		switch val {
@@ -70,7 +72,7 @@ func (o outputOptions) apply(res Result) (Result, error) {
 		return res, err
 	}
 	if o.query != "" {
-		if v, err = searchJMESPath(o.query, v); err != nil {
+		if v, err = searchJMESPath(o.compiled, v); err != nil {
 			return res, usagef("--query %s: %v", o.query, err)
 		}
 	}
@@ -157,14 +159,27 @@ func scalarText(v any) (string, bool) {
 	return fmt.Sprint(v), true
 }
 
-// searchJMESPath runs a JMESPath query. go-jmespath panics on some
-// malformed expressions (such as @'(', found by FuzzOutputOptions) instead
-// of returning a syntax error: that is turned into one.
-func searchJMESPath(query string, v any) (out any, err error) {
+// go-jmespath panics on some malformed expressions instead of returning
+// a syntax error (found by FuzzOutputOptions: @'(' in the interpreter, an
+// invalid UTF-8 byte after an identifier in the lexer): compileJMESPath
+// and searchJMESPath turn those panics into errors.
+
+// compileJMESPath parses a --query expression.
+func compileJMESPath(query string) (q *jmespath.JMESPath, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			q, err = nil, fmt.Errorf("invalid JMESPath expression")
+		}
+	}()
+	return jmespath.Compile(query)
+}
+
+// searchJMESPath runs a compiled --query expression on v.
+func searchJMESPath(q *jmespath.JMESPath, v any) (out any, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			out, err = nil, fmt.Errorf("invalid JMESPath expression")
 		}
 	}()
-	return jmespath.Search(query, v)
+	return q.Search(v)
 }
