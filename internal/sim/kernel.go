@@ -65,6 +65,7 @@ type Kernel struct {
 	heap      []entry  // pending events and cancelled ones not yet dropped
 	live      int      // pending events (entries that are not stale)
 	stale     int      // cancelled events still in the heap
+	hole      bool     // heap[0] is the event Step is running: not yet removed
 	slots     []event  // every event ever allocated, by slot
 	free      []uint32 // slots not in use
 	rng       *rand.Rand
@@ -232,7 +233,11 @@ func (k *Kernel) Step() (bool, error) {
 	top := k.heap[0]
 	e := &k.slots[top.slot]
 	fn, fnArg, arg := e.fn, e.fnArg, e.arg
-	k.pop()
+	// The top entry is left in place as a hole: an event the callback
+	// schedules (a recurring arrival schedules its successor) takes its
+	// place with one sift-down instead of a pop and a push. Otherwise the
+	// next look at the heap removes it.
+	k.hole = true
 	k.release(top.slot)
 	k.live--
 	k.now = top.at
@@ -284,8 +289,18 @@ func (k *Kernel) isStale(x *entry) bool {
 	return !e.queued || e.gen != x.gen
 }
 
-// dropStale pops cancelled events off the top of the heap.
+// fill removes the hole Step left at the top of the heap, if any.
+func (k *Kernel) fill() {
+	if k.hole {
+		k.hole = false
+		k.pop()
+	}
+}
+
+// dropStale removes the hole and pops cancelled events off the top of the
+// heap.
 func (k *Kernel) dropStale() {
+	k.fill()
 	for k.stale > 0 && len(k.heap) > 0 && k.isStale(&k.heap[0]) {
 		k.pop()
 		k.stale--
@@ -295,6 +310,7 @@ func (k *Kernel) dropStale() {
 // compact removes every stale entry and rebuilds the heap: cancelled
 // events never take more room than pending ones (amortised O(1) per Cancel).
 func (k *Kernel) compact() {
+	k.fill()
 	h := k.heap[:0]
 	for i := range k.heap {
 		if !k.isStale(&k.heap[i]) {
@@ -319,6 +335,12 @@ func less(a, b *entry) bool {
 }
 
 func (k *Kernel) push(x entry) {
+	if k.hole {
+		k.hole = false
+		k.heap[0] = x
+		k.down(0)
+		return
+	}
 	h := append(k.heap, x)
 	k.heap = h
 	i := len(h) - 1
