@@ -230,6 +230,12 @@ func (k *Kernel) Step() (bool, error) {
 	if k.budget > 0 && k.processed >= k.budget {
 		return false, ErrBudget
 	}
+	k.run()
+	return true, nil
+}
+
+// run runs the event at the top of the heap (which is not stale).
+func (k *Kernel) run() {
 	top := k.heap[0]
 	e := &k.slots[top.slot]
 	fn, fnArg, arg := e.fn, e.fnArg, e.arg
@@ -247,7 +253,6 @@ func (k *Kernel) Step() (bool, error) {
 	} else {
 		fn()
 	}
-	return true, nil
 }
 
 // RunUntil runs every event due at or before t, then sets the clock to t.
@@ -258,9 +263,10 @@ func (k *Kernel) RunUntil(t time.Duration) error {
 		if len(k.heap) == 0 || k.heap[0].at > t {
 			break
 		}
-		if _, err := k.Step(); err != nil {
-			return err
+		if k.budget > 0 && k.processed >= k.budget {
+			return ErrBudget
 		}
+		k.run()
 	}
 	if t > k.now {
 		k.now = t
@@ -300,6 +306,12 @@ func (k *Kernel) fill() {
 // dropStale removes the hole and pops cancelled events off the top of the
 // heap.
 func (k *Kernel) dropStale() {
+	if k.hole || k.stale > 0 { // small enough to inline
+		k.dropStaleSlow()
+	}
+}
+
+func (k *Kernel) dropStaleSlow() {
 	k.fill()
 	for k.stale > 0 && len(k.heap) > 0 && k.isStale(&k.heap[0]) {
 		k.pop()
