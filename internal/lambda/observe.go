@@ -134,7 +134,12 @@ func (s *Service) emit(e Event) {
 // emitFn records an event of function f without building an Event (the
 // hot path: environments and invocations).
 func (s *Service) emitFn(f *Function, kind EventKind, env int64, request uint64, flags uint8) {
-	s.record(eventRec{kind: kind, fn: f.nameIdx, env: env, request: request, flags: flags})
+	s.events.seq++
+	r := &s.events.buf[s.events.seq&s.events.mask]
+	*r = eventRec{at: s.k.Now(), kind: kind, fn: f.nameIdx, env: env, request: request, flags: flags}
+	if s.stepObserver != nil {
+		s.stepObserver(s.event(s.events.seq, r))
+	}
 }
 
 func (s *Service) record(r eventRec) {
