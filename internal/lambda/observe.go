@@ -232,9 +232,6 @@ func (g integral) seconds() float64 {
 	return (float64(g.hi)*(1<<64) + float64(g.lo)) / float64(time.Second)
 }
 
-func (f *Function) sec(now time.Duration) *Bucket    { return f.st.secs.at(now, f.busy) }
-func (f *Function) minute(now time.Duration) *Bucket { return f.st.mins.at(now, f.busy) }
-
 // Series returns the last n points of a CloudWatch metric at a period of
 // time.Second (up to 3,600 points) or time.Minute (up to 1,440).
 func (f *Function) Series(metric string, period time.Duration, n int) ([]Point, error) {
