@@ -58,6 +58,12 @@ type entry struct {
 // its children share a cache line or two.
 const arity = 4
 
+// down's unrolled case is written for arity 4: these fail to compile otherwise.
+const (
+	_ uint = arity - 4
+	_ uint = 4 - arity
+)
+
 // Kernel is a discrete-event simulator. The zero value is not usable; call New.
 type Kernel struct {
 	now       time.Duration
@@ -383,14 +389,30 @@ func (k *Kernel) down(i int) {
 	x := h[i]
 	for {
 		c := arity*i + 1
-		if c >= n {
-			break
-		}
-		m := c
-		for j := c + 1; j < c+arity && j < n; j++ {
-			if less(&h[j], &h[m]) {
-				m = j
+		var m int
+		if c+arity <= n {
+			// Four children: unrolled, one bounds check.
+			q := h[c : c+arity : c+arity]
+			m = 0
+			if less(&q[1], &q[m]) {
+				m = 1
 			}
+			if less(&q[2], &q[m]) {
+				m = 2
+			}
+			if less(&q[3], &q[m]) {
+				m = 3
+			}
+			m += c
+		} else if c < n {
+			m = c
+			for j := c + 1; j < n; j++ {
+				if less(&h[j], &h[m]) {
+					m = j
+				}
+			}
+		} else {
+			break
 		}
 		if !less(&h[m], &x) {
 			break
