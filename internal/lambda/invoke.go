@@ -318,7 +318,7 @@ func (f *Function) attempt(inv *Invocation, v *Version) *Error {
 	}
 	d := Admit(f.policyState(v, pc))
 	f.st.Requests++
-	sb, mb := f.sec(now), f.minute(now)
+	sb, mb := f.st.secs.at(now, f.busy), f.st.mins.at(now, f.busy)
 	sb.Requests++
 	mb.Requests++
 	if d.Route == RouteThrottle {
@@ -467,7 +467,7 @@ func (f *Function) countStart(e *Env, inv *Invocation) {
 	}
 	f.st.Invocations++
 	f.st.ConcMax = max(f.st.ConcMax, f.busy)
-	sb, mb := f.sec(now), f.minute(now)
+	sb, mb := f.st.secs.at(now, f.busy), f.st.mins.at(now, f.busy)
 	sb.Invocations++
 	mb.Invocations++
 	sb.ConcMax = max(sb.ConcMax, uint32(f.busy))
@@ -526,7 +526,7 @@ func (f *Function) complete(inv *Invocation) {
 	cfg := &e.ver.Cfg
 	f.accrue(now)
 	f.busy--
-	sb, mb := f.sec(now), f.minute(now) // the level changed
+	sb, mb := f.st.secs.at(now, f.busy), f.st.mins.at(now, f.busy) // the level changed
 	if e.pc == nil {
 		f.onDemandBusy--
 		if f.Reserved < 0 {

@@ -134,7 +134,12 @@ func (s *Service) emit(e Event) {
 // emitFn records an event of function f without building an Event (the
 // hot path: environments and invocations).
 func (s *Service) emitFn(f *Function, kind EventKind, env int64, request uint64, flags uint8) {
-	s.record(eventRec{kind: kind, fn: f.nameIdx, env: env, request: request, flags: flags})
+	s.events.seq++
+	r := &s.events.buf[s.events.seq&s.events.mask]
+	*r = eventRec{at: s.k.Now(), kind: kind, fn: f.nameIdx, env: env, request: request, flags: flags}
+	if s.stepObserver != nil {
+		s.stepObserver(s.event(s.events.seq, r))
+	}
 }
 
 func (s *Service) record(r eventRec) {
@@ -226,9 +231,6 @@ func (g *integral) add(count, dt uint64) {
 func (g integral) seconds() float64 {
 	return (float64(g.hi)*(1<<64) + float64(g.lo)) / float64(time.Second)
 }
-
-func (f *Function) sec(now time.Duration) *Bucket    { return f.st.secs.at(now, f.busy) }
-func (f *Function) minute(now time.Duration) *Bucket { return f.st.mins.at(now, f.busy) }
 
 // Series returns the last n points of a CloudWatch metric at a period of
 // time.Second (up to 3,600 points) or time.Minute (up to 1,440).

@@ -41,7 +41,9 @@ func newSeries(step time.Duration, n int) *Series {
 // at returns the bucket for time now, opening new buckets as time moves on;
 // a new bucket's ConcurrentExecutions starts at conc (the level carried over).
 func (s *Series) at(now time.Duration, conc int) *Bucket {
-	if now < s.curTo && now >= s.curFrom && s.cur != nil { // small enough to inline
+	// Before the first bucket curTo is 0 and simulated time is never
+	// negative, so cur is set whenever this holds. Small enough to inline.
+	if now < s.curTo && now >= s.curFrom {
 		s.level = uint32(conc)
 		return s.cur
 	}

@@ -91,7 +91,10 @@ func sketchKeyIn(b []float64, v float64) int {
 	bits := math.Float64bits(x)
 	e := float64(int((bits>>52)&0x7ff) - 1023)
 	f := float64(bits&(1<<52-1)) / (1 << 52)
-	k := int((e + f) * (math.Ln2 / sketchLogGamma))
+	// log2(1+f) ~ f + 0.346 f (1-f), within 0.01 (f alone is up to 0.086
+	// low, three keys): the loops below then move at most a key or so. They
+	// make the answer exact whatever the estimate.
+	k := int((e + f + 0.346*f*(1-f)) * (math.Ln2 / sketchLogGamma))
 	k = min(max(k, 0), sketchKeys-1)
 	for k+1 < sketchKeys && v >= b[k+1] {
 		k++

@@ -58,6 +58,12 @@ type entry struct {
 // its children share a cache line or two.
 const arity = 4
 
+// down's unrolled case is written for arity 4: these fail to compile otherwise.
+const (
+	_ uint = arity - 4
+	_ uint = 4 - arity
+)
+
 // Kernel is a discrete-event simulator. The zero value is not usable; call New.
 type Kernel struct {
 	now       time.Duration
@@ -65,6 +71,7 @@ type Kernel struct {
 	heap      []entry  // pending events and cancelled ones not yet dropped
 	live      int      // pending events (entries that are not stale)
 	stale     int      // cancelled events still in the heap
+	hole      bool     // heap[0] is the event Step is running: not yet removed
 	slots     []event  // every event ever allocated, by slot
 	free      []uint32 // slots not in use
 	rng       *rand.Rand
@@ -229,10 +236,20 @@ func (k *Kernel) Step() (bool, error) {
 	if k.budget > 0 && k.processed >= k.budget {
 		return false, ErrBudget
 	}
+	k.run()
+	return true, nil
+}
+
+// run runs the event at the top of the heap (which is not stale).
+func (k *Kernel) run() {
 	top := k.heap[0]
 	e := &k.slots[top.slot]
 	fn, fnArg, arg := e.fn, e.fnArg, e.arg
-	k.pop()
+	// The top entry is left in place as a hole: an event the callback
+	// schedules (a recurring arrival schedules its successor) takes its
+	// place with one sift-down instead of a pop and a push. Otherwise the
+	// next look at the heap removes it.
+	k.hole = true
 	k.release(top.slot)
 	k.live--
 	k.now = top.at
@@ -242,7 +259,6 @@ func (k *Kernel) Step() (bool, error) {
 	} else {
 		fn()
 	}
-	return true, nil
 }
 
 // RunUntil runs every event due at or before t, then sets the clock to t.
@@ -253,9 +269,10 @@ func (k *Kernel) RunUntil(t time.Duration) error {
 		if len(k.heap) == 0 || k.heap[0].at > t {
 			break
 		}
-		if _, err := k.Step(); err != nil {
-			return err
+		if k.budget > 0 && k.processed >= k.budget {
+			return ErrBudget
 		}
+		k.run()
 	}
 	if t > k.now {
 		k.now = t
@@ -284,8 +301,24 @@ func (k *Kernel) isStale(x *entry) bool {
 	return !e.queued || e.gen != x.gen
 }
 
-// dropStale pops cancelled events off the top of the heap.
+// fill removes the hole Step left at the top of the heap, if any.
+func (k *Kernel) fill() {
+	if k.hole {
+		k.hole = false
+		k.pop()
+	}
+}
+
+// dropStale removes the hole and pops cancelled events off the top of the
+// heap.
 func (k *Kernel) dropStale() {
+	if k.hole || k.stale > 0 { // small enough to inline
+		k.dropStaleSlow()
+	}
+}
+
+func (k *Kernel) dropStaleSlow() {
+	k.fill()
 	for k.stale > 0 && len(k.heap) > 0 && k.isStale(&k.heap[0]) {
 		k.pop()
 		k.stale--
@@ -295,6 +328,7 @@ func (k *Kernel) dropStale() {
 // compact removes every stale entry and rebuilds the heap: cancelled
 // events never take more room than pending ones (amortised O(1) per Cancel).
 func (k *Kernel) compact() {
+	k.fill()
 	h := k.heap[:0]
 	for i := range k.heap {
 		if !k.isStale(&k.heap[i]) {
@@ -319,6 +353,12 @@ func less(a, b *entry) bool {
 }
 
 func (k *Kernel) push(x entry) {
+	if k.hole {
+		k.hole = false
+		k.heap[0] = x
+		k.down(0)
+		return
+	}
 	h := append(k.heap, x)
 	k.heap = h
 	i := len(h) - 1
@@ -349,14 +389,30 @@ func (k *Kernel) down(i int) {
 	x := h[i]
 	for {
 		c := arity*i + 1
-		if c >= n {
-			break
-		}
-		m := c
-		for j := c + 1; j < c+arity && j < n; j++ {
-			if less(&h[j], &h[m]) {
-				m = j
+		var m int
+		if c+arity <= n {
+			// Four children: unrolled, one bounds check.
+			q := h[c : c+arity : c+arity]
+			m = 0
+			if less(&q[1], &q[m]) {
+				m = 1
 			}
+			if less(&q[2], &q[m]) {
+				m = 2
+			}
+			if less(&q[3], &q[m]) {
+				m = 3
+			}
+			m += c
+		} else if c < n {
+			m = c
+			for j := c + 1; j < n; j++ {
+				if less(&h[j], &h[m]) {
+					m = j
+				}
+			}
+		} else {
+			break
 		}
 		if !less(&h[m], &x) {
 			break

@@ -268,3 +268,95 @@ func TestCancelManyAgainstModel(t *testing.T) {
 		t.Fatalf("Pending() = %d after running everything", k.Pending())
 	}
 }
+
+// TestScheduleFromCallbackAgainstModel has callbacks schedule, cancel and
+// peek (the cases where Step's hole at the top of the heap is filled by
+// the next event, removed by NextAt or Cancel, or left for the next Step)
+// and checks that events run in (time, schedule order) against a model.
+func TestScheduleFromCallbackAgainstModel(t *testing.T) {
+	k := New(7)
+	r := rand.New(rand.NewPCG(8, 9))
+	type ev struct {
+		id  EventID
+		at  time.Duration
+		seq int
+	}
+	pending := map[int]ev{}
+	seq := 0
+	var schedule func()
+	var ran []int
+	body := func(n int) {
+		ran = append(ran, n)
+		delete(pending, n)
+		// The next due event, by the model, must be what NextAt says.
+		if r.IntN(4) == 0 {
+			var first *ev
+			for _, e := range pending {
+				if first == nil || e.at < first.at || e.at == first.at && e.seq < first.seq {
+					c := e
+					first = &c
+				}
+			}
+			at, ok := k.NextAt()
+			if ok != (first != nil) || first != nil && at != first.at {
+				t.Fatalf("NextAt() = %v, %v; want %+v", at, ok, first)
+			}
+		}
+		if r.IntN(5) == 0 {
+			for m, e := range pending {
+				if !k.Cancel(e.id) {
+					t.Fatalf("Cancel(%d) = false for a pending event", m)
+				}
+				delete(pending, m)
+				break
+			}
+		}
+		if seq < 20000 {
+			for range r.IntN(3) {
+				schedule()
+			}
+			if len(pending) == 0 {
+				schedule()
+			}
+		}
+	}
+	schedule = func() {
+		seq++
+		n := seq
+		at := k.Now() + time.Duration(r.IntN(50))*time.Millisecond
+		id := k.At(at, func() { body(n) })
+		pending[n] = ev{id, at, n}
+	}
+	for range 10 {
+		schedule()
+	}
+	for {
+		var first *ev
+		for _, e := range pending {
+			if first == nil || e.at < first.at || e.at == first.at && e.seq < first.seq {
+				c := e
+				first = &c
+			}
+		}
+		before := len(ran)
+		ok, err := k.Step()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok != (first != nil) {
+			t.Fatalf("Step() = %v with %d events pending", ok, len(pending))
+		}
+		if !ok {
+			break
+		}
+		if ran[before] != first.seq || k.Now() != first.at {
+			t.Fatalf("ran event %d at %v, want %d at %v", ran[before], k.Now(), first.seq, first.at)
+		}
+		if k.Pending() != len(pending) {
+			t.Fatalf("Pending() = %d, want %d", k.Pending(), len(pending))
+		}
+	}
+	if len(pending) != 0 || seq < 20000 {
+		t.Fatalf("%d events left pending, %d scheduled", len(pending), seq)
+	}
+}
