@@ -26,7 +26,9 @@ fi
 awk 'NR==1 && /^---$/ {fm=1; next} fm && /^---$/ {fm=0; next} !fm' lessons/06-ecs-concepts.md > "$work/lesson.md"
 export XDG_CACHE_HOME="$work/cache" CLOUDLAB_DATA="$work/data"
 ir() {
-  GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$@" 2>&1 >/dev/null |
+  # GOGC=off: under valgrind a collection that starts mid-run drags on and
+  # its write-barrier work swamps the count (seen: 3.8G-6.7G for one binary).
+  GOGC=off GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$@" 2>&1 >/dev/null |
     awk '/I *refs:/ {print $NF}'
 }
 printf '%16s  %s\n' "$(ir "$work/glow" -s dark -w 80 "$work/lesson.md")" "glow -s dark -w 80 (the lesson)"
