@@ -29,8 +29,7 @@ type realWorld struct {
 	sh      *shell.Real
 	work    string // the workspace
 	ownWork bool   // the runner made it (a temporary folder) and removes it
-	ivDir   string
-	python  bool // python3 runs here: the Python handler is an option
+	python  bool   // python3 runs here: the Python handler is an option
 }
 
 // WithWorkDir sets the workspace of a lab with real handlers: the lab's
@@ -58,16 +57,22 @@ func (r *Runner) newRealWorld() error {
 		}
 		return err
 	}
+	fail := func(err error) error {
+		if own {
+			_ = os.RemoveAll(work)
+		}
+		return fmt.Errorf("lab %s: starting the real Lambda: %v", r.Lab.ID, err)
+	}
 	ivDir, err := os.MkdirTemp("", "cloudlab-invoker-")
 	if err != nil {
-		return err
+		return fail(err)
 	}
 	iv, err := invoker.New(invoker.Options{Dir: ivDir, MaxEnvironments: 20, MaxFunctions: 10})
 	if err != nil {
 		_ = os.RemoveAll(ivDir)
-		return fmt.Errorf("lab %s: starting the real Lambda: %v", r.Lab.ID, err)
+		return fail(err)
 	}
-	rw := &realWorld{iv: iv, work: work, ownWork: own, ivDir: ivDir, python: iv.CheckRuntime("python3.12") == nil}
+	rw := &realWorld{iv: iv, work: work, ownWork: own, python: iv.CheckRuntime("python3.12") == nil}
 	rw.sh = &shell.Real{
 		Dir:          work,
 		CheckRuntime: iv.CheckRuntime,

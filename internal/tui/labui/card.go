@@ -19,8 +19,12 @@ func (m *Model) cardMarkdown(i, width int) string {
 	var b strings.Builder
 	if i >= len(steps) {
 		res := m.runner.Result()
-		fmt.Fprintf(&b, "## Lab complete ✓\n\nAll %d steps of *%s* passed, in %d commands and %s of simulated time.",
-			len(steps), m.lab.Title, res.Commands, res.Clock)
+		clock := "simulated time"
+		if m.runner.Real() {
+			clock = "real time"
+		}
+		fmt.Fprintf(&b, "## Lab complete ✓\n\nAll %d steps of *%s* passed, in %d commands and %s of %s.",
+			len(steps), m.lab.Title, res.Commands, res.Clock, clock)
 		if res.Solutions > 0 {
 			fmt.Fprintf(&b, " You looked at %d solution%s.", res.Solutions, plural(res.Solutions))
 		}

@@ -101,7 +101,11 @@ func (m *Model) clockBar() string {
 	right := fmt.Sprintf("sim %s  %s  %s ", m.snap.clock, state, step)
 	if m.runner.Real() {
 		state = "● real time"
-		if m.busy != "" {
+		switch m.busy {
+		case "":
+		case "starting", "failed":
+			state = "⋯ " + m.busy
+		default:
 			state = "⋯ running"
 		}
 		right = fmt.Sprintf("%s  %s  %s ", m.snap.clock, state, step)
