@@ -31,12 +31,15 @@ ir() {
   GOGC=off GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$@" 2>&1 >/dev/null |
     awk '/I *refs:/ {print $NF}'
 }
-printf '%16s  %s\n' "$(ir "$work/glow" -s dark -w 80 "$work/lesson.md")" "glow -s dark -w 80 (the lesson)"
+# Piped, glow renders plain text, so cloudlab read runs without --style
+# (plain when piped) to render the same kind of output.
+printf '%16s  %s\n' "$(ir "$work/glow" -s dark -w 80 "$work/lesson.md")" "glow -s dark -w 80 (the lesson, piped: plain)"
+printf '%16s  %s\n' "$(ir "$work/glow" --version)" "glow --version"
 for b in "${bins[@]}"; do
   name=$(basename "$b")
-  "$b" read ecs-concepts --style dark --width 80 > /dev/null # warm the cache
-  printf '%16s  %s\n' "$(ir "$b" read ecs-concepts --style dark --width 80)" "$name read (warm cache)"
-  printf '%16s  %s\n' "$(ir "$b" --no-cache read ecs-concepts --style dark --width 80)" "$name read (no cache)"
+  "$b" read ecs-concepts --width 80 > /dev/null # warm the cache
+  printf '%16s  %s\n' "$(ir "$b" read ecs-concepts --width 80)" "$name read (warm cache, piped: plain)"
+  printf '%16s  %s\n' "$(ir "$b" --no-cache read ecs-concepts --width 80)" "$name read (no cache, piped: plain)"
   printf '%16s  %s\n' "$(ir "$b" --version)" "$name --version"
   printf '%16s  %s\n' "$(ir "$b" sim run tools/bench/simfaas.sim)" "$name sim run tools/bench/simfaas.sim"
 done
