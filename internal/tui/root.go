@@ -148,7 +148,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		s, err := m.f.Review(m.env)
 		return m, m.pushOrErr(s, err)
 	case nav.OpenLabs:
-		l := labsui.New(labsui.Deps{Course: m.env.Course, Store: m.env.Store, Styles: m.env.Styles}, msg.Lesson)
+		l := labsui.New(labsui.Deps{Course: m.env.Course, Store: m.env.Store, Styles: m.env.Styles, Shared: m.env.FilesDir != ""}, msg.Lesson)
 		return m, m.push(&labsScreen{l})
 	case nav.Quit:
 		return m, m.Quit()

@@ -22,6 +22,9 @@ type Deps struct {
 	Course *course.Course
 	Store  *progress.Store // nil: no progress shown
 	Styles theme.Styles
+	// Shared is the class server: it runs no learner's code, so labs with
+	// real handlers are listed as needing the learner's own machine.
+	Shared bool
 }
 
 // KeyMap are the screen's keys.
@@ -42,6 +45,7 @@ func defaultKeys() KeyMap {
 type item struct {
 	id, title, lesson string
 	steps             int
+	ownMachine        bool // runs real handlers, and this is the class server
 }
 
 type stateMsg struct {
@@ -73,6 +77,7 @@ func New(d Deps, lesson string) *Model {
 		it := item{id: lf.ID, title: lf.Title, lesson: lf.Lesson}
 		if l, probs := lab.FromFile(lf); len(probs) == 0 {
 			it.steps = len(l.Steps)
+			it.ownMachine = d.Shared && l.World == lab.WorldReal
 		}
 		m.items = append(m.items, it)
 	}
@@ -150,6 +155,8 @@ func (m *Model) scroll() {
 func (m *Model) status(it item) (mark, text string) {
 	s, ok := m.state[it.id]
 	switch {
+	case it.ownMachine:
+		return "–", "own machine"
 	case ok && s.Completed():
 		return "✓", "complete"
 	case ok && s.StepsPassed > 0:
