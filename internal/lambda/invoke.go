@@ -272,11 +272,12 @@ func (s *Service) initInvocation(inv *Invocation, f *Function, v *Version, qual,
 	inv.Type, inv.Payload, inv.StatusCode, inv.Arrived = typ, payload, 200, s.k.Now()
 }
 
-// policyState gathers the admission inputs for a request to v via qual.
-func (f *Function) policyState(v *Version, pc *pcConfig) PolicyState {
+// policyState gathers into ps the admission inputs for a request to v via
+// qual (filled in place: the state is not copied per request).
+func (f *Function) policyState(ps *PolicyState, v *Version, pc *pcConfig) {
 	s := f.svc
 	now := s.k.Now()
-	ps := PolicyState{
+	*ps = PolicyState{
 		Reserved:           f.Reserved,
 		FunctionInUse:      f.onDemandBusy + f.pcEnvs,
 		UnreservedCapacity: s.unreservedCapacity(),
@@ -301,7 +302,6 @@ func (f *Function) policyState(v *Version, pc *pcConfig) PolicyState {
 			ps.RateTokens = s.accountRate.Available(now)
 		}
 	}
-	return ps
 }
 
 // attempt admits or throttles one invocation attempt and starts it; v is
@@ -316,7 +316,9 @@ func (f *Function) attempt(inv *Invocation, v *Version) *Error {
 			pc = nil
 		}
 	}
-	d := Admit(f.policyState(v, pc))
+	var ps PolicyState
+	f.policyState(&ps, v, pc)
+	d := Admit(&ps)
 	f.st.Requests++
 	sb, mb := f.st.secs.at(now, f.busy), f.st.mins.at(now, f.busy)
 	sb.Requests++
