@@ -173,26 +173,53 @@ func (s *Service) Invoke(r Request) (*Invocation, error) {
 // completion has been recorded (metrics, the copied recent-invocations ring,
 // r.OnDone), so steady-state traffic allocates nothing per invocation.
 // r.OnDone, if set, must not keep the *Invocation after it returns. A
-// throttle is returned as Invoke returns it.
+// throttle is returned as Invoke returns it. Traffic that sends the same
+// request again and again prepares it once with NewDetached.
 func (s *Service) InvokeDetached(r Request) error {
-	if r.Type != "" && r.Type != TypeRequestResponse {
-		_, err := s.Invoke(r)
+	d := newDetached(s, r)
+	return d.Invoke()
+}
+
+// Detached is a request that generated traffic sends again and again
+// (InvokeDetached's request, prepared once): the function its name resolves
+// to is remembered while that function exists, so an arrival does not look
+// the name up or compare strings.
+type Detached struct {
+	s        *Service
+	r        Request
+	f        *Function // nil: not resolved yet, or deleted since
+	nameQual string    // the qualifier r.Function carries (name:qualifier, an ARN)
+	sync     bool      // r.Type is RequestResponse (or empty)
+}
+
+// NewDetached prepares r for Invoke.
+func (s *Service) NewDetached(r Request) *Detached {
+	d := newDetached(s, r)
+	return &d
+}
+
+func newDetached(s *Service, r Request) Detached {
+	return Detached{s: s, r: r, sync: r.Type == "" || r.Type == TypeRequestResponse}
+}
+
+// Invoke is InvokeDetached(r).
+func (d *Detached) Invoke() error {
+	s, r := d.s, &d.r
+	if !d.sync {
+		_, err := s.Invoke(*r)
 		return err
 	}
-	// Traffic names the same function every time: the last name resolved is
-	// remembered while that function exists.
-	f, nameQual := s.detFn, s.detQual
-	if f == nil || f.deleted || r.Function != s.detName {
+	f := d.f
+	if f == nil || f.deleted {
 		var err error
 		if f, err = s.Function(r.Function); err != nil {
 			return err
 		}
-		nameQual = qualifierOf(r.Function)
-		s.detName, s.detFn, s.detQual = r.Function, f, nameQual
+		d.f, d.nameQual = f, qualifierOf(r.Function)
 	}
 	qual := r.Qualifier
-	if nameQual != "" {
-		qual = nameQual
+	if d.nameQual != "" {
+		qual = d.nameQual
 	}
 	v, err := f.Resolve(qual)
 	if err != nil {
