@@ -33,7 +33,8 @@ var ErrBudget = errors.New("simulation event budget exhausted")
 // cancelled, whose slot was reused) does not match.
 type event struct {
 	gen    uint32
-	queued bool // pending: scheduled, not yet run or cancelled
+	next   uint32 // a free slot: the next free slot plus one (0: none)
+	queued bool   // pending: scheduled, not yet run or cancelled
 	at     time.Duration
 	fn     func()
 	fnArg  func(any) // AtArg: called with arg
@@ -68,12 +69,12 @@ const (
 type Kernel struct {
 	now       time.Duration
 	seq       uint64
-	heap      []entry  // pending events and cancelled ones not yet dropped
-	live      int      // pending events (entries that are not stale)
-	stale     int      // cancelled events still in the heap
-	hole      bool     // heap[0] is the event Step is running: not yet removed
-	slots     []event  // every event ever allocated, by slot
-	free      []uint32 // slots not in use
+	heap      []entry // pending events and cancelled ones not yet dropped
+	live      int     // pending events (entries that are not stale)
+	stale     int     // cancelled events still in the heap
+	hole      bool    // heap[0] is the event Step is running: not yet removed
+	slots     []event // every event ever allocated, by slot
+	free      uint32  // the first free slot plus one (0: none); a list through event.next
 	rng       *rand.Rand
 	seed      uint64
 	processed uint64
@@ -126,28 +127,27 @@ func (k *Kernel) Budget() uint64 { return k.budget }
 // At schedules fn to run at absolute simulated time at. A time in the past
 // runs at the current time (after events already due now).
 func (k *Kernel) At(at time.Duration, fn func()) EventID {
-	slot := k.schedule(at)
-	e := &k.slots[slot]
+	e, id := k.schedule(at)
 	e.fn = fn
-	return e.id(slot)
+	return id
 }
 
-// schedule queues a new event at at (no earlier than now) and returns its
-// slot; the caller sets its callback.
-func (k *Kernel) schedule(at time.Duration) uint32 {
-	if at < k.now {
-		at = k.now
-	}
+// schedule queues a new event at at (no earlier than now) and returns it
+// and its ID; the caller sets its callback.
+func (k *Kernel) schedule(at time.Duration) (*event, EventID) {
+	at = max(at, k.now)
 	k.seq++
 	var slot uint32
-	if n := len(k.free); n > 0 {
-		slot = k.free[n-1]
-		k.free = k.free[:n-1]
+	var e *event
+	if k.free != 0 {
+		slot = k.free - 1
+		e = &k.slots[slot]
+		k.free = e.next
 	} else {
 		slot = uint32(len(k.slots))
 		k.slots = append(k.slots, event{})
+		e = &k.slots[slot]
 	}
-	e := &k.slots[slot]
 	e.gen++
 	if e.gen == 0 {
 		e.gen = 1
@@ -155,11 +155,18 @@ func (k *Kernel) schedule(at time.Duration) uint32 {
 	e.queued = true
 	e.at = at
 	k.live++
-	k.push(entry{at: at, seq: k.seq, slot: slot, gen: e.gen})
-	return slot
+	x := entry{at: at, seq: k.seq, slot: slot, gen: e.gen}
+	if k.hole {
+		// The event being run left its entry at the top: this one takes
+		// its place with one sift-down.
+		k.hole = false
+		k.heap[0] = x
+		k.down(0)
+	} else {
+		k.push(x)
+	}
+	return e, EventID(uint64(e.gen)<<32 | uint64(slot+1))
 }
-
-func (e *event) id(slot uint32) EventID { return EventID(uint64(e.gen)<<32 | uint64(slot+1)) }
 
 // lookup returns the pending event with this id, or nil.
 func (k *Kernel) lookup(id EventID) *event {
@@ -178,10 +185,9 @@ func (k *Kernel) lookup(id EventID) *event {
 // package-level fn and a pointer arg it allocates nothing, where a closure
 // capturing arg would be allocated for each event.
 func (k *Kernel) AtArg(at time.Duration, fn func(any), arg any) EventID {
-	slot := k.schedule(at)
-	e := &k.slots[slot]
+	e, id := k.schedule(at)
 	e.fnArg, e.arg = fn, arg
-	return e.id(slot)
+	return id
 }
 
 // After schedules fn to run d after the current simulated time.
@@ -199,7 +205,7 @@ func (k *Kernel) Cancel(id EventID) bool {
 	if e == nil {
 		return false
 	}
-	k.release(uint32(id&0xffffffff) - 1)
+	e.release(k, uint32(id&0xffffffff)-1)
 	k.live--
 	k.stale++
 	if k.stale > 64 && k.stale > k.live {
@@ -242,17 +248,18 @@ func (k *Kernel) Step() (bool, error) {
 
 // run runs the event at the top of the heap (which is not stale).
 func (k *Kernel) run() {
-	top := k.heap[0]
-	e := &k.slots[top.slot]
+	top := &k.heap[0]
+	slot := top.slot
+	k.now = top.at
+	e := &k.slots[slot]
 	fn, fnArg, arg := e.fn, e.fnArg, e.arg
 	// The top entry is left in place as a hole: an event the callback
 	// schedules (a recurring arrival schedules its successor) takes its
 	// place with one sift-down instead of a pop and a push. Otherwise the
 	// next look at the heap removes it.
 	k.hole = true
-	k.release(top.slot)
+	e.release(k, slot)
 	k.live--
-	k.now = top.at
 	k.processed++
 	if fnArg != nil {
 		fnArg(arg)
@@ -288,11 +295,12 @@ func (k *Kernel) String() string {
 	return fmt.Sprintf("sim.Kernel{now: %v, pending: %d, processed: %d}", k.now, k.live, k.processed)
 }
 
-func (k *Kernel) release(slot uint32) {
-	e := &k.slots[slot]
+// release frees event e, in slot slot.
+func (e *event) release(k *Kernel, slot uint32) {
 	e.fn, e.fnArg, e.arg = nil, nil, nil
 	e.queued = false
-	k.free = append(k.free, slot)
+	e.next = k.free
+	k.free = slot + 1
 }
 
 // isStale reports whether heap entry x belongs to a cancelled event.
@@ -352,13 +360,8 @@ func less(a, b *entry) bool {
 	return a.seq < b.seq
 }
 
+// push adds x to the heap (which has no hole).
 func (k *Kernel) push(x entry) {
-	if k.hole {
-		k.hole = false
-		k.heap[0] = x
-		k.down(0)
-		return
-	}
 	h := append(k.heap, x)
 	k.heap = h
 	i := len(h) - 1

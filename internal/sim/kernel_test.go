@@ -360,3 +360,25 @@ func TestScheduleFromCallbackAgainstModel(t *testing.T) {
 		t.Fatalf("%d events left pending, %d scheduled", len(pending), seq)
 	}
 }
+
+// BenchmarkKernelArrivals is the event pattern of a queueing simulation such
+// as the SimFaaS scenario: a recurring arrival, each scheduling one
+// completion (AtArg) after an exponential time; a few events are pending.
+func BenchmarkKernelArrivals(b *testing.B) {
+	k := New(1)
+	done := 0
+	complete := func(x any) { *x.(*int)++ }
+	var arrive func()
+	arrive = func() {
+		k.AtArg(k.Now()+time.Duration(k.Rand().ExpFloat64()*2e9), complete, &done)
+		k.After(time.Duration(k.Rand().ExpFloat64()*1.1e9), arrive)
+	}
+	k.After(0, arrive)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := k.Step(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
