@@ -53,7 +53,7 @@ type Service struct {
 // New returns a Lambda service driven by kernel k, with DefaultSettings.
 func New(k *sim.Kernel) *Service {
 	s := &Service{k: k, settings: DefaultSettings(), funcs: map[string]*Function{}}
-	s.events.init(4096)
+	s.events.init()
 	s.resetBuckets()
 	return s
 }
