@@ -1,5 +1,5 @@
 // Package sim is a deterministic discrete-event simulation kernel: a virtual
-// clock, an event heap ordered by (time, sequence) and a seeded random source.
+// clock, an event queue ordered by (time, sequence) and a seeded random source.
 //
 // It imports only the standard library. Domain packages (lambda, ec2, ecs)
 // take time and randomness from a Kernel and never from the wall clock or a
@@ -55,6 +55,19 @@ type entry struct {
 	gen  uint32
 }
 
+// The pending events are kept in one of two ways. A simulation usually
+// has only a few pending (an arrival and the invocations in flight): then
+// they are a sorted array, q[head:] in (time, sequence) order, where taking
+// the next event is head++ and a new one is inserted from the end (most
+// are due after most of those pending), a few entries moved. When more
+// than sortedMax are pending, they become a heap (a sorted array is one),
+// and back to a sorted array when no more than sortedMin remain. The order
+// is total (sequence numbers are unique), so both give the same run.
+const (
+	sortedMax = 24
+	sortedMin = 8
+)
+
 // arity of the event heap: a 4-ary heap is shallower than a binary one and
 // its children share a cache line or two.
 const arity = 4
@@ -69,10 +82,12 @@ const (
 type Kernel struct {
 	now       time.Duration
 	seq       uint64
-	heap      []entry // pending events and cancelled ones not yet dropped
+	heap      []entry // pending events and cancelled ones not yet dropped, from head on
+	head      int     // sorted array: heap[:head] are spent; 0 in a heap
+	isHeap    bool    // heap is a heap (else a sorted array)
 	live      int     // pending events (entries that are not stale)
 	stale     int     // cancelled events still in the heap
-	hole      bool    // heap[0] is the event Step is running: not yet removed
+	hole      bool    // heap[0] is the event Step is running: not yet removed (a heap only)
 	slots     []event // every event ever allocated, by slot
 	free      uint32  // the first free slot plus one (0: none); a list through event.next
 	rng       *rand.Rand
@@ -156,13 +171,16 @@ func (k *Kernel) schedule(at time.Duration) (*event, EventID) {
 	e.at = at
 	k.live++
 	x := entry{at: at, seq: k.seq, slot: slot, gen: e.gen}
-	if k.hole {
+	switch {
+	case !k.isHeap:
+		k.insert(x)
+	case k.hole:
 		// The event being run left its entry at the top: this one takes
 		// its place with one sift-down.
 		k.hole = false
 		k.heap[0] = x
 		k.down(0)
-	} else {
+	default:
 		k.push(x)
 	}
 	return e, EventID(uint64(e.gen)<<32 | uint64(slot+1))
@@ -226,17 +244,17 @@ func (k *Kernel) Scheduled(id EventID) (time.Duration, bool) {
 // NextAt returns the time of the next pending event.
 func (k *Kernel) NextAt() (time.Duration, bool) {
 	k.dropStale()
-	if len(k.heap) == 0 {
+	if k.head == len(k.heap) {
 		return 0, false
 	}
-	return k.heap[0].at, true
+	return k.heap[k.head].at, true
 }
 
 // Step runs the next event, advancing the clock to its time. It returns
 // false when no event is pending, and ErrBudget when the budget is spent.
 func (k *Kernel) Step() (bool, error) {
 	k.dropStale()
-	if len(k.heap) == 0 {
+	if k.head == len(k.heap) {
 		return false, nil
 	}
 	if k.budget > 0 && k.processed >= k.budget {
@@ -248,16 +266,20 @@ func (k *Kernel) Step() (bool, error) {
 
 // run runs the event at the top of the heap (which is not stale).
 func (k *Kernel) run() {
-	top := &k.heap[0]
+	top := &k.heap[k.head]
 	slot := top.slot
 	k.now = top.at
 	e := &k.slots[slot]
 	fn, fnArg, arg := e.fn, e.fnArg, e.arg
-	// The top entry is left in place as a hole: an event the callback
-	// schedules (a recurring arrival schedules its successor) takes its
-	// place with one sift-down instead of a pop and a push. Otherwise the
-	// next look at the heap removes it.
-	k.hole = true
+	if k.isHeap {
+		// The top entry is left in place as a hole: an event the callback
+		// schedules (a recurring arrival schedules its successor) takes its
+		// place with one sift-down instead of a pop and a push. Otherwise
+		// the next look at the heap removes it.
+		k.hole = true
+	} else if k.head++; k.head == len(k.heap) {
+		k.heap, k.head = k.heap[:0], 0
+	}
 	e.release(k, slot)
 	k.live--
 	k.processed++
@@ -273,7 +295,7 @@ func (k *Kernel) run() {
 func (k *Kernel) RunUntil(t time.Duration) error {
 	for {
 		k.dropStale()
-		if len(k.heap) == 0 || k.heap[0].at > t {
+		if k.head == len(k.heap) || k.heap[k.head].at > t {
 			break
 		}
 		if k.budget > 0 && k.processed >= k.budget {
@@ -313,7 +335,7 @@ func (k *Kernel) isStale(x *entry) bool {
 func (k *Kernel) fill() {
 	if k.hole {
 		k.hole = false
-		k.pop()
+		k.removeTop()
 	}
 }
 
@@ -327,8 +349,8 @@ func (k *Kernel) dropStale() {
 
 func (k *Kernel) dropStaleSlow() {
 	k.fill()
-	for k.stale > 0 && len(k.heap) > 0 && k.isStale(&k.heap[0]) {
-		k.pop()
+	for k.stale > 0 && k.head < len(k.heap) && k.isStale(&k.heap[k.head]) {
+		k.removeTop()
 		k.stale--
 	}
 }
@@ -338,19 +360,90 @@ func (k *Kernel) dropStaleSlow() {
 func (k *Kernel) compact() {
 	k.fill()
 	h := k.heap[:0]
-	for i := range k.heap {
+	for i := k.head; i < len(k.heap); i++ {
 		if !k.isStale(&k.heap[i]) {
-			h = append(h, k.heap[i])
+			h = append(h, k.heap[i]) // in order: a sorted array stays sorted
 		}
 	}
-	clear(k.heap[len(h):])
-	k.heap = h
+	k.heap, k.head = h, 0
 	k.stale = 0
-	if len(h) > 1 {
-		for i := (len(h) - 2) / arity; i >= 0; i-- {
-			k.down(i)
-		}
+	if !k.isHeap {
+		return
 	}
+	if len(h) <= sortedMin {
+		k.toSorted()
+		return
+	}
+	for i := (len(h) - 2) / arity; i >= 0; i-- {
+		k.down(i)
+	}
+}
+
+// insert adds x to the sorted array.
+func (k *Kernel) insert(x entry) {
+	n := len(k.heap)
+	if n == cap(k.heap) {
+		k.grow()
+		n = len(k.heap)
+	}
+	h := k.heap[:n+1]
+	k.heap = h
+	// Move the entries due after x up by one, from the end.
+	j := n
+	for ; j > k.head; j-- {
+		p := &h[j-1]
+		if x.at > p.at || x.at == p.at && x.seq > p.seq {
+			break
+		}
+		h[j] = *p
+	}
+	h[j] = x
+	if len(h)-k.head > sortedMax {
+		// A sorted array is a heap.
+		k.heap = h[:copy(h, h[k.head:])]
+		k.head = 0
+		k.isHeap = true
+	}
+}
+
+// grow makes room for one more entry at the end of the sorted array.
+func (k *Kernel) grow() {
+	if k.head > 0 {
+		k.heap = k.heap[:copy(k.heap, k.heap[k.head:])]
+		k.head = 0
+		return
+	}
+	k.heap = append(k.heap, entry{})[:len(k.heap)]
+}
+
+// removeTop removes the next event's entry (which is not a hole).
+func (k *Kernel) removeTop() {
+	if !k.isHeap {
+		if k.head++; k.head == len(k.heap) {
+			k.heap, k.head = k.heap[:0], 0
+		}
+		return
+	}
+	k.pop()
+	if len(k.heap) <= sortedMin {
+		k.toSorted()
+	}
+}
+
+// toSorted turns the heap (no hole) into a sorted array: an insertion sort
+// of a few entries.
+func (k *Kernel) toSorted() {
+	h := k.heap
+	for i := 1; i < len(h); i++ {
+		x := h[i]
+		j := i
+		for j > 0 && less(&x, &h[j-1]) {
+			h[j] = h[j-1]
+			j--
+		}
+		h[j] = x
+	}
+	k.isHeap, k.head = false, 0
 }
 
 func less(a, b *entry) bool {
