@@ -577,12 +577,17 @@ func (f *Function) complete(inv *Invocation) {
 	f.st.DurationCost += gbs * durationPrice(cfg.Arch, e.pc != nil)
 	f.st.dur.Add(ms(inv.Duration))
 	d := ms(inv.Duration)
+	// d >= 0 is never NaN: a comparison is max without its NaN and -0 cases.
 	sb.DurCount++
 	sb.DurSum += d
-	sb.DurMax = max(sb.DurMax, d)
+	if d > sb.DurMax {
+		sb.DurMax = d
+	}
 	mb.DurCount++
 	mb.DurSum += d
-	mb.DurMax = max(mb.DurMax, d)
+	if d > mb.DurMax {
+		mb.DurMax = d
+	}
 	if inv.FunctionError != "" {
 		f.st.Errors++
 		sb.Errors++
