@@ -58,6 +58,7 @@ type pool struct {
 	idle    []*Env
 	head    int // idle[head:] are live; older slots are spent
 	sweep   sim.EventID
+	swept   bool // sweep is pending (scheduled, not yet run or cancelled)
 	retired bool
 }
 
@@ -88,8 +89,7 @@ func (p *pool) push(e *Env) {
 		p.head = 0
 	}
 	p.idle = append(p.idle, e)
-	f := p.v.fn
-	if _, ok := f.svc.k.Scheduled(p.sweep); !ok {
+	if !p.swept {
 		p.scheduleSweep()
 	}
 }
@@ -100,12 +100,13 @@ func (p *pool) scheduleSweep() {
 	}
 	k := p.v.fn.svc.k
 	at := p.idle[p.head].LastUsed + p.v.fn.svc.settings.KeepAlive
-	p.sweep = k.At(at, p.doSweep)
+	p.sweep, p.swept = k.At(at, p.doSweep), true
 }
 
 // doSweep expires every idle environment idle for the keep-alive or longer.
 // Idle environments are ordered by LastUsed, so they expire from the bottom.
 func (p *pool) doSweep() {
+	p.swept = false
 	f := p.v.fn
 	now := f.svc.k.Now()
 	ka := f.svc.settings.KeepAlive
@@ -128,6 +129,7 @@ func (p *pool) retire() {
 	p.retired = true
 	f := p.v.fn
 	f.svc.k.Cancel(p.sweep)
+	p.swept = false
 	for i := p.head; i < len(p.idle); i++ {
 		if e := p.idle[i]; e != nil && e.State != EnvDead {
 			f.destroy(e, EvEnvDestroyed)

@@ -17,7 +17,7 @@ func TestAdmitEnvironmentCap(t *testing.T) {
 	} {
 		s := base
 		c.mut(&s)
-		d := Admit(s)
+		d := Admit(&s)
 		if d.Route != c.route || d.Cause != c.cause {
 			t.Errorf("%s: got %v %q, want %v %q", c.name, d.Route, d.Cause, c.route, c.cause)
 		}

@@ -173,26 +173,53 @@ func (s *Service) Invoke(r Request) (*Invocation, error) {
 // completion has been recorded (metrics, the copied recent-invocations ring,
 // r.OnDone), so steady-state traffic allocates nothing per invocation.
 // r.OnDone, if set, must not keep the *Invocation after it returns. A
-// throttle is returned as Invoke returns it.
+// throttle is returned as Invoke returns it. Traffic that sends the same
+// request again and again prepares it once with NewDetached.
 func (s *Service) InvokeDetached(r Request) error {
-	if r.Type != "" && r.Type != TypeRequestResponse {
-		_, err := s.Invoke(r)
+	d := newDetached(s, r)
+	return d.Invoke()
+}
+
+// Detached is a request that generated traffic sends again and again
+// (InvokeDetached's request, prepared once): the function its name resolves
+// to is remembered while that function exists, so an arrival does not look
+// the name up or compare strings.
+type Detached struct {
+	s        *Service
+	r        Request
+	f        *Function // nil: not resolved yet, or deleted since
+	nameQual string    // the qualifier r.Function carries (name:qualifier, an ARN)
+	sync     bool      // r.Type is RequestResponse (or empty)
+}
+
+// NewDetached prepares r for Invoke.
+func (s *Service) NewDetached(r Request) *Detached {
+	d := newDetached(s, r)
+	return &d
+}
+
+func newDetached(s *Service, r Request) Detached {
+	return Detached{s: s, r: r, sync: r.Type == "" || r.Type == TypeRequestResponse}
+}
+
+// Invoke is InvokeDetached(r).
+func (d *Detached) Invoke() error {
+	s, r := d.s, &d.r
+	if !d.sync {
+		_, err := s.Invoke(*r)
 		return err
 	}
-	// Traffic names the same function every time: the last name resolved is
-	// remembered while that function exists.
-	f, nameQual := s.detFn, s.detQual
-	if f == nil || f.deleted || r.Function != s.detName {
+	f := d.f
+	if f == nil || f.deleted {
 		var err error
 		if f, err = s.Function(r.Function); err != nil {
 			return err
 		}
-		nameQual = qualifierOf(r.Function)
-		s.detName, s.detFn, s.detQual = r.Function, f, nameQual
+		d.f, d.nameQual = f, qualifierOf(r.Function)
 	}
 	qual := r.Qualifier
-	if nameQual != "" {
-		qual = nameQual
+	if d.nameQual != "" {
+		qual = d.nameQual
 	}
 	v, err := f.Resolve(qual)
 	if err != nil {
@@ -272,11 +299,12 @@ func (s *Service) initInvocation(inv *Invocation, f *Function, v *Version, qual,
 	inv.Type, inv.Payload, inv.StatusCode, inv.Arrived = typ, payload, 200, s.k.Now()
 }
 
-// policyState gathers the admission inputs for a request to v via qual.
-func (f *Function) policyState(v *Version, pc *pcConfig) PolicyState {
+// policyState gathers into ps the admission inputs for a request to v via
+// qual (filled in place: the state is not copied per request).
+func (f *Function) policyState(ps *PolicyState, v *Version, pc *pcConfig) {
 	s := f.svc
 	now := s.k.Now()
-	ps := PolicyState{
+	*ps = PolicyState{
 		Reserved:           f.Reserved,
 		FunctionInUse:      f.onDemandBusy + f.pcEnvs,
 		UnreservedCapacity: s.unreservedCapacity(),
@@ -301,7 +329,6 @@ func (f *Function) policyState(v *Version, pc *pcConfig) PolicyState {
 			ps.RateTokens = s.accountRate.Available(now)
 		}
 	}
-	return ps
 }
 
 // attempt admits or throttles one invocation attempt and starts it; v is
@@ -316,7 +343,9 @@ func (f *Function) attempt(inv *Invocation, v *Version) *Error {
 			pc = nil
 		}
 	}
-	d := Admit(f.policyState(v, pc))
+	var ps PolicyState
+	f.policyState(&ps, v, pc)
+	d := Admit(&ps)
 	f.st.Requests++
 	sb, mb := f.st.secs.at(now, f.busy), f.st.mins.at(now, f.busy)
 	sb.Requests++
@@ -548,12 +577,17 @@ func (f *Function) complete(inv *Invocation) {
 	f.st.DurationCost += gbs * durationPrice(cfg.Arch, e.pc != nil)
 	f.st.dur.Add(ms(inv.Duration))
 	d := ms(inv.Duration)
+	// d >= 0 is never NaN: a comparison is max without its NaN and -0 cases.
 	sb.DurCount++
 	sb.DurSum += d
-	sb.DurMax = max(sb.DurMax, d)
+	if d > sb.DurMax {
+		sb.DurMax = d
+	}
 	mb.DurCount++
 	mb.DurSum += d
-	mb.DurMax = max(mb.DurMax, d)
+	if d > mb.DurMax {
+		mb.DurMax = d
+	}
 	if inv.FunctionError != "" {
 		f.st.Errors++
 		sb.Errors++

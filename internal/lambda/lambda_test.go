@@ -74,7 +74,7 @@ func TestAdmit(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := base
 			tc.mod(&s)
-			d := Admit(s)
+			d := Admit(&s)
 			if d.Route != tc.route || d.Reason != tc.reason {
 				t.Fatalf("Admit = %v %q, want %v %q", d.Route, d.Reason, tc.route, tc.reason)
 			}

@@ -87,19 +87,21 @@ func evFlags(cold, err, provisioned bool) uint8 {
 	return f
 }
 
+// eventRingSize is how many events the ring keeps (a power of two).
+const eventRingSize = 4096
+
 type eventRing struct {
-	buf  []eventRec
-	mask uint64 // len(buf)-1: the length is a power of two
-	seq  uint64
+	buf *[eventRingSize]eventRec // an array: indexing by seq%size needs no bounds check
+	seq uint64
 }
 
-// init makes a ring of n events (n a power of two).
-func (r *eventRing) init(n int) {
-	if n <= 0 || n&(n-1) != 0 {
-		panic("lambda: event ring size must be a power of two")
-	}
-	r.buf = make([]eventRec, n)
-	r.mask = uint64(n - 1)
+// init makes the ring.
+func (r *eventRing) init() { r.buf = new([eventRingSize]eventRec) }
+
+// next takes the record of the next sequence number.
+func (r *eventRing) next() *eventRec {
+	r.seq++
+	return &r.buf[r.seq%eventRingSize]
 }
 
 // intern returns the index of str in the Service's string table (function
@@ -134,20 +136,21 @@ func (s *Service) emit(e Event) {
 // emitFn records an event of function f without building an Event (the
 // hot path: environments and invocations).
 func (s *Service) emitFn(f *Function, kind EventKind, env int64, request uint64, flags uint8) {
-	s.events.seq++
-	r := &s.events.buf[s.events.seq&s.events.mask]
-	*r = eventRec{at: s.k.Now(), kind: kind, fn: f.nameIdx, env: env, request: request, flags: flags}
+	r := s.events.next()
+	// Field by field: no record is built aside and copied.
+	r.at, r.env, r.request = s.k.Now(), env, request
+	r.fn, r.reason, r.kind, r.flags = f.nameIdx, 0, kind, flags
 	if s.stepObserver != nil {
 		s.stepObserver(s.event(s.events.seq, r))
 	}
 }
 
 func (s *Service) record(r eventRec) {
-	s.events.seq++
+	p := s.events.next()
 	r.at = s.k.Now()
-	s.events.buf[s.events.seq&s.events.mask] = r
+	*p = r
 	if s.stepObserver != nil {
-		s.stepObserver(s.event(s.events.seq, &r))
+		s.stepObserver(s.event(s.events.seq, p))
 	}
 }
 
@@ -165,7 +168,7 @@ func (s *Service) SetObserver(fn func(Event)) { s.stepObserver = fn }
 // Events returns the retained events with Seq > since, oldest first, and
 // the latest sequence number (pass it as since next time).
 func (s *Service) Events(since uint64) ([]Event, uint64) {
-	n := uint64(len(s.events.buf))
+	const n = eventRingSize
 	from := since + 1
 	if s.events.seq >= n && from <= s.events.seq-n {
 		from = s.events.seq - n + 1

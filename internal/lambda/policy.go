@@ -76,7 +76,7 @@ type Decision struct {
 //     and so must the host's environment cap when one is set.
 //     AWS does not document a separate reason for scaling-rate throttles; we
 //     report FunctionInvocationRateLimitExceeded (an assumption).
-func Admit(s PolicyState) Decision {
+func Admit(s *PolicyState) Decision {
 	if s.Reserved == 0 {
 		return Decision{Route: RouteThrottle, Reason: ReasonReservedConcurrent, Cause: "reserved-zero"}
 	}
@@ -128,7 +128,11 @@ func NewTokenBucket(capacity, perSec float64, now time.Duration) TokenBucket {
 // Available refills the bucket up to now and returns the tokens available.
 func (b *TokenBucket) Available(now time.Duration) float64 {
 	if now > b.Last {
-		b.Tokens = min(b.Capacity, b.Tokens+b.PerSec*(now-b.Last).Seconds())
+		// A full bucket stays full (min(c, c+x) is c for any x >= 0):
+		// the refill arithmetic is skipped, with the same result.
+		if b.Tokens != b.Capacity {
+			b.Tokens = min(b.Capacity, b.Tokens+b.PerSec*(now-b.Last).Seconds())
+		}
 		b.Last = now
 	}
 	return b.Tokens

@@ -26,6 +26,7 @@ type Series struct {
 	step  time.Duration
 	buf   []Bucket
 	last  int64  // index (time/step) of the newest bucket; -1 before any
+	pos   int    // last % len(buf): where the newest bucket is
 	level uint32 // concurrency level after the latest change
 
 	// The newest bucket and its period [curFrom, curTo): most calls of at
@@ -51,27 +52,50 @@ func (s *Series) at(now time.Duration, conc int) *Bucket {
 }
 
 // open is at for a time outside the newest bucket.
+// Divisions are avoided in the common cases: the next bucket's index and
+// ring position follow from the newest one's.
 func (s *Series) open(now time.Duration, conc int) *Bucket {
-	idx := int64(now / s.step)
+	n := int64(len(s.buf))
+	var idx int64
+	if s.last >= 0 && now >= s.curTo && now-s.curTo < s.step {
+		idx = s.last + 1 // curTo is the end of bucket s.last
+	} else {
+		idx = int64(now / s.step)
+	}
 	if idx > s.last {
-		from := s.last + 1
-		if idx-from >= int64(len(s.buf)) {
-			from = idx - int64(len(s.buf)) + 1
+		// Open buckets s.last+1 .. idx (at most the whole ring); each
+		// starts at the level conc.
+		from, p := s.last+1, s.pos+1
+		if s.last < 0 || idx-from >= n {
+			from = max(from, idx-n+1)
+			p = int(from % n)
+		}
+		if p == len(s.buf) {
+			p = 0
 		}
 		for i := from; i <= idx; i++ {
-			s.buf[i%int64(len(s.buf))] = Bucket{ConcMax: uint32(conc)}
+			s.buf[p] = Bucket{ConcMax: uint32(conc)}
+			if p++; p == len(s.buf) {
+				p = 0
+			}
 		}
 		s.last = idx
+		if p == 0 {
+			p = len(s.buf)
+		}
+		s.pos = p - 1
 	}
 	s.level = uint32(conc)
-	if idx < s.last-int64(len(s.buf))+1 {
+	if idx == s.last {
+		b := &s.buf[s.pos]
+		s.cur, s.curFrom = b, time.Duration(idx)*s.step
+		s.curTo = s.curFrom + s.step
+		return b
+	}
+	if idx < s.last-n+1 {
 		idx = s.last // cannot happen: time never goes back
 	}
-	b := &s.buf[idx%int64(len(s.buf))]
-	if idx == s.last {
-		s.cur, s.curFrom, s.curTo = b, time.Duration(idx)*s.step, time.Duration(idx+1)*s.step
-	}
-	return b
+	return &s.buf[idx%n]
 }
 
 // setLevel records a change of the concurrency level at now.

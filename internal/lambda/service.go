@@ -46,11 +46,6 @@ type Service struct {
 
 	invFree []*Invocation // recycled detached (traffic) invocations
 
-	// The function name InvokeDetached resolved last, its function (while
-	// not deleted) and the qualifier the name carries.
-	detName, detQual string
-	detFn            *Function
-
 	exec  Executor  // real data plane; nil = simulated handlers (exec.go)
 	epoch time.Time // wall-clock instant of kernel time zero (zero: sim.Epoch)
 }
@@ -58,7 +53,7 @@ type Service struct {
 // New returns a Lambda service driven by kernel k, with DefaultSettings.
 func New(k *sim.Kernel) *Service {
 	s := &Service{k: k, settings: DefaultSettings(), funcs: map[string]*Function{}}
-	s.events.init(4096)
+	s.events.init()
 	s.resetBuckets()
 	return s
 }
@@ -467,6 +462,13 @@ func (f *Function) version(name string) (*Version, error) {
 // Resolve maps a qualifier ("", $LATEST, a version number or an alias) to
 // the version it runs.
 func (f *Function) Resolve(qualifier string) (*Version, error) {
+	if qualifier == "" { // no alias has an empty name (validName)
+		return f.latest, nil
+	}
+	return f.resolve(qualifier)
+}
+
+func (f *Function) resolve(qualifier string) (*Version, error) {
 	if len(f.aliases) > 0 {
 		if a := f.aliases[qualifier]; a != nil {
 			return f.version(a.Version)

@@ -519,7 +519,8 @@ func lambdaTraffic(ctx *Ctx, a Args, p *Pattern) (Result, error) {
 	req := lambda.Request{Function: f.Name, Qualifier: qual, Type: typ, Payload: payload}
 	// Nobody keeps a traffic invocation: the service recycles it once its
 	// completion is recorded (no allocation per invocation).
-	p.Start(ctx.Acct.Kernel, func() { _ = svc.InvokeDetached(req) })
+	d := svc.NewDetached(req)
+	p.Start(ctx.Acct.Kernel, func() { _ = d.Invoke() })
 	n := p.Expected()
 	text := fmt.Sprintf("traffic: %s to %s (%s, about %.0f invocations) from %s", p.Describe(), f.Name, typ, n, sim.FormatClock(ctx.Now()))
 	return Result{Output: map[string]any{"FunctionName": f.Name, "Pattern": p.Describe(), "InvocationType": typ,

@@ -23,8 +23,9 @@ type Dist struct {
 // Fixed returns a distribution that always yields d.
 func Fixed(d time.Duration) Dist { return Dist{Kind: "fixed", Mean: d} }
 
-// Sample draws one duration. Negative draws are clamped to zero.
-func (d Dist) Sample(r *rand.Rand) time.Duration {
+// Sample draws one duration. Negative draws are clamped to zero. (A
+// pointer receiver: the distribution is not copied for every draw.)
+func (d *Dist) Sample(r *rand.Rand) time.Duration {
 	var v float64
 	switch d.Kind {
 	case "", "fixed":

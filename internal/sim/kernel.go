@@ -1,5 +1,5 @@
 // Package sim is a deterministic discrete-event simulation kernel: a virtual
-// clock, an event heap ordered by (time, sequence) and a seeded random source.
+// clock, an event queue ordered by (time, sequence) and a seeded random source.
 //
 // It imports only the standard library. Domain packages (lambda, ec2, ecs)
 // take time and randomness from a Kernel and never from the wall clock or a
@@ -33,7 +33,8 @@ var ErrBudget = errors.New("simulation event budget exhausted")
 // cancelled, whose slot was reused) does not match.
 type event struct {
 	gen    uint32
-	queued bool // pending: scheduled, not yet run or cancelled
+	next   uint32 // a free slot: the next free slot plus one (0: none)
+	queued bool   // pending: scheduled, not yet run or cancelled
 	at     time.Duration
 	fn     func()
 	fnArg  func(any) // AtArg: called with arg
@@ -54,6 +55,19 @@ type entry struct {
 	gen  uint32
 }
 
+// The pending events are kept in one of two ways. A simulation usually
+// has only a few pending (an arrival and the invocations in flight): then
+// they are a sorted array, q[head:] in (time, sequence) order, where taking
+// the next event is head++ and a new one is inserted from the end (most
+// are due after most of those pending), a few entries moved. When more
+// than sortedMax are pending, they become a heap (a sorted array is one),
+// and back to a sorted array when no more than sortedMin remain. The order
+// is total (sequence numbers are unique), so both give the same run.
+const (
+	sortedMax = 24
+	sortedMin = 8
+)
+
 // arity of the event heap: a 4-ary heap is shallower than a binary one and
 // its children share a cache line or two.
 const arity = 4
@@ -68,12 +82,14 @@ const (
 type Kernel struct {
 	now       time.Duration
 	seq       uint64
-	heap      []entry  // pending events and cancelled ones not yet dropped
-	live      int      // pending events (entries that are not stale)
-	stale     int      // cancelled events still in the heap
-	hole      bool     // heap[0] is the event Step is running: not yet removed
-	slots     []event  // every event ever allocated, by slot
-	free      []uint32 // slots not in use
+	heap      []entry // pending events and cancelled ones not yet dropped, from head on
+	head      int     // sorted array: heap[:head] are spent; 0 in a heap
+	isHeap    bool    // heap is a heap (else a sorted array)
+	live      int     // pending events (entries that are not stale)
+	stale     int     // cancelled events still in the heap
+	hole      bool    // heap[0] is the event Step is running: not yet removed (a heap only)
+	slots     []event // every event ever allocated, by slot
+	free      uint32  // the first free slot plus one (0: none); a list through event.next
 	rng       *rand.Rand
 	seed      uint64
 	processed uint64
@@ -126,28 +142,27 @@ func (k *Kernel) Budget() uint64 { return k.budget }
 // At schedules fn to run at absolute simulated time at. A time in the past
 // runs at the current time (after events already due now).
 func (k *Kernel) At(at time.Duration, fn func()) EventID {
-	slot := k.schedule(at)
-	e := &k.slots[slot]
+	e, id := k.schedule(at)
 	e.fn = fn
-	return e.id(slot)
+	return id
 }
 
-// schedule queues a new event at at (no earlier than now) and returns its
-// slot; the caller sets its callback.
-func (k *Kernel) schedule(at time.Duration) uint32 {
-	if at < k.now {
-		at = k.now
-	}
+// schedule queues a new event at at (no earlier than now) and returns it
+// and its ID; the caller sets its callback.
+func (k *Kernel) schedule(at time.Duration) (*event, EventID) {
+	at = max(at, k.now)
 	k.seq++
 	var slot uint32
-	if n := len(k.free); n > 0 {
-		slot = k.free[n-1]
-		k.free = k.free[:n-1]
+	var e *event
+	if k.free != 0 {
+		slot = k.free - 1
+		e = &k.slots[slot]
+		k.free = e.next
 	} else {
 		slot = uint32(len(k.slots))
 		k.slots = append(k.slots, event{})
+		e = &k.slots[slot]
 	}
-	e := &k.slots[slot]
 	e.gen++
 	if e.gen == 0 {
 		e.gen = 1
@@ -155,11 +170,21 @@ func (k *Kernel) schedule(at time.Duration) uint32 {
 	e.queued = true
 	e.at = at
 	k.live++
-	k.push(entry{at: at, seq: k.seq, slot: slot, gen: e.gen})
-	return slot
+	x := entry{at: at, seq: k.seq, slot: slot, gen: e.gen}
+	switch {
+	case !k.isHeap:
+		k.insert(x)
+	case k.hole:
+		// The event being run left its entry at the top: this one takes
+		// its place with one sift-down.
+		k.hole = false
+		k.heap[0] = x
+		k.down(0)
+	default:
+		k.push(x)
+	}
+	return e, EventID(uint64(e.gen)<<32 | uint64(slot+1))
 }
-
-func (e *event) id(slot uint32) EventID { return EventID(uint64(e.gen)<<32 | uint64(slot+1)) }
 
 // lookup returns the pending event with this id, or nil.
 func (k *Kernel) lookup(id EventID) *event {
@@ -178,10 +203,9 @@ func (k *Kernel) lookup(id EventID) *event {
 // package-level fn and a pointer arg it allocates nothing, where a closure
 // capturing arg would be allocated for each event.
 func (k *Kernel) AtArg(at time.Duration, fn func(any), arg any) EventID {
-	slot := k.schedule(at)
-	e := &k.slots[slot]
+	e, id := k.schedule(at)
 	e.fnArg, e.arg = fn, arg
-	return e.id(slot)
+	return id
 }
 
 // After schedules fn to run d after the current simulated time.
@@ -199,7 +223,7 @@ func (k *Kernel) Cancel(id EventID) bool {
 	if e == nil {
 		return false
 	}
-	k.release(uint32(id&0xffffffff) - 1)
+	e.release(k, uint32(id&0xffffffff)-1)
 	k.live--
 	k.stale++
 	if k.stale > 64 && k.stale > k.live {
@@ -220,17 +244,17 @@ func (k *Kernel) Scheduled(id EventID) (time.Duration, bool) {
 // NextAt returns the time of the next pending event.
 func (k *Kernel) NextAt() (time.Duration, bool) {
 	k.dropStale()
-	if len(k.heap) == 0 {
+	if k.head == len(k.heap) {
 		return 0, false
 	}
-	return k.heap[0].at, true
+	return k.heap[k.head].at, true
 }
 
 // Step runs the next event, advancing the clock to its time. It returns
 // false when no event is pending, and ErrBudget when the budget is spent.
 func (k *Kernel) Step() (bool, error) {
 	k.dropStale()
-	if len(k.heap) == 0 {
+	if k.head == len(k.heap) {
 		return false, nil
 	}
 	if k.budget > 0 && k.processed >= k.budget {
@@ -242,17 +266,22 @@ func (k *Kernel) Step() (bool, error) {
 
 // run runs the event at the top of the heap (which is not stale).
 func (k *Kernel) run() {
-	top := k.heap[0]
-	e := &k.slots[top.slot]
-	fn, fnArg, arg := e.fn, e.fnArg, e.arg
-	// The top entry is left in place as a hole: an event the callback
-	// schedules (a recurring arrival schedules its successor) takes its
-	// place with one sift-down instead of a pop and a push. Otherwise the
-	// next look at the heap removes it.
-	k.hole = true
-	k.release(top.slot)
-	k.live--
+	top := &k.heap[k.head]
+	slot := top.slot
 	k.now = top.at
+	e := &k.slots[slot]
+	fn, fnArg, arg := e.fn, e.fnArg, e.arg
+	if k.isHeap {
+		// The top entry is left in place as a hole: an event the callback
+		// schedules (a recurring arrival schedules its successor) takes its
+		// place with one sift-down instead of a pop and a push. Otherwise
+		// the next look at the heap removes it.
+		k.hole = true
+	} else if k.head++; k.head == len(k.heap) {
+		k.heap, k.head = k.heap[:0], 0
+	}
+	e.release(k, slot)
+	k.live--
 	k.processed++
 	if fnArg != nil {
 		fnArg(arg)
@@ -266,7 +295,7 @@ func (k *Kernel) run() {
 func (k *Kernel) RunUntil(t time.Duration) error {
 	for {
 		k.dropStale()
-		if len(k.heap) == 0 || k.heap[0].at > t {
+		if k.head == len(k.heap) || k.heap[k.head].at > t {
 			break
 		}
 		if k.budget > 0 && k.processed >= k.budget {
@@ -288,11 +317,12 @@ func (k *Kernel) String() string {
 	return fmt.Sprintf("sim.Kernel{now: %v, pending: %d, processed: %d}", k.now, k.live, k.processed)
 }
 
-func (k *Kernel) release(slot uint32) {
-	e := &k.slots[slot]
+// release frees event e, in slot slot.
+func (e *event) release(k *Kernel, slot uint32) {
 	e.fn, e.fnArg, e.arg = nil, nil, nil
 	e.queued = false
-	k.free = append(k.free, slot)
+	e.next = k.free
+	k.free = slot + 1
 }
 
 // isStale reports whether heap entry x belongs to a cancelled event.
@@ -305,7 +335,7 @@ func (k *Kernel) isStale(x *entry) bool {
 func (k *Kernel) fill() {
 	if k.hole {
 		k.hole = false
-		k.pop()
+		k.removeTop()
 	}
 }
 
@@ -319,8 +349,8 @@ func (k *Kernel) dropStale() {
 
 func (k *Kernel) dropStaleSlow() {
 	k.fill()
-	for k.stale > 0 && len(k.heap) > 0 && k.isStale(&k.heap[0]) {
-		k.pop()
+	for k.stale > 0 && k.head < len(k.heap) && k.isStale(&k.heap[k.head]) {
+		k.removeTop()
 		k.stale--
 	}
 }
@@ -330,19 +360,90 @@ func (k *Kernel) dropStaleSlow() {
 func (k *Kernel) compact() {
 	k.fill()
 	h := k.heap[:0]
-	for i := range k.heap {
+	for i := k.head; i < len(k.heap); i++ {
 		if !k.isStale(&k.heap[i]) {
-			h = append(h, k.heap[i])
+			h = append(h, k.heap[i]) // in order: a sorted array stays sorted
 		}
 	}
-	clear(k.heap[len(h):])
-	k.heap = h
+	k.heap, k.head = h, 0
 	k.stale = 0
-	if len(h) > 1 {
-		for i := (len(h) - 2) / arity; i >= 0; i-- {
-			k.down(i)
-		}
+	if !k.isHeap {
+		return
 	}
+	if len(h) <= sortedMin {
+		k.toSorted()
+		return
+	}
+	for i := (len(h) - 2) / arity; i >= 0; i-- {
+		k.down(i)
+	}
+}
+
+// insert adds x to the sorted array.
+func (k *Kernel) insert(x entry) {
+	n := len(k.heap)
+	if n == cap(k.heap) {
+		k.grow()
+		n = len(k.heap)
+	}
+	h := k.heap[:n+1]
+	k.heap = h
+	// Move the entries due after x up by one, from the end.
+	j := n
+	for ; j > k.head; j-- {
+		p := &h[j-1]
+		if x.at > p.at || x.at == p.at && x.seq > p.seq {
+			break
+		}
+		h[j] = *p
+	}
+	h[j] = x
+	if len(h)-k.head > sortedMax {
+		// A sorted array is a heap.
+		k.heap = h[:copy(h, h[k.head:])]
+		k.head = 0
+		k.isHeap = true
+	}
+}
+
+// grow makes room for one more entry at the end of the sorted array.
+func (k *Kernel) grow() {
+	if k.head > 0 {
+		k.heap = k.heap[:copy(k.heap, k.heap[k.head:])]
+		k.head = 0
+		return
+	}
+	k.heap = append(k.heap, entry{})[:len(k.heap)]
+}
+
+// removeTop removes the next event's entry (which is not a hole).
+func (k *Kernel) removeTop() {
+	if !k.isHeap {
+		if k.head++; k.head == len(k.heap) {
+			k.heap, k.head = k.heap[:0], 0
+		}
+		return
+	}
+	k.pop()
+	if len(k.heap) <= sortedMin {
+		k.toSorted()
+	}
+}
+
+// toSorted turns the heap (no hole) into a sorted array: an insertion sort
+// of a few entries.
+func (k *Kernel) toSorted() {
+	h := k.heap
+	for i := 1; i < len(h); i++ {
+		x := h[i]
+		j := i
+		for j > 0 && less(&x, &h[j-1]) {
+			h[j] = h[j-1]
+			j--
+		}
+		h[j] = x
+	}
+	k.isHeap, k.head = false, 0
 }
 
 func less(a, b *entry) bool {
@@ -352,13 +453,8 @@ func less(a, b *entry) bool {
 	return a.seq < b.seq
 }
 
+// push adds x to the heap (which has no hole).
 func (k *Kernel) push(x entry) {
-	if k.hole {
-		k.hole = false
-		k.heap[0] = x
-		k.down(0)
-		return
-	}
 	h := append(k.heap, x)
 	k.heap = h
 	i := len(h) - 1

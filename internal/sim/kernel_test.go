@@ -360,3 +360,117 @@ func TestScheduleFromCallbackAgainstModel(t *testing.T) {
 		t.Fatalf("%d events left pending, %d scheduled", len(pending), seq)
 	}
 }
+
+// BenchmarkKernelArrivals is the event pattern of a queueing simulation such
+// as the SimFaaS scenario: a recurring arrival, each scheduling one
+// completion (AtArg) after an exponential time; a few events are pending.
+func BenchmarkKernelArrivals(b *testing.B) {
+	k := New(1)
+	done := 0
+	complete := func(x any) { *x.(*int)++ }
+	var arrive func()
+	arrive = func() {
+		k.AtArg(k.Now()+time.Duration(k.Rand().ExpFloat64()*2e9), complete, &done)
+		k.After(time.Duration(k.Rand().ExpFloat64()*1.1e9), arrive)
+	}
+	k.After(0, arrive)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := k.Step(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestQueueAgainstModel drives the pending count up past sortedMax (the
+// queue becomes a heap) and down below sortedMin (a sorted array again),
+// again and again, with equal times, events scheduled by running events,
+// and cancellations, and checks that every event runs in (time, schedule
+// order) as a plain model orders them.
+func TestQueueAgainstModel(t *testing.T) {
+	k := New(7)
+	r := rand.New(rand.NewPCG(8, 9))
+	type ev struct {
+		id  EventID
+		at  time.Duration
+		seq int
+	}
+	pending := map[int]ev{}
+	var ran []int
+	seq := 0
+	var schedule func()
+	schedule = func() {
+		seq++
+		n := seq
+		at := k.Now() + time.Duration(r.IntN(50))*time.Millisecond // many equal times
+		id := k.At(at, func() {
+			ran = append(ran, n)
+			delete(pending, n)
+			if r.IntN(4) == 0 {
+				schedule() // an event that schedules another (the hole of a heap)
+			}
+		})
+		pending[n] = ev{id, at, n}
+	}
+	next := func() ev {
+		var first ev
+		found := false
+		for _, e := range pending {
+			if !found || e.at < first.at || e.at == first.at && e.seq < first.seq {
+				first, found = e, true
+			}
+		}
+		return first
+	}
+	heapSeen, sortedAgain := false, false
+	for round := range 60 {
+		target := 1 + r.IntN(3*sortedMax)
+		if round%2 == 1 {
+			target = r.IntN(sortedMin)
+		}
+		for k.Pending() < target {
+			schedule()
+		}
+		if k.isHeap {
+			heapSeen = true
+		} else if heapSeen {
+			sortedAgain = true
+		}
+		// Cancel some, then run down to the target, one event at a time.
+		for n, e := range pending {
+			if r.IntN(5) == 0 {
+				if !k.Cancel(e.id) {
+					t.Fatalf("Cancel(%d) = false for a pending event", n)
+				}
+				delete(pending, n)
+			}
+		}
+		for k.Pending() > target {
+			want := next()
+			before := len(ran)
+			if _, err := k.Step(); err != nil {
+				t.Fatal(err)
+			}
+			if len(ran) != before+1 || ran[before] != want.seq {
+				t.Fatalf("round %d: step ran %v, want %d", round, ran[before:], want.seq)
+			}
+			if k.Pending() != len(pending) {
+				t.Fatalf("Pending() = %d, want %d", k.Pending(), len(pending))
+			}
+		}
+	}
+	if !heapSeen || !sortedAgain {
+		t.Fatalf("the queue was a heap: %v, a sorted array again: %v", heapSeen, sortedAgain)
+	}
+	for len(pending) > 0 {
+		want := next()
+		before := len(ran)
+		if _, err := k.Step(); err != nil {
+			t.Fatal(err)
+		}
+		if ran[before] != want.seq {
+			t.Fatalf("step ran %d, want %d", ran[before], want.seq)
+		}
+	}
+}
