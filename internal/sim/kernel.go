@@ -30,24 +30,26 @@ var ErrBudget = errors.New("simulation event budget exhausted")
 // reused: an EventID is the slot number plus one in its low 32 bits and the
 // slot's generation in its high 32 bits, so Cancel and Scheduled find an
 // event without a map, and a stale ID (of an event already run or
-// cancelled, whose slot was reused) does not match.
+// cancelled, whose slot was reused) does not match. The generation is odd
+// while the slot holds a pending event and even while it is free (it moves
+// on when the event is scheduled and when it is run or cancelled), so
+// pending is gen&1 and no ID issued matches a free slot.
 type event struct {
-	gen    uint32
-	next   uint32 // a free slot: the next free slot plus one (0: none)
-	queued bool   // pending: scheduled, not yet run or cancelled
-	at     time.Duration
-	fn     func()
-	fnArg  func(any) // AtArg: called with arg
-	arg    any
+	gen   uint32
+	next  uint32 // a free slot: the next free slot plus one (0: none)
+	at    time.Duration
+	fn    func()
+	fnArg func(any) // AtArg: called with arg
+	arg   any
 }
 
-// entry is one heap element: the ordering key inline, so sifting compares
+// entry is one queue element: the ordering key inline, so sifting compares
 // without following pointers, and the event's slot and generation rather
-// than a pointer, so moving entries needs no write barriers and the heap is
-// not scanned by the garbage collector. Cancel does not search the heap: it
-// frees the slot, and the entry, now stale (its slot's generation moved on
-// or the slot is free), is dropped when it reaches the top, or when stale
-// entries outnumber pending ones. So sifting never writes back positions.
+// than a pointer, so moving entries needs no write barriers and the queue
+// is not scanned by the garbage collector. Cancel does not search the
+// queue: it frees the slot, and the entry, now stale (its slot's generation
+// moved on), is dropped when it reaches the top, or when stale entries
+// outnumber pending ones. So sifting never writes back positions.
 type entry struct {
 	at   time.Duration
 	seq  uint64
@@ -57,12 +59,14 @@ type entry struct {
 
 // The pending events are kept in one of two ways. A simulation usually
 // has only a few pending (an arrival and the invocations in flight): then
-// they are a sorted array, q[head:] in (time, sequence) order, where taking
-// the next event is head++ and a new one is inserted from the end (most
-// are due after most of those pending), a few entries moved. When more
-// than sortedMax are pending, they become a heap (a sorted array is one),
-// and back to a sorted array when no more than sortedMin remain. The order
-// is total (sequence numbers are unique), so both give the same run.
+// they are a sorted array, q[head:tail] in (time, sequence) order, where
+// taking the next event is head++ and a new one is inserted from the end
+// (most are due after most of those pending), a few entries moved. When
+// more than sortedMax are pending, they become a heap, q[:tail] (a sorted
+// array is one), and back to a sorted array when no more than sortedMin
+// remain. The order is total (sequence numbers are unique), so both give
+// the same run. A new event's sequence number is larger than any pending
+// one's, so placing it compares times only.
 const (
 	sortedMax = 24
 	sortedMin = 8
@@ -82,25 +86,28 @@ const (
 type Kernel struct {
 	now       time.Duration
 	seq       uint64
-	heap      []entry // pending events and cancelled ones not yet dropped, from head on
-	head      int     // sorted array: heap[:head] are spent; 0 in a heap
-	isHeap    bool    // heap is a heap (else a sorted array)
+	q         []entry // all of it in use or spare: the queue is q[head:tail]
+	head      int     // sorted array: q[:head] are spent; 0 in a heap
+	tail      int     // end of the queue
+	isHeap    bool    // q[:tail] is a heap (else a sorted array)
 	live      int     // pending events (entries that are not stale)
-	stale     int     // cancelled events still in the heap
-	hole      bool    // heap[0] is the event Step is running: not yet removed (a heap only)
+	stale     int     // cancelled events still in the queue
+	hole      bool    // q[0] is the event Step is running: not yet removed (a heap only)
 	slots     []event // every event ever allocated, by slot
 	free      uint32  // the first free slot plus one (0: none); a list through event.next
 	rng       *rand.Rand
 	seed      uint64
 	processed uint64
 	budget    uint64 // 0 = unlimited
+	limit     uint64 // budget, or no limit (the largest uint64) when budget is 0
 }
 
 // New returns a kernel at time zero whose random source is seeded with seed.
 func New(seed uint64) *Kernel {
 	return &Kernel{
-		rng:  rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
-		seed: seed,
+		rng:   rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		seed:  seed,
+		limit: ^uint64(0),
 	}
 }
 
@@ -134,7 +141,12 @@ func (k *Kernel) Processed() uint64 { return k.processed }
 // SetBudget limits the total number of events the kernel will ever process
 // (0 means no limit). A shared server uses it so one runaway script cannot
 // hang it: Step and RunUntil return ErrBudget once the budget is spent.
-func (k *Kernel) SetBudget(n uint64) { k.budget = n }
+func (k *Kernel) SetBudget(n uint64) {
+	k.budget, k.limit = n, n
+	if n == 0 {
+		k.limit = ^uint64(0)
+	}
+}
 
 // Budget returns the event budget (0 = unlimited).
 func (k *Kernel) Budget() uint64 { return k.budget }
@@ -152,38 +164,31 @@ func (k *Kernel) At(at time.Duration, fn func()) EventID {
 func (k *Kernel) schedule(at time.Duration) (*event, EventID) {
 	at = max(at, k.now)
 	k.seq++
-	var slot uint32
 	var e *event
+	slot := k.free - 1
 	if k.free != 0 {
-		slot = k.free - 1
 		e = &k.slots[slot]
 		k.free = e.next
 	} else {
-		slot = uint32(len(k.slots))
-		k.slots = append(k.slots, event{})
+		slot = k.newSlot()
 		e = &k.slots[slot]
 	}
-	e.gen++
-	if e.gen == 0 {
-		e.gen = 1
-	}
-	e.queued = true
+	e.gen++ // odd: pending
 	e.at = at
 	k.live++
 	x := entry{at: at, seq: k.seq, slot: slot, gen: e.gen}
-	switch {
-	case !k.isHeap:
+	if !k.isHeap {
 		k.insert(x)
-	case k.hole:
-		// The event being run left its entry at the top: this one takes
-		// its place with one sift-down.
-		k.hole = false
-		k.heap[0] = x
-		k.down(0)
-	default:
+	} else {
 		k.push(x)
 	}
 	return e, EventID(uint64(e.gen)<<32 | uint64(slot+1))
+}
+
+// newSlot appends a free slot to the slab and returns its number.
+func (k *Kernel) newSlot() uint32 {
+	k.slots = append(k.slots, event{})
+	return uint32(len(k.slots) - 1)
 }
 
 // lookup returns the pending event with this id, or nil.
@@ -193,7 +198,7 @@ func (k *Kernel) lookup(id EventID) *event {
 		return nil
 	}
 	e := &k.slots[slot]
-	if !e.queued || e.gen != uint32(id>>32) {
+	if gen := uint32(id >> 32); gen&1 == 0 || e.gen != gen {
 		return nil
 	}
 	return e
@@ -223,7 +228,8 @@ func (k *Kernel) Cancel(id EventID) bool {
 	if e == nil {
 		return false
 	}
-	e.release(k, uint32(id&0xffffffff)-1)
+	e.fn, e.fnArg, e.arg = nil, nil, nil
+	k.release(e, uint32(id&0xffffffff)-1)
 	k.live--
 	k.stale++
 	if k.stale > 64 && k.stale > k.live {
@@ -244,48 +250,52 @@ func (k *Kernel) Scheduled(id EventID) (time.Duration, bool) {
 // NextAt returns the time of the next pending event.
 func (k *Kernel) NextAt() (time.Duration, bool) {
 	k.dropStale()
-	if k.head == len(k.heap) {
+	if k.head == k.tail {
 		return 0, false
 	}
-	return k.heap[k.head].at, true
+	return k.q[k.head].at, true
 }
 
 // Step runs the next event, advancing the clock to its time. It returns
 // false when no event is pending, and ErrBudget when the budget is spent.
 func (k *Kernel) Step() (bool, error) {
 	k.dropStale()
-	if k.head == len(k.heap) {
+	if k.head == k.tail {
 		return false, nil
 	}
-	if k.budget > 0 && k.processed >= k.budget {
+	if k.processed >= k.limit {
 		return false, ErrBudget
 	}
 	k.run()
 	return true, nil
 }
 
-// run runs the event at the top of the heap (which is not stale).
+// run runs the event at the top of the queue (which is not stale).
 func (k *Kernel) run() {
-	top := &k.heap[k.head]
+	top := &k.q[k.head]
 	slot := top.slot
 	k.now = top.at
-	e := &k.slots[slot]
-	fn, fnArg, arg := e.fn, e.fnArg, e.arg
 	if k.isHeap {
 		// The top entry is left in place as a hole: an event the callback
 		// schedules (a recurring arrival schedules its successor) takes its
 		// place with one sift-down instead of a pop and a push. Otherwise
-		// the next look at the heap removes it.
+		// the next look at the queue removes it.
 		k.hole = true
-	} else if k.head++; k.head == len(k.heap) {
-		k.heap, k.head = k.heap[:0], 0
+	} else if k.head++; k.head == k.tail {
+		k.head, k.tail = 0, 0
 	}
-	e.release(k, slot)
+	e := &k.slots[slot]
 	k.live--
 	k.processed++
-	if fnArg != nil {
+	if fnArg := e.fnArg; fnArg != nil {
+		arg := e.arg
+		e.fnArg, e.arg = nil, nil
+		k.release(e, slot)
 		fnArg(arg)
 	} else {
+		fn := e.fn
+		e.fn = nil
+		k.release(e, slot)
 		fn()
 	}
 }
@@ -295,10 +305,10 @@ func (k *Kernel) run() {
 func (k *Kernel) RunUntil(t time.Duration) error {
 	for {
 		k.dropStale()
-		if k.head == len(k.heap) || k.heap[k.head].at > t {
+		if k.head == k.tail || k.q[k.head].at > t {
 			break
 		}
-		if k.budget > 0 && k.processed >= k.budget {
+		if k.processed >= k.limit {
 			return ErrBudget
 		}
 		k.run()
@@ -317,18 +327,17 @@ func (k *Kernel) String() string {
 	return fmt.Sprintf("sim.Kernel{now: %v, pending: %d, processed: %d}", k.now, k.live, k.processed)
 }
 
-// release frees event e, in slot slot.
-func (e *event) release(k *Kernel, slot uint32) {
-	e.fn, e.fnArg, e.arg = nil, nil, nil
-	e.queued = false
+// release frees event e, in slot slot, whose callback the caller has
+// cleared.
+func (k *Kernel) release(e *event, slot uint32) {
+	e.gen++ // even: free
 	e.next = k.free
 	k.free = slot + 1
 }
 
-// isStale reports whether heap entry x belongs to a cancelled event.
+// isStale reports whether queue entry x belongs to a cancelled event.
 func (k *Kernel) isStale(x *entry) bool {
-	e := &k.slots[x.slot]
-	return !e.queued || e.gen != x.gen
+	return k.slots[x.slot].gen != x.gen
 }
 
 // fill removes the hole Step left at the top of the heap, if any.
@@ -340,7 +349,7 @@ func (k *Kernel) fill() {
 }
 
 // dropStale removes the hole and pops cancelled events off the top of the
-// heap.
+// queue.
 func (k *Kernel) dropStale() {
 	if k.hole || k.stale > 0 { // small enough to inline
 		k.dropStaleSlow()
@@ -349,7 +358,7 @@ func (k *Kernel) dropStale() {
 
 func (k *Kernel) dropStaleSlow() {
 	k.fill()
-	for k.stale > 0 && k.head < len(k.heap) && k.isStale(&k.heap[k.head]) {
+	for k.stale > 0 && k.head < k.tail && k.isStale(&k.q[k.head]) {
 		k.removeTop()
 		k.stale--
 	}
@@ -359,73 +368,80 @@ func (k *Kernel) dropStaleSlow() {
 // events never take more room than pending ones (amortised O(1) per Cancel).
 func (k *Kernel) compact() {
 	k.fill()
-	h := k.heap[:0]
-	for i := k.head; i < len(k.heap); i++ {
-		if !k.isStale(&k.heap[i]) {
-			h = append(h, k.heap[i]) // in order: a sorted array stays sorted
+	n := 0
+	for i := k.head; i < k.tail; i++ {
+		if !k.isStale(&k.q[i]) {
+			k.q[n] = k.q[i] // in order: a sorted array stays sorted
+			n++
 		}
 	}
-	k.heap, k.head = h, 0
+	k.head, k.tail = 0, n
 	k.stale = 0
 	if !k.isHeap {
 		return
 	}
-	if len(h) <= sortedMin {
+	if n <= sortedMin {
 		k.toSorted()
 		return
 	}
-	for i := (len(h) - 2) / arity; i >= 0; i-- {
+	for i := (n - 2) / arity; i >= 0; i-- {
 		k.down(i)
 	}
 }
 
-// insert adds x to the sorted array.
+// insert adds x, the newest event, to the sorted array.
 func (k *Kernel) insert(x entry) {
-	n := len(k.heap)
-	if n == cap(k.heap) {
+	t := k.tail
+	if t == len(k.q) {
 		k.grow()
-		n = len(k.heap)
+		t = k.tail
 	}
-	h := k.heap[:n+1]
-	k.heap = h
-	// Move the entries due after x up by one, from the end.
-	j := n
+	q := k.q[:t+1]
+	// Move the entries due after x up by one, from the end. x's sequence
+	// number is the largest: at an equal time it goes after.
+	j := t
 	for ; j > k.head; j-- {
-		p := &h[j-1]
-		if x.at > p.at || x.at == p.at && x.seq > p.seq {
+		p := &q[j-1]
+		if x.at >= p.at {
 			break
 		}
-		h[j] = *p
+		q[j] = *p
 	}
-	h[j] = x
-	if len(h)-k.head > sortedMax {
+	q[j] = x
+	k.tail = t + 1
+	if t+1-k.head > sortedMax {
 		// A sorted array is a heap.
-		k.heap = h[:copy(h, h[k.head:])]
+		k.tail = copy(k.q, k.q[k.head:k.tail])
 		k.head = 0
 		k.isHeap = true
 	}
 }
 
-// grow makes room for one more entry at the end of the sorted array.
+// grow makes room for one more entry at the end of the queue: the spent
+// entries' room, or a larger array. (Not inlined: insert's loop keeps its
+// registers.)
+//
+//go:noinline
 func (k *Kernel) grow() {
 	if k.head > 0 {
-		k.heap = k.heap[:copy(k.heap, k.heap[k.head:])]
+		k.tail = copy(k.q, k.q[k.head:k.tail])
 		k.head = 0
 		return
 	}
-	k.heap = append(k.heap, entry{})[:len(k.heap)]
+	q := append(k.q[:k.tail], entry{})
+	k.q = q[:cap(q)]
 }
 
 // removeTop removes the next event's entry (which is not a hole).
 func (k *Kernel) removeTop() {
 	if !k.isHeap {
-		if k.head++; k.head == len(k.heap) {
-			k.heap, k.head = k.heap[:0], 0
+		if k.head++; k.head == k.tail {
+			k.head, k.tail = 0, 0
 		}
 		return
 	}
 	k.pop()
-	if len(k.heap) <= sortedMin {
+	if k.tail <= sortedMin {
 		k.toSorted()
 	}
 }
@@ -433,7 +449,7 @@ func (k *Kernel) removeTop() {
 // toSorted turns the heap (no hole) into a sorted array: an insertion sort
 // of a few entries.
 func (k *Kernel) toSorted() {
-	h := k.heap
+	h := k.q[:k.tail]
 	for i := 1; i < len(h); i++ {
 		x := h[i]
 		j := i
@@ -453,14 +469,25 @@ func less(a, b *entry) bool {
 	return a.seq < b.seq
 }
 
-// push adds x to the heap (which has no hole).
+// push adds x, the newest event, to the heap.
 func (k *Kernel) push(x entry) {
-	h := append(k.heap, x)
-	k.heap = h
+	if k.hole {
+		// The event being run left its entry at the top: this one takes
+		// its place with one sift-down.
+		k.hole = false
+		k.q[0] = x
+		k.down(0)
+		return
+	}
+	if k.tail == len(k.q) {
+		k.grow()
+	}
+	h := k.q[:k.tail+1]
+	k.tail++
 	i := len(h) - 1
 	for i > 0 {
 		p := (i - 1) / arity
-		if !less(&x, &h[p]) {
+		if x.at >= h[p].at { // x's sequence number is the largest
 			break
 		}
 		h[i] = h[p]
@@ -471,16 +498,16 @@ func (k *Kernel) push(x entry) {
 
 // pop removes the top of the heap.
 func (k *Kernel) pop() {
-	n := len(k.heap) - 1
-	k.heap[0] = k.heap[n]
-	k.heap = k.heap[:n]
+	n := k.tail - 1
+	k.q[0] = k.q[n]
+	k.tail = n
 	if n > 1 {
 		k.down(0)
 	}
 }
 
 func (k *Kernel) down(i int) {
-	h := k.heap
+	h := k.q[:k.tail]
 	n := len(h)
 	x := h[i]
 	for {
