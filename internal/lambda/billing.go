@@ -18,8 +18,9 @@ const (
 // BilledDuration rounds d up to the billing granularity (1 ms, or 100 ms
 // before Dec 2020). Worked example (the pricing page): 1,234.5 ms -> 1,235 ms.
 func BilledDuration(d, granularity time.Duration) time.Duration {
-	if granularity <= 0 {
-		granularity = time.Millisecond
+	if granularity <= 0 || granularity == time.Millisecond {
+		// A constant divisor: a multiplication, not a division.
+		return (d + time.Millisecond - 1) / time.Millisecond * time.Millisecond
 	}
 	return (d + granularity - 1) / granularity * granularity
 }

@@ -38,7 +38,8 @@ type Executor interface {
 func (s *Service) SetExecutor(x Executor) { s.exec = x }
 
 // SetEpoch sets the wall-clock instant that kernel time zero stands for
-// (default sim.Epoch); log timestamps and LastModified use it.
+// (default sim.Epoch); log timestamps and LastModified use it. Set it
+// before the first invocation: an invocation's timestamps follow it.
 func (s *Service) SetEpoch(t time.Time) { s.epoch = t }
 
 // Epoch returns the wall-clock instant of kernel time zero.

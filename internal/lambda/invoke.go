@@ -62,8 +62,7 @@ type Invocation struct {
 	Status    string
 	ErrorType string
 
-	seed   uint64
-	epoch  time.Time
+	svc    *Service // the request ID's seed and the wall-clock epoch (nil: seed 0, sim.Epoch)
 	env    *Env
 	onDone func(*Invocation)
 
@@ -82,7 +81,13 @@ func completeEvent(x any) {
 }
 
 // RequestID is the invocation's request id (a UUID derived from the seed).
-func (inv *Invocation) RequestID() string { return requestID(inv.seed, inv.Seq) }
+func (inv *Invocation) RequestID() string {
+	var seed uint64
+	if inv.svc != nil {
+		seed = inv.svc.k.Seed()
+	}
+	return requestID(seed, inv.Seq)
+}
 
 func requestID(seed, seq uint64) string {
 	a := splitmix(seed ^ (seq * 0x9e3779b97f4a7c15))
@@ -110,10 +115,10 @@ func (inv *Invocation) Response() string {
 
 // wall maps kernel time to the service's wall-clock epoch.
 func (inv *Invocation) wall(d time.Duration) time.Time {
-	if inv.epoch.IsZero() {
+	if inv.svc == nil {
 		return sim.Epoch.Add(d)
 	}
-	return inv.epoch.Add(d)
+	return inv.svc.Epoch().Add(d)
 }
 
 func secs(d time.Duration) string { return fmt.Sprintf("%.2f", d.Seconds()) }
@@ -294,7 +299,7 @@ func (s *Service) initInvocation(inv *Invocation, f *Function, v *Version, qual,
 	// Cleared, then set field by field: cheaper than assigning a composite
 	// literal, which is built aside and copied.
 	*inv = Invocation{}
-	inv.Seq, inv.seed, inv.epoch = s.nextRequest, s.k.Seed(), s.epoch
+	inv.Seq, inv.svc = s.nextRequest, s
 	inv.Function, inv.Qualifier, inv.Version = f.Name, qual, v.Name
 	inv.Type, inv.Payload, inv.StatusCode, inv.Arrived = typ, payload, 200, s.k.Now()
 }
@@ -386,12 +391,13 @@ func (f *Function) attempt(inv *Invocation, v *Version) *Error {
 		sb.Spillover++
 		mb.Spillover++
 	}
-	f.start(e, inv)
+	f.start(e, inv, sb, mb)
 	return nil
 }
 
-// start runs inv on environment e.
-func (f *Function) start(e *Env, inv *Invocation) {
+// start runs inv on environment e; sb and mb are the function's metric
+// buckets of now (attempt has just looked them up).
+func (f *Function) start(e *Env, inv *Invocation, sb, mb *Bucket) {
 	s := f.svc
 	now := s.k.Now()
 	r := s.k.Rand()
@@ -408,7 +414,7 @@ func (f *Function) start(e *Env, inv *Invocation) {
 		inv.Route = RouteProvisioned
 	}
 	if s.exec != nil {
-		f.startReal(e, inv)
+		f.startReal(e, inv, sb, mb)
 		return
 	}
 
@@ -459,13 +465,13 @@ func (f *Function) start(e *Env, inv *Invocation) {
 	}
 	e.State = EnvBusy
 	e.busyInitEnd = inv.Start
-	f.countStart(e, inv)
+	f.countStart(e, inv, sb, mb)
 	s.k.AtArg(inv.End, completeEvent, inv)
 }
 
 // startReal hands inv to the real data plane: whether it is cold is the
 // policy's call (a new or reset environment); the durations are measured.
-func (f *Function) startReal(e *Env, inv *Invocation) {
+func (f *Function) startReal(e *Env, inv *Invocation, sb, mb *Bucket) {
 	now := f.svc.k.Now()
 	if e.needsInit {
 		inv.Cold = true
@@ -479,14 +485,14 @@ func (f *Function) startReal(e *Env, inv *Invocation) {
 	f.accrue(now)
 	e.State = EnvBusy
 	e.busyInitEnd = now // the Init phase of a real cold start is only known at Finish
-	f.countStart(e, inv)
+	f.countStart(e, inv, sb, mb)
 	f.svc.exec.StartInvocation(inv)
 }
 
-// countStart counts a started invocation (both data planes).
-func (f *Function) countStart(e *Env, inv *Invocation) {
+// countStart counts a started invocation (both data planes); sb and mb
+// are the metric buckets of now.
+func (f *Function) countStart(e *Env, inv *Invocation, sb, mb *Bucket) {
 	s := f.svc
-	now := s.k.Now()
 	f.busy++
 	if e.pc == nil {
 		f.onDemandBusy++
@@ -496,7 +502,9 @@ func (f *Function) countStart(e *Env, inv *Invocation) {
 	}
 	f.st.Invocations++
 	f.st.ConcMax = max(f.st.ConcMax, f.busy)
-	sb, mb := f.st.secs.at(now, f.busy), f.st.mins.at(now, f.busy)
+	// The level changed within now's buckets (Series.at at the same
+	// instant: the same buckets).
+	f.st.secs.level, f.st.mins.level = uint32(f.busy), uint32(f.busy)
 	sb.Invocations++
 	mb.Invocations++
 	sb.ConcMax = max(sb.ConcMax, uint32(f.busy))
@@ -523,17 +531,34 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 // the runtime, capped at the configured memory (not a measurement).
 func maxMemoryUsed(c *Config) int {
 	base := 50
-	switch rt := c.Runtime; {
-	case strings.HasPrefix(rt, "python"):
-		base = 40
-	case strings.HasPrefix(rt, "nodejs"):
-		base = 65
-	case strings.HasPrefix(rt, "java"):
-		base = 110
-	case strings.HasPrefix(rt, "dotnet"):
-		base = 80
-	case strings.HasPrefix(rt, "provided"), strings.HasPrefix(rt, "go"):
-		base = 25
+	rt := c.Runtime
+	if rt == "" {
+		return min(base, c.MemoryMB)
+	}
+	// The first letter picks the candidates: most runtimes compare one prefix.
+	switch rt[0] {
+	case 'p':
+		if strings.HasPrefix(rt, "python") {
+			base = 40
+		} else if strings.HasPrefix(rt, "provided") {
+			base = 25
+		}
+	case 'n':
+		if strings.HasPrefix(rt, "nodejs") {
+			base = 65
+		}
+	case 'j':
+		if strings.HasPrefix(rt, "java") {
+			base = 110
+		}
+	case 'd':
+		if strings.HasPrefix(rt, "dotnet") {
+			base = 80
+		}
+	case 'g':
+		if strings.HasPrefix(rt, "go") {
+			base = 25
+		}
 	}
 	return min(base, c.MemoryMB)
 }
@@ -575,8 +600,8 @@ func (f *Function) complete(inv *Invocation) {
 	f.st.BilledMs += int64(inv.Billed / time.Millisecond)
 	f.st.GBSeconds += gbs
 	f.st.DurationCost += gbs * durationPrice(cfg.Arch, e.pc != nil)
-	f.st.dur.Add(ms(inv.Duration))
 	d := ms(inv.Duration)
+	f.st.dur.Add(d)
 	// d >= 0 is never NaN: a comparison is max without its NaN and -0 cases.
 	sb.DurCount++
 	sb.DurSum += d

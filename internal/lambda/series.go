@@ -60,7 +60,7 @@ func (s *Series) open(now time.Duration, conc int) *Bucket {
 	if s.last >= 0 && now >= s.curTo && now-s.curTo < s.step {
 		idx = s.last + 1 // curTo is the end of bucket s.last
 	} else {
-		idx = int64(now / s.step)
+		idx = s.index(now)
 	}
 	if idx > s.last {
 		// Open buckets s.last+1 .. idx (at most the whole ring); each
@@ -96,6 +96,18 @@ func (s *Series) open(now time.Duration, conc int) *Bucket {
 		idx = s.last // cannot happen: time never goes back
 	}
 	return &s.buf[idx%n]
+}
+
+// index is now's bucket index, now/step: a constant divisor (a
+// multiplication) for the two periods in use.
+func (s *Series) index(now time.Duration) int64 {
+	switch s.step {
+	case time.Second:
+		return int64(now / time.Second)
+	case time.Minute:
+		return int64(now / time.Minute)
+	}
+	return int64(now / s.step)
 }
 
 // setLevel records a change of the concurrency level at now.
