@@ -150,6 +150,7 @@ func (f *Function) newEnv(v *Version, pc *pcConfig) *Env {
 	}
 	f.accrue(now)
 	f.nEnvs++
+	f.st.envNs.up(now)
 	s.liveEnvs++
 	f.envs[e.ID] = e
 	s.emitFn(f, EvEnvCreated, e.ID, 0, evFlags(false, false, pc != nil))
@@ -167,11 +168,13 @@ func (f *Function) destroy(e *Env, kind EventKind) {
 	if e.State == EnvBusy {
 		// Only whole-function deletion destroys a busy environment.
 		f.busy--
+		f.st.busyNs.down(now)
 		f.st.secs.setLevel(now, f.busy)
 		f.st.mins.setLevel(now, f.busy)
 	}
 	e.State = EnvDead
 	f.nEnvs--
+	f.st.envNs.down(now)
 	f.svc.liveEnvs--
 	delete(f.envs, e.ID)
 	if e.pc != nil {

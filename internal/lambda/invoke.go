@@ -494,6 +494,7 @@ func (f *Function) startReal(e *Env, inv *Invocation, sb, mb *Bucket) {
 func (f *Function) countStart(e *Env, inv *Invocation, sb, mb *Bucket) {
 	s := f.svc
 	f.busy++
+	f.st.busyNs.up(s.k.Now())
 	if e.pc == nil {
 		f.onDemandBusy++
 		if f.Reserved < 0 {
@@ -580,6 +581,7 @@ func (f *Function) complete(inv *Invocation) {
 	cfg := &e.ver.Cfg
 	f.accrue(now)
 	f.busy--
+	f.st.busyNs.down(now)
 	sb, mb := f.st.secs.at(now, f.busy), f.st.mins.at(now, f.busy) // the level changed
 	if e.pc == nil {
 		f.onDemandBusy--

@@ -188,8 +188,8 @@ type stats struct {
 	AsyncDropped, DeadLetters, OnSuccessDeliveries                 int64
 	ConcMax                                                        int
 	byReason, byCause, dlqBy, droppedBy                            map[string]int64
-	envNs, busyNs                                                  integral
-	pcCost                                                         float64 // integral of pcGBRate
+	envNs, busyNs                                                  integral // see countChange
+	pcCost                                                         float64  // integral of pcGBRate
 	last                                                           time.Duration
 	BilledMs                                                       int64
 	GBSeconds, DurationCost                                        float64
@@ -204,30 +204,51 @@ func (st *stats) init() {
 	st.mins = newSeries(time.Minute, 1440) // the last day, per minute
 }
 
-// accrue advances the time integrals (environments, busy environments,
-// provisioned-concurrency cost) to now. Call before changing the counts.
+// accrue advances the provisioned-concurrency cost (a float sum: it is
+// added up at the same instants however the rest is kept) to now. Call
+// before changing the rate. (Small enough to inline.)
 func (f *Function) accrue(now time.Duration) {
-	dt := now - f.st.last
-	if dt > 0 {
-		f.st.envNs.add(uint64(f.nEnvs), uint64(dt))
-		f.st.busyNs.add(uint64(f.busy), uint64(dt))
-		if f.pcGBRate != 0 {
-			f.st.pcCost += f.pcGBRate * dt.Seconds()
-		}
-		f.st.last = now
+	if f.pcGBRate != 0 {
+		f.accruePC(now)
+	}
+	f.st.last = now
+}
+
+func (f *Function) accruePC(now time.Duration) {
+	if dt := now - f.st.last; dt > 0 {
+		f.st.pcCost += f.pcGBRate * dt.Seconds()
 	}
 }
 
 // integral is an exact time integral of a count, in count-nanoseconds: a
-// 128-bit sum of integer products, cheaper per step than converting to
-// float seconds, and neither rounding nor overflowing however long a run.
+// 128-bit integer, neither rounding nor overflowing however long a run.
+// The count's changes are recorded, not its every interval: a count that
+// goes up by one at t subtracts t and one that goes down at t adds t, so
+// the integral to now is the sum plus count x now (see total). Integers
+// add up exactly in any order, so this is the sum over the intervals.
 type integral struct{ hi, lo uint64 }
 
-func (g *integral) add(count, dt uint64) {
-	hi, lo := bits.Mul64(count, dt)
+// up records the count going up by one at t.
+func (g *integral) up(t time.Duration) {
+	var b uint64
+	g.lo, b = bits.Sub64(g.lo, uint64(t), 0)
+	g.hi -= b
+}
+
+// down records the count going down by one at t.
+func (g *integral) down(t time.Duration) {
+	var c uint64
+	g.lo, c = bits.Add64(g.lo, uint64(t), 0)
+	g.hi += c
+}
+
+// total is the integral to now of a count that is count now.
+func (g integral) total(count int, now time.Duration) integral {
+	hi, lo := bits.Mul64(uint64(count), uint64(now))
 	var c uint64
 	g.lo, c = bits.Add64(g.lo, lo, 0)
 	g.hi += hi + c
+	return g
 }
 
 // seconds returns the integral in count-seconds.
@@ -390,12 +411,7 @@ func (s *Service) Report() Report {
 func (f *Function) report(now time.Duration) FunctionReport {
 	st := &f.st
 	dt := now - st.last
-	envNs, busyNs := st.envNs, st.busyNs
-	if dt > 0 {
-		envNs.add(uint64(f.nEnvs), uint64(dt))
-		busyNs.add(uint64(f.busy), uint64(dt))
-	}
-	envS, busyS := envNs.seconds(), busyNs.seconds()
+	envS, busyS := st.envNs.total(f.nEnvs, now).seconds(), st.busyNs.total(f.busy, now).seconds()
 	pcCost := st.pcCost + f.pcGBRate*dt.Seconds()
 	var avgEnv, avgBusy float64
 	if now > 0 {
