@@ -532,34 +532,17 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 // the runtime, capped at the configured memory (not a measurement).
 func maxMemoryUsed(c *Config) int {
 	base := 50
-	rt := c.Runtime
-	if rt == "" {
-		return min(base, c.MemoryMB)
-	}
-	// The first letter picks the candidates: most runtimes compare one prefix.
-	switch rt[0] {
-	case 'p':
-		if strings.HasPrefix(rt, "python") {
-			base = 40
-		} else if strings.HasPrefix(rt, "provided") {
-			base = 25
-		}
-	case 'n':
-		if strings.HasPrefix(rt, "nodejs") {
-			base = 65
-		}
-	case 'j':
-		if strings.HasPrefix(rt, "java") {
-			base = 110
-		}
-	case 'd':
-		if strings.HasPrefix(rt, "dotnet") {
-			base = 80
-		}
-	case 'g':
-		if strings.HasPrefix(rt, "go") {
-			base = 25
-		}
+	switch rt := c.Runtime; {
+	case strings.HasPrefix(rt, "python"):
+		base = 40
+	case strings.HasPrefix(rt, "nodejs"):
+		base = 65
+	case strings.HasPrefix(rt, "java"):
+		base = 110
+	case strings.HasPrefix(rt, "dotnet"):
+		base = 80
+	case strings.HasPrefix(rt, "provided"), strings.HasPrefix(rt, "go"):
+		base = 25
 	}
 	return min(base, c.MemoryMB)
 }

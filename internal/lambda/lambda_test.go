@@ -858,34 +858,3 @@ func TestSeriesConcurrencyDropsAfterTraffic(t *testing.T) {
 		}
 	}
 }
-
-// TestMaxMemoryUsedPrefixes: the first-letter switch gives the prefix
-// list's answer.
-func TestMaxMemoryUsedPrefixes(t *testing.T) {
-	for _, rt := range []string{"", "python3.12", "python", "provided.al2023", "provided", "p", "nodejs20.x", "node", "java21", "jav", "dotnet8", "go1.x", "go", "g", "ruby3.3", "Python3.12", "pythonx", "providedx"} {
-		for _, mem := range []int{20, 30, 128, 10240} {
-			c := &Config{Runtime: rt, MemoryMB: mem}
-			if got, want := maxMemoryUsed(c), maxMemoryUsedSlow(c); got != want {
-				t.Errorf("maxMemoryUsed(%q, %d) = %d, want %d", rt, mem, got, want)
-			}
-		}
-	}
-}
-
-// maxMemoryUsedSlow is maxMemoryUsed as a list of prefixes (the reference).
-func maxMemoryUsedSlow(c *Config) int {
-	base := 50
-	switch rt := c.Runtime; {
-	case strings.HasPrefix(rt, "python"):
-		base = 40
-	case strings.HasPrefix(rt, "nodejs"):
-		base = 65
-	case strings.HasPrefix(rt, "java"):
-		base = 110
-	case strings.HasPrefix(rt, "dotnet"):
-		base = 80
-	case strings.HasPrefix(rt, "provided"), strings.HasPrefix(rt, "go"):
-		base = 25
-	}
-	return min(base, c.MemoryMB)
-}
