@@ -10,6 +10,7 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"time"
 )
@@ -259,64 +260,70 @@ func (k *Kernel) NextAt() (time.Duration, bool) {
 // Step runs the next event, advancing the clock to its time. It returns
 // false when no event is pending, and ErrBudget when the budget is spent.
 func (k *Kernel) Step() (bool, error) {
-	k.dropStale()
-	if k.head == k.tail {
-		return false, nil
-	}
-	if k.processed >= k.limit {
-		return false, ErrBudget
-	}
-	k.run()
-	return true, nil
-}
-
-// run runs the event at the top of the queue (which is not stale).
-func (k *Kernel) run() {
-	top := &k.q[k.head]
-	slot := top.slot
-	k.now = top.at
-	if k.isHeap {
-		// The top entry is left in place as a hole: an event the callback
-		// schedules (a recurring arrival schedules its successor) takes its
-		// place with one sift-down instead of a pop and a push. Otherwise
-		// the next look at the queue removes it.
-		k.hole = true
-	} else if k.head++; k.head == k.tail {
-		k.head, k.tail = 0, 0
-	}
-	e := &k.slots[slot]
-	k.live--
-	k.processed++
-	if fnArg := e.fnArg; fnArg != nil {
-		arg := e.arg
-		e.fnArg, e.arg = nil, nil
-		k.release(e, slot)
-		fnArg(arg)
-	} else {
-		fn := e.fn
-		e.fn = nil
-		k.release(e, slot)
-		fn()
-	}
+	return k.runEvents(math.MaxInt64, true)
 }
 
 // RunUntil runs every event due at or before t, then sets the clock to t.
 // Events scheduled by those events are run too if they are due by t.
 func (k *Kernel) RunUntil(t time.Duration) error {
-	for {
-		k.dropStale()
-		if k.head == k.tail || k.q[k.head].at > t {
-			break
-		}
-		if k.processed >= k.limit {
-			return ErrBudget
-		}
-		k.run()
+	if _, err := k.runEvents(t, false); err != nil {
+		return err
 	}
 	if t > k.now {
 		k.now = t
 	}
 	return nil
+}
+
+// runEvents runs the events due at or before t, in order (only the first
+// if one is set), and reports whether it ran any. The loop makes no call
+// on its hot path but the event's.
+func (k *Kernel) runEvents(t time.Duration, one bool) (bool, error) {
+	ran := false
+	for {
+		k.dropStale()
+		if k.head == k.tail {
+			break
+		}
+		top := &k.q[k.head]
+		if top.at > t {
+			break
+		}
+		if k.processed >= k.limit {
+			return ran, ErrBudget
+		}
+		slot := top.slot
+		k.now = top.at
+		if k.isHeap {
+			// The top entry is left in place as a hole: an event the
+			// callback schedules (a recurring arrival schedules its
+			// successor) takes its place with one sift-down instead of a
+			// pop and a push. Otherwise the next look at the queue
+			// removes it.
+			k.hole = true
+		} else if k.head++; k.head == k.tail {
+			k.head, k.tail = 0, 0
+		}
+		e := &k.slots[slot]
+		k.live--
+		k.processed++
+		ran = true
+		if fnArg := e.fnArg; fnArg != nil {
+			arg := e.arg
+			e.fnArg, e.arg = nil, nil
+			k.release(e, slot)
+			fnArg(arg)
+		} else {
+			fn := e.fn
+			e.fn = nil
+			k.release(e, slot)
+			fn()
+		}
+		if one {
+			break
+		}
+	}
+	return ran, nil
 }
 
 // RunFor advances the simulation by d (RunUntil(Now()+d)).
