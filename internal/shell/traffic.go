@@ -3,6 +3,7 @@ package shell
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"sort"
 	"strconv"
 	"strings"
@@ -117,17 +118,15 @@ func (p *Pattern) Start(k *sim.Kernel, fn func()) {
 		}
 	case "poisson":
 		rate := p.Rate
-		next := func(from time.Duration) time.Duration {
-			return from + time.Duration(k.Rand().ExpFloat64()/rate*float64(time.Second))
-		}
+		rng := k.Rand()
 		var step func()
 		step = func() {
 			fn()
-			if t := next(k.Now()); t < end {
+			if t := k.Now() + poissonGap(rng, rate); t < end {
 				k.At(t, step)
 			}
 		}
-		if t := next(start); t < end {
+		if t := start + poissonGap(rng, rate); t < end {
 			k.At(t, step)
 		}
 	case "trace":
@@ -149,6 +148,12 @@ func (p *Pattern) Start(k *sim.Kernel, fn func()) {
 			k.At(start+offs[0], step)
 		}
 	}
+}
+
+// poissonGap draws the time to the next arrival of a Poisson process of
+// rate arrivals per second. (Small enough to inline.)
+func poissonGap(r *rand.Rand, rate float64) time.Duration {
+	return time.Duration(r.ExpFloat64() / rate * float64(time.Second))
 }
 
 // parsePattern reads the arrival options of a traffic command.
