@@ -46,7 +46,14 @@ func (s *Sketch) Add(v float64) {
 		s.counts = make([]uint64, sketchKeys)
 		s.tables = sketchTabs()
 	}
-	s.counts[s.tables.key(v)]++
+	// key, written out with its inlined parts: no call per value.
+	var k int
+	if j := sketchSlice(v); j < sketchTabN {
+		k = s.tables.keyAt(v, j)
+	} else {
+		k = sketchKeyIn(s.tables.bounds, v)
+	}
+	s.counts[k]++
 }
 
 // sketchKeyExact is the bucket of v >= sketchMin: ceil(log_gamma(v/min)),
@@ -90,6 +97,7 @@ func sketchKey(v float64) int { return sketchTabs().key(v) }
 // comparison with the bounds away.
 type sketchTables struct {
 	bounds []float64
+	next   []float64          // next[k] = bounds[k+1], +Inf for the last bucket
 	first  [sketchTabN]uint16 // bucket of the smallest value of each slice
 }
 
@@ -100,6 +108,7 @@ const (
 
 var sketchTabs = sync.OnceValue(func() *sketchTables {
 	t := &sketchTables{bounds: sketchBounds()}
+	t.next = append(t.bounds[1:len(t.bounds):len(t.bounds)], math.Inf(1))
 	for j := range t.first {
 		lo := math.Float64frombits(uint64(j+(sketchTabLo+1023)<<8) << 44)
 		t.first[j] = uint16(sketchKeyIn(t.bounds, max(lo, sketchMin)))
@@ -109,12 +118,19 @@ var sketchTabs = sync.OnceValue(func() *sketchTables {
 
 // key is sketchKeyExact(v) for v >= sketchMin.
 func (t *sketchTables) key(v float64) int {
-	j := math.Float64bits(v)>>44 - (sketchTabLo+1023)<<8
-	if j >= sketchTabN {
-		return sketchKeyIn(t.bounds, v)
+	if j := sketchSlice(v); j < sketchTabN {
+		return t.keyAt(v, j)
 	}
+	return sketchKeyIn(t.bounds, v)
+}
+
+// sketchSlice is v's slice of the tables (sketchTabN or more: beyond them).
+func sketchSlice(v float64) uint64 { return math.Float64bits(v)>>44 - (sketchTabLo+1023)<<8 }
+
+// keyAt is key for v in slice j of the tables.
+func (t *sketchTables) keyAt(v float64, j uint64) int {
 	k := int(t.first[j])
-	if k+1 < sketchKeys && v >= t.bounds[k+1] {
+	if v >= t.next[k] {
 		k++
 	}
 	return k
