@@ -10,6 +10,8 @@
 # (callgrind aborts on the signal handling of a cgo binary's threads) and
 # run with GODEBUG=asyncpreemptoff=1 (no preemption signals); the counts
 # include process start-up. The SimFaaS scenario takes about a minute.
+# Piped, glow renders plain text, so the piped counts compare plain with
+# plain; the terminal counts (under script(1)) compare colour with colour.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
@@ -42,4 +44,18 @@ for b in "${bins[@]}"; do
   printf '%16s  %s\n' "$(ir "$b" --no-cache read ecs-concepts --width 80)" "$name read (no cache, piped: plain)"
   printf '%16s  %s\n' "$(ir "$b" --version)" "$name --version"
   printf '%16s  %s\n' "$(ir "$b" sim run tools/bench/simfaas.sim)" "$name sim run tools/bench/simfaas.sim"
+done
+# In a terminal both render the dark style in colour: run under script(1)
+# (TERM=screen-256color: no terminal queries, which nothing would answer).
+command -v script >/dev/null || { echo "script(1) is not installed: skipping the terminal counts"; exit 0; }
+irtty() {
+  TERM=screen-256color COLORTERM=truecolor script -qec "GOGC=off GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file=$work/cg.out --log-file=$work/vg.log $*" /dev/null >/dev/null
+  awk '/I *refs:/ {print $NF}' "$work/vg.log"
+}
+printf '%16s  %s\n' "$(irtty "$work/glow" -s dark -w 80 "$work/lesson.md")" "glow -s dark -w 80 (the lesson, terminal: colour)"
+for b in "${bins[@]}"; do
+  name=$(basename "$b")
+  "$b" read ecs-concepts --style dark --width 80 > /dev/null # warm the cache
+  printf '%16s  %s\n' "$(irtty "$b" read ecs-concepts --style dark --width 80)" "$name read --style dark (warm cache, terminal: colour)"
+  printf '%16s  %s\n' "$(irtty "$b" --no-cache read ecs-concepts --style dark --width 80)" "$name read --style dark (no cache, terminal: colour)"
 done
