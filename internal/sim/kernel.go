@@ -61,8 +61,8 @@ type entry struct {
 // The pending events are kept in one of two ways. A simulation usually
 // has only a few pending (an arrival and the invocations in flight): then
 // they are a sorted array, q[head:tail] in (time, sequence) order, where
-// taking the next event is head++ and a new one is inserted from the end
-// (most are due after most of those pending), a few entries moved. When
+// taking the next event is head++ and a new one is inserted by moving the
+// entries on the shorter side of its place (see insert), a few at most. When
 // more than sortedMax are pending, they become a heap, q[:tail] (a sorted
 // array is one), and back to a sorted array when no more than sortedMin
 // remain. The order is total (sequence numbers are unique), so both give
@@ -396,18 +396,35 @@ func (k *Kernel) compact() {
 	}
 }
 
-// insert adds x, the newest event, to the sorted array.
+// insert adds x, the newest event, to the sorted array. The entries on
+// the shorter side of x's place move by one: those due before it down into
+// the spent room below head (when there is some and x is due before the
+// middle entry), else those due after it up, from the end. x's sequence
+// number is the largest: at an equal time it goes after.
 func (k *Kernel) insert(x entry) {
-	t := k.tail
+	h, t := k.head, k.tail
+	if h > 0 && x.at < k.q[(h+t)>>1].at {
+		// x goes before the middle entry (h < t here, as a queue emptied
+		// by a run restarts at 0): move the earlier ones down.
+		q := k.q[h-1 : t]
+		j := 0
+		for ; x.at >= q[j+1].at; j++ {
+			q[j] = q[j+1]
+		}
+		q[j] = x
+		k.head = h - 1
+		if t-h+1 > sortedMax {
+			k.toHeap()
+		}
+		return
+	}
 	if t == len(k.q) {
 		k.grow()
-		t = k.tail
+		h, t = k.head, k.tail
 	}
 	q := k.q[:t+1]
-	// Move the entries due after x up by one, from the end. x's sequence
-	// number is the largest: at an equal time it goes after.
 	j := t
-	for ; j > k.head; j-- {
+	for ; j > h; j-- {
 		p := &q[j-1]
 		if x.at >= p.at {
 			break
@@ -416,12 +433,16 @@ func (k *Kernel) insert(x entry) {
 	}
 	q[j] = x
 	k.tail = t + 1
-	if t+1-k.head > sortedMax {
-		// A sorted array is a heap.
-		k.tail = copy(k.q, k.q[k.head:k.tail])
-		k.head = 0
-		k.isHeap = true
+	if t+1-h > sortedMax {
+		k.toHeap()
 	}
+}
+
+// toHeap makes the sorted array a heap (a sorted array is one).
+func (k *Kernel) toHeap() {
+	k.tail = copy(k.q, k.q[k.head:k.tail])
+	k.head = 0
+	k.isHeap = true
 }
 
 // grow makes room for one more entry at the end of the queue: the spent

@@ -474,3 +474,59 @@ func TestQueueAgainstModel(t *testing.T) {
 		}
 	}
 }
+
+// TestInsertBothWays checks the sorted array's two ways of placing a new
+// event (the earlier entries moved down into the spent room, or the later
+// ones moved up) and the change to a heap from either, against a model.
+func TestInsertBothWays(t *testing.T) {
+	for _, early := range []bool{true, false} {
+		k := New(1)
+		type ev struct {
+			at  time.Duration
+			seq int
+		}
+		var model []ev
+		var ran []int
+		seq := 0
+		add := func(at time.Duration) {
+			seq++
+			n := seq
+			k.At(at, func() { ran = append(ran, n) })
+			model = append(model, ev{at, n})
+		}
+		for i := range sortedMax {
+			add(time.Duration(100+i%5) * time.Second) // equal times too
+		}
+		// Run the first two: the queue starts at q[2], with room below.
+		for range 2 {
+			if _, err := k.Step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if k.isHeap || k.head != 2 {
+			t.Fatalf("isHeap %v, head %d; want a sorted array from 2", k.isHeap, k.head)
+		}
+		// Three more: the last makes 25 pending, a heap.
+		for i := range 3 {
+			at := time.Duration(300+i) * time.Second
+			if early {
+				at = 101*time.Second - time.Duration(i)*500*time.Millisecond // not before now (100 s)
+			}
+			add(at)
+		}
+		if !k.isHeap {
+			t.Fatalf("early %v: %d pending, not a heap", early, k.Pending())
+		}
+		for k.Pending() > 0 {
+			if _, err := k.Step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		slices.SortStableFunc(model, func(a, b ev) int { return cmp.Compare(a.at, b.at) })
+		for i, e := range model {
+			if ran[i] != e.seq {
+				t.Fatalf("early %v: run %d was event %d, want %d (ran %v)", early, i, ran[i], e.seq, ran)
+			}
+		}
+	}
+}
