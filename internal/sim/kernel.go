@@ -403,11 +403,11 @@ func (k *Kernel) compact() {
 // number is the largest: at an equal time it goes after.
 func (k *Kernel) insert(x entry) {
 	h, t := k.head, k.tail
-	if h > 0 && x.at < k.q[(h+t)>>1].at {
+	if q := k.q; h > 0 && x.at < q[(h+t)>>1].at {
 		// x goes before the middle entry (h < t here, as a queue emptied
-		// by a run restarts at 0): move the earlier ones down.
-		q := k.q[h-1 : t]
-		j := 0
+		// by a run restarts at 0): move the earlier ones down. (Indexing
+		// q, not a subslice: slicing costs more than the few moves.)
+		j := h - 1
 		for ; x.at >= q[j+1].at; j++ {
 			q[j] = q[j+1]
 		}
