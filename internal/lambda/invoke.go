@@ -73,7 +73,7 @@ type Invocation struct {
 	detached bool
 }
 
-// completeEvent is the kernel callback that ends an invocation (AtArg: no
+// completeEvent is the kernel callback that ends an invocation (Post: no
 // closure per invocation).
 func completeEvent(x any) {
 	inv := x.(*Invocation)
@@ -466,7 +466,7 @@ func (f *Function) start(e *Env, inv *Invocation, sb, mb *Bucket) {
 	e.State = EnvBusy
 	e.busyInitEnd = inv.Start
 	f.countStart(e, inv, sb, mb)
-	s.k.AtArg(inv.End, completeEvent, inv)
+	s.k.Post(inv.End, completeEvent, inv)
 }
 
 // startReal hands inv to the real data plane: whether it is cold is the
