@@ -73,7 +73,7 @@ type Invocation struct {
 	detached bool
 }
 
-// completeEvent is the kernel callback that ends an invocation (AtArg: no
+// completeEvent is the kernel callback that ends an invocation (Post: no
 // closure per invocation).
 func completeEvent(x any) {
 	inv := x.(*Invocation)
@@ -236,7 +236,7 @@ func (d *Detached) Invoke() error {
 	var inv *Invocation
 	if s.exec == nil {
 		inv = s.takeInvocation()
-		s.initInvocation(inv, f, v, qual, TypeRequestResponse, r.Payload)
+		s.reuseInvocation(inv, f, v, qual, TypeRequestResponse, r.Payload)
 		inv.detached = true
 	} else {
 		// A real data plane holds the invocation until it finishes: not pooled.
@@ -302,6 +302,24 @@ func (s *Service) initInvocation(inv *Invocation, f *Function, v *Version, qual,
 	inv.Seq, inv.svc = s.nextRequest, s
 	inv.Function, inv.Qualifier, inv.Version = f.Name, qual, v.Name
 	inv.Type, inv.Payload, inv.StatusCode, inv.Arrived = typ, payload, 200, s.k.Now()
+}
+
+// reuseInvocation resets inv, a pooled invocation or a new one, for a new
+// request on the simulated data plane, without clearing all of it: the
+// fields start sets on every run (Route, Start, End, Duration, MemoryMB,
+// MaxMemoryMB, Timeout, EnvID, Provisioned, env) are left to it, and a
+// throttled invocation, which does not start, goes back to the pool unread;
+// the caller sets onDone and detached; Output is nil (the pool takes none
+// with it). The others are set here. (TestReusedInvocationMatchesFresh compares
+// reused invocations with fresh ones.)
+func (s *Service) reuseInvocation(inv *Invocation, f *Function, v *Version, qual, typ, payload string) {
+	s.nextRequest++
+	inv.Seq, inv.svc = s.nextRequest, s
+	inv.Function, inv.Qualifier, inv.Version = f.Name, qual, v.Name
+	inv.Type, inv.Payload, inv.StatusCode, inv.Arrived = typ, payload, 200, s.k.Now()
+	inv.Cold, inv.InitDuration, inv.InitTimedOut, inv.TimedOut = false, 0, false, false
+	inv.FunctionError, inv.Billed, inv.Done, inv.Attempt = "", 0, false, 0
+	inv.Status, inv.ErrorType = "", "" // a copy of a real invocation in the ring may have them
 }
 
 // policyState gathers into ps the admission inputs for a request to v via
@@ -466,7 +484,7 @@ func (f *Function) start(e *Env, inv *Invocation, sb, mb *Bucket) {
 	e.State = EnvBusy
 	e.busyInitEnd = inv.Start
 	f.countStart(e, inv, sb, mb)
-	s.k.AtArg(inv.End, completeEvent, inv)
+	s.k.Post(inv.End, completeEvent, inv)
 }
 
 // startReal hands inv to the real data plane: whether it is cold is the

@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"math"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -177,4 +178,73 @@ func TestSketchKeyMatchesExact(t *testing.T) {
 		check(math.Nextafter(bnd, 0))
 		check(math.Nextafter(bnd, math.Inf(1)))
 	}
+}
+
+// TestReusedInvocationMatchesFresh: traffic invocations reused from the
+// pool (reuseInvocation leaves the fields start always sets) complete with
+// exactly the fields of fresh ones (Invoke), through cold starts, Init
+// timeouts, handler timeouts and function errors.
+func TestReusedInvocationMatchesFresh(t *testing.T) {
+	run := func(detached bool) []Invocation {
+		k := sim.New(42)
+		s := New(k)
+		mkFn(t, s, "f", func(c *Config) {
+			var err error
+			if c.Init, err = sim.ParseDist("exp(4s)"); err != nil { // some over the 10 s Init limit
+				t.Fatal(err)
+			}
+			if c.Duration, err = sim.ParseDist("exp(1s)"); err != nil {
+				t.Fatal(err)
+			}
+			c.Timeout = 3 * time.Second
+			c.ErrorRate = 0.2
+		})
+		var done []Invocation
+		req := Request{Function: "f", Payload: `{"x":1}`, OnDone: func(inv *Invocation) {
+			c := *inv
+			c.svc, c.env, c.onDone, c.detached = nil, nil, nil, false
+			done = append(done, c)
+		}}
+		for range 3000 {
+			if detached {
+				if err := s.InvokeDetached(req); err != nil {
+					t.Fatal(err)
+				}
+			} else if _, err := s.Invoke(req); err != nil {
+				t.Fatal(err)
+			}
+			if err := k.RunFor(300 * time.Millisecond); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := k.RunFor(time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		return done
+	}
+	fresh, reused := run(false), run(true)
+	if len(fresh) != 3000 || len(reused) != 3000 {
+		t.Fatalf("%d fresh and %d reused invocations completed; want 3000", len(fresh), len(reused))
+	}
+	var cold, initTO, timedOut, errs int
+	for i := range fresh {
+		if !reflect.DeepEqual(fresh[i], reused[i]) {
+			t.Fatalf("invocation %d:\nfresh  %+v\nreused %+v", i, fresh[i], reused[i])
+		}
+		inv := &fresh[i]
+		cold += boolCount(inv.Cold)
+		initTO += boolCount(inv.InitTimedOut)
+		timedOut += boolCount(inv.TimedOut)
+		errs += boolCount(inv.FunctionError != "" && !inv.TimedOut)
+	}
+	if cold == 0 || initTO == 0 || timedOut == 0 || errs == 0 {
+		t.Fatalf("cold %d, Init timeouts %d, timeouts %d, errors %d: want some of each", cold, initTO, timedOut, errs)
+	}
+}
+
+func boolCount(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

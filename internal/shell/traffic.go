@@ -110,11 +110,11 @@ func (p *Pattern) Start(k *sim.Kernel, fn func()) {
 			fn()
 			i++
 			if i < total {
-				k.At(at(i), step)
+				k.PostFunc(at(i), step)
 			}
 		}
 		if total > 0 {
-			k.At(at(0), step)
+			k.PostFunc(at(0), step)
 		}
 	case "poisson":
 		rate := p.Rate
@@ -123,11 +123,11 @@ func (p *Pattern) Start(k *sim.Kernel, fn func()) {
 		step = func() {
 			fn()
 			if t := k.Now() + poissonGap(rng, rate); t < end {
-				k.At(t, step)
+				k.PostFunc(t, step)
 			}
 		}
 		if t := start + poissonGap(rng, rate); t < end {
-			k.At(t, step)
+			k.PostFunc(t, step)
 		}
 	case "trace":
 		offs := p.Offsets
@@ -141,11 +141,11 @@ func (p *Pattern) Start(k *sim.Kernel, fn func()) {
 				i++
 			}
 			if i < len(offs) {
-				k.At(start+offs[i], step)
+				k.PostFunc(start+offs[i], step)
 			}
 		}
 		if len(offs) > 0 {
-			k.At(start+offs[0], step)
+			k.PostFunc(start+offs[0], step)
 		}
 	}
 }

@@ -21,8 +21,12 @@ func TestKernelEventsZeroAlloc(t *testing.T) {
 	step := func() {
 		k.After(64*time.Millisecond, tick)
 		k.AtArg(k.Now()+32*time.Millisecond, argFn, &n)
+		k.Post(k.Now()+16*time.Millisecond, argFn, &n)
+		k.PostFunc(k.Now()+48*time.Millisecond, tick)
 		id := k.After(time.Second, tick)
 		k.Cancel(id)
+		k.Step()
+		k.Step()
 		k.Step()
 		k.Step()
 	}

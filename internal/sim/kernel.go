@@ -61,8 +61,8 @@ type entry struct {
 // The pending events are kept in one of two ways. A simulation usually
 // has only a few pending (an arrival and the invocations in flight): then
 // they are a sorted array, q[head:tail] in (time, sequence) order, where
-// taking the next event is head++ and a new one is inserted from the end
-// (most are due after most of those pending), a few entries moved. When
+// taking the next event is head++ and a new one is inserted by moving the
+// entries on the shorter side of its place (see insert), a few at most. When
 // more than sortedMax are pending, they become a heap, q[:tail] (a sorted
 // array is one), and back to a sorted array when no more than sortedMin
 // remain. The order is total (sequence numbers are unique), so both give
@@ -72,6 +72,11 @@ const (
 	sortedMax = 24
 	sortedMin = 8
 )
+
+// posted marks an entry's slot as one in Kernel.posts: an event scheduled
+// with Post or PostFunc, which has no ID and cannot be cancelled, so it is
+// never stale and needs no generation.
+const posted = 1 << 31
 
 // arity of the event heap: a 4-ary heap is shallower than a binary one and
 // its children share a cache line or two.
@@ -96,6 +101,8 @@ type Kernel struct {
 	hole      bool    // q[0] is the event Step is running: not yet removed (a heap only)
 	slots     []event // every event ever allocated, by slot
 	free      uint32  // the first free slot plus one (0: none); a list through event.next
+	posts     []event // every posted event ever allocated (Post: no generation)
+	pfree     uint32  // the first free posts slot plus one (0: none)
 	rng       *rand.Rand
 	seed      uint64
 	processed uint64
@@ -188,6 +195,9 @@ func (k *Kernel) schedule(at time.Duration) (*event, EventID) {
 
 // newSlot appends a free slot to the slab and returns its number.
 func (k *Kernel) newSlot() uint32 {
+	if len(k.slots) >= posted {
+		panic("sim: too many pending events")
+	}
 	k.slots = append(k.slots, event{})
 	return uint32(len(k.slots) - 1)
 }
@@ -212,6 +222,46 @@ func (k *Kernel) AtArg(at time.Duration, fn func(any), arg any) EventID {
 	e, id := k.schedule(at)
 	e.fnArg, e.arg = fn, arg
 	return id
+}
+
+// Post schedules fn(arg) at absolute simulated time at, as AtArg does, for
+// an event that is never cancelled or looked up: it has no EventID, so
+// scheduling and running it skip the generation and ID bookkeeping. Events
+// run in the same (time, schedule order) however they were scheduled.
+func (k *Kernel) Post(at time.Duration, fn func(any), arg any) {
+	e := k.post(at)
+	e.fnArg, e.arg = fn, arg
+}
+
+// PostFunc schedules fn at absolute simulated time at, as At does, for an
+// event that is never cancelled or looked up (see Post).
+func (k *Kernel) PostFunc(at time.Duration, fn func()) {
+	k.post(at).fn = fn
+}
+
+// post queues a new posted event at at (no earlier than now) and returns
+// it; the caller sets its callback.
+func (k *Kernel) post(at time.Duration) *event {
+	at = max(at, k.now)
+	k.seq++
+	var e *event
+	slot := k.pfree - 1
+	if k.pfree != 0 {
+		e = &k.posts[slot]
+		k.pfree = e.next
+	} else {
+		k.posts = append(k.posts, event{})
+		slot = uint32(len(k.posts) - 1)
+		e = &k.posts[slot]
+	}
+	k.live++
+	x := entry{at: at, seq: k.seq, slot: slot | posted}
+	if !k.isHeap {
+		k.insert(x)
+	} else {
+		k.push(x)
+	}
+	return e
 }
 
 // After schedules fn to run d after the current simulated time.
@@ -304,19 +354,27 @@ func (k *Kernel) runEvents(t time.Duration, one bool) (bool, error) {
 		} else if k.head++; k.head == k.tail {
 			k.head, k.tail = 0, 0
 		}
-		e := &k.slots[slot]
 		k.live--
 		k.processed++
 		ran = true
+		var e *event
+		if slot&posted == 0 {
+			e = &k.slots[slot]
+			k.release(e, slot)
+		} else {
+			slot &^= posted
+			e = &k.posts[slot]
+			e.next = k.pfree
+			k.pfree = slot + 1
+		}
+		// The slot is free (its callback cleared) before the callback runs.
 		if fnArg := e.fnArg; fnArg != nil {
 			arg := e.arg
 			e.fnArg, e.arg = nil, nil
-			k.release(e, slot)
 			fnArg(arg)
 		} else {
 			fn := e.fn
 			e.fn = nil
-			k.release(e, slot)
 			fn()
 		}
 		if one {
@@ -344,7 +402,7 @@ func (k *Kernel) release(e *event, slot uint32) {
 
 // isStale reports whether queue entry x belongs to a cancelled event.
 func (k *Kernel) isStale(x *entry) bool {
-	return k.slots[x.slot].gen != x.gen
+	return x.slot&posted == 0 && k.slots[x.slot].gen != x.gen
 }
 
 // fill removes the hole Step left at the top of the heap, if any.
@@ -396,18 +454,35 @@ func (k *Kernel) compact() {
 	}
 }
 
-// insert adds x, the newest event, to the sorted array.
+// insert adds x, the newest event, to the sorted array. The entries on
+// the shorter side of x's place move by one: those due before it down into
+// the spent room below head (when there is some and x is due before the
+// middle entry), else those due after it up, from the end. x's sequence
+// number is the largest: at an equal time it goes after.
 func (k *Kernel) insert(x entry) {
-	t := k.tail
+	h, t := k.head, k.tail
+	if q := k.q; h > 0 && x.at < q[(h+t)>>1].at {
+		// x goes before the middle entry (h < t here, as a queue emptied
+		// by a run restarts at 0): move the earlier ones down. (Indexing
+		// q, not a subslice: slicing costs more than the few moves.)
+		j := h - 1
+		for ; x.at >= q[j+1].at; j++ {
+			q[j] = q[j+1]
+		}
+		q[j] = x
+		k.head = h - 1
+		if t-h+1 > sortedMax {
+			k.toHeap()
+		}
+		return
+	}
 	if t == len(k.q) {
 		k.grow()
-		t = k.tail
+		h, t = k.head, k.tail
 	}
 	q := k.q[:t+1]
-	// Move the entries due after x up by one, from the end. x's sequence
-	// number is the largest: at an equal time it goes after.
 	j := t
-	for ; j > k.head; j-- {
+	for ; j > h; j-- {
 		p := &q[j-1]
 		if x.at >= p.at {
 			break
@@ -416,12 +491,16 @@ func (k *Kernel) insert(x entry) {
 	}
 	q[j] = x
 	k.tail = t + 1
-	if t+1-k.head > sortedMax {
-		// A sorted array is a heap.
-		k.tail = copy(k.q, k.q[k.head:k.tail])
-		k.head = 0
-		k.isHeap = true
+	if t+1-h > sortedMax {
+		k.toHeap()
 	}
+}
+
+// toHeap makes the sorted array a heap (a sorted array is one).
+func (k *Kernel) toHeap() {
+	k.tail = copy(k.q, k.q[k.head:k.tail])
+	k.head = 0
+	k.isHeap = true
 }
 
 // grow makes room for one more entry at the end of the queue: the spent

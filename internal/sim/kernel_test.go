@@ -184,10 +184,16 @@ func TestCancelManyAgainstModel(t *testing.T) {
 		seq++
 		n := seq
 		at := k.Now() + time.Duration(r.IntN(1000))*time.Millisecond
-		id := k.At(at, func() {
+		run := func() {
 			ran = append(ran, n)
 			delete(pending, n)
-		})
+		}
+		var id EventID
+		if r.IntN(10) == 0 {
+			k.PostFunc(at, run) // posted: no ID, never cancelled
+		} else {
+			id = k.At(at, run)
+		}
 		pending[n] = ev{id, at, n}
 	}
 	check := func() {
@@ -197,7 +203,7 @@ func TestCancelManyAgainstModel(t *testing.T) {
 		}
 		var first *ev
 		for _, e := range pending {
-			if at, ok := k.Scheduled(e.id); !ok || at != max(e.at, 0) {
+			if at, ok := k.Scheduled(e.id); e.id != 0 && (!ok || at != max(e.at, 0)) {
 				t.Fatalf("Scheduled(%d) = %v, %v; want %v", e.seq, at, ok, e.at)
 			}
 			if first == nil || e.at < first.at || e.at == first.at && e.seq < first.seq {
@@ -216,7 +222,7 @@ func TestCancelManyAgainstModel(t *testing.T) {
 		}
 		// Cancel about two of every three pending events, in map order.
 		for n, e := range pending {
-			if r.IntN(3) > 0 {
+			if e.id != 0 && r.IntN(3) > 0 {
 				if !k.Cancel(e.id) {
 					t.Fatalf("Cancel(%d) = false for a pending event", n)
 				}
@@ -404,13 +410,24 @@ func TestQueueAgainstModel(t *testing.T) {
 		seq++
 		n := seq
 		at := k.Now() + time.Duration(r.IntN(50))*time.Millisecond // many equal times
-		id := k.At(at, func() {
+		run := func() {
 			ran = append(ran, n)
 			delete(pending, n)
 			if r.IntN(4) == 0 {
 				schedule() // an event that schedules another (the hole of a heap)
 			}
-		})
+		}
+		// Cancellable events and posted ones (no ID: never cancelled),
+		// mixed in one queue.
+		var id EventID
+		switch r.IntN(3) {
+		case 0:
+			id = k.At(at, run)
+		case 1:
+			k.PostFunc(at, run)
+		default:
+			k.Post(at, func(x any) { x.(func())() }, run)
+		}
 		pending[n] = ev{id, at, n}
 	}
 	next := func() ev {
@@ -439,7 +456,7 @@ func TestQueueAgainstModel(t *testing.T) {
 		}
 		// Cancel some, then run down to the target, one event at a time.
 		for n, e := range pending {
-			if r.IntN(5) == 0 {
+			if e.id != 0 && r.IntN(3) == 0 {
 				if !k.Cancel(e.id) {
 					t.Fatalf("Cancel(%d) = false for a pending event", n)
 				}
@@ -471,6 +488,62 @@ func TestQueueAgainstModel(t *testing.T) {
 		}
 		if ran[before] != want.seq {
 			t.Fatalf("step ran %d, want %d", ran[before], want.seq)
+		}
+	}
+}
+
+// TestInsertBothWays checks the sorted array's two ways of placing a new
+// event (the earlier entries moved down into the spent room, or the later
+// ones moved up) and the change to a heap from either, against a model.
+func TestInsertBothWays(t *testing.T) {
+	for _, early := range []bool{true, false} {
+		k := New(1)
+		type ev struct {
+			at  time.Duration
+			seq int
+		}
+		var model []ev
+		var ran []int
+		seq := 0
+		add := func(at time.Duration) {
+			seq++
+			n := seq
+			k.At(at, func() { ran = append(ran, n) })
+			model = append(model, ev{at, n})
+		}
+		for i := range sortedMax {
+			add(time.Duration(100+i%5) * time.Second) // equal times too
+		}
+		// Run the first two: the queue starts at q[2], with room below.
+		for range 2 {
+			if _, err := k.Step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if k.isHeap || k.head != 2 {
+			t.Fatalf("isHeap %v, head %d; want a sorted array from 2", k.isHeap, k.head)
+		}
+		// Three more: the last makes 25 pending, a heap.
+		for i := range 3 {
+			at := time.Duration(300+i) * time.Second
+			if early {
+				at = 101*time.Second - time.Duration(i)*500*time.Millisecond // not before now (100 s)
+			}
+			add(at)
+		}
+		if !k.isHeap {
+			t.Fatalf("early %v: %d pending, not a heap", early, k.Pending())
+		}
+		for k.Pending() > 0 {
+			if _, err := k.Step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		slices.SortStableFunc(model, func(a, b ev) int { return cmp.Compare(a.at, b.at) })
+		for i, e := range model {
+			if ran[i] != e.seq {
+				t.Fatalf("early %v: run %d was event %d, want %d (ran %v)", early, i, ran[i], e.seq, ran)
+			}
 		}
 	}
 }
