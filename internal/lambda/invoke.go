@@ -289,29 +289,18 @@ func qualifierOf(nameOrARN string) string {
 
 func (s *Service) newInvocation(f *Function, v *Version, qual, typ, payload string) *Invocation {
 	inv := new(Invocation)
-	s.initInvocation(inv, f, v, qual, typ, payload)
+	s.reuseInvocation(inv, f, v, qual, typ, payload)
 	return inv
 }
 
-// initInvocation resets inv for a new request.
-func (s *Service) initInvocation(inv *Invocation, f *Function, v *Version, qual, typ, payload string) {
-	s.nextRequest++
-	// Cleared, then set field by field: cheaper than assigning a composite
-	// literal, which is built aside and copied.
-	*inv = Invocation{}
-	inv.Seq, inv.svc = s.nextRequest, s
-	inv.Function, inv.Qualifier, inv.Version = f.Name, qual, v.Name
-	inv.Type, inv.Payload, inv.StatusCode, inv.Arrived = typ, payload, 200, s.k.Now()
-}
-
-// reuseInvocation resets inv, a pooled invocation or a new one, for a new
-// request on the simulated data plane, without clearing all of it: the
-// fields start sets on every run (Route, Start, End, Duration, MemoryMB,
-// MaxMemoryMB, Timeout, EnvID, Provisioned, env) are left to it, and a
-// throttled invocation, which does not start, goes back to the pool unread;
-// the caller sets onDone and detached; Output is nil (the pool takes none
-// with it). The others are set here. (TestReusedInvocationMatchesFresh compares
-// reused invocations with fresh ones.)
+// reuseInvocation sets up inv, a new (zero) invocation or a pooled one, for
+// a new request. A pooled one is not cleared whole: the fields start sets
+// on every run (Route, Start, End, Duration, MemoryMB, MaxMemoryMB,
+// Timeout, EnvID, Provisioned, env) are left to it, and a throttled
+// invocation, which does not start, goes back to the pool unread; the
+// caller sets onDone and detached; Output is nil (the pool takes none with
+// it). The others are set here. (TestReusedInvocationMatchesFresh compares
+// pooled invocations with new ones.)
 func (s *Service) reuseInvocation(inv *Invocation, f *Function, v *Version, qual, typ, payload string) {
 	s.nextRequest++
 	inv.Seq, inv.svc = s.nextRequest, s
