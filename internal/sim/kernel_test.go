@@ -164,6 +164,37 @@ func BenchmarkKernelEvents(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
 
+// modelEvent is a pending event of the model the kernel is checked against.
+type modelEvent struct {
+	id  EventID // 0: posted (no ID)
+	at  time.Duration
+	seq int // schedule order
+}
+
+// before is the order events must run in: by time, then schedule order.
+func (a modelEvent) before(b modelEvent) bool {
+	return a.at < b.at || a.at == b.at && a.seq < b.seq
+}
+
+// earliest is the pending event due first by the model (false: none).
+func earliest(pending map[int]modelEvent) (first modelEvent, found bool) {
+	for _, e := range pending {
+		if !found || e.before(first) {
+			first, found = e, true
+		}
+	}
+	return first, found
+}
+
+// checkNextAt checks NextAt against the model's earliest pending event.
+func checkNextAt(t *testing.T, k *Kernel, pending map[int]modelEvent) {
+	t.Helper()
+	first, found := earliest(pending)
+	if at, ok := k.NextAt(); ok != found || found && at != first.at {
+		t.Fatalf("NextAt() = %v, %v; want %v, %v", at, ok, first.at, found)
+	}
+}
+
 // TestCancelManyAgainstModel schedules and cancels events at random
 // (enough cancellations to compact the heap several times) and checks the
 // kernel against a plain model: the events run are exactly those not
@@ -172,12 +203,7 @@ func BenchmarkKernelEvents(b *testing.B) {
 func TestCancelManyAgainstModel(t *testing.T) {
 	k := New(3)
 	r := rand.New(rand.NewPCG(5, 6))
-	type ev struct {
-		id  EventID
-		at  time.Duration
-		seq int
-	}
-	pending := map[int]ev{}
+	pending := map[int]modelEvent{}
 	var ran []int
 	seq := 0
 	schedule := func() {
@@ -194,27 +220,19 @@ func TestCancelManyAgainstModel(t *testing.T) {
 		} else {
 			id = k.At(at, run)
 		}
-		pending[n] = ev{id, at, n}
+		pending[n] = modelEvent{id, at, n}
 	}
 	check := func() {
 		t.Helper()
 		if k.Pending() != len(pending) {
 			t.Fatalf("Pending() = %d, want %d", k.Pending(), len(pending))
 		}
-		var first *ev
 		for _, e := range pending {
 			if at, ok := k.Scheduled(e.id); e.id != 0 && (!ok || at != max(e.at, 0)) {
 				t.Fatalf("Scheduled(%d) = %v, %v; want %v", e.seq, at, ok, e.at)
 			}
-			if first == nil || e.at < first.at || e.at == first.at && e.seq < first.seq {
-				c := e
-				first = &c
-			}
 		}
-		at, ok := k.NextAt()
-		if ok != (first != nil) || first != nil && at != first.at {
-			t.Fatalf("NextAt() = %v, %v; want %+v", at, ok, first)
-		}
+		checkNextAt(t, k, pending)
 	}
 	for round := range 2000 {
 		for range 3 {
@@ -248,15 +266,15 @@ func TestCancelManyAgainstModel(t *testing.T) {
 		}
 	}
 	// Everything left runs in (time, sequence) order.
-	var order []ev
+	var order []modelEvent
 	for _, e := range pending {
 		order = append(order, e)
 	}
-	slices.SortFunc(order, func(a, b ev) int {
-		if a.at != b.at {
-			return cmp.Compare(a.at, b.at)
+	slices.SortFunc(order, func(a, b modelEvent) int {
+		if a.before(b) {
+			return -1
 		}
-		return cmp.Compare(a.seq, b.seq)
+		return 1 // sequence numbers are unique
 	})
 	before := len(ran)
 	if err := k.RunUntil(k.Now() + time.Hour); err != nil {
@@ -282,12 +300,7 @@ func TestCancelManyAgainstModel(t *testing.T) {
 func TestScheduleFromCallbackAgainstModel(t *testing.T) {
 	k := New(7)
 	r := rand.New(rand.NewPCG(8, 9))
-	type ev struct {
-		id  EventID
-		at  time.Duration
-		seq int
-	}
-	pending := map[int]ev{}
+	pending := map[int]modelEvent{}
 	seq := 0
 	var schedule func()
 	var ran []int
@@ -296,17 +309,7 @@ func TestScheduleFromCallbackAgainstModel(t *testing.T) {
 		delete(pending, n)
 		// The next due event, by the model, must be what NextAt says.
 		if r.IntN(4) == 0 {
-			var first *ev
-			for _, e := range pending {
-				if first == nil || e.at < first.at || e.at == first.at && e.seq < first.seq {
-					c := e
-					first = &c
-				}
-			}
-			at, ok := k.NextAt()
-			if ok != (first != nil) || first != nil && at != first.at {
-				t.Fatalf("NextAt() = %v, %v; want %+v", at, ok, first)
-			}
+			checkNextAt(t, k, pending)
 		}
 		if r.IntN(5) == 0 {
 			for m, e := range pending {
@@ -331,25 +334,19 @@ func TestScheduleFromCallbackAgainstModel(t *testing.T) {
 		n := seq
 		at := k.Now() + time.Duration(r.IntN(50))*time.Millisecond
 		id := k.At(at, func() { body(n) })
-		pending[n] = ev{id, at, n}
+		pending[n] = modelEvent{id, at, n}
 	}
 	for range 10 {
 		schedule()
 	}
 	for {
-		var first *ev
-		for _, e := range pending {
-			if first == nil || e.at < first.at || e.at == first.at && e.seq < first.seq {
-				c := e
-				first = &c
-			}
-		}
+		first, found := earliest(pending)
 		before := len(ran)
 		ok, err := k.Step()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ok != (first != nil) {
+		if ok != found {
 			t.Fatalf("Step() = %v with %d events pending", ok, len(pending))
 		}
 		if !ok {
@@ -397,12 +394,7 @@ func BenchmarkKernelArrivals(b *testing.B) {
 func TestQueueAgainstModel(t *testing.T) {
 	k := New(7)
 	r := rand.New(rand.NewPCG(8, 9))
-	type ev struct {
-		id  EventID
-		at  time.Duration
-		seq int
-	}
-	pending := map[int]ev{}
+	pending := map[int]modelEvent{}
 	var ran []int
 	seq := 0
 	var schedule func()
@@ -428,18 +420,9 @@ func TestQueueAgainstModel(t *testing.T) {
 		default:
 			k.Post(at, func(x any) { x.(func())() }, run)
 		}
-		pending[n] = ev{id, at, n}
+		pending[n] = modelEvent{id, at, n}
 	}
-	next := func() ev {
-		var first ev
-		found := false
-		for _, e := range pending {
-			if !found || e.at < first.at || e.at == first.at && e.seq < first.seq {
-				first, found = e, true
-			}
-		}
-		return first
-	}
+	next := func() modelEvent { e, _ := earliest(pending); return e }
 	heapSeen, sortedAgain := false, false
 	for round := range 60 {
 		target := 1 + r.IntN(3*sortedMax)
