@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	gossh "golang.org/x/crypto/ssh"
+
 	"github.com/cloudlab/cloudlab/internal/progress"
 	"github.com/cloudlab/cloudlab/internal/progress/pgtest"
 )
@@ -95,28 +97,23 @@ func TestTwoServersShareAPostgresStore(t *testing.T) {
 
 	// Server B: her session shows the assignment done (read from the
 	// result saved through server A).
-	cb, err := dial(t, b.addr, alice)
-	if err != nil {
-		t.Fatal(err)
+	// sees logs in to server B and waits for a line of the home screen.
+	sees := func(key gossh.Signer, header, line string) {
+		t.Helper()
+		c, err := dial(t, b.addr, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		tm := openTerm(t, c, true)
+		tm.out.waitFor(t, header)
+		tm.out.waitFor(t, line)
+		tm.in.Write([]byte{3})
+		tm.wait(t)
 	}
-	tb := openTerm(t, cb, true)
-	tb.out.waitFor(t, "cloudlab class · Alice")
-	tb.out.waitFor(t, "1 of 1 done")
-	tb.in.Write([]byte{3})
-	tb.wait(t)
-	cb.Close()
-
+	sees(alice, "cloudlab class · Alice", "1 of 1 done")
 	// Bob, who never answered, sees nothing of hers.
-	cbob, err := dial(t, b.addr, bob)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbob := openTerm(t, cbob, true)
-	tbob.out.waitFor(t, "cloudlab class · Bob")
-	tbob.out.waitFor(t, "0 of 1 done")
-	tbob.in.Write([]byte{3})
-	tbob.wait(t)
-	cbob.Close()
+	sees(bob, "cloudlab class · Bob", "0 of 1 done")
 	if atts, _ := pgA.View("bob").Attempts(""); len(atts) != 0 {
 		t.Errorf("bob has answers: %+v", atts)
 	}
