@@ -499,14 +499,21 @@ func TestWrapCommandKeepsQuotesWhole(t *testing.T) {
 	}
 }
 
-// TestRealLabIsNotOfferedOnTheClassServer: a lab with real handlers runs
-// the learner's code; the class server (FilesDir set) refuses to open it.
-func TestRealLabIsNotOfferedOnTheClassServer(t *testing.T) {
+// realTestLab is the test lab marked as one with real handlers.
+func realTestLab(t *testing.T) *lab.Lab {
+	t.Helper()
 	l, probs := lab.Parse([]byte(testLab), 1)
 	if len(probs) > 0 {
 		t.Fatal(probs)
 	}
 	l.ID, l.Title, l.World = "lab-real", "Real", lab.WorldReal
+	return l
+}
+
+// TestRealLabIsNotOfferedOnTheClassServer: a lab with real handlers runs
+// the learner's code; the class server (FilesDir set) refuses to open it.
+func TestRealLabIsNotOfferedOnTheClassServer(t *testing.T) {
+	l := realTestLab(t)
 	_, err := New(l, tui.Deps{Styles: theme.New(true, false), FilesDir: t.TempDir()}, 1)
 	if err == nil || !strings.Contains(err.Error(), "class server") {
 		t.Fatalf("New on the class server: %v", err)
@@ -517,11 +524,7 @@ func TestRealLabIsNotOfferedOnTheClassServer(t *testing.T) {
 // I/O (the workspace appears only when Init's command runs), and commands
 // typed before the start finishes are refused with a reason.
 func TestRealLabStartsInACommand(t *testing.T) {
-	l, probs := lab.Parse([]byte(testLab), 1)
-	if len(probs) > 0 {
-		t.Fatal(probs)
-	}
-	l.ID, l.Title, l.World = "lab-real", "Real", lab.WorldReal
+	l := realTestLab(t)
 	dir := t.TempDir() + "/labs"
 	m, err := New(l, tui.Deps{Styles: theme.New(true, false), LabsDir: dir}, 1)
 	if err != nil {
