@@ -169,8 +169,7 @@ func (f *Function) destroy(e *Env, kind EventKind) {
 		// Only whole-function deletion destroys a busy environment.
 		f.busy--
 		f.st.busyNs.down(now)
-		f.st.secs.setLevel(now, f.busy)
-		f.st.mins.setLevel(now, f.busy)
+		f.st.setLevel(now, f.busy)
 	}
 	e.State = EnvDead
 	f.nEnvs--

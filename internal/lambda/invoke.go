@@ -359,7 +359,8 @@ func (f *Function) attempt(inv *Invocation, v *Version) *Error {
 	f.policyState(&ps, v, pc)
 	d := Admit(&ps)
 	f.st.Requests++
-	sb, mb := f.st.secs.at(now, f.busy), f.st.mins.at(now, f.busy)
+	f.st.at(now)
+	sb, mb := f.st.sec, f.st.min
 	sb.Requests++
 	mb.Requests++
 	if d.Route == RouteThrottle {
@@ -510,9 +511,9 @@ func (f *Function) countStart(e *Env, inv *Invocation, sb, mb *Bucket) {
 	}
 	f.st.Invocations++
 	f.st.ConcMax = max(f.st.ConcMax, f.busy)
-	// The level changed within now's buckets (Series.at at the same
-	// instant: the same buckets).
-	f.st.secs.level, f.st.mins.level = uint32(f.busy), uint32(f.busy)
+	// The level changed within now's buckets (attempt has looked them up
+	// at this instant).
+	f.st.level = uint32(f.busy)
 	sb.Invocations++
 	mb.Invocations++
 	sb.ConcMax = max(sb.ConcMax, uint32(f.busy))
@@ -572,7 +573,9 @@ func (f *Function) complete(inv *Invocation) {
 	f.accrue(now)
 	f.busy--
 	f.st.busyNs.down(now)
-	sb, mb := f.st.secs.at(now, f.busy), f.st.mins.at(now, f.busy) // the level changed
+	f.st.at(now)
+	sb, mb := f.st.sec, f.st.min
+	f.st.level = uint32(f.busy) // the level changed: the buckets hold the higher one before it
 	if e.pc == nil {
 		f.onDemandBusy--
 		if f.Reserved < 0 {

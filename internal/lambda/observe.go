@@ -194,7 +194,10 @@ type stats struct {
 	BilledMs                                                       int64
 	GBSeconds, DurationCost                                        float64
 	dur, initDur                                                   Sketch
-	secs, mins                                                     *Series
+	secs, mins                                                     Series        // per second, per minute: look up with at
+	level                                                          uint32        // concurrency after the latest change
+	sec, min                                                       *Bucket       // now's buckets (see at)
+	curFrom, curTo                                                 time.Duration // sec's period
 }
 
 func (st *stats) init() {
@@ -262,9 +265,9 @@ func (f *Function) Series(metric string, period time.Duration, n int) ([]Point, 
 	now := f.svc.k.Now()
 	switch period {
 	case time.Second:
-		return f.st.secs.Points(metric, now, n)
+		return f.st.secs.Points(metric, now, n, f.st.level)
 	case time.Minute:
-		return f.st.mins.Points(metric, now, n)
+		return f.st.mins.Points(metric, now, n, f.st.level)
 	}
 	return nil, fmt.Errorf("period must be 1s or 1m, got %v", period)
 }

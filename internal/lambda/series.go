@@ -23,11 +23,10 @@ type Bucket struct {
 // Series is a bounded ring of Buckets of a fixed period (per second or per
 // minute). Memory is fixed: only the most recent len(buf) periods are kept.
 type Series struct {
-	step  time.Duration
-	buf   []Bucket
-	last  int64  // index (time/step) of the newest bucket; -1 before any
-	pos   int    // last % len(buf): where the newest bucket is
-	level uint32 // concurrency level after the latest change
+	step time.Duration
+	buf  []Bucket
+	last int64 // index (time/step) of the newest bucket; -1 before any
+	pos  int   // last % len(buf): where the newest bucket is
 
 	// The newest bucket and its period [curFrom, curTo): most calls of at
 	// fall in it and need no division.
@@ -35,44 +34,83 @@ type Series struct {
 	curFrom, curTo time.Duration
 }
 
-func newSeries(step time.Duration, n int) *Series {
-	return &Series{step: step, buf: make([]Bucket, n), last: -1}
+func newSeries(step time.Duration, n int) Series {
+	return Series{step: step, buf: make([]Bucket, n), last: -1}
+}
+
+// at makes st.sec and st.min now's per-second and per-minute buckets
+// (Series.at of both). Buckets it opens start at st.level, the level in
+// effect since the latest change, so call it before recording a change at
+// now. Every lookup goes through here, so both series have opened the
+// buckets of the same instants, and a second never straddles a minute:
+// while now falls in the newest second it falls in the newest minute too,
+// and one test serves both. Small enough to inline.
+func (st *stats) at(now time.Duration) {
+	if now >= st.curTo || now < st.curFrom {
+		st.open(now)
+	}
+}
+
+// open is at for a time outside the newest second.
+func (st *stats) open(now time.Duration) {
+	conc := int(st.level)
+	st.sec, st.min = st.secs.at(now, conc), st.mins.at(now, conc)
+	st.curFrom, st.curTo = st.secs.curFrom, st.secs.curTo
 }
 
 // at returns the bucket for time now, opening new buckets as time moves on;
-// a new bucket's ConcurrentExecutions starts at conc (the level carried over).
+// a new bucket's ConcurrentExecutions starts at conc, the level carried
+// over: the level in effect until now.
 func (s *Series) at(now time.Duration, conc int) *Bucket {
 	// Before the first bucket curTo is 0 and simulated time is never
 	// negative, so cur is set whenever this holds. Small enough to inline.
 	if now < s.curTo && now >= s.curFrom {
-		s.level = uint32(conc)
 		return s.cur
 	}
 	return s.open(now, conc)
 }
 
-// open is at for a time outside the newest bucket.
-// Divisions are avoided in the common cases: the next bucket's index and
-// ring position follow from the newest one's.
+// open is at for a time outside the newest bucket. The common case is a
+// time after it, within the ring: the periods in between (none, often)
+// and now's are opened at the level conc, moving on from the newest one
+// without a division when now is in the next period.
 func (s *Series) open(now time.Duration, conc int) *Bucket {
-	n := int64(len(s.buf))
-	var idx int64
-	if s.last >= 0 && now >= s.curTo && now-s.curTo < s.step {
-		idx = s.last + 1 // curTo is the end of bucket s.last
-	} else {
-		idx = s.index(now)
+	if s.last < 0 || now < s.curTo {
+		return s.openAny(now, conc)
 	}
+	k := int64(1) // periods to open
+	if now-s.curTo >= s.step {
+		k = s.index(now) - s.last
+		if k > int64(len(s.buf)) {
+			return s.openAny(now, conc)
+		}
+	}
+	s.last += k
+	s.curFrom = s.curTo + time.Duration(k-1)*s.step
+	s.curTo = s.curFrom + s.step
+	p, c := s.pos, Bucket{ConcMax: uint32(conc)}
+	for ; k > 0; k-- {
+		if p++; p == len(s.buf) {
+			p = 0
+		}
+		s.buf[p] = c
+	}
+	s.pos = p
+	s.cur = &s.buf[p]
+	return s.cur
+}
+
+// openAny is open for any time: the first bucket, a time after a whole
+// ring of periods, or (which cannot happen: simulated time never goes
+// back) one before the newest bucket.
+func (s *Series) openAny(now time.Duration, conc int) *Bucket {
+	n := int64(len(s.buf))
+	idx := s.index(now)
 	if idx > s.last {
 		// Open buckets s.last+1 .. idx (at most the whole ring); each
 		// starts at the level conc.
-		from, p := s.last+1, s.pos+1
-		if s.last < 0 || idx-from >= n {
-			from = max(from, idx-n+1)
-			p = int(from % n)
-		}
-		if p == len(s.buf) {
-			p = 0
-		}
+		from := max(s.last+1, idx-n+1)
+		p := int(from % n)
 		for i := from; i <= idx; i++ {
 			s.buf[p] = Bucket{ConcMax: uint32(conc)}
 			if p++; p == len(s.buf) {
@@ -85,7 +123,6 @@ func (s *Series) open(now time.Duration, conc int) *Bucket {
 		}
 		s.pos = p - 1
 	}
-	s.level = uint32(conc)
 	if idx == s.last {
 		b := &s.buf[s.pos]
 		s.cur, s.curFrom = b, time.Duration(idx)*s.step
@@ -110,8 +147,13 @@ func (s *Series) index(now time.Duration) int64 {
 	return int64(now / s.step)
 }
 
-// setLevel records a change of the concurrency level at now.
-func (s *Series) setLevel(now time.Duration, conc int) { s.at(now, conc) }
+// setLevel records a change of the concurrency level at now: the buckets
+// of now (and any opened before it) hold the level before it, the
+// maximum of their period.
+func (st *stats) setLevel(now time.Duration, conc int) {
+	st.at(now)
+	st.level = uint32(conc)
+}
 
 // Point is one value of a metric time series.
 type Point struct {
@@ -124,8 +166,9 @@ var MetricNames = []string{"Invocations", "Throttles", "Errors", "ConcurrentExec
 	"DurationMax", "ProvisionedConcurrencyInvocations", "ProvisionedConcurrencySpilloverInvocations", "ColdStarts", "Requests"}
 
 // Points returns the last n periods of a metric ending at now (oldest first).
-// Duration is the average in ms; ConcurrentExecutions the maximum.
-func (s *Series) Points(metric string, now time.Duration, n int) ([]Point, error) {
+// Duration is the average in ms; ConcurrentExecutions the maximum; level is
+// the concurrency level after the latest change.
+func (s *Series) Points(metric string, now time.Duration, n int, level uint32) ([]Point, error) {
 	get, err := metricGetter(metric)
 	if err != nil {
 		return nil, err
@@ -143,7 +186,7 @@ func (s *Series) Points(metric string, now time.Duration, n int) ([]Point, error
 		} else if i > s.last && s.last >= 0 {
 			// No activity since the last bucket: the level after the
 			// last change persists (not that bucket's maximum).
-			b = Bucket{ConcMax: s.level}
+			b = Bucket{ConcMax: level}
 		}
 		out = append(out, Point{At: time.Duration(i) * s.step, Value: get(&b)})
 	}
