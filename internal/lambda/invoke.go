@@ -311,21 +311,20 @@ func (s *Service) reuseInvocation(inv *Invocation, f *Function, v *Version, qual
 	inv.Status, inv.ErrorType = "", "" // a copy of a real invocation in the ring may have them
 }
 
-// policyState gathers into ps the admission inputs for a request to v via
-// qual (filled in place: the state is not copied per request).
+// policyState gathers into ps, a zero PolicyState, the admission inputs
+// for a request to v via qual (filled in place: not copied per request).
 func (f *Function) policyState(ps *PolicyState, v *Version, pc *pcConfig) {
 	s := f.svc
 	now := s.k.Now()
-	*ps = PolicyState{
-		Reserved:           f.Reserved,
-		FunctionInUse:      f.onDemandBusy + f.pcEnvs,
-		UnreservedCapacity: s.unreservedCapacity(),
-		UnreservedInUse:    s.unreservedInUse,
-		WarmIdle:           v.pool.idleCount(),
-		RateLimited:        s.settings.RequestsPerEnvironment > 0,
-		Environments:       s.liveEnvs,
-		EnvironmentCap:     s.settings.MaxEnvironments,
-	}
+	// ps is zero (attempt's): set field by field, no literal built aside.
+	ps.Reserved = f.Reserved
+	ps.FunctionInUse = f.onDemandBusy + f.pcEnvs
+	ps.UnreservedCapacity = s.unreservedCapacity()
+	ps.UnreservedInUse = s.unreservedInUse
+	ps.WarmIdle = v.pool.idleCount()
+	ps.RateLimited = s.settings.RequestsPerEnvironment > 0
+	ps.Environments = s.liveEnvs
+	ps.EnvironmentCap = s.settings.MaxEnvironments
 	if pc != nil {
 		ps.ProvisionedIdle = len(pc.idle)
 	}
@@ -537,20 +536,35 @@ func (f *Function) countStart(e *Env, inv *Invocation, sb, mb *Bucket) {
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // maxMemoryUsed is an illustrative "Max Memory Used": a typical baseline of
-// the runtime, capped at the configured memory (not a measurement).
+// the runtime, capped at the configured memory (not a measurement). (The
+// first letter picks the candidate prefix: this runs on every invocation.)
 func maxMemoryUsed(c *Config) int {
 	base := 50
-	switch rt := c.Runtime; {
-	case strings.HasPrefix(rt, "python"):
-		base = 40
-	case strings.HasPrefix(rt, "nodejs"):
-		base = 65
-	case strings.HasPrefix(rt, "java"):
-		base = 110
-	case strings.HasPrefix(rt, "dotnet"):
-		base = 80
-	case strings.HasPrefix(rt, "provided"), strings.HasPrefix(rt, "go"):
-		base = 25
+	if rt := c.Runtime; rt != "" {
+		switch rt[0] {
+		case 'p':
+			if strings.HasPrefix(rt, "python") {
+				base = 40
+			} else if strings.HasPrefix(rt, "provided") {
+				base = 25
+			}
+		case 'n':
+			if strings.HasPrefix(rt, "nodejs") {
+				base = 65
+			}
+		case 'j':
+			if strings.HasPrefix(rt, "java") {
+				base = 110
+			}
+		case 'd':
+			if strings.HasPrefix(rt, "dotnet") {
+				base = 80
+			}
+		case 'g':
+			if strings.HasPrefix(rt, "go") {
+				base = 25
+			}
+		}
 	}
 	return min(base, c.MemoryMB)
 }

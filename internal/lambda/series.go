@@ -54,7 +54,8 @@ func (st *stats) at(now time.Duration) {
 // open is at for a time outside the newest second.
 func (st *stats) open(now time.Duration) {
 	conc := int(st.level)
-	st.sec, st.min = st.secs.at(now, conc), st.mins.at(now, conc)
+	// now is outside secs' newest bucket too (its period is curFrom..curTo).
+	st.sec, st.min = st.secs.open(now, conc), st.mins.at(now, conc)
 	st.curFrom, st.curTo = st.secs.curFrom, st.secs.curTo
 }
 
