@@ -344,6 +344,12 @@ func (f *Function) policyState(ps *PolicyState, v *Version, pc *pcConfig) {
 
 // attempt admits or throttles one invocation attempt and starts it; v is
 // the version inv.Qualifier resolves to now (the caller has just resolved it).
+// (Not inlined: with profile-guided optimisation, Detached.Invoke would
+// take it in whole, and the inliner then leaves policyState, Admit and the
+// metrics lookup as calls inside that big body; as a function of its own
+// they are inlined into it. 37M fewer instructions in the SimFaaS scenario.)
+//
+//go:noinline
 func (f *Function) attempt(inv *Invocation, v *Version) *Error {
 	s := f.svc
 	now := s.k.Now()
