@@ -479,6 +479,7 @@ func (f *Function) start(e *Env, inv *Invocation, sb, mb *Bucket) {
 	e.State = EnvBusy
 	e.busyInitEnd = inv.Start
 	f.countStart(e, inv, sb, mb)
+	s.emitFn(f, EvInvokeStart, e.ID, inv.Seq, evFlags(inv.Cold, false, e.pc != nil))
 	s.k.Post(inv.End, completeEvent, inv)
 }
 
@@ -499,11 +500,13 @@ func (f *Function) startReal(e *Env, inv *Invocation, sb, mb *Bucket) {
 	e.State = EnvBusy
 	e.busyInitEnd = now // the Init phase of a real cold start is only known at Finish
 	f.countStart(e, inv, sb, mb)
+	f.svc.emitFn(f, EvInvokeStart, e.ID, inv.Seq, evFlags(inv.Cold, false, e.pc != nil))
 	f.svc.exec.StartInvocation(inv)
 }
 
 // countStart counts a started invocation (both data planes); sb and mb
-// are the metric buckets of now.
+// are the metric buckets of now. The caller then records EvInvokeStart
+// (there, not here: an emitFn inside an inlined countStart stays a call).
 func (f *Function) countStart(e *Env, inv *Invocation, sb, mb *Bucket) {
 	s := f.svc
 	f.busy++
@@ -536,7 +539,6 @@ func (f *Function) countStart(e *Env, inv *Invocation, sb, mb *Bucket) {
 		sb.PCInvocations++
 		mb.PCInvocations++
 	}
-	s.emitFn(f, EvInvokeStart, e.ID, inv.Seq, evFlags(inv.Cold, false, e.pc != nil))
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
