@@ -89,16 +89,17 @@ func (s *Series) open(now time.Duration, conc int) *Bucket {
 	s.last += k
 	s.curFrom = s.curTo + time.Duration(k-1)*s.step
 	s.curTo = s.curFrom + s.step
-	p, c := s.pos, Bucket{ConcMax: uint32(conc)}
+	p := s.pos
 	for ; k > 0; k-- {
 		if p++; p == len(s.buf) {
 			p = 0
 		}
-		s.buf[p] = c
+		s.buf[p] = Bucket{ConcMax: uint32(conc)}
 	}
 	s.pos = p
-	s.cur = &s.buf[p]
-	return s.cur
+	b := &s.buf[p]
+	s.cur = b
+	return b
 }
 
 // openAny is open for any time: the first bucket, a time after a whole
