@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 )
 
@@ -60,14 +61,16 @@ type entry struct {
 
 // The pending events are kept in one of two ways. A simulation usually
 // has only a few pending (an arrival and the invocations in flight): then
-// they are a sorted array, q[head:tail] in (time, sequence) order, where
-// taking the next event is head++ and a new one is inserted by moving the
-// entries on the shorter side of its place (see insert), a few at most. When
-// more than sortedMax are pending, they become a heap, q[:tail] (a sorted
-// array is one), and back to a sorted array when no more than sortedMin
-// remain. The order is total (sequence numbers are unique), so both give
-// the same run. A new event's sequence number is larger than any pending
-// one's, so placing it compares times only.
+// they are a sorted array, q[:tail] in reverse (time, sequence) order, the
+// next event last, where taking the next event is tail-- and a new one is
+// inserted by moving up the entries due before it (see enqueue): a new
+// event is usually due before most pending ones (a timer further ahead,
+// such as a keep-alive sweep, is often pending too), so few move, often
+// none. When more than sortedMax are pending, they become a heap,
+// q[:tail] (the sorted array reversed is one), and back to a sorted array
+// when no more than sortedMin remain. The order is total (sequence numbers
+// are unique), so both give the same run. A new event's sequence number is
+// larger than any pending one's, so placing it compares times only.
 const (
 	sortedMax = 24
 	sortedMin = 8
@@ -92,8 +95,7 @@ const (
 type Kernel struct {
 	now       time.Duration
 	seq       uint64
-	q         []entry // all of it in use or spare: the queue is q[head:tail]
-	head      int     // sorted array: q[:head] are spent; 0 in a heap
+	q         []entry // all of it in use or spare: the queue is q[:tail]
 	tail      int     // end of the queue
 	isHeap    bool    // q[:tail] is a heap (else a sorted array)
 	live      int     // pending events (entries that are not stale)
@@ -184,12 +186,7 @@ func (k *Kernel) schedule(at time.Duration) (*event, EventID) {
 	e.gen++ // odd: pending
 	e.at = at
 	k.live++
-	x := entry{at: at, seq: k.seq, slot: slot, gen: e.gen}
-	if !k.isHeap {
-		k.insert(x)
-	} else {
-		k.push(x)
-	}
+	k.enqueue(entry{at: at, seq: k.seq, slot: slot, gen: e.gen})
 	return e, EventID(uint64(e.gen)<<32 | uint64(slot+1))
 }
 
@@ -255,12 +252,7 @@ func (k *Kernel) post(at time.Duration) *event {
 		e = &k.posts[slot]
 	}
 	k.live++
-	x := entry{at: at, seq: k.seq, slot: slot | posted}
-	if !k.isHeap {
-		k.insert(x)
-	} else {
-		k.push(x)
-	}
+	k.enqueue(entry{at: at, seq: k.seq, slot: slot | posted})
 	return e
 }
 
@@ -301,10 +293,10 @@ func (k *Kernel) Scheduled(id EventID) (time.Duration, bool) {
 // NextAt returns the time of the next pending event.
 func (k *Kernel) NextAt() (time.Duration, bool) {
 	k.dropStale()
-	if k.head == k.tail {
+	if k.tail == 0 {
 		return 0, false
 	}
-	return k.q[k.head].at, true
+	return k.q[k.top()].at, true
 }
 
 // Step runs the next event, advancing the clock to its time. It returns
@@ -332,10 +324,11 @@ func (k *Kernel) runEvents(t time.Duration, one bool) (bool, error) {
 	ran := false
 	for {
 		k.dropStale()
-		if k.head == k.tail {
+		if k.tail == 0 {
 			break
 		}
-		top := &k.q[k.head]
+		i := k.top()
+		top := &k.q[i]
 		if top.at > t {
 			break
 		}
@@ -351,8 +344,8 @@ func (k *Kernel) runEvents(t time.Duration, one bool) (bool, error) {
 			// pop and a push. Otherwise the next look at the queue
 			// removes it.
 			k.hole = true
-		} else if k.head++; k.head == k.tail {
-			k.head, k.tail = 0, 0
+		} else {
+			k.tail = i
 		}
 		k.live--
 		k.processed++
@@ -400,6 +393,15 @@ func (k *Kernel) release(e *event, slot uint32) {
 	k.free = slot + 1
 }
 
+// top returns the index of the next event's entry in the (non-empty)
+// queue: the last of a sorted array, the first of a heap.
+func (k *Kernel) top() int {
+	if k.isHeap {
+		return 0
+	}
+	return k.tail - 1
+}
+
 // isStale reports whether queue entry x belongs to a cancelled event.
 func (k *Kernel) isStale(x *entry) bool {
 	return x.slot&posted == 0 && k.slots[x.slot].gen != x.gen
@@ -423,7 +425,7 @@ func (k *Kernel) dropStale() {
 
 func (k *Kernel) dropStaleSlow() {
 	k.fill()
-	for k.stale > 0 && k.head < k.tail && k.isStale(&k.q[k.head]) {
+	for k.stale > 0 && k.tail > 0 && k.isStale(&k.q[k.top()]) {
 		k.removeTop()
 		k.stale--
 	}
@@ -434,13 +436,13 @@ func (k *Kernel) dropStaleSlow() {
 func (k *Kernel) compact() {
 	k.fill()
 	n := 0
-	for i := k.head; i < k.tail; i++ {
+	for i := range k.tail {
 		if !k.isStale(&k.q[i]) {
 			k.q[n] = k.q[i] // in order: a sorted array stays sorted
 			n++
 		}
 	}
-	k.head, k.tail = 0, n
+	k.tail = n
 	k.stale = 0
 	if !k.isHeap {
 		return
@@ -454,66 +456,46 @@ func (k *Kernel) compact() {
 	}
 }
 
-// insert adds x, the newest event, to the sorted array. The entries on
-// the shorter side of x's place move by one: those due before it down into
-// the spent room below head (when there is some and x is due before the
-// middle entry), else those due after it up, from the end. x's sequence
-// number is the largest: at an equal time it goes after.
-func (k *Kernel) insert(x entry) {
-	h, t := k.head, k.tail
-	if q := k.q; h > 0 && x.at < q[(h+t)>>1].at {
-		// x goes before the middle entry (h < t here, as a queue emptied
-		// by a run restarts at 0): move the earlier ones down. (Indexing
-		// q, not a subslice: slicing costs more than the few moves.)
-		j := h - 1
-		for ; x.at >= q[j+1].at; j++ {
-			q[j] = q[j+1]
-		}
-		q[j] = x
-		k.head = h - 1
-		if t-h+1 > sortedMax {
-			k.toHeap()
-		}
+// enqueue adds x, the newest event, to the queue. In a sorted array, the
+// entries due before it (at its time or earlier: x's sequence number is
+// the largest) move up by one, from the end.
+func (k *Kernel) enqueue(x entry) {
+	if k.isHeap {
+		k.push(x)
 		return
 	}
+	t := k.tail
 	if t == len(k.q) {
 		k.grow()
-		h, t = k.head, k.tail
 	}
 	q := k.q[:t+1]
 	j := t
-	for ; j > h; j-- {
+	for ; j > 0; j-- {
 		p := &q[j-1]
-		if x.at >= p.at {
+		if p.at > x.at {
 			break
 		}
 		q[j] = *p
 	}
 	q[j] = x
 	k.tail = t + 1
-	if t+1-h > sortedMax {
+	if t+1 > sortedMax {
 		k.toHeap()
 	}
 }
 
-// toHeap makes the sorted array a heap (a sorted array is one).
+// toHeap makes the sorted array a heap: reversed, in (time, sequence)
+// order, it is one.
 func (k *Kernel) toHeap() {
-	k.tail = copy(k.q, k.q[k.head:k.tail])
-	k.head = 0
+	slices.Reverse(k.q[:k.tail])
 	k.isHeap = true
 }
 
-// grow makes room for one more entry at the end of the queue: the spent
-// entries' room, or a larger array. (Not inlined: insert's loop keeps its
-// registers.)
+// grow makes room for one more entry at the end of the queue. (Not
+// inlined: enqueue's loop keeps its registers.)
 //
 //go:noinline
 func (k *Kernel) grow() {
-	if k.head > 0 {
-		k.tail = copy(k.q, k.q[k.head:k.tail])
-		k.head = 0
-		return
-	}
 	q := append(k.q[:k.tail], entry{})
 	k.q = q[:cap(q)]
 }
@@ -521,9 +503,7 @@ func (k *Kernel) grow() {
 // removeTop removes the next event's entry (which is not a hole).
 func (k *Kernel) removeTop() {
 	if !k.isHeap {
-		if k.head++; k.head == k.tail {
-			k.head, k.tail = 0, 0
-		}
+		k.tail--
 		return
 	}
 	k.pop()
@@ -532,20 +512,20 @@ func (k *Kernel) removeTop() {
 	}
 }
 
-// toSorted turns the heap (no hole) into a sorted array: an insertion sort
-// of a few entries.
+// toSorted turns the heap (no hole) into a sorted array, in reverse
+// order: an insertion sort of a few entries.
 func (k *Kernel) toSorted() {
 	h := k.q[:k.tail]
 	for i := 1; i < len(h); i++ {
 		x := h[i]
 		j := i
-		for j > 0 && less(&x, &h[j-1]) {
+		for j > 0 && less(&h[j-1], &x) {
 			h[j] = h[j-1]
 			j--
 		}
 		h[j] = x
 	}
-	k.isHeap, k.head = false, 0
+	k.isHeap = false
 }
 
 func less(a, b *entry) bool {
