@@ -464,11 +464,11 @@ func (k *Kernel) enqueue(x entry) {
 		k.push(x)
 		return
 	}
-	t := k.tail
-	if t == len(k.q) {
-		k.grow()
+	q, t := k.q, k.tail
+	if t == len(q) {
+		q = k.grow()
 	}
-	q := k.q[:t+1]
+	_ = q[t] // the loop below indexes q[:t+1] without bounds checks
 	j := t
 	for ; j > 0; j-- {
 		p := &q[j-1]
@@ -491,13 +491,15 @@ func (k *Kernel) toHeap() {
 	k.isHeap = true
 }
 
-// grow makes room for one more entry at the end of the queue. (Not
+// grow makes room for one more entry at the end of the queue and returns
+// the queue's array. (Not
 // inlined: enqueue's loop keeps its registers.)
 //
 //go:noinline
-func (k *Kernel) grow() {
+func (k *Kernel) grow() []entry {
 	q := append(k.q[:k.tail], entry{})
 	k.q = q[:cap(q)]
+	return k.q
 }
 
 // removeTop removes the next event's entry (which is not a hole).
