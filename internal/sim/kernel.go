@@ -54,7 +54,7 @@ type event struct {
 // outnumber pending ones. So sifting never writes back positions.
 type entry struct {
 	at   time.Duration
-	seq  uint64
+	seq  uint64 // in a heap only (see enqueue)
 	slot uint32
 	gen  uint32
 }
@@ -69,8 +69,11 @@ type entry struct {
 // none. When more than sortedMax are pending, they become a heap,
 // q[:tail] (the sorted array reversed is one), and back to a sorted array
 // when no more than sortedMin remain. The order is total (sequence numbers
-// are unique), so both give the same run. A new event's sequence number is
-// larger than any pending one's, so placing it compares times only.
+// are unique), so both give the same run. In a sorted array an entry's
+// place is its sequence, so entries get sequence numbers only in a heap:
+// when it is made, in the array's order, and when pushed. A new event's
+// sequence number is larger than any pending one's, so placing it compares
+// times only.
 const (
 	sortedMax = 24
 	sortedMin = 8
@@ -94,7 +97,7 @@ const (
 // Kernel is a discrete-event simulator. The zero value is not usable; call New.
 type Kernel struct {
 	now       time.Duration
-	seq       uint64
+	seq       uint64  // the last sequence number given (see entry.seq)
 	q         []entry // all of it in use or spare: the queue is q[:tail]
 	tail      int     // end of the queue
 	isHeap    bool    // q[:tail] is a heap (else a sorted array)
@@ -173,7 +176,6 @@ func (k *Kernel) At(at time.Duration, fn func()) EventID {
 // and its ID; the caller sets its callback.
 func (k *Kernel) schedule(at time.Duration) (*event, EventID) {
 	at = max(at, k.now)
-	k.seq++
 	var e *event
 	slot := k.free - 1
 	if k.free != 0 {
@@ -186,7 +188,7 @@ func (k *Kernel) schedule(at time.Duration) (*event, EventID) {
 	e.gen++ // odd: pending
 	e.at = at
 	k.live++
-	k.enqueue(entry{at: at, seq: k.seq, slot: slot, gen: e.gen})
+	k.enqueue(entry{at: at, slot: slot, gen: e.gen})
 	return e, EventID(uint64(e.gen)<<32 | uint64(slot+1))
 }
 
@@ -240,7 +242,6 @@ func (k *Kernel) PostFunc(at time.Duration, fn func()) {
 // it; the caller sets its callback.
 func (k *Kernel) post(at time.Duration) *event {
 	at = max(at, k.now)
-	k.seq++
 	var e *event
 	slot := k.pfree - 1
 	if k.pfree != 0 {
@@ -252,7 +253,7 @@ func (k *Kernel) post(at time.Duration) *event {
 		e = &k.posts[slot]
 	}
 	k.live++
-	k.enqueue(entry{at: at, seq: k.seq, slot: slot | posted})
+	k.enqueue(entry{at: at, slot: slot | posted})
 	return e
 }
 
@@ -457,10 +458,13 @@ func (k *Kernel) compact() {
 }
 
 // enqueue adds x, the newest event, to the queue. In a sorted array, the
-// entries due before it (at its time or earlier: x's sequence number is
-// the largest) move up by one, from the end.
+// entries due before it (at its time or earlier: x was scheduled after
+// them) move up by one, from the end; a heap gives x the next sequence
+// number.
 func (k *Kernel) enqueue(x entry) {
 	if k.isHeap {
+		k.seq++
+		x.seq = k.seq
 		k.push(x)
 		return
 	}
@@ -485,9 +489,14 @@ func (k *Kernel) enqueue(x entry) {
 }
 
 // toHeap makes the sorted array a heap: reversed, in (time, sequence)
-// order, it is one.
+// order, it is one once its entries are numbered in that order.
 func (k *Kernel) toHeap() {
-	slices.Reverse(k.q[:k.tail])
+	q := k.q[:k.tail]
+	slices.Reverse(q)
+	for i := range q {
+		k.seq++
+		q[i].seq = k.seq
+	}
 	k.isHeap = true
 }
 
