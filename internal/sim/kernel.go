@@ -101,7 +101,6 @@ type Kernel struct {
 	q         []entry // all of it in use or spare: the queue is q[:tail]
 	tail      int     // end of the queue
 	isHeap    bool    // q[:tail] is a heap (else a sorted array)
-	live      int     // pending events (entries that are not stale)
 	stale     int     // cancelled events still in the queue
 	hole      bool    // q[0] is the event Step is running: not yet removed (a heap only)
 	slots     []event // every event ever allocated, by slot
@@ -146,7 +145,14 @@ func (k *Kernel) Clock() time.Time { return Epoch.Add(k.now) }
 func (k *Kernel) Rand() *rand.Rand { return k.rng }
 
 // Pending returns the number of scheduled events not yet run.
-func (k *Kernel) Pending() int { return k.live }
+func (k *Kernel) Pending() int {
+	// Every entry but the stale ones and the hole.
+	n := k.tail - k.stale
+	if k.hole {
+		n--
+	}
+	return n
+}
 
 // Processed returns the number of events run so far.
 func (k *Kernel) Processed() uint64 { return k.processed }
@@ -187,7 +193,6 @@ func (k *Kernel) schedule(at time.Duration) (*event, EventID) {
 	}
 	e.gen++ // odd: pending
 	e.at = at
-	k.live++
 	k.enqueue(entry{at: at, slot: slot, gen: e.gen})
 	return e, EventID(uint64(e.gen)<<32 | uint64(slot+1))
 }
@@ -252,7 +257,6 @@ func (k *Kernel) post(at time.Duration) *event {
 		slot = uint32(len(k.posts) - 1)
 		e = &k.posts[slot]
 	}
-	k.live++
 	k.enqueue(entry{at: at, slot: slot | posted})
 	return e
 }
@@ -274,9 +278,8 @@ func (k *Kernel) Cancel(id EventID) bool {
 	}
 	e.fn, e.fnArg, e.arg = nil, nil, nil
 	k.release(e, uint32(id&0xffffffff)-1)
-	k.live--
 	k.stale++
-	if k.stale > 64 && k.stale > k.live {
+	if k.stale > 64 && k.stale > k.Pending() {
 		k.compact()
 	}
 	return true
@@ -348,7 +351,6 @@ func (k *Kernel) runEvents(t time.Duration, one bool) (bool, error) {
 		} else {
 			k.tail = i
 		}
-		k.live--
 		k.processed++
 		ran = true
 		var e *event
@@ -383,7 +385,7 @@ func (k *Kernel) RunFor(d time.Duration) error { return k.RunUntil(k.now + d) }
 
 // String describes the kernel state, for debugging.
 func (k *Kernel) String() string {
-	return fmt.Sprintf("sim.Kernel{now: %v, pending: %d, processed: %d}", k.now, k.live, k.processed)
+	return fmt.Sprintf("sim.Kernel{now: %v, pending: %d, processed: %d}", k.now, k.Pending(), k.processed)
 }
 
 // release frees event e, in slot slot, whose callback the caller has
