@@ -101,7 +101,7 @@ type Kernel struct {
 	q         []entry // all of it in use or spare: the queue is q[:tail]
 	tail      int     // end of the queue
 	isHeap    bool    // q[:tail] is a heap (else a sorted array)
-	stale     int     // cancelled events still in the queue
+	dead      int     // entries of no pending event: cancelled ones, and the hole
 	hole      bool    // q[0] is the event Step is running: not yet removed (a heap only)
 	slots     []event // every event ever allocated, by slot
 	free      uint32  // the first free slot plus one (0: none); a list through event.next
@@ -146,12 +146,7 @@ func (k *Kernel) Rand() *rand.Rand { return k.rng }
 
 // Pending returns the number of scheduled events not yet run.
 func (k *Kernel) Pending() int {
-	// Every entry but the stale ones and the hole.
-	n := k.tail - k.stale
-	if k.hole {
-		n--
-	}
-	return n
+	return k.tail - k.dead
 }
 
 // Processed returns the number of events run so far.
@@ -278,8 +273,8 @@ func (k *Kernel) Cancel(id EventID) bool {
 	}
 	e.fn, e.fnArg, e.arg = nil, nil, nil
 	k.release(e, uint32(id&0xffffffff)-1)
-	k.stale++
-	if k.stale > 64 && k.stale > k.Pending() {
+	k.dead++
+	if k.dead > 64 && k.dead > k.Pending() {
 		k.compact()
 	}
 	return true
@@ -348,6 +343,7 @@ func (k *Kernel) runEvents(t time.Duration, one bool) (bool, error) {
 			// pop and a push. Otherwise the next look at the queue
 			// removes it.
 			k.hole = true
+			k.dead++
 		} else {
 			k.tail = i
 		}
@@ -414,23 +410,24 @@ func (k *Kernel) isStale(x *entry) bool {
 func (k *Kernel) fill() {
 	if k.hole {
 		k.hole = false
+		k.dead--
 		k.removeTop()
 	}
 }
 
 // dropStale removes the hole and pops cancelled events off the top of the
-// queue.
+// queue: with no dead entries, nothing.
 func (k *Kernel) dropStale() {
-	if k.hole || k.stale > 0 { // small enough to inline
+	if k.dead > 0 { // small enough to inline
 		k.dropStaleSlow()
 	}
 }
 
 func (k *Kernel) dropStaleSlow() {
 	k.fill()
-	for k.stale > 0 && k.tail > 0 && k.isStale(&k.q[k.top()]) {
+	for k.dead > 0 && k.tail > 0 && k.isStale(&k.q[k.top()]) {
 		k.removeTop()
-		k.stale--
+		k.dead--
 	}
 }
 
@@ -446,7 +443,7 @@ func (k *Kernel) compact() {
 		}
 	}
 	k.tail = n
-	k.stale = 0
+	k.dead = 0
 	if !k.isHeap {
 		return
 	}
@@ -554,6 +551,7 @@ func (k *Kernel) push(x entry) {
 		// The event being run left its entry at the top: this one takes
 		// its place with one sift-down.
 		k.hole = false
+		k.dead--
 		k.q[0] = x
 		k.down(0)
 		return
