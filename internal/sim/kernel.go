@@ -56,7 +56,7 @@ type entry struct {
 	at   time.Duration
 	seq  uint64 // in a heap only (see enqueue)
 	slot uint32
-	gen  uint32
+	gen  uint32 // the slot's generation (odd), or posted
 }
 
 // The pending events are kept in one of two ways. A simulation usually
@@ -79,10 +79,15 @@ const (
 	sortedMin = 8
 )
 
-// posted marks an entry's slot as one in Kernel.posts: an event scheduled
-// with Post or PostFunc, which has no ID and cannot be cancelled, so it is
-// never stale and needs no generation.
-const posted = 1 << 31
+// posted, an entry's generation, marks its slot as one in Kernel.posts: an
+// event scheduled with Post or PostFunc, which has no ID and cannot be
+// cancelled, so it is never stale and needs no generation. (A pending
+// event's generation is odd, never 0.)
+const posted = 0
+
+// maxSlots bounds the cancellable events' slab: an EventID holds the slot
+// number plus one in 32 bits.
+const maxSlots = 1 << 31
 
 // arity of the event heap: a 4-ary heap is shallower than a binary one and
 // its children share a cache line or two.
@@ -194,7 +199,7 @@ func (k *Kernel) schedule(at time.Duration) (*event, EventID) {
 
 // newSlot appends a free slot to the slab and returns its number.
 func (k *Kernel) newSlot() uint32 {
-	if len(k.slots) >= posted {
+	if len(k.slots) >= maxSlots {
 		panic("sim: too many pending events")
 	}
 	k.slots = append(k.slots, event{})
@@ -252,7 +257,7 @@ func (k *Kernel) post(at time.Duration) *event {
 		slot = uint32(len(k.posts) - 1)
 		e = &k.posts[slot]
 	}
-	k.enqueue(entry{at: at, slot: slot | posted})
+	k.enqueue(entry{at: at, slot: slot, gen: posted})
 	return e
 }
 
@@ -350,11 +355,10 @@ func (k *Kernel) runEvents(t time.Duration, one bool) (bool, error) {
 		k.processed++
 		ran = true
 		var e *event
-		if slot&posted == 0 {
+		if top.gen != posted { // top is intact until the callback queues an event
 			e = &k.slots[slot]
 			k.release(e, slot)
 		} else {
-			slot &^= posted
 			e = &k.posts[slot]
 			e.next = k.pfree
 			k.pfree = slot + 1
@@ -403,7 +407,7 @@ func (k *Kernel) top() int {
 
 // isStale reports whether queue entry x belongs to a cancelled event.
 func (k *Kernel) isStale(x *entry) bool {
-	return x.slot&posted == 0 && k.slots[x.slot].gen != x.gen
+	return x.gen != posted && k.slots[x.slot].gen != x.gen
 }
 
 // fill removes the hole Step left at the top of the heap, if any.
