@@ -54,7 +54,7 @@ type event struct {
 // outnumber pending ones. So sifting never writes back positions.
 type entry struct {
 	at   time.Duration
-	seq  uint64 // in a heap only (see enqueue)
+	seq  uint64 // in a heap only (see add)
 	slot uint32
 	gen  uint32 // the slot's generation (odd), or posted
 }
@@ -63,7 +63,7 @@ type entry struct {
 // has only a few pending (an arrival and the invocations in flight): then
 // they are a sorted array, q[:tail] in reverse (time, sequence) order, the
 // next event last, where taking the next event is tail-- and a new one is
-// inserted by moving up the entries due before it (see enqueue): a new
+// inserted by moving up the entries due before it (see add): a new
 // event is usually due before most pending ones (a timer further ahead,
 // such as a keep-alive sweep, is often pending too), so few move, often
 // none. When more than sortedMax are pending, they become a heap,
@@ -181,29 +181,73 @@ func (k *Kernel) At(at time.Duration, fn func()) EventID {
 // schedule queues a new event at at (no earlier than now) and returns it
 // and its ID; the caller sets its callback.
 func (k *Kernel) schedule(at time.Duration) (*event, EventID) {
-	at = max(at, k.now)
-	var e *event
-	slot := k.free - 1
-	if k.free != 0 {
-		e = &k.slots[slot]
-		k.free = e.next
-	} else {
-		slot = k.newSlot()
-		e = &k.slots[slot]
-	}
-	e.gen++ // odd: pending
-	e.at = at
-	k.enqueue(entry{at: at, slot: slot, gen: e.gen})
+	e, slot := k.add(at, false)
 	return e, EventID(uint64(e.gen)<<32 | uint64(slot+1))
 }
 
-// newSlot appends a free slot to the slab and returns its number.
-func (k *Kernel) newSlot() uint32 {
-	if len(k.slots) >= maxSlots {
+// add queues a new event at at (no earlier than now) and returns it and
+// its slot; the caller sets its callback. A posted event (see Post) comes
+// from posts, a cancellable one from slots, with a new generation. add
+// places the entry itself, so it is the one call between At, AtArg, Post
+// or PostFunc and the queue. In a sorted array, the entries due before
+// the new one (at its time or earlier: it was scheduled after them) move
+// up by one, from the end; a heap gives it the next sequence number.
+func (k *Kernel) add(at time.Duration, post bool) (*event, uint32) {
+	x := entry{at: max(at, k.now), gen: posted}
+	var e *event
+	if post {
+		if k.pfree == 0 {
+			k.pfree = newSlot(&k.posts)
+		}
+		x.slot = k.pfree - 1
+		e = &k.posts[x.slot]
+		k.pfree = e.next
+	} else {
+		if k.free == 0 {
+			k.free = newSlot(&k.slots)
+		}
+		x.slot = k.free - 1
+		e = &k.slots[x.slot]
+		k.free = e.next
+		e.gen++ // odd: pending
+		e.at = x.at
+		x.gen = e.gen
+	}
+	if k.isHeap {
+		k.seq++
+		x.seq = k.seq
+		k.push(x)
+		return e, x.slot
+	}
+	q, t := k.q, k.tail
+	if t == len(q) {
+		q = k.grow()
+	}
+	_ = q[t] // the loop below indexes q[:t+1] without bounds checks
+	j := t
+	for ; j > 0; j-- {
+		p := &q[j-1]
+		if p.at > x.at {
+			break
+		}
+		q[j] = *p
+	}
+	q[j] = x
+	k.tail = t + 1
+	if t+1 > sortedMax {
+		k.toHeap()
+	}
+	return e, x.slot
+}
+
+// newSlot appends a free event to a slab and returns its number plus one,
+// the head of the slab's free list (its next is 0: none).
+func newSlot(slab *[]event) uint32 {
+	if len(*slab) >= maxSlots {
 		panic("sim: too many pending events")
 	}
-	k.slots = append(k.slots, event{})
-	return uint32(len(k.slots) - 1)
+	*slab = append(*slab, event{})
+	return uint32(len(*slab))
 }
 
 // lookup returns the pending event with this id, or nil.
@@ -233,32 +277,15 @@ func (k *Kernel) AtArg(at time.Duration, fn func(any), arg any) EventID {
 // scheduling and running it skip the generation and ID bookkeeping. Events
 // run in the same (time, schedule order) however they were scheduled.
 func (k *Kernel) Post(at time.Duration, fn func(any), arg any) {
-	e := k.post(at)
+	e, _ := k.add(at, true)
 	e.fnArg, e.arg = fn, arg
 }
 
 // PostFunc schedules fn at absolute simulated time at, as At does, for an
 // event that is never cancelled or looked up (see Post).
 func (k *Kernel) PostFunc(at time.Duration, fn func()) {
-	k.post(at).fn = fn
-}
-
-// post queues a new posted event at at (no earlier than now) and returns
-// it; the caller sets its callback.
-func (k *Kernel) post(at time.Duration) *event {
-	at = max(at, k.now)
-	var e *event
-	slot := k.pfree - 1
-	if k.pfree != 0 {
-		e = &k.posts[slot]
-		k.pfree = e.next
-	} else {
-		k.posts = append(k.posts, event{})
-		slot = uint32(len(k.posts) - 1)
-		e = &k.posts[slot]
-	}
-	k.enqueue(entry{at: at, slot: slot, gen: posted})
-	return e
+	e, _ := k.add(at, true)
+	e.fn = fn
 }
 
 // After schedules fn to run d after the current simulated time.
@@ -460,37 +487,6 @@ func (k *Kernel) compact() {
 	}
 }
 
-// enqueue adds x, the newest event, to the queue. In a sorted array, the
-// entries due before it (at its time or earlier: x was scheduled after
-// them) move up by one, from the end; a heap gives x the next sequence
-// number.
-func (k *Kernel) enqueue(x entry) {
-	if k.isHeap {
-		k.seq++
-		x.seq = k.seq
-		k.push(x)
-		return
-	}
-	q, t := k.q, k.tail
-	if t == len(q) {
-		q = k.grow()
-	}
-	_ = q[t] // the loop below indexes q[:t+1] without bounds checks
-	j := t
-	for ; j > 0; j-- {
-		p := &q[j-1]
-		if p.at > x.at {
-			break
-		}
-		q[j] = *p
-	}
-	q[j] = x
-	k.tail = t + 1
-	if t+1 > sortedMax {
-		k.toHeap()
-	}
-}
-
 // toHeap makes the sorted array a heap: reversed, in (time, sequence)
 // order, it is one once its entries are numbered in that order.
 func (k *Kernel) toHeap() {
@@ -505,7 +501,7 @@ func (k *Kernel) toHeap() {
 
 // grow makes room for one more entry at the end of the queue and returns
 // the queue's array. (Not
-// inlined: enqueue's loop keeps its registers.)
+// inlined: add's loop keeps its registers.)
 //
 //go:noinline
 func (k *Kernel) grow() []entry {
