@@ -122,7 +122,7 @@ func (p *Pattern) Start(k *sim.Kernel, fn func()) {
 		a := &poissonArrivals{k: k, rng: k.Rand(), rate: p.Rate, end: end, fn: fn}
 		a.step = func() {
 			a.fn()
-			if t := a.k.Now() + poissonGap(a.rng, a.rate); t < a.end {
+			if t := poissonGap(a.rng, a.rate) + a.k.Now(); t < a.end { // the clock read after the draw, not saved across it
 				a.k.PostFunc(t, a.step)
 			}
 		}
