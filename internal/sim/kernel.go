@@ -85,8 +85,8 @@ const (
 // event's generation is odd, never 0.)
 const posted = 0
 
-// maxSlots bounds the cancellable events' slab: an EventID holds the slot
-// number plus one in 32 bits.
+// maxSlots bounds each slab: an EventID holds a slot number plus one in 32
+// bits.
 const maxSlots = 1 << 31
 
 // arity of the event heap: a 4-ary heap is shallower than a binary one and
@@ -150,9 +150,7 @@ func (k *Kernel) Clock() time.Time { return Epoch.Add(k.now) }
 func (k *Kernel) Rand() *rand.Rand { return k.rng }
 
 // Pending returns the number of scheduled events not yet run.
-func (k *Kernel) Pending() int {
-	return k.tail - k.dead
-}
+func (k *Kernel) Pending() int { return k.tail - k.dead }
 
 // Processed returns the number of events run so far.
 func (k *Kernel) Processed() uint64 { return k.processed }
