@@ -117,17 +117,17 @@ func (p *Pattern) Start(k *sim.Kernel, fn func()) {
 			k.PostFunc(at(0), step)
 		}
 	case "poisson":
-		rate := p.Rate
-		rng := k.Rand()
-		var step func()
-		step = func() {
-			fn()
-			if t := k.Now() + poissonGap(rng, rate); t < end {
-				k.PostFunc(t, step)
+		// The closure captures only a, so it saves one pointer across the
+		// call to fn, not every variable it reads after it.
+		a := &poissonArrivals{k: k, rng: k.Rand(), rate: p.Rate, end: end, fn: fn}
+		a.step = func() {
+			a.fn()
+			if t := poissonGap(a.rng, a.rate) + a.k.Now(); t < a.end { // the clock read after the draw, not saved across it
+				a.k.PostFunc(t, a.step)
 			}
 		}
-		if t := start + poissonGap(rng, rate); t < end {
-			k.PostFunc(t, step)
+		if t := start + poissonGap(a.rng, a.rate); t < end {
+			k.PostFunc(t, a.step)
 		}
 	case "trace":
 		offs := p.Offsets
@@ -148,6 +148,17 @@ func (p *Pattern) Start(k *sim.Kernel, fn func()) {
 			k.PostFunc(start+offs[0], step)
 		}
 	}
+}
+
+// poissonArrivals is a running Poisson pattern: its step, the one pending
+// event, calls fn and schedules the next step.
+type poissonArrivals struct {
+	k    *sim.Kernel
+	rng  *rand.Rand
+	rate float64       // arrivals per second
+	end  time.Duration // no arrival at or after this
+	fn   func()
+	step func()
 }
 
 // poissonGap draws the time to the next arrival of a Poisson process of

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 )
 
@@ -53,30 +54,40 @@ type event struct {
 // outnumber pending ones. So sifting never writes back positions.
 type entry struct {
 	at   time.Duration
-	seq  uint64
+	seq  uint64 // in a heap only (see add)
 	slot uint32
-	gen  uint32
+	gen  uint32 // the slot's generation (odd), or posted
 }
 
 // The pending events are kept in one of two ways. A simulation usually
 // has only a few pending (an arrival and the invocations in flight): then
-// they are a sorted array, q[head:tail] in (time, sequence) order, where
-// taking the next event is head++ and a new one is inserted by moving the
-// entries on the shorter side of its place (see insert), a few at most. When
-// more than sortedMax are pending, they become a heap, q[:tail] (a sorted
-// array is one), and back to a sorted array when no more than sortedMin
-// remain. The order is total (sequence numbers are unique), so both give
-// the same run. A new event's sequence number is larger than any pending
-// one's, so placing it compares times only.
+// they are a sorted array, q[:tail] in reverse (time, sequence) order, the
+// next event last, where taking the next event is tail-- and a new one is
+// inserted by moving up the entries due before it (see add): a new
+// event is usually due before most pending ones (a timer further ahead,
+// such as a keep-alive sweep, is often pending too), so few move, often
+// none. When more than sortedMax are pending, they become a heap,
+// q[:tail] (the sorted array reversed is one), and back to a sorted array
+// when no more than sortedMin remain. The order is total (sequence numbers
+// are unique), so both give the same run. In a sorted array an entry's
+// place is its sequence, so entries get sequence numbers only in a heap:
+// when it is made, in the array's order, and when pushed. A new event's
+// sequence number is larger than any pending one's, so placing it compares
+// times only.
 const (
 	sortedMax = 24
 	sortedMin = 8
 )
 
-// posted marks an entry's slot as one in Kernel.posts: an event scheduled
-// with Post or PostFunc, which has no ID and cannot be cancelled, so it is
-// never stale and needs no generation.
-const posted = 1 << 31
+// posted, an entry's generation, marks its slot as one in Kernel.posts: an
+// event scheduled with Post or PostFunc, which has no ID and cannot be
+// cancelled, so it is never stale and needs no generation. (A pending
+// event's generation is odd, never 0.)
+const posted = 0
+
+// maxSlots bounds each slab: an EventID holds a slot number plus one in 32
+// bits.
+const maxSlots = 1 << 31
 
 // arity of the event heap: a 4-ary heap is shallower than a binary one and
 // its children share a cache line or two.
@@ -91,13 +102,11 @@ const (
 // Kernel is a discrete-event simulator. The zero value is not usable; call New.
 type Kernel struct {
 	now       time.Duration
-	seq       uint64
-	q         []entry // all of it in use or spare: the queue is q[head:tail]
-	head      int     // sorted array: q[:head] are spent; 0 in a heap
+	seq       uint64  // the last sequence number given (see entry.seq)
+	q         []entry // all of it in use or spare: the queue is q[:tail]
 	tail      int     // end of the queue
 	isHeap    bool    // q[:tail] is a heap (else a sorted array)
-	live      int     // pending events (entries that are not stale)
-	stale     int     // cancelled events still in the queue
+	dead      int     // entries of no pending event: cancelled ones, and the hole
 	hole      bool    // q[0] is the event Step is running: not yet removed (a heap only)
 	slots     []event // every event ever allocated, by slot
 	free      uint32  // the first free slot plus one (0: none); a list through event.next
@@ -141,7 +150,7 @@ func (k *Kernel) Clock() time.Time { return Epoch.Add(k.now) }
 func (k *Kernel) Rand() *rand.Rand { return k.rng }
 
 // Pending returns the number of scheduled events not yet run.
-func (k *Kernel) Pending() int { return k.live }
+func (k *Kernel) Pending() int { return k.tail - k.dead }
 
 // Processed returns the number of events run so far.
 func (k *Kernel) Processed() uint64 { return k.processed }
@@ -170,36 +179,73 @@ func (k *Kernel) At(at time.Duration, fn func()) EventID {
 // schedule queues a new event at at (no earlier than now) and returns it
 // and its ID; the caller sets its callback.
 func (k *Kernel) schedule(at time.Duration) (*event, EventID) {
-	at = max(at, k.now)
-	k.seq++
-	var e *event
-	slot := k.free - 1
-	if k.free != 0 {
-		e = &k.slots[slot]
-		k.free = e.next
-	} else {
-		slot = k.newSlot()
-		e = &k.slots[slot]
-	}
-	e.gen++ // odd: pending
-	e.at = at
-	k.live++
-	x := entry{at: at, seq: k.seq, slot: slot, gen: e.gen}
-	if !k.isHeap {
-		k.insert(x)
-	} else {
-		k.push(x)
-	}
+	e, slot := k.add(at, false)
 	return e, EventID(uint64(e.gen)<<32 | uint64(slot+1))
 }
 
-// newSlot appends a free slot to the slab and returns its number.
-func (k *Kernel) newSlot() uint32 {
-	if len(k.slots) >= posted {
+// add queues a new event at at (no earlier than now) and returns it and
+// its slot; the caller sets its callback. A posted event (see Post) comes
+// from posts, a cancellable one from slots, with a new generation. add
+// places the entry itself, so it is the one call between At, AtArg, Post
+// or PostFunc and the queue. In a sorted array, the entries due before
+// the new one (at its time or earlier: it was scheduled after them) move
+// up by one, from the end; a heap gives it the next sequence number.
+func (k *Kernel) add(at time.Duration, post bool) (*event, uint32) {
+	x := entry{at: max(at, k.now), gen: posted}
+	var e *event
+	if post {
+		if k.pfree == 0 {
+			k.pfree = newSlot(&k.posts)
+		}
+		x.slot = k.pfree - 1
+		e = &k.posts[x.slot]
+		k.pfree = e.next
+	} else {
+		if k.free == 0 {
+			k.free = newSlot(&k.slots)
+		}
+		x.slot = k.free - 1
+		e = &k.slots[x.slot]
+		k.free = e.next
+		e.gen++ // odd: pending
+		e.at = x.at
+		x.gen = e.gen
+	}
+	if k.isHeap {
+		k.seq++
+		x.seq = k.seq
+		k.push(x)
+		return e, x.slot
+	}
+	q, t := k.q, k.tail
+	if t == len(q) {
+		q = k.grow()
+	}
+	_ = q[t] // the loop below indexes q[:t+1] without bounds checks
+	j := t
+	for ; j > 0; j-- {
+		p := &q[j-1]
+		if p.at > x.at {
+			break
+		}
+		q[j] = *p
+	}
+	q[j] = x
+	k.tail = t + 1
+	if t+1 > sortedMax {
+		k.toHeap()
+	}
+	return e, x.slot
+}
+
+// newSlot appends a free event to a slab and returns its number plus one,
+// the head of the slab's free list (its next is 0: none).
+func newSlot(slab *[]event) uint32 {
+	if len(*slab) >= maxSlots {
 		panic("sim: too many pending events")
 	}
-	k.slots = append(k.slots, event{})
-	return uint32(len(k.slots) - 1)
+	*slab = append(*slab, event{})
+	return uint32(len(*slab))
 }
 
 // lookup returns the pending event with this id, or nil.
@@ -229,39 +275,15 @@ func (k *Kernel) AtArg(at time.Duration, fn func(any), arg any) EventID {
 // scheduling and running it skip the generation and ID bookkeeping. Events
 // run in the same (time, schedule order) however they were scheduled.
 func (k *Kernel) Post(at time.Duration, fn func(any), arg any) {
-	e := k.post(at)
+	e, _ := k.add(at, true)
 	e.fnArg, e.arg = fn, arg
 }
 
 // PostFunc schedules fn at absolute simulated time at, as At does, for an
 // event that is never cancelled or looked up (see Post).
 func (k *Kernel) PostFunc(at time.Duration, fn func()) {
-	k.post(at).fn = fn
-}
-
-// post queues a new posted event at at (no earlier than now) and returns
-// it; the caller sets its callback.
-func (k *Kernel) post(at time.Duration) *event {
-	at = max(at, k.now)
-	k.seq++
-	var e *event
-	slot := k.pfree - 1
-	if k.pfree != 0 {
-		e = &k.posts[slot]
-		k.pfree = e.next
-	} else {
-		k.posts = append(k.posts, event{})
-		slot = uint32(len(k.posts) - 1)
-		e = &k.posts[slot]
-	}
-	k.live++
-	x := entry{at: at, seq: k.seq, slot: slot | posted}
-	if !k.isHeap {
-		k.insert(x)
-	} else {
-		k.push(x)
-	}
-	return e
+	e, _ := k.add(at, true)
+	e.fn = fn
 }
 
 // After schedules fn to run d after the current simulated time.
@@ -281,9 +303,8 @@ func (k *Kernel) Cancel(id EventID) bool {
 	}
 	e.fn, e.fnArg, e.arg = nil, nil, nil
 	k.release(e, uint32(id&0xffffffff)-1)
-	k.live--
-	k.stale++
-	if k.stale > 64 && k.stale > k.live {
+	k.dead++
+	if k.dead > 64 && k.dead > k.Pending() {
 		k.compact()
 	}
 	return true
@@ -301,10 +322,10 @@ func (k *Kernel) Scheduled(id EventID) (time.Duration, bool) {
 // NextAt returns the time of the next pending event.
 func (k *Kernel) NextAt() (time.Duration, bool) {
 	k.dropStale()
-	if k.head == k.tail {
+	if k.tail == 0 {
 		return 0, false
 	}
-	return k.q[k.head].at, true
+	return k.q[k.top()].at, true
 }
 
 // Step runs the next event, advancing the clock to its time. It returns
@@ -332,10 +353,11 @@ func (k *Kernel) runEvents(t time.Duration, one bool) (bool, error) {
 	ran := false
 	for {
 		k.dropStale()
-		if k.head == k.tail {
+		if k.tail == 0 {
 			break
 		}
-		top := &k.q[k.head]
+		i := k.top()
+		top := &k.q[i]
 		if top.at > t {
 			break
 		}
@@ -351,18 +373,17 @@ func (k *Kernel) runEvents(t time.Duration, one bool) (bool, error) {
 			// pop and a push. Otherwise the next look at the queue
 			// removes it.
 			k.hole = true
-		} else if k.head++; k.head == k.tail {
-			k.head, k.tail = 0, 0
+			k.dead++
+		} else {
+			k.tail = i
 		}
-		k.live--
 		k.processed++
 		ran = true
 		var e *event
-		if slot&posted == 0 {
+		if top.gen != posted { // top is intact until the callback queues an event
 			e = &k.slots[slot]
 			k.release(e, slot)
 		} else {
-			slot &^= posted
 			e = &k.posts[slot]
 			e.next = k.pfree
 			k.pfree = slot + 1
@@ -389,7 +410,7 @@ func (k *Kernel) RunFor(d time.Duration) error { return k.RunUntil(k.now + d) }
 
 // String describes the kernel state, for debugging.
 func (k *Kernel) String() string {
-	return fmt.Sprintf("sim.Kernel{now: %v, pending: %d, processed: %d}", k.now, k.live, k.processed)
+	return fmt.Sprintf("sim.Kernel{now: %v, pending: %d, processed: %d}", k.now, k.Pending(), k.processed)
 }
 
 // release frees event e, in slot slot, whose callback the caller has
@@ -400,32 +421,42 @@ func (k *Kernel) release(e *event, slot uint32) {
 	k.free = slot + 1
 }
 
+// top returns the index of the next event's entry in the (non-empty)
+// queue: the last of a sorted array, the first of a heap.
+func (k *Kernel) top() int {
+	if k.isHeap {
+		return 0
+	}
+	return k.tail - 1
+}
+
 // isStale reports whether queue entry x belongs to a cancelled event.
 func (k *Kernel) isStale(x *entry) bool {
-	return x.slot&posted == 0 && k.slots[x.slot].gen != x.gen
+	return x.gen != posted && k.slots[x.slot].gen != x.gen
 }
 
 // fill removes the hole Step left at the top of the heap, if any.
 func (k *Kernel) fill() {
 	if k.hole {
 		k.hole = false
+		k.dead--
 		k.removeTop()
 	}
 }
 
 // dropStale removes the hole and pops cancelled events off the top of the
-// queue.
+// queue: with no dead entries, nothing.
 func (k *Kernel) dropStale() {
-	if k.hole || k.stale > 0 { // small enough to inline
+	if k.dead > 0 { // small enough to inline
 		k.dropStaleSlow()
 	}
 }
 
 func (k *Kernel) dropStaleSlow() {
 	k.fill()
-	for k.stale > 0 && k.head < k.tail && k.isStale(&k.q[k.head]) {
+	for k.dead > 0 && k.tail > 0 && k.isStale(&k.q[k.top()]) {
 		k.removeTop()
-		k.stale--
+		k.dead--
 	}
 }
 
@@ -434,14 +465,14 @@ func (k *Kernel) dropStaleSlow() {
 func (k *Kernel) compact() {
 	k.fill()
 	n := 0
-	for i := k.head; i < k.tail; i++ {
+	for i := range k.tail {
 		if !k.isStale(&k.q[i]) {
 			k.q[n] = k.q[i] // in order: a sorted array stays sorted
 			n++
 		}
 	}
-	k.head, k.tail = 0, n
-	k.stale = 0
+	k.tail = n
+	k.dead = 0
 	if !k.isHeap {
 		return
 	}
@@ -454,76 +485,33 @@ func (k *Kernel) compact() {
 	}
 }
 
-// insert adds x, the newest event, to the sorted array. The entries on
-// the shorter side of x's place move by one: those due before it down into
-// the spent room below head (when there is some and x is due before the
-// middle entry), else those due after it up, from the end. x's sequence
-// number is the largest: at an equal time it goes after.
-func (k *Kernel) insert(x entry) {
-	h, t := k.head, k.tail
-	if q := k.q; h > 0 && x.at < q[(h+t)>>1].at {
-		// x goes before the middle entry (h < t here, as a queue emptied
-		// by a run restarts at 0): move the earlier ones down. (Indexing
-		// q, not a subslice: slicing costs more than the few moves.)
-		j := h - 1
-		for ; x.at >= q[j+1].at; j++ {
-			q[j] = q[j+1]
-		}
-		q[j] = x
-		k.head = h - 1
-		if t-h+1 > sortedMax {
-			k.toHeap()
-		}
-		return
-	}
-	if t == len(k.q) {
-		k.grow()
-		h, t = k.head, k.tail
-	}
-	q := k.q[:t+1]
-	j := t
-	for ; j > h; j-- {
-		p := &q[j-1]
-		if x.at >= p.at {
-			break
-		}
-		q[j] = *p
-	}
-	q[j] = x
-	k.tail = t + 1
-	if t+1-h > sortedMax {
-		k.toHeap()
-	}
-}
-
-// toHeap makes the sorted array a heap (a sorted array is one).
+// toHeap makes the sorted array a heap: reversed, in (time, sequence)
+// order, it is one once its entries are numbered in that order.
 func (k *Kernel) toHeap() {
-	k.tail = copy(k.q, k.q[k.head:k.tail])
-	k.head = 0
+	q := k.q[:k.tail]
+	slices.Reverse(q)
+	for i := range q {
+		k.seq++
+		q[i].seq = k.seq
+	}
 	k.isHeap = true
 }
 
-// grow makes room for one more entry at the end of the queue: the spent
-// entries' room, or a larger array. (Not inlined: insert's loop keeps its
-// registers.)
+// grow makes room for one more entry at the end of the queue and returns
+// the queue's array. (Not
+// inlined: add's loop keeps its registers.)
 //
 //go:noinline
-func (k *Kernel) grow() {
-	if k.head > 0 {
-		k.tail = copy(k.q, k.q[k.head:k.tail])
-		k.head = 0
-		return
-	}
+func (k *Kernel) grow() []entry {
 	q := append(k.q[:k.tail], entry{})
 	k.q = q[:cap(q)]
+	return k.q
 }
 
 // removeTop removes the next event's entry (which is not a hole).
 func (k *Kernel) removeTop() {
 	if !k.isHeap {
-		if k.head++; k.head == k.tail {
-			k.head, k.tail = 0, 0
-		}
+		k.tail--
 		return
 	}
 	k.pop()
@@ -532,20 +520,20 @@ func (k *Kernel) removeTop() {
 	}
 }
 
-// toSorted turns the heap (no hole) into a sorted array: an insertion sort
-// of a few entries.
+// toSorted turns the heap (no hole) into a sorted array, in reverse
+// order: an insertion sort of a few entries.
 func (k *Kernel) toSorted() {
 	h := k.q[:k.tail]
 	for i := 1; i < len(h); i++ {
 		x := h[i]
 		j := i
-		for j > 0 && less(&x, &h[j-1]) {
+		for j > 0 && less(&h[j-1], &x) {
 			h[j] = h[j-1]
 			j--
 		}
 		h[j] = x
 	}
-	k.isHeap, k.head = false, 0
+	k.isHeap = false
 }
 
 func less(a, b *entry) bool {
@@ -561,6 +549,7 @@ func (k *Kernel) push(x entry) {
 		// The event being run left its entry at the top: this one takes
 		// its place with one sift-down.
 		k.hole = false
+		k.dead--
 		k.q[0] = x
 		k.down(0)
 		return

@@ -475,11 +475,11 @@ func TestQueueAgainstModel(t *testing.T) {
 	}
 }
 
-// TestInsertBothWays checks the sorted array's two ways of placing a new
-// event (the earlier entries moved down into the spent room, or the later
-// ones moved up) and the change to a heap from either, against a model.
-func TestInsertBothWays(t *testing.T) {
-	for _, early := range []bool{true, false} {
+// TestInsertAnywhere checks the sorted array's insert of a new event due
+// before every pending one, among them (equal times too) and after them,
+// and the change to a heap from each, against a model.
+func TestInsertAnywhere(t *testing.T) {
+	for _, where := range []string{"first", "among", "last"} {
 		k := New(1)
 		type ev struct {
 			at  time.Duration
@@ -497,25 +497,30 @@ func TestInsertBothWays(t *testing.T) {
 		for i := range sortedMax {
 			add(time.Duration(100+i%5) * time.Second) // equal times too
 		}
-		// Run the first two: the queue starts at q[2], with room below.
+		// Run the first two.
 		for range 2 {
 			if _, err := k.Step(); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if k.isHeap || k.head != 2 {
-			t.Fatalf("isHeap %v, head %d; want a sorted array from 2", k.isHeap, k.head)
+		if k.isHeap || k.tail != sortedMax-2 {
+			t.Fatalf("isHeap %v, tail %d; want a sorted array of %d", k.isHeap, k.tail, sortedMax-2)
 		}
 		// Three more: the last makes 25 pending, a heap.
 		for i := range 3 {
-			at := time.Duration(300+i) * time.Second
-			if early {
-				at = 101*time.Second - time.Duration(i)*500*time.Millisecond // not before now (100 s)
+			var at time.Duration
+			switch where {
+			case "first":
+				at = 100 * time.Second // now: before the pending ones due later
+			case "among":
+				at = time.Duration(102+i) * time.Second
+			default:
+				at = time.Duration(300+i) * time.Second
 			}
 			add(at)
 		}
 		if !k.isHeap {
-			t.Fatalf("early %v: %d pending, not a heap", early, k.Pending())
+			t.Fatalf("%s: %d pending, not a heap", where, k.Pending())
 		}
 		for k.Pending() > 0 {
 			if _, err := k.Step(); err != nil {
@@ -525,7 +530,7 @@ func TestInsertBothWays(t *testing.T) {
 		slices.SortStableFunc(model, func(a, b ev) int { return cmp.Compare(a.at, b.at) })
 		for i, e := range model {
 			if ran[i] != e.seq {
-				t.Fatalf("early %v: run %d was event %d, want %d (ran %v)", early, i, ran[i], e.seq, ran)
+				t.Fatalf("%s: run %d was event %d, want %d (ran %v)", where, i, ran[i], e.seq, ran)
 			}
 		}
 	}
