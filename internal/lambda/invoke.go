@@ -365,7 +365,7 @@ func (f *Function) attempt(inv *Invocation, v *Version) *Error {
 	d := Admit(&ps)
 	f.st.Requests++
 	f.st.at(now)
-	sb, mb := f.st.sec, f.st.min
+	sb, mb := f.st.secs.cur, f.st.min
 	sb.Requests++
 	mb.Requests++
 	if d.Route == RouteThrottle {
@@ -596,7 +596,7 @@ func (f *Function) complete(inv *Invocation) {
 	f.busy--
 	f.st.busyNs.down(now)
 	f.st.at(now)
-	sb, mb := f.st.sec, f.st.min
+	sb, mb := f.st.secs.cur, f.st.min
 	f.st.level = uint32(f.busy) // the level changed: the buckets hold the higher one before it
 	if e.pc == nil {
 		f.onDemandBusy--
@@ -699,7 +699,7 @@ func (f *Function) remember(inv *Invocation) (kept bool, spare *Invocation) {
 		if len(f.recent) < keep {
 			f.recent = append(f.recent, inv)
 		} else {
-			i := f.recentN % keep
+			i := int(uint(f.recentN) % keep) // recentN >= 0: no signed remainder
 			spare = f.recent[i]
 			f.recent[i] = inv
 		}
@@ -711,7 +711,7 @@ func (f *Function) remember(inv *Invocation) (kept bool, spare *Invocation) {
 		cp = new(Invocation)
 		f.recent = append(f.recent, cp)
 	} else {
-		cp = f.recent[f.recentN%keep]
+		cp = f.recent[uint(f.recentN)%keep]
 	}
 	*cp = *inv
 	cp.Payload, cp.env, cp.onDone, cp.detached = "", nil, nil, false

@@ -194,10 +194,9 @@ type stats struct {
 	BilledMs                                                       int64
 	GBSeconds, DurationCost                                        float64
 	dur, initDur                                                   Sketch
-	secs, mins                                                     Series        // per second, per minute: look up with at
-	level                                                          uint32        // concurrency after the latest change
-	sec, min                                                       *Bucket       // now's buckets (see at)
-	curFrom, curTo                                                 time.Duration // sec's period
+	secs, mins                                                     Series  // per second, per minute: look up with at
+	level                                                          uint32  // concurrency after the latest change
+	min                                                            *Bucket // now's per-minute bucket (see at)
 }
 
 func (st *stats) init() {

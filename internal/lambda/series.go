@@ -38,15 +38,15 @@ func newSeries(step time.Duration, n int) Series {
 	return Series{step: step, buf: make([]Bucket, n), last: -1}
 }
 
-// at makes st.sec and st.min now's per-second and per-minute buckets
-// (Series.at of both). Buckets it opens start at st.level, the level in
-// effect since the latest change, so call it before recording a change at
-// now. Every lookup goes through here, so both series have opened the
-// buckets of the same instants, and a second never straddles a minute:
-// while now falls in the newest second it falls in the newest minute too,
-// and one test serves both. Small enough to inline.
+// at makes st.secs.cur and st.min now's per-second and per-minute
+// buckets (Series.at of both). Buckets it opens start at st.level, the
+// level in effect since the latest change, so call it before recording a
+// change at now. Every lookup goes through here, so both series have
+// opened the buckets of the same instants, and a second never straddles a
+// minute: while now falls in the newest second it falls in the newest
+// minute too, and one test serves both. Small enough to inline.
 func (st *stats) at(now time.Duration) {
-	if now >= st.curTo || now < st.curFrom {
+	if now >= st.secs.curTo || now < st.secs.curFrom {
 		st.open(now)
 	}
 }
@@ -54,9 +54,8 @@ func (st *stats) at(now time.Duration) {
 // open is at for a time outside the newest second.
 func (st *stats) open(now time.Duration) {
 	conc := int(st.level)
-	// now is outside secs' newest bucket too (its period is curFrom..curTo).
-	st.sec, st.min = st.secs.open(now, conc), st.mins.at(now, conc)
-	st.curFrom, st.curTo = st.secs.curFrom, st.secs.curTo
+	st.secs.open(now, conc)
+	st.min = st.mins.at(now, conc)
 }
 
 // at returns the bucket for time now, opening new buckets as time moves on;
