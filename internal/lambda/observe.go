@@ -38,10 +38,11 @@ func (k EventKind) String() string {
 	return fmt.Sprintf("event-%d", k)
 }
 
-// Event is one observable engine event. Events are kept in a bounded ring
-// (the most recent 4,096) for a UI to draw; see Events.
+// Event is one observable engine event, delivered as it happens to the
+// observer (SetObserver). Nothing keeps events: with no observer, emitting
+// one costs a test.
 type Event struct {
-	Seq         uint64
+	Seq         uint64 // the observer's events are numbered from 1
 	At          time.Duration
 	Kind        EventKind
 	Function    string
@@ -51,20 +52,6 @@ type Event struct {
 	Cold        bool
 	Error       bool
 	Provisioned bool
-}
-
-// eventRec is an Event as the ring keeps it: 32 bytes and no pointers (the
-// function name and the reason are indexes into the Service's string
-// table), so recording one is a few stores and the ring is not scanned by
-// the garbage collector. Its sequence number is its position.
-type eventRec struct {
-	at      time.Duration
-	env     int64
-	request uint64
-	fn      uint32 // index in Service.strs
-	reason  uint16 // index in Service.strs (0: "")
-	kind    EventKind
-	flags   uint8 // evCold | evError | evProvisioned
 }
 
 const (
@@ -87,98 +74,38 @@ func evFlags(cold, err, provisioned bool) uint8 {
 	return f
 }
 
-// eventRingSize is how many events the ring keeps (a power of two).
-const eventRingSize = 4096
-
-type eventRing struct {
-	buf *[eventRingSize]eventRec // an array: indexing by seq%size needs no bounds check
-	seq uint64
-}
-
-// init makes the ring.
-func (r *eventRing) init() { r.buf = new([eventRingSize]eventRec) }
-
-// next takes the record of the next sequence number.
-func (r *eventRing) next() *eventRec {
-	r.seq++
-	return &r.buf[r.seq%eventRingSize]
-}
-
-// intern returns the index of str in the Service's string table (function
-// names and reasons: a small set), adding it the first time.
-func (s *Service) intern(str string) uint32 {
-	if str == "" {
-		return 0
-	}
-	if i, ok := s.strIdx[str]; ok {
-		return i
-	}
-	if s.strIdx == nil {
-		s.strIdx = map[string]uint32{}
-		s.strs = []string{""}
-	}
-	i := uint32(len(s.strs))
-	s.strs = append(s.strs, str)
-	s.strIdx[str] = i
-	return i
-}
-
-// emit records an event of any kind (the rare ones: throttles, async).
+// emit delivers an event of any kind (the rare ones: throttles, async).
 func (s *Service) emit(e Event) {
-	reason := s.intern(e.Reason)
-	if reason > 0xffff {
-		reason = s.intern("(more reasons than the event log can name)") // unreachable in practice
+	if s.stepObserver != nil {
+		e.At = s.k.Now()
+		s.deliver(e)
 	}
-	s.record(eventRec{kind: e.Kind, fn: s.intern(e.Function), env: e.Env, request: e.Request, reason: uint16(reason),
-		flags: evFlags(e.Cold, e.Error, e.Provisioned)})
 }
 
-// emitFn records an event of function f without building an Event (the
-// hot path: environments and invocations).
+// emitFn delivers an event of function f (the hot path: environments and
+// invocations); flags are evFlags. Small enough to inline.
 func (s *Service) emitFn(f *Function, kind EventKind, env int64, request uint64, flags uint8) {
-	r := s.events.next()
-	// Field by field: no record is built aside and copied.
-	r.at, r.env, r.request = s.k.Now(), env, request
-	r.fn, r.reason, r.kind, r.flags = f.nameIdx, 0, kind, flags
 	if s.stepObserver != nil {
-		s.stepObserver(s.event(s.events.seq, r))
+		s.emitFnSlow(f, kind, env, request, flags)
 	}
 }
 
-func (s *Service) record(r eventRec) {
-	p := s.events.next()
-	r.at = s.k.Now()
-	*p = r
-	if s.stepObserver != nil {
-		s.stepObserver(s.event(s.events.seq, p))
-	}
+func (s *Service) emitFnSlow(f *Function, kind EventKind, env int64, request uint64, flags uint8) {
+	s.deliver(Event{At: s.k.Now(), Kind: kind, Function: f.Name, Env: env, Request: request,
+		Cold: flags&evCold != 0, Error: flags&evError != 0, Provisioned: flags&evProvisioned != 0})
 }
 
-// event expands record r with sequence number seq.
-func (s *Service) event(seq uint64, r *eventRec) Event {
-	return Event{Seq: seq, At: r.at, Kind: r.kind, Function: s.strs[r.fn], Env: r.env, Request: r.request,
-		Reason: s.strs[r.reason], Cold: r.flags&evCold != 0, Error: r.flags&evError != 0, Provisioned: r.flags&evProvisioned != 0}
+// deliver numbers e and hands it to the observer.
+func (s *Service) deliver(e Event) {
+	s.eventSeq++
+	e.Seq = s.eventSeq
+	s.stepObserver(e)
 }
 
 // SetObserver registers fn to be called with every event as it happens
 // (nil to stop). It runs inside the simulation step: it must not call back
 // into the service.
 func (s *Service) SetObserver(fn func(Event)) { s.stepObserver = fn }
-
-// Events returns the retained events with Seq > since, oldest first, and
-// the latest sequence number (pass it as since next time).
-func (s *Service) Events(since uint64) ([]Event, uint64) {
-	const n = eventRingSize
-	from := since + 1
-	if s.events.seq >= n && from <= s.events.seq-n {
-		from = s.events.seq - n + 1
-	}
-	var out []Event
-	for q := from; q <= s.events.seq; q++ {
-		out = append(out, s.event(q, &s.events.buf[q%n]))
-	}
-	return out, s.events.seq
-}
 
 // stats are a function's totals over the whole run.
 type stats struct {

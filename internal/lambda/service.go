@@ -36,11 +36,9 @@ type Service struct {
 	legacyScale  TokenBucket // legacy model: the Regional burst bucket
 	nextEnvID    int64
 	nextRequest  uint64
-	events       eventRing
-	strs         []string          // function names and reasons of the events
-	strIdx       map[string]uint32 // index in strs
-	stepObserver func(Event)
-	asyncQueued  int // events accepted and not yet finished (see MaxAsyncQueue)
+	stepObserver func(Event) // see SetObserver
+	eventSeq     uint64      // the observer's last event
+	asyncQueued  int         // events accepted and not yet finished (see MaxAsyncQueue)
 
 	liveEnvs int // environments of all functions
 
@@ -53,7 +51,6 @@ type Service struct {
 // New returns a Lambda service driven by kernel k, with DefaultSettings.
 func New(k *sim.Kernel) *Service {
 	s := &Service{k: k, settings: DefaultSettings(), funcs: map[string]*Function{}}
-	s.events.init()
 	s.resetBuckets()
 	return s
 }
@@ -223,7 +220,6 @@ type Function struct {
 	rate         TokenBucket // invocation-rate limit when reserved
 
 	deleted bool
-	nameIdx uint32 // Name's index in the Service's event string table
 	st      stats
 	// recent is a ring of the last completed invocations (for logs). The
 	// ring owns its values: copies of invocations others hold, or detached
@@ -286,7 +282,6 @@ func (s *Service) CreateFunction(name string, c Config) (*Function, error) {
 	if c.CodeSHA256 == "" { // no package file: a deterministic stand-in
 		c.CodeSHA256 = codeSHA(name, 1)
 	}
-	f.nameIdx = s.intern(name)
 	f.latest = &Version{fn: f, Name: "$LATEST", Cfg: c, LastModified: now}
 	f.latest.pool = newPool(f.latest)
 	f.st.init()
