@@ -544,35 +544,20 @@ func (f *Function) countStart(e *Env, inv *Invocation, sb, mb *Bucket) {
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // maxMemoryUsed is an illustrative "Max Memory Used": a typical baseline of
-// the runtime, capped at the configured memory (not a measurement). (The
-// first letter picks the candidate prefix: this runs on every invocation.)
+// the runtime, capped at the configured memory (not a measurement).
 func maxMemoryUsed(c *Config) int {
 	base := 50
-	if rt := c.Runtime; rt != "" {
-		switch rt[0] {
-		case 'p':
-			if strings.HasPrefix(rt, "python") {
-				base = 40
-			} else if strings.HasPrefix(rt, "provided") {
-				base = 25
-			}
-		case 'n':
-			if strings.HasPrefix(rt, "nodejs") {
-				base = 65
-			}
-		case 'j':
-			if strings.HasPrefix(rt, "java") {
-				base = 110
-			}
-		case 'd':
-			if strings.HasPrefix(rt, "dotnet") {
-				base = 80
-			}
-		case 'g':
-			if strings.HasPrefix(rt, "go") {
-				base = 25
-			}
-		}
+	switch rt := c.Runtime; {
+	case strings.HasPrefix(rt, "python"):
+		base = 40
+	case strings.HasPrefix(rt, "nodejs"):
+		base = 65
+	case strings.HasPrefix(rt, "java"):
+		base = 110
+	case strings.HasPrefix(rt, "dotnet"):
+		base = 80
+	case strings.HasPrefix(rt, "provided"), strings.HasPrefix(rt, "go"):
+		base = 25
 	}
 	return min(base, c.MemoryMB)
 }
