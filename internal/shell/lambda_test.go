@@ -326,3 +326,12 @@ func TestInvokeLogTailThroughBase64Decode(t *testing.T) {
 		}
 	}
 }
+
+// TestLabVerbErrorNamesNoOperation: an AWS error from a lab verb (traffic is
+// no AWS operation) is not said to come from "the unknown operation".
+func TestLabVerbErrorNamesNoOperation(t *testing.T) {
+	e := &AWSError{Code: "ResourceNotFoundException", Message: "Function not found: f"}
+	if got, want := e.Error(), "An error occurred (ResourceNotFoundException): Function not found: f"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

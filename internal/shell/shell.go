@@ -164,11 +164,10 @@ type AWSError struct {
 }
 
 func (e *AWSError) Error() string {
-	op := e.Operation
-	if op == "" {
-		op = "unknown"
+	if e.Operation == "" { // a lab verb (traffic ...): no AWS operation to name
+		return fmt.Sprintf("An error occurred (%s): %s", e.Code, e.Message)
 	}
-	return fmt.Sprintf("An error occurred (%s) when calling the %s operation: %s", e.Code, op, e.Message)
+	return fmt.Sprintf("An error occurred (%s) when calling the %s operation: %s", e.Code, e.Operation, e.Message)
 }
 
 // AWSCoder is implemented by domain errors (lambda, ecs, ...) that carry an
