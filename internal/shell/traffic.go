@@ -121,9 +121,16 @@ func (p *Pattern) Start(k *sim.Kernel, fn func()) {
 		// call to fn, not every variable it reads after it.
 		a := &poissonArrivals{k: k, rng: k.Rand(), rate: p.Rate, end: end, fn: fn}
 		a.step = func() {
-			a.fn()
-			if t := poissonGap(a.rng, a.rate) + a.k.Now(); t < a.end { // the clock read after the draw, not saved across it
-				a.k.PostFunc(t, a.step)
+			for {
+				a.fn()
+				t := poissonGap(a.rng, a.rate) + a.k.Now() // the clock read after the draw, not saved across it
+				if t >= a.end {
+					return
+				}
+				if !a.k.Advance(t) { // the next arrival is not the next event: queue it
+					a.k.PostFunc(t, a.step)
+					return
+				}
 			}
 		}
 		if t := start + poissonGap(a.rng, a.rate); t < end {

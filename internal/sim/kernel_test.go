@@ -535,3 +535,90 @@ func TestInsertAnywhere(t *testing.T) {
 		}
 	}
 }
+
+// TestAdvanceMatchesPosting runs one random workload twice: a recurring
+// arrival that posts its successor, and the same arrival skipping the
+// queue with Advance when it may. Each arrival schedules completions
+// (cancellable or posted, some at the same instant, sometimes enough to
+// make the queue a heap) and cancels some; the runs mix RunUntil, Step and
+// an event budget. Every callback's time and order, the errors and the
+// counts must be the same.
+func TestAdvanceMatchesPosting(t *testing.T) {
+	var skipped, budgetHit, maxPending int // coverage of the Advance run
+	run := func(advance bool) []string {
+		k := New(3)
+		r := rand.New(rand.NewPCG(4, 5))
+		var trace []string
+		var ids []EventID
+		log := func(s string, a ...any) { trace = append(trace, fmt.Sprintf("%v "+s, append([]any{k.Now()}, a...)...)) }
+		n := 0
+		var arrive func()
+		arrive = func() {
+			for {
+				n++
+				log("arrival %d", n)
+				c := r.IntN(4)
+				if r.IntN(40) == 0 {
+					c += 40 // enough for a heap
+				}
+				for range c {
+					d := time.Duration(r.IntN(3)) * time.Duration(r.IntN(400)) * time.Millisecond
+					m := n
+					if r.IntN(2) == 0 {
+						ids = append(ids, k.After(d, func() { log("cancellable of %d", m) }))
+					} else {
+						k.Post(k.Now()+d, func(any) { log("posted of %d", m) }, nil)
+					}
+				}
+				if len(ids) > 0 && r.IntN(3) == 0 {
+					i := r.IntN(len(ids))
+					k.Cancel(ids[i])
+					ids = append(ids[:i], ids[i+1:]...)
+				}
+				if n >= 3000 {
+					return
+				}
+				at := k.Now() + time.Duration(r.IntN(3))*time.Duration(r.IntN(300))*time.Millisecond // 0 now and then
+				if !advance || !k.Advance(at) {
+					k.PostFunc(at, arrive)
+					return
+				}
+				skipped++
+			}
+		}
+		k.PostFunc(0, arrive)
+		drive := rand.New(rand.NewPCG(6, 7))
+		for step := 0; k.Pending() > 0 && step < 100000; step++ {
+			if step%60 == 30 {
+				k.SetBudget(k.Processed() + uint64(drive.IntN(50)))
+			}
+			maxPending = max(maxPending, k.Pending())
+			var err error
+			if drive.IntN(4) == 0 {
+				_, err = k.Step()
+			} else {
+				err = k.RunUntil(k.Now() + time.Duration(drive.IntN(2000))*time.Millisecond)
+			}
+			trace = append(trace, fmt.Sprintf("%v after step %d: processed %d, pending %d, error %v", k.Now(), step, k.Processed(), k.Pending(), err))
+			if err != nil {
+				budgetHit++
+				k.SetBudget(0)
+			}
+		}
+		return trace
+	}
+	posted := run(false)
+	skipped, budgetHit, maxPending = 0, 0, 0
+	advanced := run(true)
+	if skipped < 500 || budgetHit < 3 || maxPending <= sortedMax {
+		t.Fatalf("the workload does not cover Advance: %d arrivals skipped the queue, the budget ran out %d times, at most %d pending", skipped, budgetHit, maxPending)
+	}
+	for i := range min(len(posted), len(advanced)) {
+		if posted[i] != advanced[i] {
+			t.Fatalf("line %d: posting gives %q, Advance %q", i, posted[i], advanced[i])
+		}
+	}
+	if len(posted) != len(advanced) {
+		t.Fatalf("posting gives %d lines of trace, Advance %d", len(posted), len(advanced))
+	}
+}
