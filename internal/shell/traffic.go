@@ -73,7 +73,9 @@ func (p *Pattern) Describe() string {
 
 // Start schedules the arrivals on k, starting now, calling fn at each one.
 // Only one event per pattern is pending at any time, so memory does not grow
-// with the number of arrivals. A burst calls fn N times in one event.
+// with the number of arrivals; an arrival that is the next event anyway
+// skips the queue (sim.Kernel.Advance). A burst calls fn N times in one
+// event.
 func (p *Pattern) Start(k *sim.Kernel, fn func()) {
 	start := k.Now()
 	end := start + p.For
@@ -107,10 +109,15 @@ func (p *Pattern) Start(k *sim.Kernel, fn func()) {
 		var i int64
 		var step func()
 		step = func() {
-			fn()
-			i++
-			if i < total {
-				k.PostFunc(at(i), step)
+			for {
+				fn()
+				if i++; i >= total {
+					return
+				}
+				if t := at(i); !k.Advance(t) { // not the next event: queue it
+					k.PostFunc(t, step)
+					return
+				}
 			}
 		}
 		if total > 0 {
@@ -141,14 +148,20 @@ func (p *Pattern) Start(k *sim.Kernel, fn func()) {
 		var i int
 		var step func()
 		step = func() {
-			// Every arrival due now (equal offsets) in one event.
-			due := offs[i]
-			for i < len(offs) && offs[i] == due {
-				fn()
-				i++
-			}
-			if i < len(offs) {
-				k.PostFunc(start+offs[i], step)
+			for {
+				// Every arrival due now (equal offsets) in one event.
+				due := offs[i]
+				for i < len(offs) && offs[i] == due {
+					fn()
+					i++
+				}
+				if i >= len(offs) {
+					return
+				}
+				if t := start + offs[i]; !k.Advance(t) { // not the next event: queue it
+					k.PostFunc(t, step)
+					return
+				}
 			}
 		}
 		if len(offs) > 0 {
