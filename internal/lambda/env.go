@@ -153,7 +153,7 @@ func (f *Function) newEnv(v *Version, pc *pcConfig) *Env {
 	f.st.envNs.up(now)
 	s.liveEnvs++
 	f.envs[e.ID] = e
-	s.emitFn(f, EvEnvCreated, e.ID, 0, evFlags(false, false, pc != nil))
+	s.emitFn(EvEnvCreated, e, nil)
 	return e
 }
 
@@ -182,5 +182,5 @@ func (f *Function) destroy(e *Env, kind EventKind) {
 	if x := f.svc.exec; x != nil {
 		x.DestroyEnv(e)
 	}
-	f.svc.emitFn(f, kind, e.ID, 0, evFlags(false, false, e.pc != nil))
+	f.svc.emitFn(kind, e, nil)
 }

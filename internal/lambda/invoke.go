@@ -365,7 +365,7 @@ func (f *Function) attempt(inv *Invocation, v *Version) *Error {
 	d := Admit(&ps)
 	f.st.Requests++
 	f.st.at(now)
-	sb, mb := f.st.secs.cur, f.st.min
+	sb, mb := f.st.secs.cur, f.st.mins.cur
 	sb.Requests++
 	mb.Requests++
 	if d.Route == RouteThrottle {
@@ -479,7 +479,7 @@ func (f *Function) start(e *Env, inv *Invocation, sb, mb *Bucket) {
 	e.State = EnvBusy
 	e.busyInitEnd = inv.Start
 	f.countStart(e, inv, sb, mb)
-	s.emitFn(f, EvInvokeStart, e.ID, inv.Seq, evFlags(inv.Cold, false, e.pc != nil))
+	s.emitFn(EvInvokeStart, e, inv)
 	s.k.Post(inv.End, completeEvent, inv)
 }
 
@@ -500,7 +500,7 @@ func (f *Function) startReal(e *Env, inv *Invocation, sb, mb *Bucket) {
 	e.State = EnvBusy
 	e.busyInitEnd = now // the Init phase of a real cold start is only known at Finish
 	f.countStart(e, inv, sb, mb)
-	f.svc.emitFn(f, EvInvokeStart, e.ID, inv.Seq, evFlags(inv.Cold, false, e.pc != nil))
+	f.svc.emitFn(EvInvokeStart, e, inv)
 	f.svc.exec.StartInvocation(inv)
 }
 
@@ -581,7 +581,7 @@ func (f *Function) complete(inv *Invocation) {
 	f.busy--
 	f.st.busyNs.down(now)
 	f.st.at(now)
-	sb, mb := f.st.secs.cur, f.st.min
+	sb, mb := f.st.secs.cur, f.st.mins.cur
 	f.st.level = uint32(f.busy) // the level changed: the buckets hold the higher one before it
 	if e.pc == nil {
 		f.onDemandBusy--
@@ -624,14 +624,14 @@ func (f *Function) complete(inv *Invocation) {
 		f.st.Timeouts++
 	}
 	kept, spare := f.remember(inv)
-	s.emitFn(f, EvInvokeEnd, e.ID, inv.Seq, evFlags(false, inv.FunctionError != "", e.pc != nil))
+	s.emitFn(EvInvokeEnd, e, inv)
 
 	// Free the environment. A timeout resets it: the next invocation there
 	// runs Init again (LDG lambda-runtime-environment).
 	if inv.TimedOut || e.reset {
 		e.needsInit = true
 		e.reset = false
-		s.emitFn(f, EvEnvReset, e.ID, 0, evFlags(false, false, e.pc != nil))
+		s.emitFn(EvEnvReset, e, nil)
 	}
 	e.LastUsed = now
 	switch {
@@ -643,7 +643,7 @@ func (f *Function) complete(inv *Invocation) {
 		} else {
 			e.State = EnvIdle
 			pc.idle = append(pc.idle, e)
-			s.emitFn(f, EvEnvIdle, e.ID, 0, evProvisioned)
+			s.emitFn(EvEnvIdle, e, nil)
 		}
 	case e.pool.retired:
 		e.State = EnvIdle
@@ -651,7 +651,7 @@ func (f *Function) complete(inv *Invocation) {
 	default:
 		e.State = EnvIdle
 		e.pool.push(e)
-		s.emitFn(f, EvEnvIdle, e.ID, 0, 0)
+		s.emitFn(EvEnvIdle, e, nil)
 	}
 	if done != nil {
 		done(inv)

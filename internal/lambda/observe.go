@@ -54,26 +54,6 @@ type Event struct {
 	Provisioned bool
 }
 
-const (
-	evCold uint8 = 1 << iota
-	evError
-	evProvisioned
-)
-
-func evFlags(cold, err, provisioned bool) uint8 {
-	var f uint8
-	if cold {
-		f |= evCold
-	}
-	if err {
-		f |= evError
-	}
-	if provisioned {
-		f |= evProvisioned
-	}
-	return f
-}
-
 // emit delivers an event of any kind (the rare ones: throttles, async).
 func (s *Service) emit(e Event) {
 	if s.stepObserver != nil {
@@ -82,17 +62,23 @@ func (s *Service) emit(e Event) {
 	}
 }
 
-// emitFn delivers an event of function f (the hot path: environments and
-// invocations); flags are evFlags. Small enough to inline.
-func (s *Service) emitFn(f *Function, kind EventKind, env int64, request uint64, flags uint8) {
+// emitFn delivers an event of environment e: its own (inv nil), or the
+// start or end of invocation inv there (the hot path). Small enough to
+// inline: with no observer it is one test.
+func (s *Service) emitFn(kind EventKind, e *Env, inv *Invocation) {
 	if s.stepObserver != nil {
-		s.emitFnSlow(f, kind, env, request, flags)
+		s.emitFnSlow(kind, e, inv)
 	}
 }
 
-func (s *Service) emitFnSlow(f *Function, kind EventKind, env int64, request uint64, flags uint8) {
-	s.deliver(Event{At: s.k.Now(), Kind: kind, Function: f.Name, Env: env, Request: request,
-		Cold: flags&evCold != 0, Error: flags&evError != 0, Provisioned: flags&evProvisioned != 0})
+func (s *Service) emitFnSlow(kind EventKind, e *Env, inv *Invocation) {
+	ev := Event{At: s.k.Now(), Kind: kind, Function: e.fn.Name, Env: e.ID, Provisioned: e.pc != nil}
+	if inv != nil {
+		ev.Request = inv.Seq
+		ev.Cold = kind == EvInvokeStart && inv.Cold
+		ev.Error = kind == EvInvokeEnd && inv.FunctionError != ""
+	}
+	s.deliver(ev)
 }
 
 // deliver numbers e and hands it to the observer.
@@ -121,9 +107,8 @@ type stats struct {
 	BilledMs                                                       int64
 	GBSeconds, DurationCost                                        float64
 	dur, initDur                                                   Sketch
-	secs, mins                                                     Series  // per second, per minute: look up with at
-	level                                                          uint32  // concurrency after the latest change
-	min                                                            *Bucket // now's per-minute bucket (see at)
+	secs, mins                                                     Series // per second, per minute: look up with at
+	level                                                          uint32 // concurrency after the latest change
 }
 
 func (st *stats) init() {

@@ -33,4 +33,7 @@ func TestObserverSeesEachEventOnce(t *testing.T) {
 	if !got[1].Cold || got[2].At != 1100*time.Millisecond || got[4].Reason == "" {
 		t.Errorf("start %+v (want cold), end %+v (want at 1.1s), throttle %+v (want a reason)", got[1], got[2], got[4])
 	}
+	if got[1].Request == 0 || got[2].Request != got[1].Request || got[2].Cold || got[2].Error || got[3].Request != 0 || got[0].Env != got[3].Env {
+		t.Errorf("start %+v and end %+v should name one request (the end neither cold nor an error), idle %+v none, and all one environment", got[1], got[2], got[3])
+	}
 }

@@ -38,7 +38,7 @@ func newSeries(step time.Duration, n int) Series {
 	return Series{step: step, buf: make([]Bucket, n), last: -1}
 }
 
-// at makes st.secs.cur and st.min now's per-second and per-minute
+// at makes st.secs.cur and st.mins.cur now's per-second and per-minute
 // buckets (Series.at of both). Buckets it opens start at st.level, the
 // level in effect since the latest change, so call it before recording a
 // change at now. Every lookup goes through here, so both series have
@@ -55,7 +55,7 @@ func (st *stats) at(now time.Duration) {
 func (st *stats) open(now time.Duration) {
 	conc := int(st.level)
 	st.secs.open(now, conc)
-	st.min = st.mins.at(now, conc)
+	st.mins.at(now, conc)
 }
 
 // at returns the bucket for time now, opening new buckets as time moves on;

@@ -44,25 +44,32 @@ ratio() {
     }' "$1"
 }
 
+# bench CSV CMD...: one paired hyperfine run of the commands, its means in CSV.
+bench() {
+  local csv=$1
+  shift
+  hyperfine -N -w 3 -r "$runs" --export-csv "$csv" "$@" | grep -E '^Benchmark|Time'
+}
+
 if command -v hyperfine >/dev/null; then
   echo "== to a pipe (plain text from both)"
-  hyperfine -N -w 3 -r "$runs" --export-csv "$work/pipe.csv" \
+  bench "$work/pipe.csv" \
     "$glow" \
     "$cl read ecs-concepts --width 80" \
     "$cl --no-cache read ecs-concepts --width 80" \
     "$work/glow --version" \
-    "$cl --version" | grep -E '^Benchmark|Time'
+    "$cl --version"
   echo "read, warm cache: $(ratio "$work/pipe.csv" 2 1) of glow"
   echo "read, cold cache: $(ratio "$work/pipe.csv" 3 1) of glow"
   echo "--version:        $(ratio "$work/pipe.csv" 5 4) of glow --version"
   if command -v script >/dev/null; then
     echo
     echo "== to a terminal (script(1); dark style in colour from both)"
-    TERM=screen-256color COLORTERM=truecolor hyperfine -N -w 3 -r "$runs" --export-csv "$work/tty.csv" \
+    TERM=screen-256color COLORTERM=truecolor bench "$work/tty.csv" \
       "script -qec '$glow' /dev/null" \
       "script -qec '$cl read ecs-concepts --style dark --width 80' /dev/null" \
       "script -qec '$cl --no-cache read ecs-concepts --style dark --width 80' /dev/null" \
-      "script -qec true /dev/null" | grep -E '^Benchmark|Time'
+      "script -qec true /dev/null"
     echo "read, warm cache: $(ratio "$work/tty.csv" 2 1 4) of glow (script's own time subtracted)"
     echo "read, cold cache: $(ratio "$work/tty.csv" 3 1 4) of glow"
   else
@@ -83,6 +90,6 @@ echo "P(cold) 0.0014, 7.73 servers on average, 1.80 running (its README)."
 /usr/bin/time -f "cloudlab: %e s, peak %M KiB" "$cl" sim run tools/bench/simfaas.sim > "$work/sf.json"
 grep -E '"(Invocations|ColdStarts|AvgEnvironments|AvgBusyEnvironments)"' "$work/sf.json" | head -4
 if command -v hyperfine >/dev/null; then
-  hyperfine -N -w 2 -r "$runs" --export-csv "$work/sf.csv" "$cl sim run tools/bench/simfaas.sim" | grep -E 'Time'
+  bench "$work/sf.csv" "$cl sim run tools/bench/simfaas.sim"
   awk -F, 'NR == 2 { printf "%.0fx faster than SimFaaS (15.5 s)\n", 15.5 / $2 }' "$work/sf.csv"
 fi
