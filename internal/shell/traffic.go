@@ -74,7 +74,7 @@ func (p *Pattern) Describe() string {
 // Start schedules the arrivals on k, starting now, calling fn at each one.
 // Only one event per pattern is pending at any time, so memory does not grow
 // with the number of arrivals; an arrival that is the next event anyway
-// skips the queue (sim.Kernel.Advance). A burst calls fn N times in one
+// skips the queue (sim.Kernel.Continue). A burst calls fn N times in one
 // event.
 func (p *Pattern) Start(k *sim.Kernel, fn func()) {
 	start := k.Now()
@@ -114,8 +114,7 @@ func (p *Pattern) Start(k *sim.Kernel, fn func()) {
 				if i++; i >= total {
 					return
 				}
-				if t := at(i); !k.Advance(t) { // not the next event: queue it
-					k.PostFunc(t, step)
+				if !k.Continue(at(i), step) { // not the next event: queued
 					return
 				}
 			}
@@ -134,8 +133,7 @@ func (p *Pattern) Start(k *sim.Kernel, fn func()) {
 				if t >= a.end {
 					return
 				}
-				if !a.k.Advance(t) { // the next arrival is not the next event: queue it
-					a.k.PostFunc(t, a.step)
+				if !a.k.Continue(t, a.step) { // not the next event: queued
 					return
 				}
 			}
@@ -158,8 +156,7 @@ func (p *Pattern) Start(k *sim.Kernel, fn func()) {
 				if i >= len(offs) {
 					return
 				}
-				if t := start + offs[i]; !k.Advance(t) { // not the next event: queue it
-					k.PostFunc(t, step)
+				if !k.Continue(start+offs[i], step) { // not the next event: queued
 					return
 				}
 			}
@@ -171,7 +168,7 @@ func (p *Pattern) Start(k *sim.Kernel, fn func()) {
 }
 
 // poissonArrivals is a running Poisson pattern: its step, the one pending
-// event, calls fn and schedules the next step.
+// event, calls fn and continues with the next arrival.
 type poissonArrivals struct {
 	k    *sim.Kernel
 	rng  *rand.Rand

@@ -117,7 +117,7 @@ type Kernel struct {
 	processed uint64
 	budget    uint64        // 0 = unlimited
 	limit     uint64        // budget, or no limit (the largest uint64) when budget is 0
-	horizon   time.Duration // the end of the RunUntil under way (see Advance); math.MinInt64 when none
+	horizon   time.Duration // the end of the RunUntil under way (see Continue); math.MinInt64 when none
 }
 
 // New returns a kernel at time zero whose random source is seeded with seed.
@@ -411,30 +411,30 @@ func (k *Kernel) runEvents(t time.Duration, one bool) (bool, error) {
 	return ran, nil
 }
 
-// endRun marks that no run is under way (Advance refuses).
+// endRun marks that no run is under way (Continue posts).
 func (k *Kernel) endRun() { k.horizon = math.MinInt64 }
 
-// Advance moves the clock to at (no earlier than now) and counts one
-// event, as running an event posted for at would, when that event would
-// be the next to run: a RunUntil is under way (not a Step) and at is no
-// later than its end, no pending event is due at or before at, and the
-// budget allows one more event. Then it returns true, and the caller does
-// that event's work itself; else it returns false, and the caller posts
-// the event as usual. A callback that schedules its own successor (a
-// recurring arrival) uses it to skip the queue when nothing else comes
-// first: the run is the same either way.
-func (k *Kernel) Advance(at time.Duration) bool {
+// Continue is how a callback that schedules its own successor (a
+// recurring arrival) does it. When an event posted for at would be the
+// next to run, Continue moves the clock to at (no earlier than now) and
+// counts one event, as running it would, and returns true: the caller
+// does that event's work itself, without the queue. That is when a
+// RunUntil is under way (not a Step) and at is no later than its end, no
+// pending event is due at or before at, and the budget allows one more
+// event. Otherwise it posts fn at at (PostFunc) and returns false. The
+// run is the same either way.
+func (k *Kernel) Continue(at time.Duration, fn func()) bool {
 	at = max(at, k.now)
-	if at > k.horizon || k.processed >= k.limit {
-		return false
+	if at <= k.horizon && k.processed < k.limit {
+		k.dropStale()
+		if k.tail == 0 || k.q[k.top()].at > at {
+			k.now = at
+			k.processed++
+			return true
+		}
 	}
-	k.dropStale()
-	if k.tail > 0 && k.q[k.top()].at <= at {
-		return false
-	}
-	k.now = at
-	k.processed++
-	return true
+	k.PostFunc(at, fn)
+	return false
 }
 
 // RunFor advances the simulation by d (RunUntil(Now()+d)).

@@ -536,15 +536,15 @@ func TestInsertAnywhere(t *testing.T) {
 	}
 }
 
-// TestAdvanceMatchesPosting runs one random workload twice: a recurring
-// arrival that posts its successor, and the same arrival skipping the
-// queue with Advance when it may. Each arrival schedules completions
+// TestContinueMatchesPosting runs one random workload twice: a recurring
+// arrival that posts its successor, and the same arrival calling Continue,
+// which skips the queue when it may. Each arrival schedules completions
 // (cancellable or posted, some at the same instant, sometimes enough to
 // make the queue a heap) and cancels some; the runs mix RunUntil, Step and
 // an event budget. Every callback's time and order, the errors and the
 // counts must be the same.
-func TestAdvanceMatchesPosting(t *testing.T) {
-	var skipped, budgetHit, maxPending int // coverage of the Advance run
+func TestContinueMatchesPosting(t *testing.T) {
+	var skipped, budgetHit, maxPending int // coverage of the Continue run
 	run := func(advance bool) []string {
 		k := New(3)
 		r := rand.New(rand.NewPCG(4, 5))
@@ -579,8 +579,11 @@ func TestAdvanceMatchesPosting(t *testing.T) {
 					return
 				}
 				at := k.Now() + time.Duration(r.IntN(3))*time.Duration(r.IntN(300))*time.Millisecond // 0 now and then
-				if !advance || !k.Advance(at) {
+				if !advance {
 					k.PostFunc(at, arrive)
+					return
+				}
+				if !k.Continue(at, arrive) {
 					return
 				}
 				skipped++
@@ -611,14 +614,14 @@ func TestAdvanceMatchesPosting(t *testing.T) {
 	skipped, budgetHit, maxPending = 0, 0, 0
 	advanced := run(true)
 	if skipped < 500 || budgetHit < 3 || maxPending <= sortedMax {
-		t.Fatalf("the workload does not cover Advance: %d arrivals skipped the queue, the budget ran out %d times, at most %d pending", skipped, budgetHit, maxPending)
+		t.Fatalf("the workload does not cover Continue: %d arrivals skipped the queue, the budget ran out %d times, at most %d pending", skipped, budgetHit, maxPending)
 	}
 	for i := range min(len(posted), len(advanced)) {
 		if posted[i] != advanced[i] {
-			t.Fatalf("line %d: posting gives %q, Advance %q", i, posted[i], advanced[i])
+			t.Fatalf("line %d: posting gives %q, Continue %q", i, posted[i], advanced[i])
 		}
 	}
 	if len(posted) != len(advanced) {
-		t.Fatalf("posting gives %d lines of trace, Advance %d", len(posted), len(advanced))
+		t.Fatalf("posting gives %d lines of trace, Continue %d", len(posted), len(advanced))
 	}
 }
