@@ -15,7 +15,13 @@ check=0
 [[ ${1:-} == --check ]] && check=1
 command -v tmux >/dev/null || { echo "screenshots: tmux is not installed (apt-get install -y tmux)" >&2; exit 2; }
 work=$(mktemp -d)
-trap 'tmux -L cloudlab-shots kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+# A tmux server of this run's own (two runs at once do not meet), kept up
+# by an idle session: killing a shot's session must not end the server
+# while the next shot connects to it ("server exited unexpectedly").
+sock=cloudlab-shots-$$
+tm() { tmux -L "$sock" -f /dev/null "$@"; }
+trap 'tm kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+tm new-session -d -s keep "sleep 86400"
 go build -o "$work/cloudlab" ./cmd/cloudlab
 if ((!check)); then
   (cd tools && go build -o "$work/freeze" github.com/charmbracelet/freeze)
@@ -30,30 +36,30 @@ shot() {
   local keys=()
   while [[ $1 != -- ]]; do keys+=("$1"); shift; done
   shift
-  tmux -L cloudlab-shots new-session -d -s s -x 100 -y 30 -e TERM=xterm-256color "$work/cloudlab --style dark $*; sleep 30"
+  tm new-session -d -s s -x 100 -y 30 -e TERM=xterm-256color "$work/cloudlab --style dark $*; sleep 30"
   # Keys go in once the app is up.
   for _ in $(seq 120); do
-    tmux -L cloudlab-shots capture-pane -p -t s | grep -q '[a-z]' && break
+    tm capture-pane -p -t s | grep -q '[a-z]' && break
     sleep 0.5
   done
   sleep 0.5
   for k in "${keys[@]}"; do
     case $k in
-      t:*) tmux -L cloudlab-shots send-keys -t s -l -- "${k#t:}" ;;
+      t:*) tm send-keys -t s -l -- "${k#t:}" ;;
       w:*) sleep "${k#w:}" ;;
-      *) tmux -L cloudlab-shots send-keys -t s "$k" ;;
+      *) tm send-keys -t s "$k" ;;
     esac
     sleep 0.2
   done
   # Wait for the screen to show what it should (a loaded machine draws
   # late), up to 60 s, then capture it.
   for _ in $(seq 120); do
-    tmux -L cloudlab-shots capture-pane -p -t s | grep -qF -- "$want" && break
+    tm capture-pane -p -t s | grep -qF -- "$want" && break
     sleep 0.5
   done
   sleep 0.3
-  tmux -L cloudlab-shots capture-pane -e -p -t s > "$work/$name.ans"
-  tmux -L cloudlab-shots kill-session -t s 2>/dev/null || true
+  tm capture-pane -e -p -t s > "$work/$name.ans"
+  tm kill-session -t s 2>/dev/null || true
   if ! sed 's/\x1b\[[0-9;]*m//g' "$work/$name.ans" | grep -qF -- "$want"; then
     echo "screenshots: $name no longer shows \"$want\"" >&2
     sed 's/\x1b\[[0-9;]*m//g' "$work/$name.ans" >&2
