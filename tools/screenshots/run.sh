@@ -20,7 +20,7 @@ work=$(mktemp -d)
 # while the next shot connects to it ("server exited unexpectedly").
 sock=cloudlab-shots-$$
 tm() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'tm kill-server 2>/dev/null || true; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"; rm -rf "$work"' EXIT
 tm new-session -d -s keep "sleep 86400"
 go build -o "$work/cloudlab" ./cmd/cloudlab
 if ((!check)); then
